@@ -1,0 +1,3 @@
+"""Clearway: an open-source customs clearance platform."""
+
+__version__ = "0.1.0"

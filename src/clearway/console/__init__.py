@@ -1,0 +1,1 @@
+"""Console: the web pages officers, traders and agencies work in; dashboards (issue 8)."""

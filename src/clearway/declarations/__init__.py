@@ -1,0 +1,1 @@
+"""Declarations: lodge, validate, decide, release — the clearance core."""

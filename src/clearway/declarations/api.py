@@ -1,0 +1,358 @@
+"""HTTP routes of the clearance core under /api/v1/declarations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from clearway.core.issues import Issue, ValidationFailed
+from clearway.declarations import codec, service
+from clearway.declarations.examples import example_declaration
+from clearway.declarations.model import Decision, Declaration, DeclarationData
+from clearway.declarations.schemas import (
+    AmendmentIn,
+    DecisionIn,
+    DeclarationIn,
+    DeclarationOut,
+    ErrorsOut,
+    HistoryOut,
+    LodgedOut,
+    NotificationOut,
+    PageOut,
+    SummaryOut,
+)
+from clearway.platform.auth import Principal
+from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.runtime import Runtime
+from clearway.reference import service as reference_service
+
+router = APIRouter(prefix="/api/v1/declarations", tags=["declarations"])
+Parser = Callable[[bytes], DeclarationData]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorsOut, "description": "No valid bearer token"},
+    404: {"model": ErrorsOut, "description": "No such declaration visible to you"},
+    409: {"model": ErrorsOut, "description": "Someone else acted first, or the status does not allow it"},
+    422: {"model": ErrorsOut, "description": "Every problem with the submission, with pointers"},
+}
+_LODGE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/DeclarationIn"},
+                "examples": {
+                    "import": {
+                        "summary": "Import of electronics and garments at Callao",
+                        "value": example_declaration(),
+                    }
+                },
+            },
+            "application/xml": {"schema": {"type": "string", "description": "WCO DM 3.6 declaration (DMS)"}},
+        },
+    }
+}
+
+
+def register_parser(runtime: Runtime, media_type: str, parser: Parser) -> None:
+    """Lets a capability accept declarations in another format (e.g. WCO DM XML) on the lodge endpoint."""
+    runtime.caches.setdefault("declarations.parsers", {})[media_type] = parser
+
+
+def lodge_context(runtime: Runtime, uow: Any) -> service.LodgeContext:
+    """Builds what lodging needs from the runtime's settings and caches."""
+    s = runtime.settings
+    return service.LodgeContext(
+        nomenclature=reference_service.nomenclature(uow, runtime.caches),
+        country=s.country,
+        selectivity=service.Selectivity(s.selectivity_red_rate, s.selectivity_yellow_rate, s.secret_key),
+    )
+
+
+def parse_declaration(runtime: Runtime, body: bytes, content_type: str) -> DeclarationData:
+    """Parses a lodged body as JSON or through a registered parser for its media type."""
+    media = content_type.split(";")[0].strip().lower()
+    if media in {"", "application/json"}:
+        return codec.to_domain(parse_json(DeclarationIn, body))
+    parser = runtime.caches.get("declarations.parsers", {}).get(media)
+    if parser is None:
+        raise ValidationFailed(
+            [
+                Issue(
+                    "MEDIA_TYPE",
+                    f"cannot read '{media}'; send application/json"
+                    + (
+                        " or " + ", ".join(runtime.caches.get("declarations.parsers", {}))
+                        if runtime.caches.get("declarations.parsers")
+                        else ""
+                    ),
+                    "",
+                )
+            ]
+        )
+    data: DeclarationData = parser(body)
+    return data
+
+
+def lodged_out(decl: Declaration, replayed: bool) -> LodgedOut:
+    """Describes a lodged declaration in the lodge answer."""
+    return LodgedOut(
+        mrn=decl.mrn,
+        lrn=decl.data.lrn,
+        status=decl.status.value,
+        status_label=decl.status.label,
+        lane=decl.lane.value if decl.lane else None,
+        replayed=replayed,
+        links={
+            "self": f"/api/v1/declarations/{decl.mrn}",
+            "notifications": f"/api/v1/declarations/{decl.mrn}/notifications",
+        },
+    )
+
+
+def declaration_out(decl: Declaration, principal: Principal, blockers: list[str]) -> DeclarationOut:
+    """Describes a declaration in full, hiding risk reasons from traders."""
+    history = [
+        HistoryOut(
+            kind=e.kind,
+            at=e.at,
+            actor=e.actor,
+            role=e.role,
+            reason=e.reason,
+            status_from=e.status_from.value if e.status_from else None,
+            status_to=e.status_to.value if e.status_to else None,
+            data=e.data,
+        )
+        for e in decl.history
+        if not (principal.is_trader and e.kind == "lane_assigned")
+    ]
+    return DeclarationOut(
+        mrn=decl.mrn,
+        status=decl.status.value,
+        status_label=decl.status.label,
+        lane=decl.lane.value if decl.lane and not principal.is_trader else None,
+        version=decl.version,
+        lodged_at=decl.lodged_at,
+        accepted_at=decl.accepted_at,
+        released_at=decl.released_at,
+        declaration=codec.to_json(decl.data),
+        history=history,
+        release_blockers=blockers,
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=LodgedOut,
+    responses=_ERRORS,
+    openapi_extra=_LODGE_BODY,
+    summary="Lodge a declaration",
+    description="Validates the declaration, issues its MRN and assigns its lane. A retry with the same "
+    "declarant and LRN returns the same MRN (200, `replayed: true`), never a duplicate.",
+)
+async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")) -> Response:
+    body = await request.body()
+    data = parse_declaration(runtime, body, request.headers.get("content-type", ""))
+    return await _run_sync(_lodge_one, runtime, data, principal)
+
+
+def _lodge_one(runtime: Runtime, data: DeclarationData, principal: Principal) -> Response:
+    with runtime.uow() as uow:
+        result = service.lodge(uow, data, principal=principal, ctx=lodge_context(runtime, uow))
+        uow.commit()
+    out = lodged_out(result.declaration, result.replayed)
+    return JSONResponse(
+        out.model_dump(mode="json"),
+        status_code=200 if result.replayed else 201,
+        headers={"Location": out.links["self"]},
+    )
+
+
+async def _run_sync(fn: Callable[..., Response], *args: Any) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn, *args)
+
+
+@router.post(
+    "/batch",
+    responses=_ERRORS,
+    summary="Lodge many declarations in one request",
+    description='Body: `{"declarations": [ ... ]}`. Each is accepted or rejected on its own; the answer '
+    "lists, in order, either the MRN or the errors of each.",
+)
+async def lodge_batch(
+    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
+) -> Response:
+    import json
+
+    body = await request.body()
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        raise ValidationFailed([Issue("JSON_INVALID", "the body is not valid JSON", "")]) from None
+    items = doc.get("declarations") if isinstance(doc, dict) else None
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed([Issue("REQUIRED", 'send {"declarations": [ ... ]} with at least one', "/declarations")])
+    if len(items) > runtime.settings.max_batch_declarations:
+        raise ValidationFailed(
+            [
+                Issue(
+                    "BATCH_TOO_LARGE",
+                    f"at most {runtime.settings.max_batch_declarations} declarations per batch",
+                    "/declarations",
+                )
+            ]
+        )
+    return await _run_sync(_lodge_many, runtime, items, principal)
+
+
+def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Response:
+    results: list[dict[str, Any]] = []
+    with runtime.uow() as uow:
+        ctx = lodge_context(runtime, uow)
+        for index, item in enumerate(items):
+            try:
+                data = codec.to_domain(DeclarationIn.model_validate_json(_dumps(item)))
+            except Exception as exc:
+                from pydantic import ValidationError
+
+                from clearway.platform.deps import issues_from_pydantic
+
+                issues = (
+                    issues_from_pydantic(exc) if isinstance(exc, ValidationError) else [Issue("SCHEMA", str(exc), "")]
+                )
+                results.append({"index": index, "status": "rejected", "errors": [i.as_dict() for i in issues]})
+                continue
+            savepoint = uow.conn.begin_nested()
+            try:
+                result = service.lodge(uow, data, principal=principal, ctx=ctx)
+                savepoint.commit()
+            except ValidationFailed as exc:
+                savepoint.rollback()
+                results.append({"index": index, "status": "rejected", "errors": [i.as_dict() for i in exc.issues]})
+                continue
+            except Exception as exc:
+                savepoint.rollback()
+                code = getattr(exc, "code", "INTERNAL")
+                results.append(
+                    {
+                        "index": index,
+                        "status": "rejected",
+                        "errors": [{"code": code, "message": str(exc), "pointer": ""}],
+                    }
+                )
+                continue
+            out = lodged_out(result.declaration, result.replayed).model_dump(mode="json")
+            results.append({"index": index, **out, "status": out["status"]})
+        uow.commit()
+    accepted = sum(1 for r in results if "mrn" in r)
+    return JSONResponse({"accepted": accepted, "rejected": len(results) - accepted, "results": results})
+
+
+def _dumps(item: Any) -> str:
+    import json
+
+    return json.dumps(item)
+
+
+@router.get("", response_model=PageOut, responses=_ERRORS, summary="List declarations you may see")
+def list_declarations(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    status: Annotated[str | None, Query(max_length=2, description="Status code, e.g. 05")] = None,
+    lane: Annotated[str | None, Query(pattern="^(green|yellow|red)$")] = None,
+    office: Annotated[str | None, Query(max_length=8)] = None,
+    queue: Annotated[bool, Query(description="Work-queue order: red first, oldest first")] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> PageOut:
+    with runtime.uow(readonly=True) as uow:
+        rows, total = service.list_visible(
+            uow, principal, status=status, lane=lane, office=office, queue=queue, limit=limit, offset=offset
+        )
+    return PageOut(data=[SummaryOut.model_validate(r) for r in rows], count=total)
+
+
+@router.get("/{mrn}", response_model=DeclarationOut, responses=_ERRORS, summary="Get a declaration and its history")
+def get_declaration(mrn: str, runtime: RuntimeDep, principal: PrincipalDep) -> DeclarationOut:
+    with runtime.uow(readonly=True) as uow:
+        decl = service.get_visible(uow, mrn, principal)
+        blockers = service.release_blockers(uow, decl) if decl.status.value in {"01", "05", "06", "07"} else []
+    return declaration_out(decl, principal, blockers)
+
+
+@router.get(
+    "/{mrn}/notifications",
+    response_model=list[NotificationOut],
+    responses=_ERRORS,
+    summary="Notifications about a declaration",
+    description="Every status change and message, oldest first; poll with `after` = the last id seen.",
+)
+def get_notifications(
+    mrn: str, runtime: RuntimeDep, principal: PrincipalDep, after: Annotated[int, Query(ge=0)] = 0
+) -> list[NotificationOut]:
+    with runtime.uow(readonly=True) as uow:
+        items = service.notifications(uow, mrn, principal, after)
+    return [NotificationOut.model_validate(n) for n in items]
+
+
+@router.post(
+    "/{mrn}/decisions",
+    response_model=DeclarationOut,
+    responses=_ERRORS,
+    summary="Decide on a declaration",
+    description="Officers request documents, order a physical check, release, detain or clear; a "
+    "supervisor or the declarant invalidates. Send `expected_version` to be refused (409) if someone "
+    "else acted since you looked.",
+)
+async def post_decision(mrn: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    payload = parse_json(DecisionIn, await request.body())
+    return await _run_sync(_decide, runtime, mrn, payload, principal)
+
+
+def _decide(runtime: Runtime, mrn: str, payload: DecisionIn, principal: Principal) -> Response:
+    with runtime.uow() as uow:
+        decl = service.decide(
+            uow,
+            mrn,
+            Decision(payload.decision),
+            principal=principal,
+            reason=payload.reason,
+            expected_version=payload.expected_version,
+            findings=payload.findings.model_dump(mode="json") if payload.findings else None,
+        )
+        uow.commit()
+    return JSONResponse(declaration_out(decl, principal, []).model_dump(mode="json"))
+
+
+@router.post(
+    "/{mrn}/amendments",
+    response_model=DeclarationOut,
+    responses=_ERRORS,
+    summary="Amend a declaration before release",
+    description="Send the whole corrected declaration and the reason; it is validated like a new one.",
+)
+async def post_amendment(
+    mrn: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
+) -> Response:
+    payload = parse_json(AmendmentIn, await request.body())
+    return await _run_sync(_amend, runtime, mrn, payload, principal)
+
+
+def _amend(runtime: Runtime, mrn: str, payload: AmendmentIn, principal: Principal) -> Response:
+    with runtime.uow() as uow:
+        decl = service.amend(
+            uow,
+            mrn,
+            codec.to_domain(payload.declaration),
+            principal=principal,
+            reason=payload.reason,
+            nomenclature=reference_service.nomenclature(uow, runtime.caches),
+            expected_version=payload.expected_version,
+        )
+        uow.commit()
+    return JSONResponse(declaration_out(decl, principal, []).model_dump(mode="json"))

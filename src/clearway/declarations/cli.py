@@ -1,0 +1,91 @@
+"""``clearway lodge FILE`` and ``clearway status MRN``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearway.core.issues import DomainError, ValidationFailed
+from clearway.declarations import api as declarations_api
+from clearway.declarations import service
+from clearway.platform.auth import Principal
+from clearway.platform.cli_support import open_runtime
+
+console = Console()
+MAX_FILE_BYTES = 5_000_000
+
+
+def lodge(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Declaration as JSON (or WCO DM XML when supported)",
+        ),
+    ],
+    as_user: Annotated[str, typer.Option("--as", help="Name recorded as the lodging user")] = "cli",
+) -> None:
+    """Lodges a declaration file on the configured database and prints its MRN, or every error."""
+    runtime = open_runtime()
+    if file.stat().st_size > MAX_FILE_BYTES:
+        console.print(f"[red]BODY_TOO_LARGE[/red] the file exceeds {MAX_FILE_BYTES} bytes")
+        raise typer.Exit(2)
+    body = file.read_bytes()
+    media = "application/xml" if file.suffix.lower() == ".xml" else "application/json"
+    try:
+        data = declarations_api.parse_declaration(runtime, body, media)
+        principal = Principal(user=as_user, role="declarant", party_id=data.declarant.id)
+        with runtime.uow() as uow:
+            result = service.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
+            uow.commit()
+    except ValidationFailed as exc:
+        console.print(f"[red]Rejected[/red]: {len(exc.issues)} problem(s)")
+        for issue in exc.issues:
+            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+        raise typer.Exit(1) from None
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    decl = result.declaration
+    note = " (already lodged: same MRN)" if result.replayed else ""
+    console.print(
+        f"[green]Accepted[/green] MRN [bold]{decl.mrn}[/bold]{note} — status {decl.status.value} "
+        f"({decl.status.label}), lane {decl.lane.value if decl.lane else '-'}"
+    )
+
+
+def status(
+    mrn: Annotated[str, typer.Argument(help="Movement Reference Number")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Prints a declaration's status and history."""
+    runtime = open_runtime()
+    officer = Principal(user="cli", role="officer")
+    try:
+        with runtime.uow(readonly=True) as uow:
+            decl = service.get_visible(uow, mrn, officer)
+            blockers = service.release_blockers(uow, decl)
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    if as_json:
+        out = declarations_api.declaration_out(decl, officer, blockers)
+        typer.echo(json.dumps(out.model_dump(mode="json"), indent=2))
+        return
+    console.print(
+        f"MRN [bold]{decl.mrn}[/bold]  LRN {decl.data.lrn}  status {decl.status.value} "
+        f"({decl.status.label})  lane {decl.lane.value if decl.lane else '-'}"
+    )
+    table = Table("when (UTC)", "what", "status", "who", "why")
+    for e in decl.history:
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.kind, e.status_to.value if e.status_to else "", e.actor, e.reason)
+    console.print(table)
+    if blockers and decl.status.value in {"01", "05", "06", "07"}:
+        console.print("Release blocked by: " + "; ".join(blockers))

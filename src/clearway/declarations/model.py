@@ -1,0 +1,397 @@
+"""The declaration as customs sees it: plain domain objects, its status codes and lifecycle rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from clearway.core.issues import Conflict, Forbidden
+
+
+class Status(StrEnum):
+    """Status codes as national systems report them to traders."""
+
+    ACCEPTED = "01"
+    RECEIVED = "02"
+    REJECTED = "03"
+    PHYSICAL_CHECK = "05"
+    DOCUMENTS_REQUIRED = "06"
+    AMENDED = "07"
+    RELEASED = "08"
+    CLEARED = "09"
+    INVALIDATED = "10"
+    DETAINED = "52"
+
+    @property
+    def label(self) -> str:
+        """Returns the status in words."""
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.ACCEPTED: "accepted",
+    Status.RECEIVED: "received",
+    Status.REJECTED: "rejected",
+    Status.PHYSICAL_CHECK: "physical check",
+    Status.DOCUMENTS_REQUIRED: "documents required",
+    Status.AMENDED: "amended",
+    Status.RELEASED: "released",
+    Status.CLEARED: "cleared",
+    Status.INVALIDATED: "invalidated",
+    Status.DETAINED: "detained",
+}
+
+
+class Lane(StrEnum):
+    """Selectivity lane: green releases, yellow checks documents, red inspects the goods."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+_OPEN = (Status.ACCEPTED, Status.AMENDED, Status.DOCUMENTS_REQUIRED, Status.PHYSICAL_CHECK)
+
+# Which status may follow which. Anything else is refused.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.REJECTED}),
+    Status.ACCEPTED: frozenset(
+        {
+            Status.DOCUMENTS_REQUIRED,
+            Status.PHYSICAL_CHECK,
+            Status.AMENDED,
+            Status.RELEASED,
+            Status.DETAINED,
+            Status.INVALIDATED,
+        }
+    ),
+    Status.AMENDED: frozenset(
+        {
+            Status.DOCUMENTS_REQUIRED,
+            Status.PHYSICAL_CHECK,
+            Status.AMENDED,
+            Status.RELEASED,
+            Status.DETAINED,
+            Status.INVALIDATED,
+        }
+    ),
+    Status.DOCUMENTS_REQUIRED: frozenset(
+        {Status.PHYSICAL_CHECK, Status.AMENDED, Status.RELEASED, Status.DETAINED, Status.INVALIDATED}
+    ),
+    Status.PHYSICAL_CHECK: frozenset({Status.AMENDED, Status.RELEASED, Status.DETAINED, Status.INVALIDATED}),
+    Status.DETAINED: frozenset({Status.RELEASED, Status.INVALIDATED}),
+    Status.RELEASED: frozenset({Status.CLEARED}),
+    Status.REJECTED: frozenset(),
+    Status.CLEARED: frozenset(),
+    Status.INVALIDATED: frozenset(),
+}
+
+OPEN_STATUSES: frozenset[Status] = frozenset(_OPEN)
+
+
+class Role(StrEnum):
+    """Who may act: the roles of Clearway's users."""
+
+    DECLARANT = "declarant"
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    AGENCY = "agency"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+class Decision(StrEnum):
+    """What an officer (or the trader, or the system) decides about a declaration."""
+
+    REQUEST_DOCUMENTS = "request_documents"
+    PHYSICAL_CHECK = "physical_check"
+    RELEASE = "release"
+    DETAIN = "detain"
+    CLEAR = "clear"
+    INVALIDATE = "invalidate"
+
+
+DECISION_TARGET: dict[Decision, Status] = {
+    Decision.REQUEST_DOCUMENTS: Status.DOCUMENTS_REQUIRED,
+    Decision.PHYSICAL_CHECK: Status.PHYSICAL_CHECK,
+    Decision.RELEASE: Status.RELEASED,
+    Decision.DETAIN: Status.DETAINED,
+    Decision.CLEAR: Status.CLEARED,
+    Decision.INVALIDATE: Status.INVALIDATED,
+}
+
+_OFFICERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.SYSTEM})
+DECISION_ROLES: dict[Decision, frozenset[Role]] = {
+    Decision.REQUEST_DOCUMENTS: _OFFICERS,
+    Decision.PHYSICAL_CHECK: _OFFICERS,
+    Decision.RELEASE: _OFFICERS,
+    Decision.DETAIN: _OFFICERS,
+    Decision.CLEAR: _OFFICERS,
+    Decision.INVALIDATE: frozenset({Role.DECLARANT, Role.SUPERVISOR, Role.SYSTEM}),
+}
+
+
+class Finding(StrEnum):
+    """Result of a documentary or physical control."""
+
+    NO_DISCREPANCY = "no_discrepancy"
+    DISCREPANCY = "discrepancy"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A trader: its identifier (TIN, RUC, EORI…), name and country."""
+
+    id: str
+    name: str
+    country: str
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Representative:
+    """The customs broker or agent who lodges for the importer, directly or indirectly."""
+
+    id: str
+    name: str
+    country: str
+    representation: str  # "direct" or "indirect"
+
+
+@dataclass(frozen=True, slots=True)
+class Consignment:
+    """How the goods arrive: transport mode and means, loading and discharge places, arrival date."""
+
+    transport_mode: int
+    means_id: str
+    means_nationality: str
+    loading_place: str
+    discharge_place: str
+    arrival_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Packages:
+    """Packaging of one goods item."""
+
+    count: int
+    kind: str
+    marks: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoodsItem:
+    """One line of the declaration: what the goods are, where from, how much and how valued."""
+
+    sequence: int
+    description: str
+    commodity_code: str
+    origin_country: str
+    quantity: Decimal
+    unit: str
+    net_mass: Decimal
+    gross_mass: Decimal
+    invoice_amount: Decimal
+    invoice_currency: str
+    valuation_method: str
+    procedure_code: str
+    packages: Packages
+    preference: str | None = None
+    product_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """The commercial invoice: terms of delivery and the charges that make up the customs value."""
+
+    incoterm: str
+    currency: str
+    total_amount: Decimal
+    number: str | None = None
+    freight: Decimal | None = None
+    insurance: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document the declaration relies on (invoice, certificate of origin, permit…)."""
+
+    type: str
+    reference: str
+    item_sequence: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationData:
+    """What the trader declared. Immutable: an amendment replaces it whole."""
+
+    type: str
+    additional_type: str
+    lrn: str
+    office: str
+    declarant: Party
+    importer: Party
+    exporter: Party
+    consignment: Consignment
+    invoice: Invoice
+    goods_items: tuple[GoodsItem, ...]
+    documents: tuple[Document, ...] = ()
+    representative: Representative | None = None
+    total_items: int | None = None
+    total_packages: int | None = None
+    extensions: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def item_count(self) -> int:
+        """Returns the number of goods items."""
+        return len(self.goods_items)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One recorded change of a declaration: who, when, why, from which status to which."""
+
+    kind: str
+    at: datetime
+    actor: str
+    role: str
+    reason: str
+    status_from: Status | None
+    status_to: Status | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Declaration:
+    """A lodged declaration: the trader's data plus what customs did with it."""
+
+    id: str
+    mrn: str
+    data: DeclarationData
+    status: Status
+    lodged_at: datetime
+    version: int = 1
+    lane: Lane | None = None
+    accepted_at: datetime | None = None
+    released_at: datetime | None = None
+    history: list[HistoryEntry] = field(default_factory=list)
+    pending: list[HistoryEntry] = field(default_factory=list)
+
+    @property
+    def declarant_id(self) -> str:
+        """Returns the party that lodged the declaration."""
+        return self.data.declarant.id
+
+    def visible_to_party(self, party_id: str | None) -> bool:
+        """Tells whether a trader party may see this declaration (declarant, representative or importer)."""
+        if party_id is None:
+            return False
+        rep = self.data.representative
+        return party_id in {self.data.declarant.id, self.data.importer.id} or (rep is not None and rep.id == party_id)
+
+    def record(
+        self,
+        kind: str,
+        *,
+        at: datetime,
+        actor: str,
+        role: Role | str,
+        reason: str,
+        status_to: Status | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> HistoryEntry:
+        """Records an event in the history, changing status when one is given (and allowed)."""
+        status_from = self.status
+        if status_to is not None:
+            if status_to not in TRANSITIONS[self.status]:
+                raise Conflict(
+                    f"a declaration in status {self.status.value} ({self.status.label}) cannot become "
+                    f"{status_to.value} ({status_to.label})",
+                    code="STATUS_TRANSITION",
+                )
+            self.status = status_to
+            if status_to is Status.ACCEPTED:
+                self.accepted_at = at
+            if status_to is Status.RELEASED:
+                self.released_at = at
+        entry = HistoryEntry(
+            kind=kind,
+            at=at,
+            actor=actor,
+            role=str(role),
+            reason=reason,
+            status_from=status_from if status_to is not None else None,
+            status_to=status_to,
+            data=data or {},
+        )
+        self.pending.append(entry)
+        self.history.append(entry)
+        return entry
+
+    def decide(
+        self,
+        decision: Decision,
+        *,
+        role: Role,
+        at: datetime,
+        actor: str,
+        reason: str,
+        data: dict[str, Any] | None = None,
+    ) -> HistoryEntry:
+        """Applies an officer's (or trader's) decision, checking the role and the lifecycle."""
+        if role not in DECISION_ROLES[decision]:
+            raise Forbidden(f"role {role.value} may not {decision.value.replace('_', ' ')}")
+        if decision is Decision.INVALIDATE and role is Role.DECLARANT and self.status not in OPEN_STATUSES:
+            raise Conflict(
+                f"the declaration is {self.status.label}; only open declarations can be invalidated "
+                "on the trader's request",
+                code="STATUS_TRANSITION",
+            )
+        if decision is Decision.RELEASE and self.status is Status.DETAINED and role is not Role.SUPERVISOR:
+            raise Forbidden("only a supervisor may release detained goods")
+        if not reason.strip():
+            raise Conflict("a decision needs a reason", code="REASON_REQUIRED")
+        return self.record(
+            decision.value,
+            at=at,
+            actor=actor,
+            role=role,
+            reason=reason,
+            status_to=DECISION_TARGET[decision],
+            data=data,
+        )
+
+    def amend(self, new_data: DeclarationData, *, at: datetime, actor: str, reason: str) -> HistoryEntry:
+        """Replaces the declared data before release; the LRN and declarant stay the same."""
+        if self.status not in OPEN_STATUSES:
+            raise Conflict(
+                f"the declaration is {self.status.label}; it can be amended only before release",
+                code="STATUS_TRANSITION",
+            )
+        if new_data.lrn != self.data.lrn or new_data.declarant.id != self.data.declarant.id:
+            raise Conflict("an amendment cannot change the LRN or the declarant", code="AMEND_IDENTITY")
+        changed = _changed_sections(self.data, new_data)
+        self.data = new_data
+        return self.record(
+            "amended",
+            at=at,
+            actor=actor,
+            role=Role.DECLARANT,
+            reason=reason,
+            status_to=Status.AMENDED,
+            data={"changed": changed},
+        )
+
+
+def _changed_sections(old: DeclarationData, new: DeclarationData) -> list[str]:
+    names = ["office", "importer", "exporter", "representative", "consignment", "invoice", "documents"]
+    changed = [n for n in names if getattr(old, n) != getattr(new, n)]
+    old_items = {i.sequence: i for i in old.goods_items}
+    for item in new.goods_items:
+        if old_items.get(item.sequence) != item:
+            changed.append(f"goods_items/{item.sequence}")
+    changed.extend(f"goods_items/{s}" for s in old_items if s not in {i.sequence for i in new.goods_items})
+    return changed

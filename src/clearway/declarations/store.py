@@ -1,0 +1,336 @@
+"""Declaration tables and queries. Rows in, domain objects out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+    and_,
+    case,
+    func,
+    select,
+    true,
+    update,
+)
+
+from clearway.core.issues import Conflict
+from clearway.core.time import ensure_utc
+from clearway.declarations import codec
+from clearway.declarations.model import Declaration, HistoryEntry, Lane, Status
+from clearway.platform.db import metadata
+
+declarations = Table(
+    "declarations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("mrn", String(18), nullable=False, unique=True),
+    Column("lrn", String(35), nullable=False),
+    Column("declarant_id", String(40), nullable=False),
+    Column("importer_id", String(40), nullable=False, index=True),
+    Column("representative_id", String(40), nullable=True, index=True),
+    Column("type", String(2), nullable=False),
+    Column("office", String(12), nullable=False),
+    Column("status", String(2), nullable=False),
+    Column("lane", String(6), nullable=True),
+    Column("item_count", Integer, nullable=False),
+    Column("total_amount", Numeric(18, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("lodged_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", DateTime(timezone=True), nullable=True),
+    Column("released_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("declarant_id", "lrn", name="uq_declarations_declarant_lrn"),
+    Index("ix_declarations_queue", "office", "status", "lane", "lodged_at"),
+    Index("ix_declarations_lodged_at", "lodged_at"),
+)
+
+goods_items = Table(
+    "goods_items",
+    metadata,
+    Column("declaration_id", String(36), ForeignKey("declarations.id"), primary_key=True),
+    Column("sequence", Integer, primary_key=True),
+    Column("commodity_code", String(10), nullable=False, index=True),
+    Column("origin_country", String(2), nullable=False),
+    Column("description", String(512), nullable=False),
+    Column("quantity", Numeric(18, 3), nullable=False),
+    Column("unit", String(3), nullable=False),
+    Column("net_mass", Numeric(18, 3), nullable=False),
+    Column("gross_mass", Numeric(18, 3), nullable=False),
+    Column("invoice_amount", Numeric(18, 2), nullable=False),
+    Column("invoice_currency", String(3), nullable=False),
+    Column("procedure_code", String(4), nullable=False),
+    Column("preference", String(10), nullable=True),
+)
+
+declaration_events = Table(
+    "declaration_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("declaration_id", String(36), ForeignKey("declarations.id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("status_from", String(2), nullable=True),
+    Column("status_to", String(2), nullable=True),
+    Column("data", JSON, nullable=False),
+    Index("ix_declaration_events_declaration", "declaration_id", "id"),
+)
+
+
+def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime) -> None:
+    """Stores a new declaration, its items and its history so far."""
+    conn.execute(
+        declarations.insert().values(
+            **_header_row(decl),
+            payload_hash=payload_hash,
+            version=decl.version,
+            lodged_at=decl.lodged_at,
+            updated_at=now,
+        )
+    )
+    _write_items(conn, decl)
+    flush_history(conn, decl)
+
+
+def save(conn: Connection, decl: Declaration, now: datetime) -> None:
+    """Saves a changed declaration if nobody else changed it first (optimistic version check)."""
+    result = conn.execute(
+        update(declarations)
+        .where(and_(declarations.c.id == decl.id, declarations.c.version == decl.version))
+        .values(**_header_row(decl), version=decl.version + 1, updated_at=now)
+    )
+    if result.rowcount != 1:
+        raise Conflict(
+            f"declaration {decl.mrn} was changed by someone else meanwhile; reload it and decide again",
+            code="CONCURRENT_UPDATE",
+        )
+    decl.version += 1
+    if any(e.kind == "amended" for e in decl.pending):
+        conn.execute(goods_items.delete().where(goods_items.c.declaration_id == decl.id))
+        _write_items(conn, decl)
+    flush_history(conn, decl)
+
+
+def flush_history(conn: Connection, decl: Declaration) -> None:
+    """Appends the declaration's new history entries. History rows are never updated or deleted."""
+    if decl.pending:
+        conn.execute(
+            declaration_events.insert(),
+            [
+                {
+                    "declaration_id": decl.id,
+                    "kind": e.kind,
+                    "at": e.at,
+                    "actor": e.actor,
+                    "role": e.role,
+                    "reason": e.reason,
+                    "status_from": e.status_from.value if e.status_from else None,
+                    "status_to": e.status_to.value if e.status_to else None,
+                    "data": e.data,
+                }
+                for e in decl.pending
+            ],
+        )
+        decl.pending.clear()
+
+
+def _header_row(decl: Declaration) -> dict[str, Any]:
+    d = decl.data
+    return {
+        "id": decl.id,
+        "mrn": decl.mrn,
+        "lrn": d.lrn,
+        "declarant_id": d.declarant.id,
+        "importer_id": d.importer.id,
+        "representative_id": d.representative.id if d.representative else None,
+        "type": d.type,
+        "office": d.office,
+        "status": decl.status.value,
+        "lane": decl.lane.value if decl.lane else None,
+        "item_count": d.item_count,
+        "total_amount": d.invoice.total_amount,
+        "currency": d.invoice.currency,
+        "document": codec.to_json(d),
+        "accepted_at": decl.accepted_at,
+        "released_at": decl.released_at,
+    }
+
+
+def _write_items(conn: Connection, decl: Declaration) -> None:
+    conn.execute(
+        goods_items.insert(),
+        [
+            {
+                "declaration_id": decl.id,
+                "sequence": i.sequence,
+                "commodity_code": i.commodity_code,
+                "origin_country": i.origin_country,
+                "description": i.description[:512],
+                "quantity": i.quantity,
+                "unit": i.unit,
+                "net_mass": i.net_mass,
+                "gross_mass": i.gross_mass,
+                "invoice_amount": i.invoice_amount,
+                "invoice_currency": i.invoice_currency,
+                "procedure_code": i.procedure_code,
+                "preference": i.preference,
+            }
+            for i in decl.data.goods_items
+        ],
+    )
+
+
+def _to_domain(row: Any, history: Sequence[Any] = ()) -> Declaration:
+    return Declaration(
+        id=row.id,
+        mrn=row.mrn,
+        data=codec.from_json(row.document),
+        status=Status(row.status),
+        lodged_at=ensure_utc(row.lodged_at),
+        version=row.version,
+        lane=Lane(row.lane) if row.lane else None,
+        accepted_at=ensure_utc(row.accepted_at) if row.accepted_at else None,
+        released_at=ensure_utc(row.released_at) if row.released_at else None,
+        history=[_entry(h) for h in history],
+    )
+
+
+def _entry(h: Any) -> HistoryEntry:
+    return HistoryEntry(
+        kind=h.kind,
+        at=ensure_utc(h.at),
+        actor=h.actor,
+        role=h.role,
+        reason=h.reason,
+        status_from=Status(h.status_from) if h.status_from else None,
+        status_to=Status(h.status_to) if h.status_to else None,
+        data=h.data or {},
+    )
+
+
+def get_by_mrn(
+    conn: Connection, mrn: str, *, with_history: bool = True, for_update: bool = False
+) -> Declaration | None:
+    """Loads a declaration by MRN, with its history."""
+    query = select(declarations).where(declarations.c.mrn == mrn)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    history = (
+        conn.execute(
+            select(declaration_events)
+            .where(declaration_events.c.declaration_id == row.id)
+            .order_by(declaration_events.c.id)
+        ).all()
+        if with_history
+        else []
+    )
+    return _to_domain(row, history)
+
+
+def find_by_lrn(conn: Connection, declarant_id: str, lrn: str) -> tuple[str, str, str] | None:
+    """Returns (mrn, status, payload hash) of the declaration lodged by a declarant under an LRN."""
+    row = conn.execute(
+        select(declarations.c.mrn, declarations.c.status, declarations.c.payload_hash).where(
+            and_(declarations.c.declarant_id == declarant_id, declarations.c.lrn == lrn)
+        )
+    ).first()
+    return (row.mrn, row.status, row.payload_hash) if row else None
+
+
+def mrn_exists(conn: Connection, mrn: str) -> bool:
+    """Tells whether an MRN was already issued."""
+    return conn.execute(select(declarations.c.id).where(declarations.c.mrn == mrn)).first() is not None
+
+
+def list_summaries(
+    conn: Connection,
+    *,
+    party_id: str | None = None,
+    status: str | None = None,
+    lane: str | None = None,
+    office: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    queue_order: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
+    """Lists declarations as summaries, filtered, newest first (or red-first, oldest-first for queues)."""
+    cols = [
+        declarations.c[n]
+        for n in (
+            "mrn",
+            "lrn",
+            "declarant_id",
+            "importer_id",
+            "type",
+            "office",
+            "status",
+            "lane",
+            "item_count",
+            "total_amount",
+            "currency",
+            "lodged_at",
+            "accepted_at",
+            "released_at",
+            "version",
+        )
+    ]
+    conds: list[ColumnElement[bool]] = []
+    if party_id is not None:
+        conds.append(
+            (declarations.c.declarant_id == party_id)
+            | (declarations.c.importer_id == party_id)
+            | (declarations.c.representative_id == party_id)
+        )
+    if status:
+        conds.append(declarations.c.status == status)
+    if lane:
+        conds.append(declarations.c.lane == lane)
+    if office:
+        conds.append(declarations.c.office == office)
+    where = and_(true(), *conds)
+    total = conn.execute(select(func.count()).select_from(declarations).where(where)).scalar_one()
+    query = select(*cols).where(where)
+    if queue_order:
+        lane_rank = case({"red": 0, "yellow": 1, "green": 2}, value=declarations.c.lane, else_=3)
+        query = query.order_by(lane_rank, declarations.c.lodged_at)
+    else:
+        query = query.order_by(declarations.c.lodged_at.desc(), declarations.c.mrn)
+    rows = conn.execute(query.limit(limit).offset(offset)).mappings().all()
+    return [dict(r) for r in rows], int(total)
+
+
+def history_since(conn: Connection, declaration_id: str, after_id: int = 0) -> list[tuple[int, HistoryEntry]]:
+    """Returns history entries after an entry id, for notification polling."""
+    rows = conn.execute(
+        select(declaration_events)
+        .where(and_(declaration_events.c.declaration_id == declaration_id, declaration_events.c.id > after_id))
+        .order_by(declaration_events.c.id)
+    ).all()
+    return [(r.id, _entry(r)) for r in rows]
+
+
+def declaration_id(conn: Connection, mrn: str) -> str | None:
+    """Returns the internal id of a declaration by MRN."""
+    return conn.execute(select(declarations.c.id).where(declarations.c.mrn == mrn)).scalar_one_or_none()

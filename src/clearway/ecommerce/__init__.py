@@ -1,0 +1,1 @@
+"""E-commerce oversight: manifests, parcel screening, decisions (issue 7)."""

@@ -1,0 +1,1 @@
+"""Interchange: WCO Data Model XML in and out (issue 3)."""

@@ -1,0 +1,1 @@
+"""Ledger: keys, verifiable credentials, transparency log, AEO registry, anchoring (issue 6)."""

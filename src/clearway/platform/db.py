@@ -1,0 +1,112 @@
+"""Database engine, shared metadata and the unit of work that owns a transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from clearway.core.events import Event
+from clearway.core.time import Clock, utcnow
+
+# Every capability's tables live on this one metadata so Alembic and tests see them all.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def make_engine(url: str) -> Engine:
+    """Creates an engine: SQLite in WAL mode with a busy timeout, or PostgreSQL through psycopg 3."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if url in {"sqlite://", "sqlite:///:memory:"}:
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy own BEGIN so that writers take the lock at the first statement.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write", True) else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class UnitOfWork:
+    """One transaction: everything done inside is committed together or not at all.
+
+    The entrypoint (HTTP request, CLI command) opens it; services use ``uow.conn`` and never commit.
+    Events a service raises are handed to the bus's subscribers before the commit, inside the same
+    transaction, so that what they write is part of the same all-or-nothing change.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Clock = utcnow,
+        dispatch: Callable[[UnitOfWork, Event], None] | None = None,
+        readonly: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._dispatch = dispatch
+        self._readonly = readonly
+        self._conn: Connection | None = None
+        self.events: list[Event] = []
+
+    @property
+    def conn(self) -> Connection:
+        """Returns the connection of the open transaction."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._conn
+
+    def __enter__(self) -> UnitOfWork:
+        self._conn = self.engine.connect()
+        self._conn.info["write"] = not self._readonly
+        self._conn.begin()
+        return self
+
+    def publish(self, event_: Event) -> None:
+        """Hands an event to the subscribers now, within this transaction."""
+        self.events.append(event_)
+        if self._dispatch is not None:
+            self._dispatch(self, event_)
+
+    def commit(self) -> None:
+        """Commits the transaction and starts a new one."""
+        self.conn.commit()
+        self.conn.begin()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        conn = self.conn
+        try:
+            conn.rollback()  # whatever was not committed explicitly is undone
+        finally:
+            conn.info.pop("write", None)
+            conn.close()
+            self._conn = None

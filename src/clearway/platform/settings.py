@@ -1,0 +1,54 @@
+"""One settings object, read from ``CLEARWAY_*`` environment variables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "changethis"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    """Clearway's configuration; every field can be set as ``CLEARWAY_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CLEARWAY_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite file by default")
+    secret_key: str = PLACEHOLDER_SECRET
+    country: str = "PE"
+    national_currency: str = "PEN"
+    max_body_bytes: int = 2_000_000
+    max_batch_declarations: int = 1000
+    # Selectivity until the risk engine assigns lanes: share of declarations sent to each control lane.
+    selectivity_red_rate: Decimal = Decimal("0.05")
+    selectivity_yellow_rate: Decimal = Decimal("0.10")
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError("set CLEARWAY_SECRET_KEY: the placeholder secret is refused in production")
+        if not (0 <= self.selectivity_red_rate + self.selectivity_yellow_rate <= 1):
+            raise ValueError("selectivity red + yellow rates must be between 0 and 1")
+        return self
+
+    @property
+    def url(self) -> str:
+        """Returns the database URL, defaulting to a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'clearway.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Returns the process-wide settings read from the environment."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Reference data: the HS nomenclature and other code lists an administration loads."""

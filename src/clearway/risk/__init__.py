@@ -1,0 +1,1 @@
+"""Risk engine: selectivity rules, learned models, lanes, feedback (issue 4)."""

@@ -1,0 +1,1 @@
+"""Single window: agencies, requirements, permits, parallel decisions (issue 5)."""

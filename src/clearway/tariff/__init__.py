@@ -1,0 +1,1 @@
+"""Tariff: customs value, duties and taxes, payments (issue 3)."""
