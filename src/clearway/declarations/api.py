@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import codec, service
@@ -54,6 +55,23 @@ _LODGE_BODY = {
         },
     }
 }
+
+
+class Renderer(Protocol):
+    """Answers a lodgement in the submitter's own format (e.g. WCO DM XML responses)."""
+
+    def accepted(self, decl: Declaration, replayed: bool) -> Response:
+        """Answers an accepted (or replayed) lodgement."""
+        ...
+
+    def rejected(self, issues: list[Issue]) -> Response:
+        """Answers a rejected lodgement with every issue."""
+        ...
+
+
+def register_renderer(runtime: Runtime, media_type: str, renderer: Renderer) -> None:
+    """Lets a capability answer lodgements made in its media type in that same format."""
+    runtime.caches.setdefault("declarations.renderers", {})[media_type] = renderer
 
 
 def register_parser(runtime: Runtime, media_type: str, parser: Parser) -> None:
@@ -155,14 +173,19 @@ def declaration_out(decl: Declaration, principal: Principal, blockers: list[str]
 )
 async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")) -> Response:
     body = await request.body()
-    data = parse_declaration(runtime, body, request.headers.get("content-type", ""))
-    return await _run_sync(_lodge_one, runtime, data, principal)
-
-
-def _lodge_one(runtime: Runtime, data: DeclarationData, principal: Principal) -> Response:
-    with runtime.uow() as uow:
-        result = service.lodge(uow, data, principal=principal, ctx=lodge_context(runtime, uow))
-        uow.commit()
+    content_type = request.headers.get("content-type", "")
+    renderer: Renderer | None = runtime.caches.get("declarations.renderers", {}).get(
+        content_type.split(";")[0].strip().lower()
+    )
+    try:
+        data = parse_declaration(runtime, body, content_type)
+        result = await run_in_threadpool(lodge_now, runtime, data, principal)
+    except ValidationFailed as exc:
+        if renderer is not None:
+            return renderer.rejected(exc.issues)
+        raise
+    if renderer is not None:
+        return renderer.accepted(result.declaration, result.replayed)
     out = lodged_out(result.declaration, result.replayed)
     return JSONResponse(
         out.model_dump(mode="json"),
@@ -172,9 +195,15 @@ def _lodge_one(runtime: Runtime, data: DeclarationData, principal: Principal) ->
 
 
 async def _run_sync(fn: Callable[..., Response], *args: Any) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     return await run_in_threadpool(fn, *args)
+
+
+def lodge_now(runtime: Runtime, data: DeclarationData, principal: Principal) -> service.LodgeResult:
+    """Lodges one declaration in its own transaction."""
+    with runtime.uow() as uow:
+        result = service.lodge(uow, data, principal=principal, ctx=lodge_context(runtime, uow))
+        uow.commit()
+    return result
 
 
 @router.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from clearway.core.events import Event
 from clearway.declarations.model import Declaration
@@ -51,3 +52,10 @@ class ReleaseCheck(DeclarationEvent):
     """Asked before release: subscribers append what still blocks it (unpaid duties, missing permits)."""
 
     blockers: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ControlResultRecorded(DeclarationEvent):
+    """An officer recorded what a documentary or physical control found (labels for the risk engine)."""
+
+    findings: dict[str, Any] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from clearway.core.ids import new_mrn
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
 from clearway.declarations import codec, rules, store
 from clearway.declarations.events import (
+    ControlResultRecorded,
     DeclarationAccepted,
     DeclarationAmended,
     DeclarationDecided,
@@ -285,6 +286,7 @@ def decide(
             data=findings,
         )
         store.flush_history(uow.conn, decl)
+        uow.publish(ControlResultRecorded(at=uow.clock(), actor=principal.user, declaration=decl, findings=findings))
     return decl
 
 
@@ -369,3 +371,26 @@ def list_visible(
         for r in rows:
             r["lane"] = None
     return rows, total
+
+
+def get(uow: UnitOfWork, mrn: str) -> Declaration:
+    """Loads a declaration by MRN for the platform's own use (subscribers, jobs); not for callers' requests."""
+    decl = store.get_by_mrn(uow.conn, mrn.upper())
+    if decl is None:
+        raise NotFound(f"no declaration {mrn}")
+    return decl
+
+
+def record_event(
+    uow: UnitOfWork,
+    decl: Declaration,
+    kind: str,
+    *,
+    actor: str,
+    role: Role | str,
+    reason: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Appends an entry to a declaration's history without changing its status (assessed, paid, routed…)."""
+    decl.record(kind, at=uow.clock(), actor=actor, role=role, reason=reason, data=data)
+    store.flush_history(uow.conn, decl)
