@@ -50,7 +50,7 @@ VAGUE_DESCRIPTIONS = frozenset(
         "others",
     }
 )
-_WORD = re.compile(r"[a-z0-9/]+(?:\s+[a-z0-9/]+)*")
+_WORD = re.compile(r"[a-z0-9/]+")
 TOTAL_TOLERANCE = Decimal("0.01")
 DECLARATION_TYPES = frozenset({"IM", "EX", "CO"})
 ADDITIONAL_TYPES = frozenset("ABCDEFGHJKLMNOPQRSTUVWXYZ")

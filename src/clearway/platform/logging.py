@@ -52,3 +52,5 @@ def configure(*, json_lines: bool, level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Alembic narrates every migration step at INFO; keep it for debugging only.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))

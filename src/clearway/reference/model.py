@@ -13,6 +13,7 @@ from clearway.core.issues import Issue, ValidationFailed
 
 REQUIRED_COLUMNS = ("hscode", "description")
 MAX_ISSUES = 50
+AGGREGATE_ROW = "TOTAL"
 
 
 def parse_hs_csv(lines: Iterable[str]) -> list[HsEntry]:
@@ -34,6 +35,8 @@ def parse_hs_csv(lines: Iterable[str]) -> list[HsEntry]:
     entries: list[HsEntry] = []
     issues: list[Issue] = []
     for row_no, row in enumerate(reader, start=2):
+        if (row.get("hscode") or "").strip().upper() == AGGREGATE_ROW:
+            continue  # the public file closes with a "TOTAL of all commodities" line
         issue = _check(row, row_no)
         if issue is not None:
             issues.append(issue)
