@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -82,26 +80,92 @@ def to_domain(d: DeclarationIn, extensions: dict[str, Any] | None = None) -> Dec
     )
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v is not None or k in _KEEP_NONE}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
-_KEEP_NONE: frozenset[str] = frozenset()
+def _party_json(p: Party) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": p.id, "name": p.name, "country": p.country}
+    if p.address is not None:
+        out["address"] = p.address
+    return out
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
 
 
 def to_json(data: DeclarationData) -> dict[str, Any]:
     """Returns the declaration as a JSON document (amounts as exact decimal strings)."""
-    doc: dict[str, Any] = _plain(asdict(data))
-    if not doc.get("extensions"):
-        doc.pop("extensions", None)
+    c, inv, rep = data.consignment, data.invoice, data.representative
+    doc: dict[str, Any] = {
+        "type": data.type,
+        "additional_type": data.additional_type,
+        "lrn": data.lrn,
+        "office": data.office,
+        "declarant": _party_json(data.declarant),
+        "importer": _party_json(data.importer),
+        "exporter": _party_json(data.exporter),
+        "consignment": {
+            "transport_mode": c.transport_mode,
+            "means_id": c.means_id,
+            "means_nationality": c.means_nationality,
+            "loading_place": c.loading_place,
+            "discharge_place": c.discharge_place,
+            "arrival_date": c.arrival_date.isoformat(),
+        },
+        "invoice": _drop_none(
+            {
+                "number": inv.number,
+                "incoterm": inv.incoterm,
+                "currency": inv.currency,
+                "total_amount": str(inv.total_amount),
+                "freight": _s(inv.freight),
+                "insurance": _s(inv.insurance),
+            }
+        ),
+        "goods_items": [
+            _drop_none(
+                {
+                    "sequence": i.sequence,
+                    "description": i.description,
+                    "commodity_code": i.commodity_code,
+                    "origin_country": i.origin_country,
+                    "preference": i.preference,
+                    "quantity": str(i.quantity),
+                    "unit": i.unit,
+                    "net_mass": str(i.net_mass),
+                    "gross_mass": str(i.gross_mass),
+                    "invoice_amount": str(i.invoice_amount),
+                    "invoice_currency": i.invoice_currency,
+                    "valuation_method": i.valuation_method,
+                    "procedure_code": i.procedure_code,
+                    "packages": _drop_none(
+                        {"count": i.packages.count, "kind": i.packages.kind, "marks": i.packages.marks}
+                    ),
+                    "product_ids": list(i.product_ids) or None,
+                }
+            )
+            for i in data.goods_items
+        ],
+        "documents": [
+            _drop_none({"type": d.type, "reference": d.reference, "item_sequence": d.item_sequence})
+            for d in data.documents
+        ],
+    }
+    if rep is not None:
+        doc["representative"] = {
+            "id": rep.id,
+            "name": rep.name,
+            "country": rep.country,
+            "representation": rep.representation,
+        }
+    if data.total_items is not None:
+        doc["total_items"] = data.total_items
+    if data.total_packages is not None:
+        doc["total_packages"] = data.total_packages
+    if data.extensions:
+        doc["extensions"] = data.extensions
     return doc
 
 
@@ -111,7 +175,7 @@ def from_json(doc: dict[str, Any]) -> DeclarationData:
     return to_domain(DeclarationIn.model_validate(body, strict=False), doc.get("extensions"))
 
 
-def payload_hash(data: DeclarationData) -> str:
+def payload_hash(document: dict[str, Any]) -> str:
     """Returns a fingerprint of the declared content, to tell a retry from a different submission."""
-    canonical = json.dumps(to_json(data), sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -97,7 +97,8 @@ def lodge(uow: UnitOfWork, data: DeclarationData, *, principal: Principal, ctx: 
     issues = rules.validate(data, rules.RuleContext(ctx.nomenclature))
     if issues:
         raise ValidationFailed(issues)
-    fingerprint = codec.payload_hash(data)
+    document = codec.to_json(data)
+    fingerprint = codec.payload_hash(document)
     existing = store.find_by_lrn(uow.conn, data.declarant.id, data.lrn)
     if existing is not None:
         return _replay(uow, existing, fingerprint)
@@ -117,7 +118,7 @@ def lodge(uow: UnitOfWork, data: DeclarationData, *, principal: Principal, ctx: 
         status_to=Status.ACCEPTED,
         data={"mrn": mrn},
     )
-    store.insert(uow.conn, decl, fingerprint, now)
+    store.insert(uow.conn, decl, fingerprint, now, document)
     uow.publish(DeclarationAccepted(at=now, actor=actor, declaration=decl))
     if decl.lane is None:
         lane = ctx.selectivity.lane_for(mrn)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    bindparam,
     case,
     func,
     select,
@@ -96,16 +97,33 @@ declaration_events = Table(
 )
 
 
-def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime) -> None:
+_INSERT = declarations.insert()
+_UPDATE_STATUS = (
+    update(declarations)
+    .where(and_(declarations.c.id == bindparam("_id"), declarations.c.version == bindparam("_version")))
+    .values(
+        status=bindparam("status"),
+        lane=bindparam("lane"),
+        version=bindparam("new_version"),
+        accepted_at=bindparam("accepted_at"),
+        released_at=bindparam("released_at"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]) -> None:
     """Stores a new declaration, its items and its history so far."""
     conn.execute(
-        declarations.insert().values(
+        _INSERT,
+        {
             **_header_row(decl),
-            payload_hash=payload_hash,
-            version=decl.version,
-            lodged_at=decl.lodged_at,
-            updated_at=now,
-        )
+            "document": document,
+            "payload_hash": payload_hash,
+            "version": decl.version,
+            "lodged_at": decl.lodged_at,
+            "updated_at": now,
+        },
     )
     _write_items(conn, decl)
     flush_history(conn, decl)
@@ -113,18 +131,34 @@ def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime
 
 def save(conn: Connection, decl: Declaration, now: datetime) -> None:
     """Saves a changed declaration if nobody else changed it first (optimistic version check)."""
-    result = conn.execute(
-        update(declarations)
-        .where(and_(declarations.c.id == decl.id, declarations.c.version == decl.version))
-        .values(**_header_row(decl), version=decl.version + 1, updated_at=now)
-    )
+    amended = any(e.kind == "amended" for e in decl.pending)
+    if amended:
+        result = conn.execute(
+            update(declarations)
+            .where(and_(declarations.c.id == decl.id, declarations.c.version == decl.version))
+            .values(**_header_row(decl), document=codec.to_json(decl.data), version=decl.version + 1, updated_at=now)
+        )
+    else:
+        result = conn.execute(
+            _UPDATE_STATUS,
+            {
+                "_id": decl.id,
+                "_version": decl.version,
+                "status": decl.status.value,
+                "lane": decl.lane.value if decl.lane else None,
+                "new_version": decl.version + 1,
+                "accepted_at": decl.accepted_at,
+                "released_at": decl.released_at,
+                "updated_at": now,
+            },
+        )
     if result.rowcount != 1:
         raise Conflict(
             f"declaration {decl.mrn} was changed by someone else meanwhile; reload it and decide again",
             code="CONCURRENT_UPDATE",
         )
     decl.version += 1
-    if any(e.kind == "amended" for e in decl.pending):
+    if amended:
         conn.execute(goods_items.delete().where(goods_items.c.declaration_id == decl.id))
         _write_items(conn, decl)
     flush_history(conn, decl)
@@ -169,7 +203,6 @@ def _header_row(decl: Declaration) -> dict[str, Any]:
         "item_count": d.item_count,
         "total_amount": d.invoice.total_amount,
         "currency": d.invoice.currency,
-        "document": codec.to_json(d),
         "accepted_at": decl.accepted_at,
         "released_at": decl.released_at,
     }
