@@ -1,0 +1,129 @@
+"""``clearway risk``: train, score and evaluate models on history files; promote a model; manage rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearway.core.issues import DomainError
+from clearway.risk import jobs, mapping
+
+app = typer.Typer(help="Risk engine: models on history, selectivity rules, watchlists.", no_args_is_help=True)
+console = Console(stderr=True)
+
+MappingOpt = Annotated[str, typer.Option("--mapping", help="Shipped mapping name (e.g. kcs) or a mapping YAML file")]
+
+
+@contextmanager
+def _progress(title: str) -> Iterator[jobs.Step]:
+    """Shows the job's steps with a spinner; turns domain errors into a clear message and exit code 2."""
+    try:
+        with console.status(title) as status:
+
+            def step(message: str) -> None:
+                console.log(message)
+                status.update(f"{title}: {message}")
+
+            yield step
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(2) from None
+
+
+@app.command("train")
+def train(
+    mapping_name: MappingOpt,
+    inputs: Annotated[list[Path], typer.Option("--input", help="Labelled history file (CSV or Parquet); repeatable")],
+    model_out: Annotated[Path, typer.Option("--model-out", help="Directory to write the model to")],
+) -> None:
+    """Trains a risk model on labelled history files and writes it, with its metadata, to a directory."""
+    with _progress("training") as step:
+        meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step)
+    console.print(
+        f"model [bold]{meta['version']}[/bold] on {meta['rows']} declarations "
+        f"({meta['data_window']['from']} – {meta['data_window']['to']}) written to {model_out}"
+    )
+    for share, figures in meta["metrics"].items():
+        if share.endswith("%"):
+            console.print(f"  holdout precision at {share}: {figures['precision']:.3f}")
+
+
+@app.command("score")
+def score(
+    mapping_name: MappingOpt,
+    model: Annotated[Path, typer.Option("--model", help="Model directory written by 'train'")],
+    input_path: Annotated[Path, typer.Option("--input", help="Declarations to score (labels are never read)")],
+    output: Annotated[Path, typer.Option("--output", help="CSV to write: the id column and 'score'")],
+) -> None:
+    """Scores declarations with a trained model; writes one row per declaration with its id and score."""
+    with _progress("scoring") as step:
+        result = jobs.score(mapping.load(mapping_name), model, input_path, output, step=step)
+    console.print(f"{result.rows} declarations scored with model {result.model_version} → {result.output}")
+
+
+@app.command("evaluate")
+def evaluate(
+    mapping_name: MappingOpt,
+    inputs: Annotated[list[Path], typer.Option("--input", help="Labelled history file; repeatable")],
+    test_from: Annotated[
+        datetime, typer.Option("--test-from", formats=["%Y-%m-%d"], help="First day of the test window")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory for evaluation.json and evaluation.png")],
+    test_to: Annotated[
+        datetime | None, typer.Option("--test-to", formats=["%Y-%m-%d"], help="Day after the test window")
+    ] = None,
+) -> None:
+    """Trains on the days before --test-from, ranks the test window, compares with a plain LightGBM baseline."""
+    with _progress("evaluating") as step:
+        result = jobs.evaluate_split(
+            mapping.load(mapping_name),
+            inputs,
+            out,
+            test_from=test_from.date(),
+            test_to=test_to.date() if test_to else None,
+            step=step,
+        )
+    table = Table(
+        title=f"test {result['test']['window']['from']} – {result['test']['window']['to']} "
+        f"({result['test']['rows']} declarations, fraud rate {result['test']['fraud_rate']:.3f})"
+    )
+    for col in ("model", "inspected", "precision", "recall", "lift", "critical caught", "revenue caught"):
+        table.add_column(col)
+    for name, by_share in result["figures"].items():
+        for share, f in by_share.items():
+            table.add_row(
+                name,
+                share,
+                f"{f['precision']:.3f}",
+                f"{f['recall']:.3f}",
+                f"{f['lift']:.2f}",
+                f"{f['critical_caught']:.3f}" if "critical_caught" in f else "–",
+                f"{f['revenue_caught']:.3f}" if "revenue_caught" in f else "–",
+            )
+    Console().print(table)
+    Console().print(
+        f"precision@5% margin over the baseline: {result['margin_precision_at_5pct']:+.3f}; "
+        f"@10%: {result['margin_precision_at_10pct']:+.3f}. Report: {', '.join(result['files'])}"
+    )
+
+
+@app.command("model-info")
+def model_info(model: Annotated[Path, typer.Option("--model", help="Model directory")]) -> None:
+    """Prints a model's metadata: version, data window, metrics."""
+    from clearway.risk import registry
+
+    try:
+        meta = registry.read_metadata(model)
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(2) from None
+    shown = {k: meta[k] for k in ("version", "created_at", "data_window", "rows", "fraud_rate", "metrics") if k in meta}
+    typer.echo(json.dumps(shown, indent=2))

@@ -1,0 +1,96 @@
+"""Reading history files (CSV or Parquet) through a mapping into the canonical frame the models use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from clearway.core.issues import DomainError
+from clearway.risk.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ID, DATE, FRAUD, CRITICAL = "id", "date", "fraud", "critical"
+
+
+def _read(path: Path, columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    if not path.is_file():
+        raise DomainError(f"input file {path} does not exist", code="INPUT_NOT_FOUND")
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            header = pd.read_csv(path, nrows=0)
+            frame = pd.read_csv(
+                path,
+                usecols=[c for c in columns if c in header.columns],
+                dtype=str,
+                keep_default_na=False,
+            )
+    except (ValueError, OSError) as exc:
+        raise DomainError(f"cannot read {path}: {exc}", code="INPUT_UNREADABLE") from None
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise DomainError(f"{path.name} lacks column(s) {', '.join(absent)} named in the mapping", code="INPUT_COLUMNS")
+    return frame[columns]
+
+
+def read(paths: Sequence[Path], mapping: Mapping, *, labels: bool) -> pd.DataFrame:
+    """Reads files into one canonical frame; label columns are read only when ``labels`` is true."""
+    import pandas as pd
+
+    columns = mapping.feature_columns() + (mapping.label_columns() if labels else [])
+    if labels and not mapping.fraud:
+        raise DomainError(f"mapping '{mapping.name}' names no label column; it cannot train", code="MAPPING_NO_LABEL")
+    frames = [_read(Path(p), columns) for p in paths]
+    if not frames:
+        raise DomainError("give at least one --input file", code="INPUT_NOT_FOUND")
+    return canonical(pd.concat(frames, ignore_index=True), mapping, labels=labels)
+
+
+def canonical(src: pd.DataFrame, mapping: Mapping, *, labels: bool) -> pd.DataFrame:
+    """Renames and types the mapped columns: text as str, figures as float, the date as UTC timestamp."""
+    import numpy as np
+    import pandas as pd
+
+    out = pd.DataFrame(index=src.index)
+    out[ID] = src[mapping.id].astype(str)
+    fmt = None if mapping.date_format == "ISO8601" else mapping.date_format
+    dates = pd.to_datetime(src[mapping.date].astype(str), format=fmt or "ISO8601", errors="coerce", utc=True)
+    if dates.isna().any():
+        bad = int(dates.isna().sum())
+        raise DomainError(f"{bad} row(s) have a date that is not in format {mapping.date_format}", code="INPUT_DATE")
+    out[DATE] = dates
+    for name in TEXT_FIELDS:
+        col = mapping.fields.get(name, "")
+        out[name] = src[col].astype(str).replace({"nan": "", "None": ""}) if col else ""
+    for name in NUMBER_FIELDS:
+        col = mapping.fields.get(name, "")
+        out[name] = _number(src[col]) if col else 0.0
+    for col in mapping.categorical:
+        out[f"cat__{safe_name(col)}"] = src[col].astype(str)
+    for col in mapping.numeric:
+        out[f"num__{safe_name(col)}"] = _number(src[col])
+    if labels:
+        out[FRAUD] = _number(src[mapping.fraud]).fillna(0).astype(np.int8).clip(0, 1)
+        if mapping.critical:
+            out[CRITICAL] = (_number(src[mapping.critical]) == mapping.critical_value).astype(np.int8)
+        else:
+            out[CRITICAL] = np.int8(0)
+    return out.reset_index(drop=True)
+
+
+def safe_name(column: str) -> str:
+    """Returns a source column name usable as a model feature name (letters, digits, underscores)."""
+    return re.sub(r"[^0-9A-Za-z]+", "_", column).strip("_").lower()
+
+
+def _number(col: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    return pd.to_numeric(col, errors="coerce").astype(float)

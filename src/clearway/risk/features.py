@@ -1,0 +1,204 @@
+"""Features from the declaration and its history: leakage-safe past fraud rates, unit-value ratios, counts, recency.
+
+Fraud rates per importer, declarant, seller, HS code × origin… are target encodings. Encoding a training row
+with a rate that includes its own label leaks the answer, so training rows are encoded out of fold (each fold
+from the other folds' labels only), with additive smoothing toward the overall rate; new rows are encoded
+from the whole history. Unit-value and price ratios compare a line with the median of its HS × origin group.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from clearway.risk.data import DATE
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# Keys whose past fraud rate and volume become features. Each is built from canonical columns.
+ENTITY_KEYS: dict[str, tuple[str, ...]] = {
+    "importer": ("importer",),
+    "declarant": ("declarant",),
+    "seller": ("seller",),
+    "courier": ("courier",),
+    "office": ("office",),
+    "origin": ("origin",),
+    "departure": ("departure",),
+    "hs2": ("hs2",),
+    "hs4": ("hs4",),
+    "hs6": ("hs",),
+    "hs6_origin": ("hs", "origin"),
+    "importer_declarant": ("importer", "declarant"),
+    "importer_seller": ("importer", "seller"),
+    "declarant_hs6": ("declarant", "hs"),
+}
+# Groups against whose median unit value and price a line is compared.
+VALUE_GROUPS = ("hs6", "hs4", "hs6_origin")
+
+LABELS = {
+    "rate": "past fraud rate of the {}",
+    "n": "number of past declarations of the {}",
+    "uv_ratio": "unit value against the {} median",
+    "price_ratio": "declared value against the {} median",
+}
+
+
+def _keys(x: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
+    base = x[["importer", "declarant", "seller", "courier", "office", "origin", "departure", "hs"]].astype(str)
+    base = base.assign(hs2=base["hs"].str[:2], hs4=base["hs"].str[:4])
+    out = pd.DataFrame(index=x.index)
+    for name, cols in ENTITY_KEYS.items():
+        col = base[cols[0]]
+        for other in cols[1:]:
+            col = col + "|" + base[other]
+        out[name] = col
+    return out
+
+
+def _basic(x: pd.DataFrame) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    value = x["value"].fillna(0).clip(lower=0)
+    mass = x["net_mass"].fillna(0).clip(lower=0)
+    out = pd.DataFrame(index=x.index)
+    out["log_value"] = np.log1p(value)
+    out["log_mass"] = np.log1p(mass)
+    out["log_unit_value"] = np.log1p(value / (mass + 1.0))
+    out["tax_rate"] = x["tax_rate"].fillna(0)
+    out["log_tax"] = np.log1p(value * out["tax_rate"] / 100.0)
+    out["origin_is_departure"] = (x["origin"] == x["departure"]).astype(float)
+    out["has_courier"] = (x["courier"] != "").astype(float)
+    out["has_seller"] = (x["seller"] != "").astype(float)
+    dates = x[DATE]
+    out["weekday"] = dates.dt.day_of_week.astype(float)
+    out["month"] = dates.dt.month.astype(float)
+    for col in x.columns:
+        if col.startswith("num__"):
+            out[col] = x[col]
+    return out
+
+
+class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Learns per-entity fraud rates and value medians from labelled history; turns declarations into features.
+
+    Parameters
+    ----------
+    smoothing : float
+        Weight of the overall fraud rate in each entity's rate (pseudo-count).
+    n_folds : int
+        Folds for the out-of-fold encoding of the training rows.
+    random_state : int
+        Seed of the fold assignment.
+    """
+
+    def __init__(self, smoothing: float = 10.0, n_folds: int = 5, random_state: int = 0) -> None:
+        self.smoothing = smoothing
+        self.n_folds = n_folds
+        self.random_state = random_state
+
+    def fit(self, x: pd.DataFrame, y: Any) -> HistoryFeatures:
+        """Learns the encoding tables from labelled history; returns self."""
+        import numpy as np
+
+        y_arr = np.asarray(y, dtype=float)
+        keys = _keys(x)
+        basic = _basic(x)
+        self.prior_ = float(y_arr.mean()) if len(y_arr) else 0.0
+        self.rates_ = {k: self._table(keys[k], y_arr) for k in ENTITY_KEYS}
+        self.medians_ = {
+            g: {
+                "uv": basic["log_unit_value"].groupby(keys[g]).median(),
+                "price": basic["log_value"].groupby(keys[g]).median(),
+            }
+            for g in VALUE_GROUPS
+        }
+        self.last_seen_ = x[DATE].groupby(keys["importer"]).max()
+        self.categories_ = {c: sorted(x[c].astype(str).unique().tolist()) for c in x.columns if c.startswith("cat__")}
+        self.feature_names_out_ = list(self._transform(x, keys, basic, self.rates_, scale=1.0).columns)
+        return self
+
+    @staticmethod
+    def _table(key: pd.Series, y: np.ndarray) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame({"k": key.to_numpy(), "y": y}).groupby("k")["y"].agg(["sum", "count"])
+
+    def _rate(self, table: pd.DataFrame, key: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        s = key.map(table["sum"]).fillna(0.0).to_numpy(dtype=float)
+        n = key.map(table["count"]).fillna(0.0).to_numpy(dtype=float)
+        return (s + self.smoothing * self.prior_) / (n + self.smoothing), n
+
+    def _transform(
+        self, x: pd.DataFrame, keys: pd.DataFrame, basic: pd.DataFrame, rates: dict[str, Any], *, scale: float
+    ) -> pd.DataFrame:
+        import numpy as np
+        import pandas as pd
+
+        out = basic.copy()
+        for name in ENTITY_KEYS:
+            if isinstance(rates[name], np.ndarray):
+                out[f"rate__{name}"], out[f"n__{name}"] = rates[name][0], rates[name][1] * scale
+            else:
+                out[f"rate__{name}"], n = self._rate(rates[name], keys[name])
+                out[f"n__{name}"] = n * scale
+        for g in VALUE_GROUPS:
+            med = self.medians_[g]
+            out[f"uv_ratio__{g}"] = basic["log_unit_value"] - keys[g].map(med["uv"]).to_numpy(dtype=float)
+            out[f"price_ratio__{g}"] = basic["log_value"] - keys[g].map(med["price"]).to_numpy(dtype=float)
+        last = keys["importer"].map(self.last_seen_)
+        gap = (x[DATE] - last).dt.total_seconds() / 86400.0
+        out["days_since_importer_seen"] = gap.where(gap >= 0).to_numpy(dtype=float)
+        for col, cats in self.categories_.items():
+            out[col] = pd.Categorical(x[col].astype(str).where(x[col].astype(str).isin(cats)), categories=cats)
+        return out
+
+    def transform(self, x: pd.DataFrame) -> pd.DataFrame:
+        """Encodes declarations with the whole learned history (for new, unlabelled declarations)."""
+        check_is_fitted(self, "rates_")
+        return self._transform(x, _keys(x), _basic(x), self.rates_, scale=1.0)
+
+    def fit_transform(self, x: pd.DataFrame, y: Any = None, **_: Any) -> pd.DataFrame:
+        """Fits on the history and encodes its own rows out of fold, so no row sees its own label."""
+        import numpy as np
+        from sklearn.model_selection import KFold
+
+        self.fit(x, y)
+        y_arr = np.asarray(y, dtype=float)
+        keys = _keys(x)
+        oof: dict[str, Any] = {k: np.zeros((2, len(x))) for k in ENTITY_KEYS}
+        folds = KFold(self.n_folds, shuffle=True, random_state=self.random_state)
+        for fit_idx, enc_idx in folds.split(x):
+            for name in ENTITY_KEYS:
+                table = self._table(keys[name].iloc[fit_idx], y_arr[fit_idx])
+                rate, n = self._rate(table, keys[name].iloc[enc_idx])
+                oof[name][0, enc_idx], oof[name][1, enc_idx] = rate, n
+        # Counts from (k-1)/k of the history are scaled back to the whole history's size.
+        scale = self.n_folds / max(self.n_folds - 1, 1)
+        return self._transform(x, keys, _basic(x), oof, scale=scale)
+
+    @staticmethod
+    def entity_names() -> list[str]:
+        """Returns the names of the entities whose past fraud rates are features."""
+        return list(ENTITY_KEYS)
+
+    def get_feature_names_out(self, input_features: Any = None) -> list[str]:
+        """Returns the names of the features, in order."""
+        check_is_fitted(self, "feature_names_out_")
+        return list(self.feature_names_out_)
+
+
+def describe(feature: str) -> str:
+    """Returns a feature's name in words an officer understands."""
+    kind, _, group = feature.partition("__")
+    if kind in LABELS and group:
+        return LABELS[kind].format(group.replace("_", " × ").replace("hs6", "HS code").replace("hs", "HS"))
+    if kind == "cat":
+        return f"declared {group}"
+    return feature.replace("_", " ")
