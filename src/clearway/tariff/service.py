@@ -1,0 +1,204 @@
+"""Tariff use cases: load the schedule and rates, assess declarations, read assessments. Never commits."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from clearway.core.issues import Issue, ValidationFailed
+from clearway.declarations import service as declarations_service
+from clearway.declarations.model import Declaration, Role
+from clearway.platform.db import UnitOfWork
+from clearway.tariff import codec, payments, schedule_io, store
+from clearway.tariff.model import ZERO, Assessment, ExchangeRate, Schedule, rate_in_force
+from clearway.tariff.valuation import acceptance_date, assess
+
+log = logging.getLogger(__name__)
+ACTOR = "tariff"
+_SCHEDULES: dict[str, Schedule] = {}
+_warned_no_schedule: list[bool] = []
+
+
+@dataclass(frozen=True)
+class LoadedSchedule:
+    """A schedule in force: its key, when and by whom it was loaded, and its content."""
+
+    key: str
+    schedule: Schedule
+    loaded_by: str
+    loaded_at: Any
+
+
+def assessment_as_dict(assessment: Assessment) -> dict[str, Any]:
+    """Returns an assessment as a JSON-able dict (Decimal amounts as strings)."""
+    return codec.assessment_as_dict(assessment)
+
+
+def get_assessment(uow: UnitOfWork, mrn: str) -> Assessment | None:
+    """Returns the stored assessment of a declaration by MRN, or None when it was not assessed."""
+    row = store.assessment_row(uow.conn, mrn=mrn.upper())
+    return None if row is None else codec.assessment_from_dict(row.document)
+
+
+def load_schedule(uow: UnitOfWork, schedule: Schedule, *, national_currency: str, by: str) -> str:
+    """Puts a validated schedule in force for declarations accepted from now on; returns its key."""
+    if schedule.currency != national_currency:
+        raise ValidationFailed(
+            [
+                Issue(
+                    "TARIFF_CURRENCY",
+                    f"the schedule is in {schedule.currency} but the national currency is {national_currency}",
+                    "/currency",
+                )
+            ]
+        )
+    key = str(uuid.uuid4())
+    store.insert_schedule(
+        uow.conn,
+        key=key,
+        name=schedule.name,
+        currency=schedule.currency,
+        line_count=len(schedule.duties),
+        document=schedule_io.schedule_as_dict(schedule),
+        by=by,
+        at=uow.clock(),
+    )
+    _SCHEDULES[key] = schedule
+    log.info("tariff schedule %r in force: %d duty lines", schedule.name, len(schedule.duties))
+    return key
+
+
+def load_schedule_file(uow: UnitOfWork, path: Path, *, national_currency: str, by: str) -> LoadedSchedule:
+    """Loads a schedule file: YAML (the whole schedule) or CSV (duty lines replacing those in force)."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        current = current_schedule(uow)
+        if current is None:
+            raise ValidationFailed(
+                [
+                    Issue(
+                        "TARIFF_NO_BASE",
+                        "a CSV file carries duty lines only; load a YAML schedule first (agreements, taxes, fees)",
+                        "",
+                    )
+                ]
+            )
+        schedule = schedule_io.parse_duties_csv(text, current.schedule)
+    else:
+        schedule = schedule_io.parse_schedule_yaml(text)
+    key = load_schedule(uow, schedule, national_currency=national_currency, by=by)
+    return LoadedSchedule(key, schedule, by, uow.clock())
+
+
+def current_schedule(uow: UnitOfWork) -> LoadedSchedule | None:
+    """Returns the schedule in force, or None when the administration has loaded none."""
+    key = store.current_schedule_key(uow.conn)
+    if key is None:
+        return None
+    row = store.schedule_row(uow.conn, key)
+    schedule = _SCHEDULES.get(key)
+    if schedule is None:
+        schedule = schedule_io.schedule_from_dict(row.document)
+        _SCHEDULES[key] = schedule
+    return LoadedSchedule(key, schedule, row.loaded_by, row.loaded_at)
+
+
+def load_rates(uow: UnitOfWork, rates: list[ExchangeRate]) -> int:
+    """Publishes exchange rates (national currency per unit); returns how many."""
+    store.upsert_rates(uow.conn, rates, uow.clock())
+    return len(rates)
+
+
+def load_rates_file(uow: UnitOfWork, path: Path, *, national_currency: str) -> int:
+    """Loads exchange rates from a CSV file (currency,valid_from,rate)."""
+    rates = schedule_io.parse_rates(path.read_text(encoding="utf-8-sig"), national_currency)
+    return load_rates(uow, rates)
+
+
+def rate_on(uow: UnitOfWork, currency: str, on: date) -> ExchangeRate | None:
+    """Returns the exchange rate of a currency in force on a day."""
+    latest = store.latest_rate(uow.conn, currency, on)
+    return None if latest is None else rate_in_force([latest], currency, on)
+
+
+def rates_between(uow: UnitOfWork, start: date, end: date) -> list[ExchangeRate]:
+    """Returns the rates published between two days."""
+    return store.rates_between(uow.conn, start, end)
+
+
+def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
+    """Assesses an accepted import declaration under the schedule in force, stores it and notes it.
+
+    Returns None (and assesses nothing) for non-import declarations and when no schedule is loaded.
+    """
+    if decl.data.type != "IM":
+        return None
+    current = current_schedule(uow)
+    if current is None:
+        if not _warned_no_schedule:
+            _warned_no_schedule.append(True)
+            log.warning("no tariff schedule loaded: declarations are accepted without an assessment")
+        return None
+    previous = store.assessment_row(uow.conn, declaration_id=decl.id, lock=True)
+    day = acceptance_date(decl)
+    assessment = assess(
+        decl,
+        current.schedule,
+        schedule_id=current.key,
+        rates=lambda currency: rate_on(uow, currency, day),
+        assessed_at=uow.clock(),
+    )
+    document = codec.assessment_as_dict(assessment)
+    store.save_assessment(
+        uow.conn,
+        declaration_id=decl.id,
+        mrn=decl.mrn,
+        version=decl.version,
+        schedule_key=current.key,
+        currency=assessment.currency,
+        total=assessment.total,
+        document=document,
+        at=assessment.assessed_at,
+    )
+    kind = "assessed" if previous is None else "reassessed"
+    change = "" if previous is None else f" (was {Decimal(previous.total)} {assessment.currency})"
+    declarations_service.record_event(
+        uow,
+        decl,
+        kind,
+        actor=ACTOR,
+        role=Role.SYSTEM,
+        reason=f"duties and taxes assessed: {assessment.total} {assessment.currency}{change}",
+        data={
+            "currency": assessment.currency,
+            "customs_value": document["customs_value"],
+            "totals": document["totals"],
+            "total": document["total"],
+        },
+    )
+    payments.settle_after_assessment(uow, decl, assessment.total, assessment.currency)
+    return assessment
+
+
+def due_on(uow: UnitOfWork, declaration_id: str) -> tuple[Decimal, Decimal, str] | None:
+    """Returns (assessed total, paid or guaranteed, currency) of a declaration, or None if not assessed."""
+    row = store.assessment_row(uow.conn, declaration_id=declaration_id)
+    if row is None:
+        return None
+    return Decimal(row.total), store.paid_total(uow.conn, declaration_id), str(row.currency)
+
+
+def release_blocker(uow: UnitOfWork, decl: Declaration) -> str | None:
+    """Returns why unpaid duties block release, or None when nothing is due."""
+    due = due_on(uow, decl.id)
+    if due is None:
+        return None
+    total, paid, currency = due
+    if total - paid > ZERO:
+        return f"duties and taxes of {total - paid} {currency} not paid or guaranteed"
+    return None

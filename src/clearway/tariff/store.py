@@ -1,0 +1,281 @@
+"""Tariff tables: schedules, exchange rates, assessments, payments, guarantee accounts; and their queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    delete,
+    func,
+    select,
+    tuple_,
+    update,
+)
+
+from clearway.platform.db import metadata
+from clearway.tariff.model import ExchangeRate
+
+tariff_schedules = Table(
+    "tariff_schedules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(36), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("line_count", Integer, nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("loaded_by", String(80), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+tariff_exchange_rates = Table(
+    "tariff_exchange_rates",
+    metadata,
+    Column("currency", String(3), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("rate", Numeric(18, 6), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+tariff_assessments = Table(
+    "tariff_assessments",
+    metadata,
+    Column("declaration_id", String(36), primary_key=True),
+    Column("mrn", String(18), nullable=False, unique=True),
+    Column("declaration_version", Integer, nullable=False),
+    Column("schedule_key", String(36), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total", Numeric(18, 2), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("assessed_at", DateTime(timezone=True), nullable=False),
+)
+
+tariff_payments = Table(
+    "tariff_payments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(70), nullable=False, unique=True),
+    Column("declaration_id", String(36), nullable=False, index=True),
+    Column("mrn", String(18), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("account_id", String(20), nullable=True),
+    Column("paid_by", String(80), nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+)
+
+tariff_accounts = Table(
+    "tariff_accounts",
+    metadata,
+    Column("id", String(20), primary_key=True),
+    Column("party_id", String(40), nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("limit_amount", Numeric(18, 2), nullable=False),
+    Column("balance", Numeric(18, 2), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def insert_schedule(
+    conn: Connection,
+    *,
+    key: str,
+    name: str,
+    currency: str,
+    line_count: int,
+    document: dict[str, Any],
+    by: str,
+    at: datetime,
+) -> None:
+    """Stores a loaded schedule; the latest loaded is the one in force."""
+    conn.execute(
+        tariff_schedules.insert().values(
+            key=key, name=name, currency=currency, line_count=line_count, document=document, loaded_by=by, loaded_at=at
+        )
+    )
+
+
+def current_schedule_key(conn: Connection) -> str | None:
+    """Returns the key of the schedule in force (the latest loaded), or None when none was loaded."""
+    row = conn.execute(select(tariff_schedules.c.key).order_by(tariff_schedules.c.id.desc()).limit(1)).first()
+    return None if row is None else str(row.key)
+
+
+def schedule_row(conn: Connection, key: str) -> Any:
+    """Returns a stored schedule's row."""
+    return conn.execute(select(tariff_schedules).where(tariff_schedules.c.key == key)).first()
+
+
+def upsert_rates(conn: Connection, rates: Sequence[ExchangeRate], at: datetime) -> None:
+    """Stores exchange rates, replacing any already published for the same currency and day."""
+    if not rates:
+        return
+    keys = [(r.currency, r.valid_from) for r in rates]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        conn.execute(
+            delete(tariff_exchange_rates).where(
+                tuple_(tariff_exchange_rates.c.currency, tariff_exchange_rates.c.valid_from).in_(chunk)
+            )
+        )
+    conn.execute(
+        tariff_exchange_rates.insert(),
+        [{"currency": r.currency, "valid_from": r.valid_from, "rate": r.rate, "loaded_at": at} for r in rates],
+    )
+
+
+def latest_rate(conn: Connection, currency: str, on: date) -> ExchangeRate | None:
+    """Returns the latest rate of a currency published on or before a day."""
+    row = conn.execute(
+        select(tariff_exchange_rates)
+        .where(tariff_exchange_rates.c.currency == currency, tariff_exchange_rates.c.valid_from <= on)
+        .order_by(tariff_exchange_rates.c.valid_from.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else ExchangeRate(row.currency, row.valid_from, Decimal(row.rate))
+
+
+def rates_between(conn: Connection, start: date, end: date) -> list[ExchangeRate]:
+    """Returns the rates published between two days, oldest first."""
+    rows = conn.execute(
+        select(tariff_exchange_rates)
+        .where(tariff_exchange_rates.c.valid_from.between(start, end))
+        .order_by(tariff_exchange_rates.c.valid_from, tariff_exchange_rates.c.currency)
+    )
+    return [ExchangeRate(r.currency, r.valid_from, Decimal(r.rate)) for r in rows]
+
+
+def save_assessment(
+    conn: Connection,
+    *,
+    declaration_id: str,
+    mrn: str,
+    version: int,
+    schedule_key: str,
+    currency: str,
+    total: Decimal,
+    document: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Stores (or replaces) the assessment of a declaration."""
+    values = {
+        "mrn": mrn,
+        "declaration_version": version,
+        "schedule_key": schedule_key,
+        "currency": currency,
+        "total": total,
+        "document": document,
+        "assessed_at": at,
+    }
+    done = conn.execute(
+        update(tariff_assessments).where(tariff_assessments.c.declaration_id == declaration_id).values(**values)
+    )
+    if done.rowcount == 0:
+        conn.execute(tariff_assessments.insert().values(declaration_id=declaration_id, **values))
+
+
+def assessment_row(
+    conn: Connection, *, mrn: str | None = None, declaration_id: str | None = None, lock: bool = False
+) -> Any:
+    """Returns an assessment row by MRN or declaration id; locks it for update when asked."""
+    query = select(tariff_assessments)
+    if mrn is not None:
+        query = query.where(tariff_assessments.c.mrn == mrn)
+    if declaration_id is not None:
+        query = query.where(tariff_assessments.c.declaration_id == declaration_id)
+    if lock:
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def paid_total(conn: Connection, declaration_id: str) -> Decimal:
+    """Returns what has been paid or guaranteed on a declaration."""
+    value = conn.execute(
+        select(func.coalesce(func.sum(tariff_payments.c.amount), 0)).where(
+            tariff_payments.c.declaration_id == declaration_id
+        )
+    ).scalar_one()
+    return Decimal(value)
+
+
+def payment_by_reference(conn: Connection, reference: str) -> Any:
+    """Returns the payment with a reference, if any."""
+    return conn.execute(select(tariff_payments).where(tariff_payments.c.reference == reference)).first()
+
+
+def payments_of(conn: Connection, declaration_id: str) -> list[Any]:
+    """Returns the payments of a declaration, oldest first."""
+    return list(
+        conn.execute(
+            select(tariff_payments)
+            .where(tariff_payments.c.declaration_id == declaration_id)
+            .order_by(tariff_payments.c.id)
+        )
+    )
+
+
+def insert_payment(conn: Connection, **values: Any) -> None:
+    """Records a payment or a guarantee drawdown."""
+    conn.execute(tariff_payments.insert().values(**values))
+
+
+def insert_account(conn: Connection, **values: Any) -> None:
+    """Opens a guarantee or deferment account."""
+    conn.execute(tariff_accounts.insert().values(**values))
+
+
+def account_row(conn: Connection, account_id: str) -> Any:
+    """Returns an account row."""
+    return conn.execute(select(tariff_accounts).where(tariff_accounts.c.id == account_id)).first()
+
+
+def accounts_of(conn: Connection, party_ids: Sequence[str]) -> list[Any]:
+    """Returns the accounts held by any of the parties."""
+    return list(
+        conn.execute(
+            select(tariff_accounts).where(tariff_accounts.c.party_id.in_(party_ids)).order_by(tariff_accounts.c.id)
+        )
+    )
+
+
+def all_accounts(conn: Connection) -> list[Any]:
+    """Returns every account."""
+    return list(conn.execute(select(tariff_accounts).order_by(tariff_accounts.c.id)))
+
+
+def draw_down(conn: Connection, account_id: str, amount: Decimal, at: datetime) -> bool:
+    """Takes an amount from an account's balance only if the balance covers it; tells whether it did.
+
+    One conditional UPDATE: two concurrent drawdowns can never both pass the check (PostgreSQL
+    re-checks the condition after the row lock; SQLite runs writers one at a time).
+    """
+    result = conn.execute(
+        update(tariff_accounts)
+        .where(tariff_accounts.c.id == account_id, tariff_accounts.c.balance >= amount)
+        .values(balance=tariff_accounts.c.balance - amount, updated_at=at)
+    )
+    return result.rowcount == 1
+
+
+def credit(conn: Connection, account_id: str, amount: Decimal, at: datetime) -> None:
+    """Gives an amount back to an account (a released guarantee, a reduced assessment)."""
+    conn.execute(
+        update(tariff_accounts)
+        .where(tariff_accounts.c.id == account_id)
+        .values(balance=tariff_accounts.c.balance + amount, updated_at=at)
+    )
