@@ -1,0 +1,32 @@
+"""The WCO DM XML interchange as a platform capability."""
+
+from __future__ import annotations
+
+from clearway.declarations import api as declarations_api
+from clearway.declarations.model import DeclarationData
+from clearway.interchange import api, cli, seed, service
+from clearway.platform.capability import Capability
+from clearway.platform.runtime import Runtime
+
+
+def subscribe(runtime: Runtime) -> None:
+    """Lets the lodge endpoint read WCO DM XML and answer it in kind."""
+
+    def parser(body: bytes) -> DeclarationData:
+        return service.parse_declaration(body, today=runtime.clock().date())
+
+    renderer = api.XmlRenderer(runtime)
+    for media in ("application/xml", "text/xml"):
+        declarations_api.register_parser(runtime, media, parser)
+        declarations_api.register_renderer(runtime, media, renderer)
+
+
+capability = Capability(
+    name="clearway.interchange",
+    routers=(api.router, api.alias_router),
+    cli=cli.app,
+    cli_name="interchange",
+    subscribe=subscribe,
+    seed_demo=seed.seed_demo,
+    seed_order=30,
+)

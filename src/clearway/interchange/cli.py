@@ -1,0 +1,61 @@
+"""``clearway interchange map FILE.xml`` and ``clearway interchange notifications MRN``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from clearway.core.issues import DomainError, ValidationFailed
+from clearway.declarations import codec
+from clearway.interchange import mapping, service
+from clearway.platform.auth import Principal
+from clearway.platform.cli_support import open_runtime
+
+app = typer.Typer(help="WCO Data Model XML: map declarations, print notifications as WCO DM responses.")
+console = Console()
+
+
+@app.command("map")
+def map_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="WCO DM 3.6 declaration")],
+) -> None:
+    """Shows how a WCO DM declaration maps onto Clearway's declaration, without lodging it."""
+    runtime = open_runtime()
+    try:
+        data, derived = service.preview(file.read_bytes(), today=runtime.clock().date())
+    except ValidationFailed as exc:
+        console.print(f"[red]Rejected[/red]: {len(exc.issues)} problem(s)")
+        for issue in exc.issues:
+            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+        raise typer.Exit(1) from None
+    doc = codec.to_json(data)
+    doc.pop("extensions", None)
+    typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    for pointer, how in derived.items():
+        console.print(f"[yellow]derived[/yellow] {pointer}: {how}")
+    console.print(f"kept verbatim under extensions.{mapping.EXTENSION_KEY}.xml: {file.stat().st_size} bytes")
+
+
+@app.command("notifications")
+def notifications(
+    mrn: Annotated[str, typer.Argument(help="Movement Reference Number")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the XML to this file")] = None,
+) -> None:
+    """Prints a declaration's notifications as one WCO DM response document."""
+    runtime = open_runtime()
+    officer = Principal(user="cli", role="officer")
+    try:
+        with runtime.uow(readonly=True) as uow:
+            body = service.notifications_xml(uow, mrn, officer, country=runtime.settings.country)
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    if out is not None:
+        out.write_bytes(body)
+        console.print(f"wrote {out} ({len(body)} bytes)")
+        return
+    typer.echo(body.decode())
