@@ -1,0 +1,386 @@
+"""HTTP routes of the single window under /api/v1/single-window."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from clearway.core.issues import Issue, ValidationFailed
+from clearway.platform.auth import Principal
+from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.runtime import Runtime
+from clearway.single_window import catalog, loader, permits, report, service
+from clearway.single_window.model import Agency, Permit, Requirement
+from clearway.single_window.schemas import (
+    AgencyIn,
+    AgencyOut,
+    AppEventOut,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationsOut,
+    DecisionIn,
+    LoadOut,
+    PermitIn,
+    PermitOut,
+    PermitsOut,
+    ReportOut,
+    RequirementOut,
+    RequirementTermsIn,
+    ResponseIn,
+    RetireIn,
+    RuleFileIn,
+    WindowOut,
+)
+
+router = APIRouter(prefix="/api/v1/single-window", tags=["single window"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid bearer token"},
+    403: {"description": "Your role may not do this"},
+    404: {"description": "No such thing visible to you"},
+    409: {"description": "Someone else acted first, or the state does not allow it"},
+    422: {"description": "Every problem with the request, with pointers"},
+}
+
+
+def agency_out(a: Agency) -> AgencyOut:
+    """Describes an agency."""
+    return AgencyOut(code=a.code, name=a.name, domain=a.domain, automated_decisions=a.automated_decisions)
+
+
+def requirement_out(r: Requirement) -> RequirementOut:
+    """Describes a requirement version."""
+    return RequirementOut(
+        id=r.rule_id,
+        version=r.version,
+        agency=r.agency,
+        hs=[str(s) for s in r.hs],
+        origins=sorted(r.origins),
+        procedures=list(r.procedures),
+        end_uses=sorted(r.end_uses),
+        needs=[{"kind": n.kind, "name": n.name} for n in r.needs],
+        auto=r.auto,
+        description=r.description,
+        effective_from=r.effective_from,
+        effective_to=r.effective_to,
+    )
+
+
+def application_out(
+    app: dict[str, Any], agencies: dict[str, Agency], events: list[dict[str, Any]] | None = None
+) -> ApplicationOut:
+    """Describes an application, with its history when given."""
+    agency = agencies.get(app["agency"])
+    return ApplicationOut(
+        **{k: app[k] for k in ApplicationOut.model_fields if k in app and k not in {"history"}},
+        agency_label=agency.label if agency else app["agency"],
+        history=[AppEventOut.model_validate(e) for e in events or []],
+    )
+
+
+def permit_out(p: Permit, draws: list[dict[str, Any]] | None = None) -> PermitOut:
+    """Describes a permit."""
+    return PermitOut(
+        number=p.number,
+        agency=p.agency,
+        holder_id=p.holder_id,
+        kind=p.kind,
+        standing=p.standing,
+        hs=[str(s) for s in p.hs],
+        valid_from=p.valid_from,
+        valid_to=p.valid_to,
+        unit=p.unit,
+        quantity=p.quantity,
+        remaining=p.remaining,
+        revoked=p.revoked,
+        drawdowns=draws or [],
+    )
+
+
+# --- agencies and requirements ----------------------------------------------------------------
+
+
+@router.get("/agencies", response_model=list[AgencyOut], responses=_ERRORS, summary="Agencies in the single window")
+def list_agencies(runtime: RuntimeDep, principal: PrincipalDep) -> list[AgencyOut]:
+    del principal
+    with runtime.uow(readonly=True) as uow:
+        agencies = catalog.ruleset(uow, runtime.caches).agencies
+    return [agency_out(a) for a in sorted(agencies.values(), key=lambda a: a.code)]
+
+
+@router.put("/agencies/{code}", response_model=AgencyOut, responses=_ERRORS, summary="Create or update an agency")
+async def put_agency(
+    code: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
+) -> AgencyOut:
+    del principal
+    data = parse_json(AgencyIn, await request.body())
+    if data.code != code:
+        raise ValidationFailed([Issue("CODE_MISMATCH", f"the body's code is {data.code}, the path's {code}", "/code")])
+    return await run_in_threadpool(_put_agency, runtime, data)
+
+
+def _put_agency(runtime: Runtime, data: AgencyIn) -> AgencyOut:
+    with runtime.uow() as uow:
+        agency = catalog.put_agency(uow, runtime.caches, data)
+        uow.commit()
+    return agency_out(agency)
+
+
+@router.get(
+    "/requirements",
+    response_model=list[RequirementOut],
+    responses=_ERRORS,
+    summary="Requirements in effect (or every version)",
+)
+def list_requirements(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    agency: Annotated[str | None, Query(max_length=20)] = None,
+    on: Annotated[date | None, Query(description="Date the rules apply on; default today")] = None,
+    history: Annotated[bool, Query(description="Every version with its dates")] = False,
+) -> list[RequirementOut]:
+    del principal
+    with runtime.uow(readonly=True) as uow:
+        found = catalog.requirements(uow, runtime.caches, agency=agency, on=on, history=history)
+    return [requirement_out(r) for r in found]
+
+
+@router.put(
+    "/requirements/{rule_id}",
+    response_model=RequirementOut,
+    responses=_ERRORS,
+    summary="Add a requirement, or a new version of it from its effective date",
+)
+async def put_requirement(
+    rule_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
+) -> RequirementOut:
+    data = parse_json(RequirementTermsIn, await request.body())
+    if not 2 <= len(rule_id) <= 60:
+        raise ValidationFailed([Issue("RULE_ID", "a rule id has 2 to 60 characters", "")])
+    return await run_in_threadpool(_put_requirement, runtime, rule_id, data, principal.user)
+
+
+def _put_requirement(runtime: Runtime, rule_id: str, data: RequirementTermsIn, actor: str) -> RequirementOut:
+    with runtime.uow() as uow:
+        req = catalog.put_requirement(uow, runtime.caches, rule_id, data, actor=actor)
+        uow.commit()
+    return requirement_out(req)
+
+
+@router.post(
+    "/requirements/{rule_id}/retire", response_model=RequirementOut, responses=_ERRORS, summary="End a requirement"
+)
+async def retire_requirement(
+    rule_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
+) -> RequirementOut:
+    del principal
+    data = parse_json(RetireIn, await request.body())
+    return await run_in_threadpool(_retire, runtime, rule_id, data)
+
+
+def _retire(runtime: Runtime, rule_id: str, data: RetireIn) -> RequirementOut:
+    with runtime.uow() as uow:
+        req = catalog.retire_requirement(uow, runtime.caches, rule_id, data.effective_to)
+        uow.commit()
+    return requirement_out(req)
+
+
+@router.post(
+    "/requirements/load",
+    response_model=LoadOut,
+    responses=_ERRORS,
+    summary="Load a requirements file (JSON, YAML or CSV body)",
+    description="Send `application/json`, `application/yaml` or `text/csv`; changed rules get a new version.",
+)
+async def load_requirements(
+    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
+) -> LoadOut:
+    body = await request.body()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media in {"", "application/json"}:
+        doc = parse_json(RuleFileIn, body)
+    else:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailed([Issue("ENCODING", "send the file as UTF-8", "")]) from None
+        if media in {"application/yaml", "application/x-yaml", "text/yaml"}:
+            doc = loader.parse_yaml(text)
+        elif media == "text/csv":
+            doc = loader.parse_csv(text)
+        else:
+            raise ValidationFailed([Issue("MEDIA_TYPE", f"cannot read '{media}'; send JSON, YAML or CSV", "")])
+    return await run_in_threadpool(_load, runtime, doc, principal.user)
+
+
+def _load(runtime: Runtime, doc: RuleFileIn, actor: str) -> LoadOut:
+    with runtime.uow() as uow:
+        changed, added, unchanged = catalog.load(uow, runtime.caches, doc, actor=actor)
+        uow.commit()
+    return LoadOut(agencies_changed=changed, requirements_added=added, requirements_unchanged=unchanged)
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/applications",
+    status_code=201,
+    response_model=ApplicationOut,
+    responses=_ERRORS,
+    summary="File an application with one agency ahead of shipment",
+)
+async def post_application(
+    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
+) -> ApplicationOut:
+    data = parse_json(ApplicationIn, await request.body())
+    return await run_in_threadpool(_apply, runtime, principal, data)
+
+
+def _apply(runtime: Runtime, principal: Principal, data: ApplicationIn) -> ApplicationOut:
+    with runtime.uow() as uow:
+        app = service.apply(uow, runtime.caches, principal, data)
+        uow.commit()
+        agencies = catalog.ruleset(uow, runtime.caches).agencies
+        return application_out(app, agencies, service.history(uow, app["id"]))
+
+
+@router.get("/applications", response_model=ApplicationsOut, responses=_ERRORS, summary="Your queue or applications")
+def list_applications(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    status: Annotated[str | None, Query(pattern="^(submitted|info_requested|approved|refused)$")] = None,
+    agency: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> ApplicationsOut:
+    with runtime.uow(readonly=True) as uow:
+        rows, total = service.list_visible(uow, principal, status=status, agency=agency, limit=limit, offset=offset)
+        agencies = catalog.ruleset(uow, runtime.caches).agencies
+    return ApplicationsOut(data=[application_out(r, agencies) for r in rows], count=total)
+
+
+@router.get("/applications/{app_id}", response_model=ApplicationOut, responses=_ERRORS, summary="An application")
+def get_application(app_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> ApplicationOut:
+    with runtime.uow(readonly=True) as uow:
+        app = service.get_visible(uow, app_id, principal)
+        agencies = catalog.ruleset(uow, runtime.caches).agencies
+        return application_out(app, agencies, service.history(uow, app_id))
+
+
+@router.post(
+    "/applications/{app_id}/decisions",
+    response_model=ApplicationOut,
+    responses=_ERRORS,
+    summary="Decide: request information, approve (with conditions, a permit) or refuse (with reasons)",
+)
+async def post_decision(
+    app_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("agency")
+) -> ApplicationOut:
+    data = parse_json(DecisionIn, await request.body())
+    return await run_in_threadpool(_decide, runtime, app_id, principal, data)
+
+
+def _decide(runtime: Runtime, app_id: str, principal: Principal, data: DecisionIn) -> ApplicationOut:
+    with runtime.uow() as uow:
+        app = service.decide(uow, runtime.caches, app_id, principal, data)
+        uow.commit()
+        agencies = catalog.ruleset(uow, runtime.caches).agencies
+        return application_out(app, agencies, service.history(uow, app_id))
+
+
+@router.post(
+    "/applications/{app_id}/responses",
+    response_model=ApplicationOut,
+    responses=_ERRORS,
+    summary="Answer an agency's request for information",
+)
+async def post_response(
+    app_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
+) -> ApplicationOut:
+    data = parse_json(ResponseIn, await request.body())
+    return await run_in_threadpool(_respond, runtime, app_id, principal, data)
+
+
+def _respond(runtime: Runtime, app_id: str, principal: Principal, data: ResponseIn) -> ApplicationOut:
+    with runtime.uow() as uow:
+        app = service.respond(uow, app_id, principal, data)
+        uow.commit()
+        agencies = catalog.ruleset(uow, runtime.caches).agencies
+        return application_out(app, agencies, service.history(uow, app_id))
+
+
+@router.get(
+    "/declarations/{mrn}",
+    response_model=WindowOut,
+    responses=_ERRORS,
+    summary="Every agency's status for a declaration, in one place",
+)
+def get_window(mrn: str, runtime: RuntimeDep, principal: PrincipalDep) -> WindowOut:
+    with runtime.uow(readonly=True) as uow:
+        view = service.window(uow, runtime.caches, mrn, principal)
+    decl = view["declaration"]
+    return WindowOut(
+        mrn=decl.mrn,
+        declaration_status=decl.status.value,
+        declaration_status_label=decl.status.label,
+        routed_at=view["routed_at"],
+        released_at=decl.released_at,
+        applications=[application_out(a, view["agencies"]) for a in view["applications"]],
+        release_blockers=view["blockers"],
+    )
+
+
+# --- permits and the time report --------------------------------------------------------------
+
+
+@router.post("/permits", status_code=201, response_model=PermitOut, responses=_ERRORS, summary="Issue a permit")
+async def post_permit(
+    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("agency")
+) -> PermitOut:
+    data = parse_json(PermitIn, await request.body())
+    return await run_in_threadpool(_issue, runtime, principal, data)
+
+
+def _issue(runtime: Runtime, principal: Principal, data: PermitIn) -> PermitOut:
+    with runtime.uow() as uow:
+        permit = permits.issue(uow, runtime.caches, principal, data)
+        uow.commit()
+    return permit_out(permit)
+
+
+@router.get("/permits", response_model=PermitsOut, responses=_ERRORS, summary="Permits you may see")
+def list_permits(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> PermitsOut:
+    with runtime.uow(readonly=True) as uow:
+        rows, total = permits.list_visible(uow, principal, limit=limit, offset=offset)
+    return PermitsOut(data=[permit_out(p) for p in rows], count=total)
+
+
+@router.get("/permits/{number}", response_model=PermitOut, responses=_ERRORS, summary="A permit and its drawdowns")
+def get_permit(number: str, runtime: RuntimeDep, principal: PrincipalDep) -> PermitOut:
+    with runtime.uow(readonly=True) as uow:
+        permit, draws = permits.get_visible(uow, number, principal)
+    return permit_out(permit, draws)
+
+
+@router.get(
+    "/report",
+    response_model=ReportOut,
+    responses=_ERRORS,
+    summary="Time Release Study: median and p90 hours from submission to each agency's decision and to release",
+)
+def get_report(
+    runtime: RuntimeDep,
+    principal: Principal = require_roles("officer", "supervisor", "admin", "agency"),
+    days: Annotated[int | None, Query(ge=1, le=3660, description="Only submissions of the last N days")] = None,
+) -> ReportOut:
+    since = runtime.clock().astimezone(UTC) - timedelta(days=days) if days else None
+    with runtime.uow(readonly=True) as uow:
+        return ReportOut.model_validate(report.time_report(uow, runtime.caches, since=since, principal=principal))

@@ -1,0 +1,16 @@
+"""The single window as a platform capability."""
+
+from __future__ import annotations
+
+from clearway.platform.capability import Capability
+from clearway.single_window import api, cli, handlers, seed
+
+capability = Capability(
+    name="clearway.single_window",
+    routers=(api.router,),
+    cli=cli.app,
+    cli_name="sw",
+    subscribe=handlers.subscribe,
+    seed_demo=seed.seed_demo,
+    seed_order=15,
+)

@@ -1,0 +1,117 @@
+"""``clearway sw``: load agency requirements, list them, print the Time Release Study report."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearway.core.issues import DomainError, ValidationFailed
+from clearway.platform.cli_support import open_runtime
+from clearway.single_window import catalog, loader, report
+
+app = typer.Typer(help="Single window: agencies, requirements, time release report.", no_args_is_help=True)
+console = Console()
+MAX_FILE_BYTES = 10_000_000
+
+
+def _fail(exc: Exception) -> None:
+    if isinstance(exc, ValidationFailed):
+        console.print(f"[red]Rejected[/red]: {len(exc.issues)} problem(s); nothing was loaded")
+        for issue in exc.issues:
+            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+    elif isinstance(exc, DomainError):
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+    raise typer.Exit(1)
+
+
+@app.command("load")
+def load(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Requirements file (.yaml or .csv)")
+    ],
+    as_user: Annotated[str, typer.Option("--as", help="Name recorded as the author of new versions")] = "cli",
+) -> None:
+    """Loads agencies and requirements; a changed rule gets a new version from its effective date."""
+    if file.stat().st_size > MAX_FILE_BYTES:
+        console.print(f"[red]FILE_TOO_LARGE[/red] the file exceeds {MAX_FILE_BYTES} bytes")
+        raise typer.Exit(2)
+    runtime = open_runtime()
+    try:
+        doc = loader.parse_file(file.name, file.read_text(encoding="utf-8-sig"))
+        with runtime.uow() as uow:
+            changed, added, unchanged = catalog.load(uow, runtime.caches, doc, actor=as_user)
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    console.print(
+        f"[green]Loaded[/green] {file.name}: {changed} agencies created or changed, "
+        f"{added} requirement versions added, {unchanged} unchanged"
+    )
+
+
+@app.command("requirements")
+def requirements(
+    agency: Annotated[str | None, typer.Option("--agency", help="Only this agency")] = None,
+    history: Annotated[bool, typer.Option("--history", help="Every version with its dates")] = False,
+) -> None:
+    """Lists the requirements in effect today (or every version)."""
+    runtime = open_runtime()
+    with runtime.uow(readonly=True) as uow:
+        rules = catalog.ruleset(uow, runtime.caches)
+        found = catalog.requirements(uow, runtime.caches, agency=agency, on=None, history=history)
+    table = Table("rule", "v", "agency", "goods (HS)", "origins", "needs", "auto", "from", "to")
+    for r in found:
+        table.add_row(
+            r.rule_id,
+            str(r.version),
+            rules.agencies[r.agency].label if r.agency in rules.agencies else r.agency,
+            " ".join(str(s) for s in r.hs),
+            " ".join(sorted(r.origins)) or "any",
+            "; ".join(f"{n.name} ({n.kind})" for n in r.needs),
+            r.auto,
+            str(r.effective_from),
+            str(r.effective_to or ""),
+        )
+    console.print(table)
+
+
+def _h(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+@app.command("report")
+def time_report(
+    days: Annotated[int | None, typer.Option("--days", min=1, help="Only submissions of the last N days")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Prints the Time Release Study: median and p90 hours from submission to each agency's decision."""
+    runtime = open_runtime()
+    since = runtime.clock() - timedelta(days=days) if days else None
+    with runtime.uow(readonly=True) as uow:
+        rep = report.time_report(uow, runtime.caches, since=since)
+    if as_json:
+        typer.echo(json.dumps(rep, default=str, indent=2))
+        return
+    table = Table("agency", "decided", "automated", "pending", "median h", "p90 h", "median auto ms")
+    for row in rep["agencies"]:
+        table.add_row(
+            row["label"],
+            str(row["decided"]),
+            str(row["automated"]),
+            str(row["pending"]),
+            _h(row["median_hours"]),
+            _h(row["p90_hours"]),
+            _h(row["median_automated_ms"]),
+        )
+    console.print(table)
+    console.print(
+        f"submission → release ({rep['released']} declarations that went to agencies): "
+        f"median {_h(rep['release_median_hours'])} h, p90 {_h(rep['release_p90_hours'])} h"
+    )
