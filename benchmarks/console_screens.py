@@ -1,0 +1,67 @@
+"""Screenshots of the console's main pages on the demo data, for the README: docs/screenshots/*.png.
+
+Drives Debian's Chromium through Playwright (never downloads a browser).
+
+    python benchmarks/console_screens.py
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _console_demo import demo_server
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with demo_server() as (base, _env), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(base + "/")
+        page.screenshot(path=OUT / "login.png")
+        page.fill("#user", "officer.rojas")
+        page.fill("#password", "demo")
+        page.click("button:has-text('Sign in')")
+        page.wait_for_url(re.compile(r".*/console/queue.*"))
+        page.screenshot(path=OUT / "queue.png")
+        page.click("table.queue tbody tr:first-child a")
+        page.wait_for_url(re.compile(r".*/console/declarations/.+"))
+        page.screenshot(path=OUT / "detail.png", full_page=True)
+        page.goto(base + "/console/dashboard?start=2000-01-01")
+        page.goto(base + "/console/dashboard")
+        page.screenshot(path=OUT / "dashboard.png", full_page=True)
+        page.click("button:has-text('Sign out')")
+        page.fill("#user", "broker.andina")
+        page.fill("#password", "demo")
+        page.click("button:has-text('Sign in')")
+        page.wait_for_url(re.compile(r".*/console/declarations.*"))
+        page.screenshot(path=OUT / "trader_declarations.png")
+        page.goto(base + "/console/lodge?example=1")
+        page.fill("#goods_items-0-commodity_code", "999999")
+        page.fill("#consignment-loading_place", "CN-SH")
+        page.click("button:has-text('Lodge declaration')")
+        page.wait_for_selector(".error-summary")
+        page.screenshot(path=OUT / "lodge_errors.png")
+        browser.close()
+    for png in sorted(OUT.glob("*.png")):
+        print(f"wrote {png.relative_to(OUT.parents[1])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The web console as a platform capability: pages at /, monitoring gauges at /metrics."""
+
+from __future__ import annotations
+
+from clearway.console import metrics, seed, static, views_auth, views_dashboard, views_declarations, views_lodge
+from clearway.platform.capability import Capability
+from clearway.platform.runtime import Runtime
+
+
+def subscribe(runtime: Runtime) -> None:
+    """Registers the console's monitoring gauges."""
+    metrics.register(runtime)
+
+
+capability = Capability(
+    name="clearway.console",
+    routers=(
+        views_auth.router,
+        static.router,
+        views_declarations.router,
+        views_lodge.router,
+        views_dashboard.router,
+    ),
+    subscribe=subscribe,
+    seed_demo=seed.seed_demo,
+    seed_order=900,
+)

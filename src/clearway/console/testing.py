@@ -1,0 +1,32 @@
+"""Builds an app with only the clearance core and the console, for the console's own tests and benchmarks."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from clearway import bootstrap
+from clearway.platform.app import create_app
+from clearway.platform.capability import Capability
+from clearway.platform.runtime import Runtime
+from clearway.platform.settings import Settings
+
+CORE = frozenset({"clearway.reference", "clearway.declarations", "clearway.console"})
+
+
+def core_capabilities() -> list[Capability]:
+    """Returns the reference, declarations and console capabilities, in seeding order."""
+    return [c for c in bootstrap.capabilities() if c.name in CORE]
+
+
+def core_runtime(settings: Settings) -> Runtime:
+    """Builds a runtime subscribed to the core capabilities and the console only."""
+    runtime = Runtime.build(settings)
+    for cap in core_capabilities():
+        if cap.subscribe is not None:
+            cap.subscribe(runtime)
+    return runtime
+
+
+def core_app(runtime: Runtime) -> FastAPI:
+    """Builds the HTTP app with the core capabilities and the console only."""
+    return create_app(runtime, core_capabilities())

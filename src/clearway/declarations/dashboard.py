@@ -1,0 +1,189 @@
+"""Dashboards and work queues of customs: Time Release Study figures, hit rates, lanes, queue depths."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from clearway.core.issues import Forbidden
+from clearway.declarations import stats
+from clearway.declarations.model import OPEN_STATUSES, Status
+from clearway.platform.auth import Principal
+from clearway.platform.db import UnitOfWork
+
+CUSTOMS_ROLES = frozenset({"officer", "supervisor", "admin"})
+QUEUE_STATUSES: tuple[str, ...] = tuple(sorted(s.value for s in (*OPEN_STATUSES, Status.DETAINED)))
+# Clearance-time buckets (hours) of the Time Release Study histogram.
+BUCKETS: tuple[tuple[str, float, float], ...] = (
+    ("< 1 h", 0, 1),
+    ("1–4 h", 1, 4),
+    ("4–24 h", 4, 24),
+    ("1–3 d", 24, 72),
+    ("3–7 d", 72, 168),
+    ("> 7 d", 168, float("inf")),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A dashboard filter: lodgement dates from ``start`` to ``end`` inclusive, optionally one office."""
+
+    start: date
+    end: date
+    office: str | None = None
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Returns the UTC instants [start 00:00, end + 1 day 00:00)."""
+        return (
+            datetime.combine(self.start, time(0), tzinfo=UTC),
+            datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=UTC),
+        )
+
+
+@dataclass(frozen=True)
+class OfficeTimes:
+    """Time Release Study figures of one office: lodgement to release, in hours."""
+
+    office: str
+    released: int
+    median_hours: float
+    p90_hours: float
+
+
+@dataclass
+class Dashboard:
+    """Every figure of the customs dashboard for one period."""
+
+    period: Period
+    days: list[tuple[date, dict[str, int]]]
+    lanes: dict[str, int]
+    total: int
+    times: list[OfficeTimes]
+    overall: OfficeTimes | None
+    histogram: list[tuple[str, int]]
+    inspections: int
+    hits: int
+    revenue: Decimal
+    hits_by_kind: list[tuple[str, int]]
+    top_rules: list[tuple[str, int]]
+    offices: list[str] = field(default_factory=list)
+
+    @property
+    def hit_rate(self) -> float | None:
+        """Returns the share of controls that found a discrepancy, or None without controls."""
+        return self.hits / self.inspections if self.inspections else None
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Returns the q-th percentile (0–100) of the values, interpolating linearly between ranks."""
+    if not values:
+        raise ValueError("percentile of no values")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _times(office: str, hours: list[float]) -> OfficeTimes:
+    return OfficeTimes(office, len(hours), percentile(hours, 50), percentile(hours, 90))
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _require_customs(principal: Principal) -> None:
+    if principal.role not in CUSTOMS_ROLES:
+        raise Forbidden("dashboards and work queues are for customs officers, supervisors and administrators")
+
+
+def build(uow: UnitOfWork, principal: Principal, period: Period) -> Dashboard:
+    """Computes the dashboard of a period: lanes per day, release times per office, controls, rule hits."""
+    _require_customs(principal)
+    start, end = period.bounds()
+    conn = uow.conn
+    by_day: dict[date, dict[str, int]] = {}
+    lanes: Counter[str] = Counter()
+    for day, lane, n in stats.per_day_and_lane(conn, start=start, end=end, office=period.office):
+        by_day.setdefault(day, {})[lane or "none"] = by_day.get(day, {}).get(lane or "none", 0) + n
+        lanes[lane or "none"] += n
+    days = [
+        (period.start + timedelta(days=i), by_day.get(period.start + timedelta(days=i), {}))
+        for i in range((period.end - period.start).days + 1)
+    ]
+    per_office: dict[str, list[float]] = defaultdict(list)
+    for office, lodged, released in stats.release_times(conn, start=start, end=end, office=period.office):
+        per_office[office].append(max((released - lodged).total_seconds(), 0) / 3600)
+    every = [h for hours in per_office.values() for h in hours]
+    histogram = [(label, sum(1 for h in every if lo <= h < hi)) for label, lo, hi in BUCKETS]
+    controls = stats.history_data(conn, "control_result", start=start, end=end, office=period.office)
+    hits = [d for _, _, d in controls if d.get("result") == "discrepancy"]
+    kinds = Counter(str(d.get("kind") or "unspecified") for d in hits)
+    rules: Counter[str] = Counter()
+    for _, _, d in stats.history_data(conn, "lane_assigned", start=start, end=end, office=period.office):
+        if d.get("source") == "selectivity":
+            continue  # random selection is not a rule
+        named = d.get("rules") or d.get("reasons") or []
+        rules.update(str(r) for r in named if r)
+    return Dashboard(
+        period=period,
+        days=days,
+        lanes=dict(lanes),
+        total=sum(lanes.values()),
+        times=[_times(o, h) for o, h in sorted(per_office.items())],
+        overall=_times("all offices", every) if every else None,
+        histogram=histogram,
+        inspections=len(controls),
+        hits=len(hits),
+        revenue=sum((_money(d.get("revenue_recovered")) for d in hits), Decimal(0)),
+        hits_by_kind=kinds.most_common(),
+        top_rules=rules.most_common(10),
+        offices=stats.offices(conn),
+    )
+
+
+def work_queue(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    office: str | None = None,
+    lane: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Lists the declarations awaiting customs, red first and oldest first, for officers."""
+    _require_customs(principal)
+    return stats.queue(uow.conn, statuses=QUEUE_STATUSES, office=office, lane=lane, limit=limit, offset=offset)
+
+
+def queue_depths(uow: UnitOfWork) -> list[tuple[str, str, str | None, int]]:
+    """Counts the declarations awaiting customs by office, status and lane (for monitoring)."""
+    return stats.open_counts(uow.conn, QUEUE_STATUSES)
+
+
+def lane_counts(uow: UnitOfWork) -> list[tuple[str | None, int]]:
+    """Counts every declaration by lane (for monitoring)."""
+    return stats.lane_counts(uow.conn)
+
+
+def model_versions(uow: UnitOfWork) -> dict[str, str]:
+    """Returns the risk model versions seen in recent lane assignments, by source."""
+    out: dict[str, str] = {}
+    for data in stats.latest_lane_sources(uow.conn):
+        version = data.get("model_version") or (data.get("scores") or {}).get("model_version")
+        source = str(data.get("source") or "unknown")
+        if version and source not in out:
+            out[source] = str(version)
+    return out
+
+
+def offices(uow: UnitOfWork) -> list[str]:
+    """Lists the customs offices that have declarations."""
+    return stats.offices(uow.conn)
