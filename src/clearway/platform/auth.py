@@ -199,3 +199,14 @@ class _TokenCache:
 
 
 TOKEN_CACHE = _TokenCache()
+
+
+def revoke_token(uow: UnitOfWork, token: str, *, label: str) -> bool:
+    """Revokes one token issued with the given label (a console session on sign-out); tells whether it did."""
+    result = uow.conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.token_hash == hash_token(token), api_tokens.c.label == label)
+        .values(revoked=True)
+    )
+    TOKEN_CACHE.clear()
+    return bool(result.rowcount)
