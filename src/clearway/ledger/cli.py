@@ -1,0 +1,156 @@
+"""``clearway ledger``: check the transparency log, show its head, anchor it, manage organisations and AEO status."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from clearway.core.issues import DomainError
+from clearway.ledger import aeo, anchor, identity, log, service
+from clearway.ledger.config import ledger_settings
+from clearway.platform.cli_support import open_runtime
+
+app = typer.Typer(
+    help="Verifiable supply chain: transparency log, keys, credentials, AEO registry, anchors.", no_args_is_help=True
+)
+console = Console()
+
+
+@app.command("verify")
+def verify(
+    signatures: Annotated[bool, typer.Option(help="Also check every entry's signature")] = True,
+) -> None:
+    """Checks every leaf and subtree hash, entry signature and signed tree head; names the first tampered entry."""
+    runtime = open_runtime()
+    with (
+        runtime.uow(readonly=True) as uow,
+        Progress(
+            TextColumn("checking the log"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+        ) as progress,
+    ):
+        task = progress.add_task("log", total=None)
+
+        def step(done: int, total: int) -> None:
+            if done % 500 == 0 or done == total:
+                progress.update(task, completed=done, total=total)
+
+        result = log.verify_all(uow, check_signatures=signatures, progress=step)
+    if result.ok:
+        console.print(
+            f"[green]The log is intact[/green]: {result.entries} entries, {result.heads} signed tree heads checked."
+        )
+        return
+    console.print(
+        f"[red]The log was tampered with[/red]: first tampered entry is [bold]{result.first_bad_entry}[/bold]"
+    )
+    for problem in result.problems[:20]:
+        console.print(f"  {problem}")
+    raise typer.Exit(1)
+
+
+@app.command("sth")
+def sth() -> None:
+    """Prints the latest signed tree head as JSON (RFC 9162 get-sth)."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        head = log.seal(uow, service.context(runtime))
+        uow.commit()
+    typer.echo(json.dumps(head.as_json(), indent=2))
+
+
+@app.command("anchor")
+def anchor_cmd(
+    url: Annotated[
+        str | None,
+        typer.Option(help="EVM JSON-RPC URL ('eth-tester' for in-process); default CLEARWAY_LEDGER_ANCHOR_URL"),
+    ] = None,
+    contract: Annotated[
+        str | None, typer.Option(help="anchor contract address; default CLEARWAY_LEDGER_ANCHOR_CONTRACT")
+    ] = None,
+) -> None:
+    """Anchors the latest signed tree head on the configured EVM network (deploys the contract when none is given)."""
+    runtime = open_runtime()
+    settings = ledger_settings(runtime)
+    target = url or settings.anchor_url
+    if not target:
+        console.print("[red]ANCHOR_NOT_CONFIGURED[/red] set CLEARWAY_LEDGER_ANCHOR_URL or pass --url")
+        raise typer.Exit(2)
+    try:
+        chain = anchor.connect(target, account=settings.anchor_account, contract=contract or settings.anchor_contract)
+        with runtime.uow() as uow:
+            done = anchor.anchor_latest(uow, service.context(runtime), chain)
+            uow.commit()
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    if done is None:
+        console.print("Nothing to anchor: the latest tree head is already on chain.")
+        return
+    console.print(
+        f"[green]Anchored[/green] tree size {done.tree_size} root {done.root_hash.hex()} on chain {done.chain_id}, "
+        f"contract {done.contract}, tx {done.tx_hash}, block {done.block_number}"
+    )
+
+
+@app.command("org-create")
+def org_create(
+    org_id: Annotated[str, typer.Argument(help="lower-case id, e.g. cl-vinedos-andes")],
+    name: Annotated[str, typer.Option(help="legal name")],
+    country: Annotated[str, typer.Option(help="ISO 3166 alpha-2")],
+    kind: Annotated[str, typer.Option(help=", ".join(identity.ORG_KINDS))],
+    party: Annotated[str | None, typer.Option(help="trader id (TIN/RUC/EORI) of the organisation")] = None,
+) -> None:
+    """Registers an organisation with a new Ed25519 signing key and prints its DID."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            did = identity.create_org(
+                uow, service.context(runtime), org_id=org_id, name=name, country=country, kind=kind, party_id=party
+            )
+            uow.commit()
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    console.print(f"[green]Registered[/green] {org_id}: {did}")
+
+
+@app.command("rotate-key")
+def rotate_key(org_id: Annotated[str, typer.Argument(help="organisation id")]) -> None:
+    """Retires an organisation's current key (old signatures stay checkable) and creates the next."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            kid = identity.rotate_key(uow, service.context(runtime), org_id)
+            uow.commit()
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    console.print(f"[green]New key[/green] {kid}")
+
+
+@app.command("aeo")
+def aeo_cmd(
+    trader_id: Annotated[str, typer.Argument(help="trader id")],
+    on: Annotated[str | None, typer.Option(help="date (YYYY-MM-DD), default today")] = None,
+) -> None:
+    """Shows a trader's AEO status on a date, here or under a mutual recognition arrangement."""
+    runtime = open_runtime()
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError:
+        console.print("[red]DATE_INVALID[/red] --on must be YYYY-MM-DD")
+        raise typer.Exit(2) from None
+    with runtime.uow(readonly=True) as uow:
+        st = aeo.aeo_status(uow, trader_id, on=day)
+    if st is None:
+        console.print(f"{trader_id}: no AEO status known")
+        raise typer.Exit(1)
+    mark = "[green]recognised[/green]" if st.recognised else "[yellow]not recognised[/yellow]"
+    console.print(
+        f"{trader_id} ({st.trader_name}): {st.status} since {st.since} by {st.administration} — {mark}: {st.basis}"
+    )

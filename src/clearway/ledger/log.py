@@ -1,0 +1,269 @@
+"""The transparency log in the platform database: appends, signed tree heads, proofs, full verification."""
+
+from __future__ import annotations
+
+import base64
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy import Connection, select
+
+from clearway.core.issues import DomainError, NotFound
+from clearway.ledger import credentials, identity, merkle, store
+from clearway.ledger.identity import LedgerContext
+from clearway.platform.db import UnitOfWork
+
+
+class _DbNodes:
+    """Reads complete subtree hashes from the nodes table, remembering what it read."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.cache: dict[tuple[int, int], bytes] = {}
+
+    def node(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self.cache:
+            value = store.node(self.conn, level, index)
+            if value is None:
+                raise DomainError(f"the log lacks subtree ({level}, {index})", code="LOG_CORRUPT")
+            self.cache[key] = value
+        return self.cache[key]
+
+
+def append(uow: UnitOfWork, *, kind: str, ref: str, leaf_input: bytes) -> int:
+    """Appends an entry and the subtree hashes it completes; returns its leaf index."""
+    conn = uow.conn
+    store.lock_log(conn)
+    idx = store.tree_size(conn)
+    h = merkle.leaf_hash(leaf_input)
+    conn.execute(
+        store.entries.insert().values(
+            idx=idx, kind=kind, ref=ref[:200], leaf_input=leaf_input, leaf_hash=h, appended_at=uow.clock()
+        )
+    )
+    made = [{"level": 0, "idx": idx, "hash": h}]
+    level, index, current = 0, idx, h
+    while index & 1:  # a right child completes its parent
+        left = store.node(conn, level, index - 1)
+        assert left is not None, "a left sibling always precedes a right child"
+        current = merkle.node_hash(left, current)
+        level, index = level + 1, index >> 1
+        made.append({"level": level, "idx": index, "hash": current})
+    conn.execute(store.nodes.insert(), made)
+    return idx
+
+
+def root_at(conn: Connection, tree_size: int) -> bytes:
+    """Returns the root hash of the log's first ``tree_size`` entries."""
+    return merkle.range_hash(_DbNodes(conn), 0, tree_size)
+
+
+def tree_head_data(timestamp_ms: int, tree_size: int, root: bytes) -> bytes:
+    """Returns the TLS encoding of RFC 9162's TreeHeadDataV2 (timestamp, size, root, no extensions), as signed."""
+    return struct.pack(">QQB", timestamp_ms, tree_size, len(root)) + root + b"\x00\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class TreeHead:
+    """A signed tree head."""
+
+    tree_size: int
+    root_hash: bytes
+    timestamp_ms: int
+    signature: bytes
+    kid: str
+
+    def as_json(self) -> dict[str, Any]:
+        """Returns the get-sth answer (RFC 9162 section 4.3 fields, hashes base64)."""
+        return {
+            "tree_size": self.tree_size,
+            "timestamp": self.timestamp_ms,
+            "sha256_root_hash": base64.b64encode(self.root_hash).decode(),
+            "tree_head_signature": base64.b64encode(self.signature).decode(),
+            "log_id": self.kid,
+        }
+
+
+def seal(uow: UnitOfWork, ctx: LedgerContext) -> TreeHead:
+    """Signs a tree head for the log as it stands, unless the latest one already covers it."""
+    conn = uow.conn
+    size = store.tree_size(conn)
+    latest = latest_head(conn)
+    if latest is not None and latest.tree_size == size:
+        return latest
+    identity.ensure_administration(uow, ctx)
+    who = identity.signer(uow, ctx, ctx.administration)
+    root = root_at(conn, size)
+    ts = int(uow.clock().timestamp() * 1000)
+    signature = who.key.sign(tree_head_data(ts, size, root))
+    conn.execute(
+        store.tree_heads.insert().values(
+            tree_size=size, root_hash=root, timestamp_ms=ts, signature=signature, kid=who.kid
+        )
+    )
+    return TreeHead(size, root, ts, signature, who.kid)
+
+
+def _head(row: Any) -> TreeHead:
+    return TreeHead(int(row.tree_size), bytes(row.root_hash), int(row.timestamp_ms), bytes(row.signature), row.kid)
+
+
+def latest_head(conn: Connection) -> TreeHead | None:
+    """Returns the latest signed tree head."""
+    row = conn.execute(select(store.tree_heads).order_by(store.tree_heads.c.tree_size.desc()).limit(1)).first()
+    return _head(row) if row is not None else None
+
+
+def head_at(conn: Connection, tree_size: int) -> TreeHead | None:
+    """Returns the signed tree head of a given size."""
+    row = conn.execute(select(store.tree_heads).where(store.tree_heads.c.tree_size == tree_size)).first()
+    return _head(row) if row is not None else None
+
+
+def _check_size(conn: Connection, tree_size: int, name: str) -> None:
+    size = store.tree_size(conn)
+    if not 0 < tree_size <= size:
+        raise DomainError(f"{name}={tree_size} is outside the log (1..{size})", code="TREE_SIZE")
+
+
+def proof_by_hash(conn: Connection, leaf: bytes, tree_size: int) -> tuple[int, list[bytes]]:
+    """Returns the leaf index and audit path of an entry by its leaf hash, in a tree of ``tree_size``."""
+    _check_size(conn, tree_size, "tree_size")
+    idx = conn.execute(
+        select(store.entries.c.idx).where(store.entries.c.leaf_hash == leaf).order_by(store.entries.c.idx).limit(1)
+    ).scalar()
+    if idx is None or idx >= tree_size:
+        raise NotFound(f"no entry with that leaf hash in the first {tree_size} entries of the log")
+    return int(idx), merkle.inclusion_path(_DbNodes(conn), int(idx), tree_size)
+
+
+def consistency(conn: Connection, first: int, second: int) -> list[bytes]:
+    """Returns the consistency proof between two tree sizes."""
+    _check_size(conn, second, "second")
+    if not 0 < first <= second:
+        raise DomainError(f"first={first} must be between 1 and second={second}", code="TREE_SIZE")
+    return merkle.consistency_proof(_DbNodes(conn), first, second)
+
+
+MAX_ENTRIES = 1000
+
+
+def get_entries(conn: Connection, start: int, end: int) -> list[dict[str, Any]]:
+    """Returns entries start..end inclusive (at most 1000), with their leaf input base64."""
+    size = store.tree_size(conn)
+    if start < 0 or end < start or start >= size:
+        raise DomainError(f"start={start}, end={end} do not name entries of a log of {size}", code="ENTRY_RANGE")
+    end = min(end, size - 1, start + MAX_ENTRIES - 1)
+    return [
+        {
+            "leaf_index": r.idx,
+            "kind": r.kind,
+            "ref": r.ref,
+            "leaf_input": base64.b64encode(bytes(r.leaf_input)).decode(),
+        }
+        for r in store.iter_entries(conn, start, end + 1)
+    ]
+
+
+@dataclass
+class LogCheck:
+    """The outcome of checking the whole log."""
+
+    entries: int
+    heads: int
+    first_bad_entry: int | None
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """Tells whether the log is intact."""
+        return not self.problems
+
+
+def verify_all(
+    uow: UnitOfWork, *, check_signatures: bool = True, progress: Callable[[int, int], None] | None = None
+) -> LogCheck:
+    """Recomputes every leaf and subtree hash, checks each entry's signature and each signed tree head."""
+    conn = uow.conn
+    size = store.tree_size(conn)
+    tree = merkle.MemoryTree()
+    problems: list[str] = []
+    first_bad: int | None = None
+    heads = {h.tree_size: h for h in map(_head, conn.execute(select(store.tree_heads)).all())}
+    key_cache: dict[str, Any] = {}
+
+    def flag(idx: int, message: str) -> None:
+        nonlocal first_bad
+        if first_bad is None or idx < first_bad:
+            first_bad = idx
+        problems.append(message)
+
+    for row in store.iter_entries(conn):
+        idx, raw = int(row.idx), bytes(row.leaf_input)
+        h = merkle.leaf_hash(raw)
+        if h != bytes(row.leaf_hash):
+            flag(idx, f"entry {idx} ({row.kind} {row.ref}) was altered: its content no longer matches its leaf hash")
+        elif check_signatures and not _signed_ok(uow, raw, key_cache):
+            flag(idx, f"entry {idx} ({row.kind} {row.ref}) carries no valid signature of a known key")
+        tree.append_hash(h)
+        n = tree.size
+        head = heads.get(n)
+        if head is not None:
+            if tree.root() != head.root_hash:
+                flag(_first_changed(conn, tree, n), f"tree head {n} no longer matches the entries")
+            elif not _head_signed_ok(uow, head):
+                problems.append(f"tree head {n} has no valid signature")
+        if progress is not None:
+            progress(n, size)
+    for level_idx in range(len(tree.levels)):
+        stored = {
+            int(r.idx): bytes(r.hash)
+            for r in conn.execute(select(store.nodes.c.idx, store.nodes.c.hash).where(store.nodes.c.level == level_idx))
+        }
+        for i, value in enumerate(tree.levels[level_idx]):
+            if stored.get(i) != value:
+                flag(i << level_idx, f"stored subtree ({level_idx}, {i}) differs from the recomputed hash")
+                break
+    if size and size not in heads:
+        problems.append(f"no signed tree head covers the whole log ({size} entries)")
+    return LogCheck(size, len(heads), first_bad, problems)
+
+
+def _first_changed(conn: Connection, tree: merkle.MemoryTree, n: int) -> int:
+    # The earlier signed head that still matches bounds where the change is.
+    earlier = conn.execute(
+        select(store.tree_heads.c.tree_size)
+        .where(store.tree_heads.c.tree_size < n)
+        .order_by(store.tree_heads.c.tree_size.desc())
+    ).scalars()
+    for size in earlier:
+        h = head_at(conn, int(size))
+        if h is not None and tree.root(int(size)) == h.root_hash:
+            return int(size)
+    return 0
+
+
+def _signed_ok(uow: UnitOfWork, raw: bytes, cache: dict[str, Any]) -> bool:
+    parsed = credentials.inspect(raw.decode("ascii", errors="replace"))
+    if isinstance(parsed, str):
+        return False
+    kid = parsed[0]["kid"]
+    if kid not in cache:
+        cache[kid] = identity.resolve_key(uow, kid)
+    key = cache[kid]
+    return key is not None and credentials.verify_signature(raw.decode(), key) is not None
+
+
+def _head_signed_ok(uow: UnitOfWork, head: TreeHead) -> bool:
+    key = identity.resolve_key(uow, head.kid)
+    if key is None:
+        return False
+    try:
+        key.verifier().verify(head.signature, tree_head_data(head.timestamp_ms, head.tree_size, head.root_hash))
+    except InvalidSignature:
+        return False
+    return True
