@@ -15,7 +15,8 @@ from clearway.interchange import wco
 
 MD = f"{{{wco.NS_METADATA}}}"
 RES = f"{{{wco.NS_RES}}}"
-_NSMAP = {None: wco.NS_RES, "md": wco.NS_METADATA}
+DS = f"{{{wco.NS_RES_DS}}}"
+_NSMAP = {None: wco.NS_RES, "md": wco.NS_METADATA, "ds": wco.NS_RES_DS}
 
 # DMS notification function codes (WCO DM Response/FunctionCode as CDS uses them).
 ACCEPTED, RECEIVED, REJECTED, CONTROL, DOCUMENTS, AMENDED, RELEASED, CLEARED, INVALIDATED, TAX = (
@@ -82,7 +83,9 @@ def _sub(parent: etree._Element, name: str, text: str | None = None, **attrs: st
 
 
 def _time(parent: etree._Element, name: str, at: datetime) -> None:
-    _sub(_sub(parent, name), "DateTimeString", wco_time(at), formatCode="304")
+    # The date-time string belongs to the response data-set namespace, as the schema declares it.
+    stamp = etree.SubElement(_sub(parent, name), DS + "DateTimeString", {"formatCode": "304"})
+    stamp.text = wco_time(at)
 
 
 def _amount(value: Decimal) -> str:
@@ -208,4 +211,5 @@ def tax_lines(assessment: Mapping[str, Any]) -> tuple[dict[int, list[TaxLine]], 
     for levy in assessment.get("declaration_levies") or []:
         amount = _dec(levy.get("amount")) if isinstance(levy, Mapping) else None
         total += amount or Decimal(0)
-    return out, ((total, currency) if currency and out else None)
+    declared_total = _dec(assessment.get("total"))
+    return out, ((declared_total if declared_total is not None else total, currency) if currency and out else None)

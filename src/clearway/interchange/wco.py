@@ -9,6 +9,7 @@ from dataclasses import dataclass
 NS_METADATA = "urn:wco:datamodel:WCO:DocumentMetaData-DMS:2"
 NS_DEC = "urn:wco:datamodel:WCO:DEC-DMS:2"
 NS_RES = "urn:wco:datamodel:WCO:RES-DMS:2"
+NS_RES_DS = "urn:wco:datamodel:WCO:Response_DS:DMS:2"
 
 # WCO IDs of the classes (end in a letter: DocumentSectionCode) and data elements (TagID) that
 # Clearway maps, keyed by path below Declaration. From the annotations of WCO_DEC_2_DMS.xsd.

@@ -1,0 +1,102 @@
+"""Every UK CDS import sample in ../shared/data/wco-dms goes through: accepted, or rejected with pointers."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from clearway import bootstrap
+from clearway.platform import auth
+from clearway.platform.runtime import Runtime
+from clearway.platform.settings import Settings
+from clearway.reference import service as reference_service
+from tests.conftest import SHARED_DATA, shared_data
+from tests.integration.interchange.wco_schema import assert_valid_response
+
+RES = "{urn:wco:datamodel:WCO:RES-DMS:2}"
+SAMPLES = sorted((SHARED_DATA / "wco-dms" / "samples").glob("TT_IM*/**/*.xml"))
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(SHARED_DATA / "wco-dms" / "samples"))
+
+
+@pytest.fixture(scope="module")
+def uk_runtime(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    """One SQLite runtime for all samples, with the real HS nomenclature so UK codes' subheadings exist."""
+    hs = shared_data("hs", "harmonized-system.csv")
+    folder = tmp_path_factory.mktemp("uk")
+    shutil.copy(sqlite_template, folder / "clearway.db")
+    settings = Settings(
+        env="test",
+        database_url=f"sqlite:///{folder / 'clearway.db'}",
+        data_dir=folder,
+        secret_key="test-secret",
+        selectivity_red_rate=0,
+        selectivity_yellow_rate=0,
+    )
+    bootstrap.import_tables()
+    rt = bootstrap.build_runtime(settings)
+    rt.caches["platform.migrated"] = True
+    with rt.uow() as uow:
+        reference_service.load_hs_file(uow, hs)
+        uow.commit()
+    yield rt
+    rt.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def uk_client(uk_runtime: Runtime) -> Iterator[TestClient]:
+    """An HTTP client on the samples' runtime."""
+    with TestClient(bootstrap.build_app(uk_runtime), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _declarant(body: bytes) -> str | None:
+    root = etree.fromstring(body)
+    found = root.find(".//{*}Declaration/{*}Declarant/{*}ID")
+    return found.text.strip() if found is not None and found.text else None
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("sample", SAMPLES or [None], ids=[_id(s) for s in SAMPLES] or ["no-samples"])
+def test_each_sample_is_accepted_or_rejected_with_pointers(
+    sample: Path | None, uk_client: TestClient, uk_runtime: Runtime
+) -> None:
+    if sample is None:
+        pytest.skip("shared data not present: ../shared/data/wco-dms/samples")
+    body = sample.read_bytes()
+    with uk_runtime.uow() as uow:
+        token = auth.create_token(
+            uow, user="broker.uk", role="declarant", party_id=_declarant(body) or "GB000000000000"
+        )
+        uow.commit()
+    r = uk_client.post(
+        "/api/v1/declarations",
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"},
+    )
+    assert r.status_code in {200, 201, 400, 422}, r.text
+    root = etree.fromstring(r.content)
+    codes = [e.text for e in root.iter(RES + "FunctionCode")]
+    if r.status_code in {200, 201}:
+        assert codes == ["01"]
+        mrn = root.findtext(f".//{RES}Declaration/{RES}ID")
+        notes = uk_client.get(
+            f"/api/v1/interchange/declarations/{mrn}/notifications", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert notes.status_code == 200
+        assert_valid_response(notes.content)
+    else:
+        assert codes == ["03"]
+        errors = root.findall(f".//{RES}Error")
+        assert errors
+        for error in errors:
+            description = error.findtext(f"{RES}Description") or ""
+            assert "(at /" in description, description  # every error carries its class/tag path
+    assert_valid_response(r.content)

@@ -1,0 +1,144 @@
+"""A broker lodges WCO DM XML and is answered in WCO DM XML; notifications follow the declaration's life."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from clearway.core.ids import is_valid_mrn
+from clearway.declarations.examples import example_declaration
+from clearway.interchange import example
+from clearway.interchange import service as interchange_service
+from clearway.platform.runtime import Runtime
+from tests.conftest import Tokens
+from tests.integration.interchange.wco_schema import assert_valid_response
+from tests.unit.interchange.test_xml_safety_and_mapping import BILLION_LAUGHS, XXE
+
+XML = {"Content-Type": "application/xml"}
+RES = "{urn:wco:datamodel:WCO:RES-DMS:2}"
+
+
+def _lodge(client: TestClient, tokens: Tokens, doc: dict[str, Any], media: str = "application/xml") -> Any:
+    return client.post(
+        "/api/v1/declarations",
+        content=example.declaration_xml(doc),
+        headers={**tokens.broker, "Content-Type": media},
+    )
+
+
+def _codes(body: bytes) -> list[str]:
+    return [e.text or "" for e in etree.fromstring(body).iter(RES + "FunctionCode")]
+
+
+@pytest.mark.parametrize("media", ["application/xml", "text/xml"])
+def test_an_xml_lodgement_is_accepted_with_an_mrn_in_wco_xml(client: TestClient, tokens: Tokens, media: str) -> None:
+    r = _lodge(client, tokens, example_declaration("WCO-ACC-1"), media)
+    assert r.status_code == 201, r.text
+    assert r.headers["content-type"].startswith("application/xml")
+    root = etree.fromstring(r.content)
+    mrn = root.findtext(f"{RES}Response/{RES}Declaration/{RES}ID")
+    assert mrn is not None and is_valid_mrn(mrn)
+    assert root.findtext(f"{RES}Response/{RES}Declaration/{RES}FunctionalReferenceID") == "WCO-ACC-1"
+    assert _codes(r.content) == ["01"]
+    # the same declaration, as JSON, with the XML kept verbatim
+    detail = client.get(f"/api/v1/declarations/{mrn}", headers=tokens.broker).json()
+    assert detail["declaration"]["goods_items"][0]["commodity_code"] == "851713"
+    assert "<FunctionalReferenceID>WCO-ACC-1<" in detail["declaration"]["extensions"]["wco_dm"]["xml"]
+    again = _lodge(client, tokens, example_declaration("WCO-ACC-1"), media)
+    assert again.status_code == 200 and mrn in again.text
+
+
+def test_a_rejection_lists_every_error_with_wco_pointers(client: TestClient, tokens: Tokens) -> None:
+    doc = example_declaration("WCO-REJ-1")
+    doc["goods_items"][1]["commodity_code"] = "999999"
+    doc["goods_items"][2]["origin_country"] = "XX"
+    r = _lodge(client, tokens, doc)
+    assert r.status_code == 422, r.text
+    root = etree.fromstring(r.content)
+    assert _codes(r.content) == ["03"]
+    errors = root.findall(f"{RES}Response/{RES}Error")
+    described = [e.findtext(f"{RES}Description") or "" for e in errors]
+    item = "/Declaration/GoodsShipment/GovernmentAgencyGoodsItem"
+    assert any(d.startswith("CODE_HS_UNKNOWN") and f"{item}[2]/Commodity/Classification/ID" in d for d in described)
+    assert any(d.startswith("CODE_COUNTRY") and f"{item}[3]/Origin/CountryCode" in d for d in described)
+    hs = next(e for e in errors if (e.findtext(f"{RES}Description") or "").startswith("CODE_HS_UNKNOWN"))
+    pointers = [
+        (p.findtext(f"{RES}SequenceNumeric"), p.findtext(f"{RES}DocumentSectionCode"), p.findtext(f"{RES}TagID"))
+        for p in hs.findall(f"{RES}Pointer")
+    ]
+    assert (None, "21A", "145") in pointers and ("2", "68A", None) in pointers
+    assert client.get("/api/v1/declarations", headers=tokens.broker).json()["count"] == 0
+
+
+def test_lodging_for_another_party_points_at_the_declarant(client: TestClient, tokens: Tokens) -> None:
+    doc = example_declaration("WCO-OTHER-1")
+    doc["declarant"]["id"] = doc["representative"]["id"] = "PE20999999999"
+    r = _lodge(client, tokens, doc)
+    assert r.status_code == 422
+    assert "(at /Declaration/Declarant/ID)" in r.text
+
+
+@pytest.mark.parametrize("body", [BILLION_LAUGHS, XXE, b"<Declaration><oops></Declaration>"])
+def test_hostile_or_broken_xml_gets_400_not_a_hang(client: TestClient, tokens: Tokens, body: bytes) -> None:
+    r = client.post("/api/v1/declarations", content=body, headers={**tokens.broker, **XML})
+    assert r.status_code == 400
+    assert _codes(r.content) == ["03"]
+    assert b"root:" not in r.content  # no file contents leak
+
+
+def test_notifications_follow_the_life_of_the_declaration(client: TestClient, tokens: Tokens) -> None:
+    mrn = etree.fromstring(_lodge(client, tokens, example_declaration("WCO-LIFE-1")).content).findtext(
+        f"{RES}Response/{RES}Declaration/{RES}ID"
+    )
+    r = client.get(f"/api/v1/interchange/declarations/{mrn}/notifications", headers=tokens.broker)
+    assert r.status_code == 200
+    assert _codes(r.content) == ["02", "01", "08"]  # received, accepted, released (green lane in tests)
+    decision = {"decision": "clear", "reason": "post-release checks complete"}
+    assert (
+        client.post(f"/api/v1/declarations/{mrn}/decisions", json=decision, headers=tokens.officer).status_code == 200
+    )
+    alias = client.get(f"/api/v1/declarations/{mrn}/notifications.xml", headers=tokens.broker)
+    assert _codes(alias.content) == ["02", "01", "08", "09"]
+    assert (
+        client.get(f"/api/v1/interchange/declarations/{mrn}/notifications", headers=tokens.other_broker).status_code
+        == 404
+    )
+    assert client.get(f"/api/v1/interchange/declarations/{mrn}/notifications").status_code == 401
+
+
+def test_controls_invalidation_and_tax_notifications_validate(
+    client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assessment = {
+        "currency": "PEN",
+        "assessed_at": "2026-11-28T10:00:00+00:00",
+        "items": [
+            {"sequence": 1, "levies": [{"code": "DUTY", "kind": "duty", "base": "1000", "rate": "6", "amount": "60"}]}
+        ],
+        "total": "60.00",
+    }
+    monkeypatch.setattr(interchange_service, "_assessment", lambda uow, mrn: assessment)
+    green = client.post("/api/v1/declarations", json=example_declaration("WCO-CTL-1"), headers=tokens.broker).json()
+    r = client.get(f"/api/v1/interchange/declarations/{green['mrn']}/notifications", headers=tokens.officer)
+    assert _codes(r.content) == ["02", "01", "13", "08"]
+    tax = etree.fromstring(r.content).findall(f"{RES}Response")[2]
+    assert tax.findtext(f".//{RES}TaxAssessedAmount") == "60.00"
+    assert_valid_response(r.content)
+    monkeypatch.setattr(runtime.settings, "selectivity_yellow_rate", Decimal(1))
+    yellow = client.post("/api/v1/declarations", json=example_declaration("WCO-CTL-2"), headers=tokens.broker).json()
+    mrn = yellow["mrn"]
+    check = {"decision": "physical_check", "reason": "documents do not match the goods"}
+    assert client.post(f"/api/v1/declarations/{mrn}/decisions", json=check, headers=tokens.officer).status_code == 200
+    invalidate = {"decision": "invalidate", "reason": "goods never shipped"}
+    assert (
+        client.post(f"/api/v1/declarations/{mrn}/decisions", json=invalidate, headers=tokens.supervisor).status_code
+        == 200
+    )
+    body = client.get(f"/api/v1/interchange/declarations/{mrn}/notifications", headers=tokens.broker).content
+    assert _codes(body) == ["02", "01", "13", "06", "05", "10"]
+    assert "goods never shipped" in body.decode()
+    assert_valid_response(body)
