@@ -127,3 +127,16 @@ def model_info(model: Annotated[Path, typer.Option("--model", help="Model direct
         raise typer.Exit(2) from None
     shown = {k: meta[k] for k in ("version", "created_at", "data_window", "rows", "fraud_rate", "metrics") if k in meta}
     typer.echo(json.dumps(shown, indent=2))
+
+
+def _online() -> None:
+    from clearway.risk import cli_online
+
+    app.add_typer(cli_online.rules_app, name="rules")
+    app.command("promote")(cli_online.promote)
+    app.command("retire")(cli_online.retire)
+    app.command("hit-rates")(cli_online.hit_rates)
+    app.command("export")(cli_online.export)
+
+
+_online()

@@ -50,7 +50,11 @@ def read(paths: Sequence[Path], mapping: Mapping, *, labels: bool) -> pd.DataFra
     frames = [_read(Path(p), columns) for p in paths]
     if not frames:
         raise DomainError("give at least one --input file", code="INPUT_NOT_FOUND")
-    return canonical(pd.concat(frames, ignore_index=True), mapping, labels=labels)
+    frame = pd.concat(frames, ignore_index=True)
+    if labels:
+        # Declarations never controlled have no label: they cannot teach the model anything either way.
+        frame = frame[frame[mapping.fraud].astype(str).str.strip() != ""]
+    return canonical(frame, mapping, labels=labels)
 
 
 def canonical(src: pd.DataFrame, mapping: Mapping, *, labels: bool) -> pd.DataFrame:

@@ -1,0 +1,81 @@
+"""Choosing the lane: rules, watchlists and the model score, within the office's capacity, plus random controls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from clearway.risk.model import SEVERITY_WEIGHT, Assessment, RuleSet, rank, red_allowed, watchlist_hits
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the lane choice needs besides the criteria: the facts, the model's view and today's load."""
+
+    header: dict[str, Any]
+    items: list[dict[str, Any]]
+    parties: set[str]
+    draw: Decimal
+    reds_today: int
+    total_today: int
+    model_score: float | None = None
+    model_version: str | None = None
+    model_reasons: tuple[str, ...] = ()
+
+
+def choose(ruleset: RuleSet, s: Situation) -> Assessment:
+    """Returns the lane with its reasons in words; red beyond the office's capacity becomes yellow."""
+    lane, reasons, hits, mandatory, weight = "green", [], [], False, 0
+    lists = watchlist_hits(ruleset, s.parties)
+    header = {**s.header, "watchlist": {w.name for w in lists}}
+    for w in lists:
+        reasons.append(f"party on watchlist '{w.name}' (severity {w.severity})")
+        weight += SEVERITY_WEIGHT[w.severity]
+        mandatory = mandatory or w.severity == "critical"
+        lane = max(lane, w.lane, key=rank)
+    for rule in ruleset.rules:
+        if rule.active and rule.matches(header, s.items):
+            hits.append(rule.name)
+            weight += rule.weight
+            mandatory = mandatory or (rule.mandatory and rule.lane == "red")
+            reasons.append(f"rule '{rule.name}'" + (f": {rule.description}" if rule.description else ""))
+            lane = max(lane, rule.lane, key=rank)
+    if s.model_score is not None:
+        model_lane = (
+            "red"
+            if s.model_score >= ruleset.model_red_above
+            else "yellow"
+            if s.model_score >= ruleset.model_yellow_above
+            else "green"
+        )
+        if model_lane != "green":
+            reasons.append(f"risk model {s.model_version} scores {s.model_score:.2f}")
+            reasons.extend(s.model_reasons)
+        lane = max(lane, model_lane, key=rank)
+    out = Assessment(
+        lane=lane,
+        reasons=reasons,
+        rules_hit=hits,
+        watchlists_hit=[w.name for w in lists],
+        weight=weight,
+        model_score=s.model_score,
+        model_version=s.model_version,
+    )
+    if lane == "red" and not mandatory and not red_allowed(ruleset.red_capacity, s.reds_today, s.total_today):
+        out.lane = "yellow"
+        out.capacity_limited = True
+        out.reasons.append(
+            f"red capacity of office {s.header.get('office')} used today "
+            f"({s.reds_today} of {s.total_today} declarations, limit {ruleset.red_capacity:.0%}): documentary check"
+        )
+    if out.lane == "green":
+        if s.draw < ruleset.random_red:
+            out.lane, out.random = "red", True
+            out.reasons.append("random selection for physical inspection")
+        elif s.draw < ruleset.random_red + ruleset.random_yellow:
+            out.lane, out.random = "yellow", True
+            out.reasons.append("random selection for a documentary check")
+        elif not reasons:
+            out.reasons.append("no risk criteria matched")
+    return out

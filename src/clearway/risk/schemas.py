@@ -1,0 +1,107 @@
+"""API models of the risk engine; input models are strict and refuse unknown fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=6, decimal_places=4)]
+Scalar = Annotated[str, Field(max_length=200)] | int | Decimal
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class ConditionIn(_In):
+    """A test on a declaration fact, e.g. ``{"field": "hs_chapter", "op": "in", "value": ["61", "62"]}``."""
+
+    field: Annotated[str, Field(description="A fact: hs, hs_chapter, origin, unit_value, importer, watchlist…")]
+    op: Literal["eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "prefix", "contains"]
+    value: Scalar | Annotated[list[Scalar], Field(min_length=1, max_length=1000)]
+
+
+class RuleIn(_In):
+    """An analyst's selectivity criterion."""
+
+    name: Name
+    lane: Literal["green", "yellow", "red"]
+    conditions: Annotated[list[ConditionIn], Field(min_length=1, max_length=20)]
+    weight: Annotated[int, Field(ge=0, le=100)] = 1
+    description: Annotated[str, Field(max_length=500)] = ""
+    active: bool = True
+    mandatory: bool = False
+
+
+class WatchlistIn(_In):
+    """A named list of parties with a severity (low → green, medium → yellow, high and critical → red)."""
+
+    name: Name
+    severity: Literal["low", "medium", "high", "critical"]
+    parties: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(max_length=100_000)]
+    description: Annotated[str, Field(max_length=500)] = ""
+
+
+class RuleSetIn(_In):
+    """A complete new version of the criteria."""
+
+    note: Annotated[str, Field(min_length=1, max_length=500, description="Why this version (kept in the log)")]
+    rules: Annotated[list[RuleIn], Field(max_length=1000)] = []
+    watchlists: Annotated[list[WatchlistIn], Field(max_length=100)] = []
+    random_red: Share = Decimal("0")
+    random_yellow: Share = Decimal("0")
+    red_capacity: Share = Decimal("0.10")
+    model_red_above: Share = Decimal("0.80")
+    model_yellow_above: Share = Decimal("0.50")
+
+    def document(self) -> dict[str, Any]:
+        """Returns the criteria as the JSON document stored for this version."""
+        return self.model_dump(mode="json", exclude={"note"})
+
+
+class RuleSetOut(BaseModel):
+    """A published version of the criteria."""
+
+    version: int
+    document: dict[str, Any]
+
+
+class VersionOut(BaseModel):
+    """One published version in the log."""
+
+    version: int
+    note: str
+    created_by: str
+    created_at: datetime
+
+
+class AssessmentOut(BaseModel):
+    """The engine's assessment of a declaration."""
+
+    mrn: str
+    office: str
+    lane: str
+    weight: int
+    model_score: float | None
+    model_version: str | None
+    ruleset_version: int
+    random: bool
+    rules_hit: list[str]
+    reasons: list[str]
+    assessed_at: datetime
+    outcome: dict[str, Any] | None
+
+
+class HitRateOut(BaseModel):
+    """How often a rule's selections found something."""
+
+    rule: str
+    hits: int
+    controlled: int
+    discrepancies: int
+    hit_rate: float | None
+    revenue: str

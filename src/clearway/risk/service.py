@@ -1,0 +1,227 @@
+"""Risk use cases: publish criteria, assess accepted declarations, record control outcomes, promote models."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from clearway.core.issues import Conflict, DomainError, NotFound
+from clearway.declarations import service as declarations
+from clearway.declarations.model import Declaration, Lane
+from clearway.platform.db import UnitOfWork
+from clearway.risk import facts, lanes, store
+from clearway.risk.mapping import from_dict
+from clearway.risk.model import RuleSet, parse_ruleset, random_draw
+
+log = logging.getLogger(__name__)
+SOURCE = "risk-engine"
+_RULES, _MODEL = "risk.ruleset", "risk.model"
+
+
+def current_ruleset(uow: UnitOfWork, cache: dict[str, Any]) -> RuleSet:
+    """Returns the published rule set; re-read as soon as anyone publishes a new version (no restart)."""
+    version = store.latest_version(uow.conn)
+    cached: RuleSet | None = cache.get(_RULES)
+    if cached is not None and cached.version == version:
+        return cached
+    document = store.ruleset_document(uow.conn, version) if version else None
+    ruleset = parse_ruleset(document or {}, version)
+    cache[_RULES] = ruleset
+    return ruleset
+
+
+def publish_ruleset(uow: UnitOfWork, document: dict[str, Any], *, note: str, by: str) -> RuleSet:
+    """Validates and publishes a new version of the criteria; it applies to the next declaration accepted."""
+    version = store.latest_version(uow.conn) + 1
+    ruleset = parse_ruleset(document, version)
+    store.insert_ruleset(uow.conn, version, document, note, by, uow.clock())
+    log.info("rule set version %d published by %s: %s", version, by, note)
+    return ruleset
+
+
+def ruleset_document(uow: UnitOfWork, version: int | None = None) -> tuple[int, dict[str, Any]]:
+    """Returns a version (the current one by default) of the criteria as published."""
+    v = version if version is not None else store.latest_version(uow.conn)
+    document = store.ruleset_document(uow.conn, v) if v else {}
+    if document is None:
+        raise NotFound(f"no rule set version {v}")
+    return v, document
+
+
+def versions(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Lists the published rule set versions, newest first."""
+    return store.ruleset_versions(uow.conn)
+
+
+def _model(uow: UnitOfWork, cache: dict[str, Any]) -> Any | None:
+    record = store.active_model(uow.conn)
+    if record is None:
+        return None
+    cached = cache.get(_MODEL)
+    if cached is not None and cached[0] == record["version"]:
+        return cached[1]
+    from clearway.risk import registry  # the training stack is imported only once a model is promoted
+
+    loaded = registry.load(Path(record["path"]))
+    cache[_MODEL] = (record["version"], loaded)
+    return loaded
+
+
+def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, ...]]:
+    import pandas as pd
+
+    from clearway.risk import data
+    from clearway.risk.features import describe
+
+    frame = data.canonical(pd.DataFrame(facts.export_rows(decl)), loaded.mapping, labels=False)
+    scores = loaded.model.risk_score(frame)
+    worst = int(scores.argmax())
+    contrib = loaded.model.contributions(frame.iloc[[worst]]).iloc[0]
+    top = contrib[contrib > 0].sort_values(ascending=False).head(3)
+    reasons = tuple(f"{describe(name)} raises the score (+{value:.2f})" for name, value in top.items())
+    return float(scores[worst]), str(loaded.metadata.get("version")), reasons
+
+
+def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: str) -> None:
+    """Assigns the lane of an accepted declaration from criteria, model and capacity, recording why.
+
+    With no criteria and no promoted model it does nothing, so the core's random selectivity applies.
+    """
+    ruleset = current_ruleset(uow, cache)
+    loaded = _model(uow, cache)
+    if ruleset.empty and loaded is None:
+        return
+    now = uow.clock()
+    day = now.date().isoformat()
+    office = decl.data.office
+    reds, total = store.day_load(uow.conn, office, day)
+    score = version = None
+    model_reasons: tuple[str, ...] = ()
+    if loaded is not None:
+        score, version, model_reasons = _model_view(loaded, decl)
+    situation = lanes.Situation(
+        header=facts.header(decl, store.past_declarations(uow.conn, decl.data.importer.id)),
+        items=facts.items(decl),
+        parties=facts.parties(decl),
+        draw=random_draw(salt, decl.mrn),
+        reds_today=reds,
+        total_today=total,
+        model_score=score,
+        model_version=version,
+        model_reasons=model_reasons,
+    )
+    result = lanes.choose(ruleset, situation)
+    store.insert_assessment(
+        uow.conn,
+        {
+            "mrn": decl.mrn,
+            "office": office,
+            "day": day,
+            "importer": decl.data.importer.id,
+            "lane": result.lane,
+            "weight": result.weight,
+            "model_score": result.model_score,
+            "model_version": result.model_version,
+            "ruleset_version": ruleset.version,
+            "random": result.random,
+            "rules_hit": result.rules_hit + [f"watchlist:{w}" for w in result.watchlists_hit],
+            "reasons": result.reasons,
+            "assessed_at": now,
+        },
+    )
+    scores: dict[str, Any] = {
+        "weight": result.weight,
+        "ruleset_version": ruleset.version,
+        "rules_hit": result.rules_hit,
+        "watchlists_hit": result.watchlists_hit,
+        "random": result.random,
+        "capacity_limited": result.capacity_limited,
+    }
+    if result.model_score is not None:
+        scores["model"] = {"version": result.model_version, "score": round(result.model_score, 4)}
+    declarations.assign_lane(uow, decl, Lane(result.lane), reasons=result.reasons, source=SOURCE, scores=scores)
+
+
+def record_outcome(uow: UnitOfWork, decl: Declaration, findings: dict[str, Any], *, by: str) -> None:
+    """Stores a control's outcome as a label for the models and the rules' hit rates."""
+    revenue = findings.get("revenue_recovered")
+    store.save_outcome(
+        uow.conn,
+        decl.mrn,
+        str(findings.get("result", "")),
+        findings.get("kind"),
+        Decimal(str(revenue)) if revenue is not None else None,
+        by,
+        uow.clock(),
+    )
+
+
+def assessment(uow: UnitOfWork, mrn: str) -> dict[str, Any]:
+    """Returns the engine's assessment of a declaration, with its control outcome when recorded."""
+    row = store.get_assessment(uow.conn, mrn.upper())
+    if row is None:
+        raise NotFound(f"no risk assessment for {mrn}")
+    row["outcome"] = store.outcomes(uow.conn).get(row["mrn"])
+    return row
+
+
+def hit_rates(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Returns, per rule (and for random and model selections), hits, controls with outcome and hit rate."""
+    stats: dict[str, dict[str, Any]] = {}
+    for row in store.assessments_with_outcomes(uow.conn):
+        names = list(row["rules_hit"] or [])
+        if row["random"]:
+            names.append("random selection")
+        if row["model_score"] is not None and row["lane"] != "green" and not row["rules_hit"]:
+            names.append("risk model")
+        for name in names:
+            s = stats.setdefault(name, {"rule": name, "hits": 0, "controlled": 0, "discrepancies": 0, "revenue": 0})
+            s["hits"] += 1
+            if row["result"]:
+                s["controlled"] += 1
+                if row["result"] == "discrepancy":
+                    s["discrepancies"] += 1
+                    s["revenue"] += Decimal(row["revenue_recovered"] or 0)
+    for s in stats.values():
+        s["hit_rate"] = round(s["discrepancies"] / s["controlled"], 4) if s["controlled"] else None
+        s["revenue"] = str(Decimal(s["revenue"]).quantize(Decimal("0.01")))
+    return sorted(stats.values(), key=lambda s: (-s["hits"], s["rule"]))
+
+
+def promote_model(uow: UnitOfWork, path: Path, *, by: str) -> dict[str, Any]:
+    """Promotes a trained model for online scoring; it must read the platform's own export columns."""
+    from clearway.risk import registry
+
+    meta = registry.read_metadata(path)
+    mapping = from_dict(meta["mapping"])
+    missing = [c for c in mapping.feature_columns() if c not in facts.EXPORT_COLUMNS]
+    if missing:
+        raise DomainError(
+            f"model {meta['version']} reads columns the platform does not have ({', '.join(missing[:5])}); "
+            "online scoring needs a model trained on the platform export (--mapping platform)",
+            code="MODEL_NOT_ONLINE",
+        )
+    registry.load(path)  # refuse a model directory that does not load
+    record = {
+        "version": meta["version"],
+        "path": str(path.resolve()),
+        "mapping": mapping.name,
+        "metadata": {k: meta.get(k) for k in ("data_window", "rows", "metrics", "created_at")},
+        "promoted_by": by,
+        "promoted_at": uow.clock(),
+    }
+    store.promote(uow.conn, record)
+    return record
+
+
+def retire_model(uow: UnitOfWork) -> None:
+    """Stops online scoring by the promoted model."""
+    if not store.retire_models(uow.conn):
+        raise Conflict("no model is promoted", code="NO_MODEL")
+
+
+def active_model(uow: UnitOfWork) -> dict[str, Any] | None:
+    """Returns the promoted model's record, or None."""
+    return store.active_model(uow.conn)
