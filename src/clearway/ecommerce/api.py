@@ -1,0 +1,165 @@
+"""HTTP routes under /api/v1/ecommerce: submit a manifest, fetch decisions in bulk, officers' aggregates."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from clearway.core.issues import Issue, ValidationFailed
+from clearway.ecommerce import queries, service
+from clearway.ecommerce.schemas import AggregatesOut, DecisionOut, DecisionPageOut, ManifestOut, ManifestPageOut
+from clearway.platform.auth import Principal
+from clearway.platform.deps import PrincipalDep, RuntimeDep, require_roles
+from clearway.platform.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1/ecommerce", tags=["ecommerce"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid bearer token"},
+    404: {"description": "No such manifest visible to you"},
+    413: {"description": "The manifest is larger than the upload limit"},
+    422: {"description": "The manifest cannot be read (every problem listed)"},
+}
+_MEDIA = {"text/csv": "csv", "application/x-ndjson": "jsonl", "application/jsonl": "jsonl", "application/json": "jsonl"}
+_UPLOAD = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+    }
+}
+OFFICERS = ("officer", "supervisor", "admin")
+
+
+def _manifest_out(row: dict[str, Any]) -> ManifestOut:
+    links = {
+        "self": f"/api/v1/ecommerce/manifests/{row['id']}",
+        "decisions": f"/api/v1/ecommerce/manifests/{row['id']}/decisions",
+    }
+    return ManifestOut.model_validate({**row, "links": links})
+
+
+@router.post(
+    "/manifests",
+    status_code=201,
+    response_model=ManifestOut,
+    responses=_ERRORS,
+    openapi_extra=_UPLOAD,
+    summary="Submit a parcel manifest for screening",
+    description="Body: the manifest as CSV (`text/csv`, header row) or JSON lines (`application/x-ndjson`). "
+    "Every row is screened or rejected with its reasons; the answer is the manifest's report.",
+)
+async def submit_manifest(
+    request: Request,
+    runtime: RuntimeDep,
+    country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$", description="Destination country")] = None,
+    principal: Principal = require_roles("declarant"),
+) -> JSONResponse:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in _MEDIA:
+        raise ValidationFailed(
+            [
+                Issue(
+                    "MEDIA_TYPE",
+                    f"cannot read '{media or 'no content type'}'; send text/csv or application/x-ndjson",
+                    "",
+                )
+            ]
+        )
+    body = await request.body()
+    if not body.strip():
+        raise ValidationFailed([Issue("BODY_EMPTY", "the manifest is empty", "")])
+    out = await run_in_threadpool(
+        _screen, runtime, body, _MEDIA[media], (country or runtime.settings.country), principal
+    )
+    return JSONResponse(out.model_dump(mode="json"), status_code=201, headers={"Location": out.links["self"]})
+
+
+def _screen(runtime: Runtime, body: bytes, fmt: str, country: str, principal: Principal) -> ManifestOut:
+    with runtime.uow() as uow:
+        report = service.screen_manifest(
+            uow,
+            io.BytesIO(body),
+            source_name="upload",
+            fmt=fmt,
+            country=country.upper(),
+            submitted_by=principal.user,
+            submitter_party=principal.party_id,
+        )
+        uow.commit()
+        row = queries.get_manifest(uow, report.manifest_id, principal)
+    return _manifest_out(row)
+
+
+@router.get("/manifests", response_model=ManifestPageOut, responses=_ERRORS, summary="List manifests you may see")
+def list_manifests(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ManifestPageOut:
+    with runtime.uow(readonly=True) as uow:
+        rows, total = queries.list_manifests(uow, principal, limit, offset)
+    return ManifestPageOut(data=[_manifest_out(r) for r in rows], count=total)
+
+
+@router.get("/manifests/{manifest_id}", response_model=ManifestOut, responses=_ERRORS, summary="A manifest's report")
+def get_manifest(manifest_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> ManifestOut:
+    with runtime.uow(readonly=True) as uow:
+        return _manifest_out(queries.get_manifest(uow, manifest_id, principal))
+
+
+@router.get(
+    "/manifests/{manifest_id}/decisions",
+    response_model=DecisionPageOut,
+    responses=_ERRORS,
+    summary="Fetch a manifest's decisions in bulk",
+    description="Pages of up to 10,000 parcels in parcel-id order; pass `next_after` as `after` for the next.",
+)
+def get_decisions(
+    manifest_id: str,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    after: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    decision: Annotated[str | None, Query(pattern="^(release|hold_documents|hold_inspection|refuse)$")] = None,
+    flag: Annotated[
+        str | None,
+        Query(
+            pattern="^(data_quality|split_shipment|undervaluation|recalled_product|ip_infringement|"
+            "over_de_minimis|risky_seller)$"
+        ),
+    ] = None,
+) -> DecisionPageOut:
+    with runtime.uow(readonly=True) as uow:
+        rows = queries.decisions(uow, manifest_id, principal, after=after, limit=limit, decision=decision, flag=flag)
+    data = [
+        DecisionOut(
+            parcel_id=r["parcel_id"],
+            decision=r["decision"],
+            flags=[f for f in r["flags"].split(";") if f],
+            issues=[i for i in r["issues"].split(";") if i],
+            reasons=r["reasons"],
+            score=r["score"],
+            day=r["day"],
+        )
+        for r in rows
+    ]
+    return DecisionPageOut(data=data, next_after=data[-1].parcel_id if len(data) == limit else None)
+
+
+@router.get("/aggregates", response_model=AggregatesOut, responses=_ERRORS, summary="Officers' aggregates")
+def get_aggregates(
+    runtime: RuntimeDep,
+    days: Annotated[int, Query(ge=1, le=366)] = 30,
+    top: Annotated[int, Query(ge=1, le=100)] = 10,
+    _officer: Principal = require_roles(*OFFICERS),
+) -> AggregatesOut:
+    with runtime.uow(readonly=True) as uow:
+        data = queries.aggregates(uow, days=days, top=top, today=runtime.clock().date())
+    return AggregatesOut.model_validate(data)

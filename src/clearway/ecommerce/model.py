@@ -1,0 +1,225 @@
+"""E-commerce parcel screening: outcomes, flags, thresholds and the reference lists officers load."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from clearway.core.codes import is_currency
+from clearway.core.issues import Issue
+
+
+class Outcome(StrEnum):
+    """What happens to a parcel at the border."""
+
+    RELEASE = "release"
+    HOLD_DOCUMENTS = "hold_documents"
+    HOLD_INSPECTION = "hold_inspection"
+    REFUSE = "refuse"
+
+
+class Flag(StrEnum):
+    """The fixed vocabulary of screening flags written to decisions."""
+
+    DATA_QUALITY = "data_quality"
+    SPLIT_SHIPMENT = "split_shipment"
+    UNDERVALUATION = "undervaluation"
+    RECALLED_PRODUCT = "recalled_product"
+    IP_INFRINGEMENT = "ip_infringement"
+    OVER_DE_MINIMIS = "over_de_minimis"
+    RISKY_SELLER = "risky_seller"
+
+
+# How much each flag adds to a parcel's risk score (orders parcels for the inspection capacity).
+FLAG_WEIGHTS: dict[Flag, int] = {
+    Flag.RECALLED_PRODUCT: 100,
+    Flag.IP_INFRINGEMENT: 60,
+    Flag.UNDERVALUATION: 40,
+    Flag.SPLIT_SHIPMENT: 30,
+    Flag.RISKY_SELLER: 25,
+    Flag.OVER_DE_MINIMIS: 10,
+    Flag.DATA_QUALITY: 10,
+}
+
+# Words that say nothing about what is in the parcel.
+VAGUE_DESCRIPTIONS = frozenset(
+    {
+        "gift",
+        "gifts",
+        "present",
+        "sample",
+        "samples",
+        "clothes",
+        "clothing",
+        "parts",
+        "spare parts",
+        "accessories",
+        "goods",
+        "merchandise",
+        "items",
+        "item",
+        "stuff",
+        "product",
+        "products",
+        "package",
+        "parcel",
+        "personal items",
+        "personal effects",
+        "electronics",
+        "toys",
+        "misc",
+        "miscellaneous",
+        "other",
+        "various",
+        "general cargo",
+        "daily necessities",
+        "documents",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeMinimis:
+    """The value under which a country lets parcels in without duty, in a currency."""
+
+    country: str
+    threshold: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class ScreeningConfig:
+    """The knobs of screening; defaults are what the administration starts with."""
+
+    country: str = "PE"
+    de_minimis: DeMinimis = field(default_factory=lambda: DeMinimis("PE", Decimal("200"), "USD"))
+    # Value of one unit of each currency in USD.
+    usd_rates: dict[str, Decimal] = field(default_factory=dict)
+    split_window_days: int = 3
+    listing_ratio: float = 0.5  # declared below this share of the listed price is undervaluation
+    unit_value_ratio: float = 0.2  # unit value below this share of the HS x origin median
+    unit_value_min_group: int = 30  # parcels an HS x origin group needs before its median counts
+    recall_min_score: float = 90.0
+    ip_price_ratio: float = 0.5  # below this share of the minimum genuine price
+    seller_min_history: int = 20
+    seller_flag_share: float = 0.25
+    inspection_share: float = 0.05  # share of parcels per day and country the inspection lane can take
+    token_value_usd: Decimal = Decimal("1")
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    """One product recall: the administration refuses entry to matching parcels."""
+
+    recall_id: str
+    product: str
+    brand: str
+    model: str
+    hazard: str
+    hs_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredBrand:
+    """A brand a rights holder recorded, with the lowest price a genuine item sells for."""
+
+    brand: str
+    rights_holder: str
+    min_genuine_price: Decimal
+    currency: str
+    hs_codes: tuple[str, ...] = ()
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str | None) -> str:
+    """Lower-cases text and keeps only letters and digits separated by single spaces."""
+    return _NON_ALNUM.sub(" ", (text or "").lower()).strip()
+
+
+def _text(row: dict[str, str | None], key: str, line: int, issues: list[Issue], *, required: bool) -> str:
+    value = (row.get(key) or "").strip()
+    if required and not value:
+        issues.append(Issue("REQUIRED", f"line {line}: '{key}' is required", f"/{line}/{key}"))
+    return value
+
+
+def _hs(value: str, line: int, key: str, issues: list[Issue]) -> str | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}(\d{2}){0,3}", value):
+        issues.append(Issue("HS_INVALID", f"line {line}: '{value}' is not a 4-10 digit HS code", f"/{line}/{key}"))
+        return None
+    return value
+
+
+def recall_from_row(row: dict[str, str | None], line: int) -> tuple[Recall | None, list[Issue]]:
+    """Reads one recall-list row, or says what is wrong with it."""
+    issues: list[Issue] = []
+    recall_id = _text(row, "recall_id", line, issues, required=True)
+    product = _text(row, "product", line, issues, required=True)
+    brand = _text(row, "brand", line, issues, required=True)
+    model = _text(row, "model", line, issues, required=False)
+    hazard = _text(row, "hazard", line, issues, required=True)
+    hs_code = _hs(_text(row, "hs_code", line, issues, required=False), line, "hs_code", issues)
+    if brand and not normalise(brand):
+        issues.append(Issue("BRAND_INVALID", f"line {line}: the brand has no letters or digits", f"/{line}/brand"))
+    if issues:
+        return None, issues
+    return Recall(recall_id[:64], product[:200], brand[:100], model[:100], hazard[:200], hs_code), []
+
+
+def brand_from_row(row: dict[str, str | None], line: int) -> tuple[RegisteredBrand | None, list[Issue]]:
+    """Reads one brand-register row, or says what is wrong with it."""
+    issues: list[Issue] = []
+    brand = _text(row, "brand", line, issues, required=True)
+    holder = _text(row, "rights_holder", line, issues, required=True)
+    price_text = _text(row, "min_genuine_price", line, issues, required=True)
+    currency = _text(row, "currency", line, issues, required=True).upper()
+    price = Decimal(0)
+    if price_text:
+        try:
+            price = Decimal(price_text)
+            if not price.is_finite() or price <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            issues.append(
+                Issue("PRICE_INVALID", f"line {line}: '{price_text}' is not a positive amount", f"/{line}/price")
+            )
+    if currency and not is_currency(currency):
+        issues.append(Issue("CURRENCY_INVALID", f"line {line}: '{currency}' is not ISO 4217", f"/{line}/currency"))
+    codes: list[str] = []
+    for code in re.split(r"[;,\s]+", (row.get("hs_codes") or "").strip()):
+        if code and _hs(code, line, "hs_codes", issues):
+            codes.append(code)
+    if brand and not normalise(brand):
+        issues.append(Issue("BRAND_INVALID", f"line {line}: the brand has no letters or digits", f"/{line}/brand"))
+    if issues:
+        return None, issues
+    return RegisteredBrand(brand[:100], holder[:200], price.quantize(Decimal("0.01")), currency, tuple(codes)), []
+
+
+def decide(flags: set[Flag]) -> Outcome:
+    """Returns the outcome a parcel's flags call for, before the inspection capacity is applied."""
+    if Flag.RECALLED_PRODUCT in flags:
+        return Outcome.REFUSE
+    if needs_inspection(flags):
+        return Outcome.HOLD_INSPECTION
+    if flags:
+        return Outcome.HOLD_DOCUMENTS
+    return Outcome.RELEASE
+
+
+def needs_inspection(flags: set[Flag]) -> bool:
+    """Tells whether the flags call for a physical check (counterfeit, undervalued, risky seller with more)."""
+    if Flag.IP_INFRINGEMENT in flags or Flag.UNDERVALUATION in flags:
+        return True
+    return Flag.RISKY_SELLER in flags and len(flags) > 1
+
+
+def risk_score(flags: set[Flag]) -> int:
+    """Sums the weights of a parcel's flags."""
+    return sum(FLAG_WEIGHTS[f] for f in flags)

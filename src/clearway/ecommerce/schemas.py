@@ -1,0 +1,92 @@
+"""API models of e-commerce oversight."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class RejectOut(BaseModel):
+    """A manifest row that was not screened, and why."""
+
+    line: int
+    parcel_id: str | None
+    codes: str
+    message: str
+
+
+class ManifestOut(BaseModel):
+    """A screened manifest's report."""
+
+    id: str
+    submitter_party: str | None
+    country: str
+    source_name: str
+    format: str
+    received_at: datetime
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    duplicates: int
+    summary: dict[str, Any]
+    rejects: list[RejectOut] = []
+    links: dict[str, str] = {}
+
+
+class ManifestPageOut(BaseModel):
+    """A page of manifests."""
+
+    data: list[ManifestOut]
+    count: int
+
+
+class DecisionOut(BaseModel):
+    """The outcome for one parcel, with its flags and why (traders see only data-quality reasons)."""
+
+    parcel_id: str
+    decision: str
+    flags: list[str]
+    issues: list[str]
+    reasons: str
+    score: int | None
+    day: date
+
+
+class DecisionPageOut(BaseModel):
+    """A page of decisions in parcel-id order; pass ``next_after`` as ``after`` for the next page."""
+
+    data: list[DecisionOut]
+    next_after: str | None
+
+
+class RankedOut(BaseModel):
+    """A seller, marketplace or consignee ranked by flagged parcels."""
+
+    key: str
+    parcels: int
+    flagged: int
+    refused: int
+
+
+class DayOut(BaseModel):
+    """Parcels screened on one day, by outcome."""
+
+    day: date
+    parcels: int
+    release: int
+    hold_documents: int
+    hold_inspection: int
+    refuse: int
+
+
+class AggregatesOut(BaseModel):
+    """Officers' view: top risky sellers, marketplaces and consignees, and the trend per day."""
+
+    since: date
+    until: date
+    sellers: list[RankedOut]
+    marketplaces: list[RankedOut]
+    consignees: list[RankedOut]
+    days: list[DayOut]

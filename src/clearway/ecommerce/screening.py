@@ -1,0 +1,272 @@
+"""Screening rules over a whole manifest, vectorised with Polars: each flag comes with the words why.
+
+The result has one column per flag, ``why_<flag>``, holding the reason or null when the flag is not raised.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+
+from clearway.ecommerce import matching
+from clearway.ecommerce.model import Flag, Recall, RegisteredBrand, ScreeningConfig
+
+_HS6 = r"^\d{6}"
+
+
+def why(flag: Flag) -> str:
+    """Returns the name of the reason column of a flag."""
+    return f"why_{flag.value}"
+
+
+def _fmt_money(expr: pl.Expr) -> pl.Expr:
+    return expr.round(2).cast(pl.Decimal(18, 2)).cast(pl.String)
+
+
+def prepare(parcels: pl.DataFrame, cfg: ScreeningConfig, received_at: datetime) -> pl.DataFrame:
+    """Adds the derived columns screening uses: time, value in the threshold currency, HS6, consignee keys."""
+    thr_rate = float(cfg.usd_rates.get(cfg.de_minimis.currency, 1))
+    address = pl.col("consignee_address").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    return parcels.with_columns(
+        t=pl.col("shipped_at").fill_null(pl.lit(received_at).dt.replace_time_zone("UTC")),
+        value_thr=pl.col("value_usd") / thr_rate,
+        hs6=pl.when(pl.col("hs_code").str.contains(_HS6)).then(pl.col("hs_code").str.slice(0, 6)),
+        address_key=pl.when(address.str.len_chars() >= 8).then(address),
+    )
+
+
+def over_de_minimis(cfg: ScreeningConfig) -> pl.Expr:
+    """Flags parcels declared above the country's de minimis threshold."""
+    dm = cfg.de_minimis
+    thr = float(dm.threshold)
+    return (
+        pl.when(pl.col("value_thr") > thr)
+        .then(
+            pl.format(
+                "declared {} {} (about {} {}) is over the de minimis threshold of {} {} for {}",
+                pl.col("declared_value"),
+                pl.col("currency"),
+                _fmt_money(pl.col("value_thr")),
+                pl.lit(dm.currency),
+                pl.lit(str(dm.threshold)),
+                pl.lit(dm.currency),
+                pl.lit(dm.country),
+            )
+        )
+        .alias(why(Flag.OVER_DE_MINIMIS))
+    )
+
+
+def _split_by(df: pl.DataFrame, key: str, label: str, cfg: ScreeningConfig) -> pl.DataFrame:
+    thr = float(cfg.de_minimis.threshold)
+    window = pl.duration(days=cfg.split_window_days)
+    groups = [key, "seller_id"]
+    d = (
+        df.filter(pl.col(key).is_not_null() & pl.col("seller_id").is_not_null() & (pl.col("value_thr") <= thr))
+        .select("parcel_id", key, "seller_id", "t", "value_thr")
+        .filter(pl.len().over(groups) >= 2)
+        .sort([*groups, "t"])
+    )
+    gap = pl.col("t").diff().over(groups)
+    d = d.with_columns(cluster=(gap.is_null() | (gap > window)).cum_sum())
+    stats = (
+        d.group_by("cluster")
+        .agg(
+            n=pl.len(),
+            total=pl.col("value_thr").sum(),
+            first=pl.col("t").min(),
+            last=pl.col("t").max(),
+            seller=pl.col("seller_id").first(),
+            who=pl.col(key).first(),
+        )
+        .filter((pl.col("n") >= 2) & (pl.col("total") > thr))
+    )
+    reason = pl.format(
+        "split shipment: {} parcels from seller {} to the same {} ({}) shipped {} to {}, each at or under {} {}, "
+        "together {} {}",
+        pl.col("n"),
+        pl.col("seller"),
+        pl.lit(label),
+        pl.col("who"),
+        pl.col("first").dt.strftime("%Y-%m-%d"),
+        pl.col("last").dt.strftime("%Y-%m-%d"),
+        pl.lit(str(cfg.de_minimis.threshold)),
+        pl.lit(cfg.de_minimis.currency),
+        _fmt_money(pl.col("total")),
+        pl.lit(cfg.de_minimis.currency),
+    )
+    return d.join(stats.with_columns(reason=reason), on="cluster").select("parcel_id", "reason")
+
+
+def split_shipments(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Finds parcels split to stay under de minimis: one seller, one consignee or address, a few days."""
+    found = pl.concat([_split_by(df, "consignee_id", "consignee", cfg), _split_by(df, "address_key", "address", cfg)])
+    return found.group_by("parcel_id").agg(pl.col("reason").first().alias(why(Flag.SPLIT_SHIPMENT)))
+
+
+def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Flags declared values far below the listing, or unit values far below the HS x origin median."""
+    value = pl.col("declared_value").cast(pl.Float64)
+    listed_total = pl.col("listed_price").cast(pl.Float64) * pl.col("quantity")
+    unit = pl.col("value_usd") / pl.col("quantity")
+    groups = ["hs6", "origin_country"]
+    d = df.select("parcel_id", "declared_value", "currency", "listed_price", "quantity", "value_usd", *groups)
+    d = d.with_columns(
+        uv=unit,
+        med=pl.when(pl.col("hs6").is_not_null()).then(unit.median().over(groups)),
+        n=pl.len().over(groups),
+    )
+    by_listing = pl.when(listed_total.is_not_null() & (listed_total > 0) & (value < cfg.listing_ratio * listed_total))
+    by_listing_text = by_listing.then(
+        pl.format(
+            "undervaluation: declared {} {} is {}% of the listed price {} x {}",
+            pl.col("declared_value"),
+            pl.col("currency"),
+            (100 * value / listed_total).round(0).cast(pl.Int64),
+            pl.col("listed_price"),
+            pl.col("quantity"),
+        )
+    )
+    by_median = pl.when(
+        (pl.col("n") >= cfg.unit_value_min_group) & (pl.col("uv") < cfg.unit_value_ratio * pl.col("med"))
+    ).then(
+        pl.format(
+            "undervaluation: unit value {} USD is {}% of the median {} USD for HS {} from {} ({} parcels)",
+            _fmt_money(pl.col("uv")),
+            (100 * pl.col("uv") / pl.col("med")).round(0).cast(pl.Int64),
+            _fmt_money(pl.col("med")),
+            pl.col("hs6"),
+            pl.col("origin_country"),
+            pl.col("n"),
+        )
+    )
+    return d.select("parcel_id", pl.coalesce(by_listing_text, by_median).alias(why(Flag.UNDERVALUATION))).filter(
+        pl.col(why(Flag.UNDERVALUATION)).is_not_null()
+    )
+
+
+def recalled_products(df: pl.DataFrame, recalls: list[Recall], cfg: ScreeningConfig) -> pl.DataFrame:
+    """Flags parcels whose description matches a recalled product (brand, model or product, HS heading)."""
+    name = why(Flag.RECALLED_PRODUCT)
+    if not recalls:
+        return pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
+    hits = matching.match_recalls(df["desc_norm"], recalls, cfg.recall_min_score)
+    d = (
+        df.select("parcel_id", "desc_norm", "hs_code")
+        .join(hits, on="desc_norm")
+        .join(matching.recalls_frame(recalls), on="recall_id")
+        .filter(
+            pl.col("recall_hs4").is_null()
+            | pl.col("hs_code").is_null()
+            | (pl.col("hs_code").str.slice(0, 4) == pl.col("recall_hs4"))
+        )
+        .sort("recall_score", descending=True)
+    )
+    reason = pl.format(
+        "recalled product: matches recall {} ({} {} {}; hazard: {}), similarity {}%",
+        pl.col("recall_id"),
+        pl.col("recall_brand"),
+        pl.col("recall_model"),
+        pl.col("recall_product"),
+        pl.col("recall_hazard"),
+        pl.col("recall_score").round(0).cast(pl.Int64),
+    )
+    return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
+
+
+def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: ScreeningConfig) -> pl.DataFrame:
+    """Flags registered brands sold by unknown sellers far below the lowest genuine price."""
+    name = why(Flag.IP_INFRINGEMENT)
+    if not brands:
+        return pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
+    rates = {k: float(v) for k, v in cfg.usd_rates.items()}
+    hits = matching.brand_hits(df["desc_norm"], [b.brand for b in brands])
+    seller = pl.concat_str([pl.lit(" "), pl.col("seller_norm"), pl.lit(" ")])
+    listed_usd = pl.col("listed_price").cast(pl.Float64) * pl.col("rate")
+    d = (
+        df.select("parcel_id", "desc_norm", "hs_code", "seller_id", "seller_name", "listed_price", "value_usd")
+        .with_columns(
+            quantity=df["quantity"],
+            rate=df["currency"].replace_strict(rates, default=None, return_dtype=pl.Float64),
+        )
+        .join(hits, on="desc_norm")
+        .join(matching.brands_frame(brands, rates), on="brand_norm")
+        .with_row_index("ri")
+    )
+    hs_ok = (
+        d.select("ri", "hs_code", "brand_hs")
+        .explode("brand_hs")
+        .group_by("ri")
+        .agg(
+            hs_ok=(
+                pl.col("hs_code").is_null()
+                | pl.col("brand_hs").is_null()
+                | pl.col("hs_code").str.starts_with(pl.col("brand_hs").fill_null(""))
+            ).any()
+        )
+    )
+    d = (
+        d.join(hs_ok, on="ri")
+        .with_columns(
+            seller_norm=pl.col("seller_name").fill_null("").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " "),
+            unit_usd=pl.coalesce(listed_usd, pl.col("value_usd") / pl.col("quantity")),
+        )
+        .with_columns(
+            known=seller.str.contains(pl.concat_str([pl.lit(" "), pl.col("brand_norm"), pl.lit(" ")]), literal=True)
+            | seller.str.contains(pl.concat_str([pl.lit(" "), pl.col("holder_norm"), pl.lit(" ")]), literal=True)
+        )
+        .filter(
+            pl.col("hs_ok") & ~pl.col("known") & (pl.col("unit_usd") < cfg.ip_price_ratio * pl.col("min_price_usd"))
+        )
+    )
+    reason = pl.format(
+        "IP: registered brand {} (rights holder {}) sold by seller {} ({}) at {} USD a unit, {}% of the lowest "
+        "genuine price {} {}",
+        pl.col("brand"),
+        pl.col("rights_holder"),
+        pl.col("seller_id").fill_null("?"),
+        pl.col("seller_name").fill_null("no name"),
+        _fmt_money(pl.col("unit_usd")),
+        (100 * pl.col("unit_usd") / pl.col("min_price_usd")).round(0).cast(pl.Int64),
+        pl.col("min_price"),
+        pl.col("brand_currency"),
+    )
+    return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
+
+
+def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Flags sellers whose earlier parcels were often flagged (profiles: seller_id, parcels, flagged)."""
+    name = why(Flag.RISKY_SELLER)
+    risky = profiles.filter(
+        (pl.col("parcels") >= cfg.seller_min_history) & (pl.col("flagged") >= cfg.seller_flag_share * pl.col("parcels"))
+    )
+    reason = pl.format(
+        "risky seller: {}% of {} earlier parcels from seller {} were flagged",
+        (100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
+        pl.col("parcels"),
+        pl.col("seller_id"),
+    )
+    return df.select("parcel_id", "seller_id").join(risky, on="seller_id").select("parcel_id", reason.alias(name))
+
+
+def screen(
+    df: pl.DataFrame,
+    cfg: ScreeningConfig,
+    *,
+    recalls: list[Recall],
+    brands: list[RegisteredBrand],
+    profiles: pl.DataFrame,
+) -> pl.DataFrame:
+    """Runs every rule over prepared parcels and returns them with one reason column per flag."""
+    dq = pl.when(pl.col("dq_codes") != "").then(pl.format("data quality: {}", pl.col("dq_text")))
+    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)))
+    for found in (
+        split_shipments(df, cfg),
+        undervaluation(df, cfg),
+        recalled_products(df, recalls, cfg),
+        ip_infringements(df, brands, cfg),
+        risky_sellers(df, profiles, cfg),
+    ):
+        out = out.join(found, on="parcel_id", how="left")
+    return out

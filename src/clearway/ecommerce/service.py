@@ -1,0 +1,314 @@
+"""E-commerce use cases: load the recall list and brand register, screen a manifest end to end, and store it."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+from sqlalchemy import delete, select
+
+from clearway.core.issues import Issue, ValidationFailed
+from clearway.ecommerce import config, decide, ingest, screening, store
+from clearway.ecommerce.model import Flag, Outcome, Recall, RegisteredBrand, brand_from_row, recall_from_row
+from clearway.platform.db import UnitOfWork
+
+FRAUD_FLAGS = (Flag.SPLIT_SHIPMENT, Flag.UNDERVALUATION, Flag.RECALLED_PRODUCT, Flag.IP_INFRINGEMENT)
+MAX_LIST_ROWS = 100_000
+
+
+@dataclass
+class LoadReport:
+    """What loading a reference list did: rows loaded and the rows refused with reasons."""
+
+    loaded: int
+    issues: list[Issue]
+
+
+@dataclass
+class ScreenReport:
+    """The per-manifest report: rows read, accepted, rejected (with reasons), outcomes and flags."""
+
+    manifest_id: str
+    country: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    duplicates: int
+    decisions: dict[str, int]
+    flags: dict[str, int]
+    rejects: list[ingest.Rejected]
+    seconds: dict[str, float] = field(default_factory=dict)
+    decided: pl.DataFrame | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """Returns the report's figures as stored with the manifest."""
+        return {"decisions": self.decisions, "flags": self.flags, "seconds": self.seconds}
+
+
+def _read_list(path: Path, required: tuple[str, ...]) -> list[dict[str, str | None]]:
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
+        reader = csv.DictReader(f)
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise ValidationFailed([Issue("HEADER", f"the header lacks '{c}'", f"/header/{c}") for c in missing])
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_LIST_ROWS:
+                raise ValidationFailed([Issue("TOO_MANY_ROWS", f"at most {MAX_LIST_ROWS} rows per list", "")])
+        return rows
+
+
+def load_recalls(uow: UnitOfWork, path: Path) -> LoadReport:
+    """Loads (adds or replaces by recall_id) a product-recall list CSV; bad rows are reported, good ones kept."""
+    rows = _read_list(path, ("recall_id", "product", "brand", "model", "hazard"))
+    good, issues = [], []
+    for line, row in enumerate(rows, start=2):
+        recall, found = recall_from_row(row, line)
+        issues.extend(found)
+        if recall is not None:
+            good.append(_recall_row(recall, uow))
+    store.upsert(uow.conn, store.recalls, good, ["recall_id"])
+    return LoadReport(len(good), issues)
+
+
+def _recall_row(r: Recall, uow: UnitOfWork) -> dict[str, Any]:
+    return {
+        "recall_id": r.recall_id,
+        "product": r.product,
+        "brand": r.brand,
+        "model": r.model,
+        "hazard": r.hazard,
+        "hs_code": r.hs_code,
+        "loaded_at": uow.clock(),
+    }
+
+
+def load_brands(uow: UnitOfWork, path: Path) -> LoadReport:
+    """Loads (adds or replaces by brand) a registered-brands CSV; bad rows are reported, good ones kept."""
+    rows = _read_list(path, ("brand", "rights_holder", "min_genuine_price", "currency"))
+    good, issues = [], []
+    for line, row in enumerate(rows, start=2):
+        brand, found = brand_from_row(row, line)
+        issues.extend(found)
+        if brand is not None:
+            good.append(
+                {
+                    "brand": brand.brand,
+                    "rights_holder": brand.rights_holder,
+                    "min_genuine_price": brand.min_genuine_price,
+                    "currency": brand.currency,
+                    "hs_codes": ";".join(brand.hs_codes),
+                    "loaded_at": uow.clock(),
+                }
+            )
+    store.upsert(uow.conn, store.brands, good, ["brand"])
+    return LoadReport(len(good), issues)
+
+
+def current_recalls(uow: UnitOfWork) -> list[Recall]:
+    """Returns the loaded recall list."""
+    rows = uow.conn.execute(select(store.recalls)).all()
+    return [Recall(r.recall_id, r.product, r.brand, r.model, r.hazard, r.hs_code) for r in rows]
+
+
+def current_brands(uow: UnitOfWork) -> list[RegisteredBrand]:
+    """Returns the registered brands."""
+    rows = uow.conn.execute(select(store.brands)).all()
+    return [
+        RegisteredBrand(
+            r.brand, r.rights_holder, r.min_genuine_price, r.currency, tuple(filter(None, r.hs_codes.split(";")))
+        )
+        for r in rows
+    ]
+
+
+def seller_profiles(uow: UnitOfWork, min_parcels: int) -> pl.DataFrame:
+    """Returns sellers with enough history: seller_id, parcels, flagged."""
+    rows = uow.conn.execute(
+        select(store.profiles.c.key, store.profiles.c.parcels, store.profiles.c.flagged).where(
+            store.profiles.c.kind == "seller", store.profiles.c.parcels >= min_parcels
+        )
+    ).all()
+    return pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64},
+        orient="row",
+    )
+
+
+def screen_manifest(
+    uow: UnitOfWork,
+    stream: IO[bytes],
+    *,
+    source_name: str,
+    country: str,
+    submitted_by: str,
+    submitter_party: str | None = None,
+    fmt: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    inspection_share: float | None = None,
+) -> ScreenReport:
+    """Ingests, screens, decides and stores a manifest; returns its report (with the decisions frame)."""
+    overrides = {"inspection_share": inspection_share} if inspection_share is not None else {}
+    cfg = config.for_country(country, **overrides)
+    received_at = uow.clock()
+    manifest_id = str(uuid.uuid4())
+    if fmt is None:
+        head = b""
+        if stream.seekable():
+            head = stream.read(64)
+            stream.seek(0)
+        fmt = ingest.detect_format(source_name, head)
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="clearway-manifest-") as tmp:
+        result = ingest.ingest(stream, fmt, Path(tmp), cfg, progress)
+        seconds["ingest"] = time.perf_counter() - clock
+        parts = [str(p) for p in result.parts]
+        parcels = pl.scan_parquet(parts).collect() if parts else pl.DataFrame()
+    rejects = list(result.rejects)
+    duplicates = 0
+    if parcels.height:
+        first = pl.col("line").min().over("parcel_id")
+        dup = parcels.with_columns(first_line=first).filter(pl.col("line") != pl.col("first_line"))
+        duplicates = dup.height
+        for line, pid, first_line in dup.select("line", "parcel_id", "first_line").iter_rows():
+            result.reject(
+                ingest.Rejected(
+                    line, pid, "PARCEL_ID_DUPLICATE", f"parcel {pid} was already given on line {first_line}"
+                )
+            )
+        rejects = list(result.rejects)
+        parcels = parcels.with_columns(first_line=first).filter(pl.col("line") == pl.col("first_line"))
+    clock = time.perf_counter()
+    decided = _screen(uow, parcels, cfg, received_at) if parcels.height else None
+    seconds["screen"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    counts = {o.value: 0 for o in Outcome}
+    flags = {f.value: 0 for f in Flag}
+    if decided is not None:
+        counts.update(dict(decided.group_by("decision").len().iter_rows()))
+        for f in Flag:
+            flags[f.value] = int(decided[screening.why(f)].is_not_null().sum())
+    report = ScreenReport(
+        manifest_id,
+        cfg.country,
+        result.rows_read,
+        result.accepted - duplicates,
+        result.rejected,
+        duplicates,
+        counts,
+        flags,
+        rejects,
+        seconds,
+        decided,
+    )
+    _save(uow, report, decided, submitter_party, submitted_by, source_name, fmt, received_at)
+    seconds["store"] = time.perf_counter() - clock
+    return report
+
+
+def _screen(uow: UnitOfWork, parcels: pl.DataFrame, cfg: Any, received_at: datetime) -> pl.DataFrame:
+    prepared = screening.prepare(parcels, cfg, received_at)
+    screened = screening.screen(
+        prepared,
+        cfg,
+        recalls=current_recalls(uow),
+        brands=current_brands(uow),
+        profiles=seller_profiles(uow, cfg.seller_min_history),
+    )
+    decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
+    days = decided["day"].unique().to_list()
+    return decide.apply_capacity(decided, cfg, store.day_load(uow.conn, cfg.country, days))
+
+
+def _save(
+    uow: UnitOfWork,
+    report: ScreenReport,
+    decided: pl.DataFrame | None,
+    submitter_party: str | None,
+    submitted_by: str,
+    source_name: str,
+    fmt: str,
+    received_at: datetime,
+) -> None:
+    conn = uow.conn
+    conn.execute(
+        store.manifests.insert().values(
+            id=report.manifest_id,
+            submitter_party=submitter_party,
+            submitted_by=submitted_by[:100],
+            country=report.country,
+            source_name=source_name[:200],
+            format=fmt,
+            received_at=received_at,
+            rows_read=report.rows_read,
+            rows_accepted=report.accepted,
+            rows_rejected=report.rejected,
+            duplicates=report.duplicates,
+            summary=report.summary(),
+        )
+    )
+    store.bulk_insert(
+        conn,
+        store.rejects,
+        store.REJECT_COLUMNS,
+        ((report.manifest_id, r.line, r.parcel_id, r.codes[:200], r.message) for r in report.rejects),
+    )
+    if decided is None:
+        return
+    sqlite = conn.dialect.name == "sqlite"
+    rows = decided.select(
+        pl.lit(report.manifest_id).alias("manifest_id"),
+        "parcel_id",
+        pl.lit(submitter_party, dtype=pl.String).alias("submitter_party"),
+        pl.lit(report.country).alias("country"),
+        pl.col("day").cast(pl.String) if sqlite else pl.col("day"),
+        "seller_id",
+        "marketplace",
+        "consignee_id",
+        pl.col("declared_value").cast(pl.String) if sqlite else pl.col("declared_value"),
+        "currency",
+        "hs_code",
+        "origin_country",
+        "decision",
+        "flags",
+        pl.col("dq_codes").str.slice(0, 300).alias("issues"),
+        "score",
+        "reasons",
+    )
+    store.bulk_insert(conn, store.parcels, store.PARCEL_COLUMNS, rows.iter_rows())
+    fraud = pl.any_horizontal(*(pl.col(screening.why(f)).is_not_null() for f in FRAUD_FLAGS)).cast(pl.Int64)
+    profile_rows: list[dict[str, Any]] = []
+    for kind, col in (("seller", "seller_id"), ("marketplace", "marketplace")):
+        agg = decided.filter(pl.col(col).is_not_null()).group_by(col).agg(parcels=pl.len(), flagged=fraud.sum())
+        profile_rows.extend(
+            {"kind": kind, "key": k, "parcels": int(n), "flagged": int(f), "updated_at": received_at}
+            for k, n, f in agg.iter_rows()
+        )
+    for start in range(0, len(profile_rows), 5000):
+        store.add_profile_counts(conn, profile_rows[start : start + 5000])
+
+
+def write_decisions_csv(decided: pl.DataFrame | None, path: Path) -> None:
+    """Writes one row per screened parcel: parcel_id, decision, flags, reasons."""
+    if decided is None:
+        decided = pl.DataFrame(schema=dict.fromkeys(("parcel_id", "decision", "flags", "reasons"), pl.String))
+    decided.select("parcel_id", "decision", "flags", "reasons").write_csv(path)
+
+
+def forget_lists(uow: UnitOfWork) -> None:
+    """Removes the recall list and the brand register (tests and demo resets)."""
+    uow.conn.execute(delete(store.recalls))
+    uow.conn.execute(delete(store.brands))
