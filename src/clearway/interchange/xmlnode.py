@@ -2,32 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
 from clearway.core.issues import Issue
-from clearway.interchange.xmlsafe import local
 
 # Classes that repeat: their path always carries the occurrence, e.g. GovernmentAgencyGoodsItem[2].
 ALWAYS_INDEXED = frozenset({"GovernmentAgencyGoodsItem"})
 
 
-@dataclass(frozen=True)
 class Node:
     """An element with its WCO class/tag path (e.g. /Declaration/GoodsShipment/Importer)."""
 
-    el: etree._Element
-    path: str
+    __slots__ = ("_kids", "el", "path")
+
+    def __init__(self, el: etree._Element, path: str) -> None:
+        self.el = el
+        self.path = path
+        self._kids: dict[str, list[Node]] | None = None
 
     def all(self, name: str) -> list[Node]:
         """Returns the children of that name, each with its indexed path when there are several."""
-        found = [c for c in self.el if isinstance(c.tag, str) and local(c) == name]
-        indexed = len(found) > 1 or name in ALWAYS_INDEXED
-        return [
-            Node(c, f"{self.path}/{name}[{i}]" if indexed else f"{self.path}/{name}") for i, c in enumerate(found, 1)
-        ]
+        if self._kids is None:
+            grouped: dict[str, list[etree._Element]] = {}
+            for child in self.el:
+                tag = child.tag
+                if isinstance(tag, str):
+                    grouped.setdefault(tag.rpartition("}")[2], []).append(child)
+            self._kids = {
+                key: [
+                    Node(
+                        c, f"{self.path}/{key}[{i}]" if len(els) > 1 or key in ALWAYS_INDEXED else f"{self.path}/{key}"
+                    )
+                    for i, c in enumerate(els, 1)
+                ]
+                for key, els in grouped.items()
+            }
+        return self._kids.get(name, [])
 
     def one(self, path: str) -> Node | None:
         """Returns the first element at a relative path such as 'Consignment/GoodsLocation'."""

@@ -66,23 +66,12 @@ def parse(body: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
         ) from None
     if root.getroottree().docinfo.internalDTD is not None:  # pragma: no cover - refused above
         raise ValidationFailed([Issue("XML_UNSAFE", "DTDs are not accepted", "/")])
-    if _depth(root) > MAX_DEPTH:
+    if root.xpath("boolean(/*" + "/*" * MAX_DEPTH + ")"):
         raise ValidationFailed([Issue("XML_UNSAFE", f"the document nests deeper than {MAX_DEPTH} levels", "/")])
     return root
 
 
-def _depth(root: etree._Element) -> int:
-    deepest = 0
-    stack: list[tuple[etree._Element, int]] = [(root, 1)]
-    while stack:
-        el, d = stack.pop()
-        deepest = max(deepest, d)
-        if d <= MAX_DEPTH:
-            stack.extend((c, d + 1) for c in el if isinstance(c.tag, str))
-    return deepest
-
-
 def local(el: etree._Element) -> str:
     """Returns an element's tag without its namespace."""
-    name: str = etree.QName(el).localname
-    return name
+    tag = el.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
