@@ -13,7 +13,7 @@ from clearway.core.issues import Issue, ValidationFailed
 from clearway.ecommerce import queries, service
 from clearway.ecommerce.schemas import AggregatesOut, DecisionOut, DecisionPageOut, ManifestOut, ManifestPageOut
 from clearway.platform.auth import Principal
-from clearway.platform.deps import PrincipalDep, RuntimeDep, require_roles
+from clearway.platform.deps import RuntimeDep, require_roles
 from clearway.platform.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/ecommerce", tags=["ecommerce"])
@@ -34,6 +34,7 @@ _UPLOAD = {
     }
 }
 OFFICERS = ("officer", "supervisor", "admin")
+READERS = ("declarant", *OFFICERS)
 
 
 def _manifest_out(row: dict[str, Any]) -> ManifestOut:
@@ -99,7 +100,7 @@ def _screen(runtime: Runtime, body: bytes, fmt: str, country: str, principal: Pr
 @router.get("/manifests", response_model=ManifestPageOut, responses=_ERRORS, summary="List manifests you may see")
 def list_manifests(
     runtime: RuntimeDep,
-    principal: PrincipalDep,
+    principal: Principal = require_roles(*READERS),
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ManifestPageOut:
@@ -109,7 +110,7 @@ def list_manifests(
 
 
 @router.get("/manifests/{manifest_id}", response_model=ManifestOut, responses=_ERRORS, summary="A manifest's report")
-def get_manifest(manifest_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> ManifestOut:
+def get_manifest(manifest_id: str, runtime: RuntimeDep, principal: Principal = require_roles(*READERS)) -> ManifestOut:
     with runtime.uow(readonly=True) as uow:
         return _manifest_out(queries.get_manifest(uow, manifest_id, principal))
 
@@ -124,7 +125,7 @@ def get_manifest(manifest_id: str, runtime: RuntimeDep, principal: PrincipalDep)
 def get_decisions(
     manifest_id: str,
     runtime: RuntimeDep,
-    principal: PrincipalDep,
+    principal: Principal = require_roles(*READERS),
     after: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     decision: Annotated[str | None, Query(pattern="^(release|hold_documents|hold_inspection|refuse)$")] = None,

@@ -1,0 +1,108 @@
+"""Carriers submit manifests over HTTP and fetch their decisions in bulk; officers see everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from clearway.ecommerce import generator, service
+from clearway.platform.runtime import Runtime
+from tests.conftest import Tokens
+from tests.unit.ecommerce.helpers import csv_bytes, parcel
+
+CSV = {"Content-Type": "text/csv"}
+
+
+def _load_lists(runtime: Runtime, tmp_path: Path) -> None:
+    recalls, brands = generator.write_reference_lists(tmp_path)
+    with runtime.uow() as uow:
+        service.load_recalls(uow, recalls)
+        service.load_brands(uow, brands)
+        uow.commit()
+
+
+def _manifest() -> bytes:
+    rows = [parcel(f"P{i:03d}") for i in range(30)]
+    rows.append(parcel("KETTLE", description="Acmeline electric kettle KX200", hs_code="851671"))
+    rows.append(parcel("VAGUE", description="gift"))
+    rows.append(parcel("P000"))  # duplicate parcel id
+    data = csv_bytes(rows)
+    return data + b"BROKEN,row\n"
+
+
+def test_a_carrier_submits_a_manifest_and_fetches_its_decisions(
+    client: TestClient, tokens: Tokens, runtime: Runtime, tmp_path: Path
+) -> None:
+    _load_lists(runtime, tmp_path)
+    r = client.post("/api/v1/ecommerce/manifests?country=PE", content=_manifest(), headers={**tokens.broker, **CSV})
+    assert r.status_code == 201, r.text
+    report = r.json()
+    assert report["rows_read"] == 34 and report["rows_accepted"] == 32 and report["rows_rejected"] == 2
+    assert report["duplicates"] == 1
+    assert {x["codes"] for x in report["rejects"]} == {"ROW_MALFORMED", "PARCEL_ID_DUPLICATE"}
+    assert report["summary"]["decisions"]["refuse"] == 1
+    first = client.get(f"{report['links']['decisions']}?limit=20", headers=tokens.broker).json()
+    second = client.get(
+        f"{report['links']['decisions']}?limit=20&after={first['next_after']}", headers=tokens.broker
+    ).json()
+    decisions = {d["parcel_id"]: d for d in first["data"] + second["data"]}
+    assert len(decisions) == 32 and second["next_after"] is None
+    assert decisions["KETTLE"]["decision"] == "refuse" and decisions["KETTLE"]["flags"] == ["recalled_product"]
+    assert decisions["KETTLE"]["reasons"] == "" and decisions["KETTLE"]["score"] is None  # risk reasons hidden
+    assert decisions["VAGUE"]["issues"] == ["DESCRIPTION_VAGUE"]
+    assert "does not say what the goods are" in decisions["VAGUE"]["reasons"]
+    officer = client.get(f"{report['links']['decisions']}?decision=refuse", headers=tokens.officer).json()
+    assert [d["parcel_id"] for d in officer["data"]] == ["KETTLE"]
+    assert "RC-2026-001" in officer["data"][0]["reasons"]
+    listed = client.get("/api/v1/ecommerce/manifests", headers=tokens.broker).json()
+    assert listed["count"] == 1
+
+
+def test_another_party_cannot_see_a_manifest(client: TestClient, tokens: Tokens) -> None:
+    r = client.post("/api/v1/ecommerce/manifests", content=_manifest(), headers={**tokens.broker, **CSV})
+    link = r.json()["links"]
+    for url in (link["self"], link["decisions"]):
+        assert client.get(url, headers=tokens.other_broker).status_code == 404
+        assert client.get(url, headers=tokens.officer).status_code == 200
+        assert client.get(url).status_code == 401
+        assert client.get(url, headers=tokens.agency).status_code == 403
+    assert client.get("/api/v1/ecommerce/manifests", headers=tokens.other_broker).json()["count"] == 0
+    assert client.get("/api/v1/ecommerce/aggregates", headers=tokens.broker).status_code == 403
+
+
+def test_bad_uploads_are_refused_with_clear_errors_and_nothing_saved(client: TestClient, tokens: Tokens) -> None:
+    headers = {**tokens.broker, **CSV}
+    r = client.post("/api/v1/ecommerce/manifests", content=b"parcel_id,description\nP1,shoes\n", headers=headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "MANIFEST_HEADER"
+    r = client.post("/api/v1/ecommerce/manifests", content=b"", headers=headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "BODY_EMPTY"
+    r = client.post(
+        "/api/v1/ecommerce/manifests", content=_manifest(), headers={**tokens.broker, "Content-Type": "text/plain"}
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "MEDIA_TYPE"
+    r = client.post("/api/v1/ecommerce/manifests?country=ZZ", content=_manifest(), headers=headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "COUNTRY_UNKNOWN"
+    r = client.post("/api/v1/ecommerce/manifests", content=b"x" * 2_100_000, headers=headers)
+    assert r.status_code == 413
+    r = client.post("/api/v1/ecommerce/manifests", content=_manifest(), headers={**tokens.officer, **CSV})
+    assert r.status_code == 403
+    assert client.get("/api/v1/ecommerce/manifests", headers=tokens.officer).json()["count"] == 0
+
+
+def test_officers_see_top_risky_sellers_and_daily_trends(
+    client: TestClient, tokens: Tokens, runtime: Runtime, tmp_path: Path
+) -> None:
+    _load_lists(runtime, tmp_path)
+    today = runtime.clock().strftime("%Y-%m-%dT08:00:00Z")
+    rows = [parcel(f"N{i}", seller_id="S1", shipped_at=today) for i in range(10)]
+    rows += [
+        parcel(f"K{i}", seller_id="S666", description="Cuddlo plush toy Bear B-12", hs_code="950300", shipped_at=today)
+        for i in range(3)
+    ]
+    r = client.post("/api/v1/ecommerce/manifests", content=csv_bytes(rows), headers={**tokens.broker, **CSV})
+    assert r.status_code == 201, r.text
+    agg = client.get("/api/v1/ecommerce/aggregates?days=7", headers=tokens.officer).json()
+    assert agg["sellers"][0] == {"key": "S666", "parcels": 3, "flagged": 3, "refused": 3}
+    assert [s["key"] for s in agg["sellers"]] == ["S666"]
+    assert agg["days"][-1]["parcels"] == 13 and agg["days"][-1]["refuse"] == 3
