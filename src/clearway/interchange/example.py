@@ -109,8 +109,14 @@ def declaration_xml(doc: dict[str, Any]) -> bytes:
     location = _sub(consignment, "GoodsLocation")
     _sub(location, "ID", c["discharge_place"])
     _sub(_sub(consignment, "LoadingLocation"), "ID", c["loading_place"])
-    if invoice.get("freight") is not None:
-        _sub(_sub(gs, "CustomsValuation"), "FreightChargeAmount", invoice["freight"], currencyID=invoice["currency"])
+    if invoice.get("freight") is not None or invoice.get("insurance") is not None:
+        valuation = _sub(gs, "CustomsValuation")
+        if invoice.get("freight") is not None:
+            _sub(valuation, "FreightChargeAmount", invoice["freight"], currencyID=invoice["currency"])
+        if invoice.get("insurance") is not None:
+            charge = _sub(valuation, "ChargeDeduction")
+            _sub(charge, "ChargesTypeCode", "AK")
+            _sub(charge, "OtherChargeDeductionAmount", invoice["insurance"], currencyID=invoice["currency"])
     for item in doc["goods_items"]:
         _item(gs, item, documents)
     _party(gs, "Importer", doc["importer"])

@@ -21,6 +21,8 @@ from clearway.platform.deps import issues_from_pydantic
 
 EXTENSION_KEY = "wco_dm"
 _REPRESENTATION = {"2": "direct", "3": "indirect"}
+# DE 4/9 additions and deductions: AK is insurance costs (an addition to the price).
+INSURANCE_CHARGE = "AK"
 
 
 def find_declaration(root: etree._Element) -> Node:
@@ -321,8 +323,17 @@ def _invoice(
     freight_path = gs.at("CustomsValuation/FreightChargeAmount")
     r.source("/invoice/freight", freight_path)
     freight = r.decimal(gs.text("CustomsValuation/FreightChargeAmount"), freight_path, "FreightChargeAmount")
+    insurance = None
+    r.source("/invoice/insurance", gs.at("CustomsValuation/ChargeDeduction/OtherChargeDeductionAmount"))
+    valuation = gs.one("CustomsValuation")
+    for charge in valuation.all("ChargeDeduction") if valuation else []:
+        if charge.text("ChargesTypeCode") == INSURANCE_CHARGE:
+            where = charge.at("OtherChargeDeductionAmount")
+            r.source("/invoice/insurance", where)
+            insurance = r.decimal(charge.text("OtherChargeDeductionAmount"), where, "insurance costs")
     return {
         "incoterm": incoterm,
+        "insurance": insurance,
         "currency": currency,
         "total_amount": total,
         "number": number[:35] if number else None,
