@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -53,6 +54,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+_WRITE_LOCKS: dict[int, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(engine: Engine) -> threading.RLock | None:
+    """Returns the process-wide writer lock of a SQLite engine (None for servers that lock rows themselves).
+
+    SQLite allows one writer at a time; queueing writers of this process on a lock, instead of letting each
+    spin on SQLite's busy handler, keeps throughput steady and latency fair under load.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(id(engine), threading.RLock())
+
+
 class UnitOfWork:
     """One transaction: everything done inside is committed together or not at all.
 
@@ -74,6 +91,7 @@ class UnitOfWork:
         self._dispatch = dispatch
         self._readonly = readonly
         self._conn: Connection | None = None
+        self._lock: threading.RLock | None = None
         self.events: list[Event] = []
 
     @property
@@ -84,6 +102,9 @@ class UnitOfWork:
         return self._conn
 
     def __enter__(self) -> UnitOfWork:
+        self._lock = None if self._readonly else _write_lock(self.engine)
+        if self._lock is not None:
+            self._lock.acquire()
         self._conn = self.engine.connect()
         self._conn.info["write"] = not self._readonly
         self._conn.begin()
@@ -110,3 +131,6 @@ class UnitOfWork:
             conn.info.pop("write", None)
             conn.close()
             self._conn = None
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
