@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from clearway.platform.capability import Capability
-from clearway.tariff import handlers
+from clearway.tariff import api, cli, handlers, seed
+from clearway.tariff.schemas import AccountIn, PaymentIn
 
 capability = Capability(
     name="clearway.tariff",
+    routers=(api.declarations_router, api.router),
+    cli=cli.app,
+    cli_name="tariff",
     subscribe=handlers.subscribe,
+    seed_demo=seed.seed_demo,
+    seed_order=15,
+    openapi_models=(PaymentIn, AccountIn),
 )

@@ -20,7 +20,7 @@ from clearway.tariff.valuation import acceptance_date, assess
 
 log = logging.getLogger(__name__)
 ACTOR = "tariff"
-_SCHEDULES: dict[str, Schedule] = {}
+_SCHEDULES: dict[str, LoadedSchedule] = {}
 _warned_no_schedule: list[bool] = []
 
 
@@ -68,7 +68,6 @@ def load_schedule(uow: UnitOfWork, schedule: Schedule, *, national_currency: str
         by=by,
         at=uow.clock(),
     )
-    _SCHEDULES[key] = schedule
     log.info("tariff schedule %r in force: %d duty lines", schedule.name, len(schedule.duties))
     return key
 
@@ -100,12 +99,12 @@ def current_schedule(uow: UnitOfWork) -> LoadedSchedule | None:
     key = store.current_schedule_key(uow.conn)
     if key is None:
         return None
-    row = store.schedule_row(uow.conn, key)
-    schedule = _SCHEDULES.get(key)
-    if schedule is None:
-        schedule = schedule_io.schedule_from_dict(row.document)
-        _SCHEDULES[key] = schedule
-    return LoadedSchedule(key, schedule, row.loaded_by, row.loaded_at)
+    loaded = _SCHEDULES.get(key)
+    if loaded is None:
+        row = store.schedule_row(uow.conn, key)
+        loaded = LoadedSchedule(key, schedule_io.schedule_from_dict(row.document), row.loaded_by, row.loaded_at)
+        _SCHEDULES[key] = loaded
+    return loaded
 
 
 def load_rates(uow: UnitOfWork, rates: list[ExchangeRate]) -> int:

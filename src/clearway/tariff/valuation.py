@@ -64,14 +64,18 @@ def assess(
     day = acceptance_date(decl)
     issues: list[Issue] = []
     used: dict[str, RateUsed] = {}
+    missing: set[str] = set()
 
     def rate_of(currency: str, where: str) -> Decimal:
         if currency == national:
             return Decimal(1)
         if currency in used:
             return used[currency].rate
-        found = rates(currency)
+        found = None if currency in missing else rates(currency)
         if found is None:
+            if currency in missing:
+                return Decimal(1)
+            missing.add(currency)
             issues.append(
                 Issue(
                     "EXCHANGE_RATE_MISSING",

@@ -1,0 +1,162 @@
+"""``clearway tariff``: load the schedule and exchange rates, open guarantee accounts, show an assessment."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearway.core.issues import DomainError, ValidationFailed
+from clearway.platform.cli_support import open_runtime
+from clearway.tariff import payments, rates_demo, service
+
+app = typer.Typer(help="Tariff: schedule, exchange rates, guarantee accounts, assessments.", no_args_is_help=True)
+rates_app = typer.Typer(help="Exchange rates the administration publishes.", no_args_is_help=True)
+accounts_app = typer.Typer(help="Guarantee and deferment accounts.", no_args_is_help=True)
+app.add_typer(rates_app, name="rates")
+app.add_typer(accounts_app, name="accounts")
+console = Console()
+MAX_FILE_BYTES = 20_000_000
+
+
+def _fail(exc: Exception) -> None:
+    if isinstance(exc, ValidationFailed):
+        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was loaded")
+        for issue in exc.issues:
+            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+    elif isinstance(exc, DomainError):
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+    raise typer.Exit(1)
+
+
+def _check_size(file: Path) -> None:
+    if file.stat().st_size > MAX_FILE_BYTES:
+        console.print(f"[red]TOO_LARGE[/red] the file exceeds {MAX_FILE_BYTES} bytes")
+        raise typer.Exit(2)
+
+
+@app.command("load")
+def load(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Schedule (.yaml) or duty lines (.csv)")
+    ],
+    by: Annotated[str, typer.Option("--by", help="Who loads it (recorded)")] = "cli",
+) -> None:
+    """Loads a tariff schedule (YAML), or duty lines (CSV) replacing those in force; every bad row is listed."""
+    _check_size(file)
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            loaded = service.load_schedule_file(uow, file, national_currency=runtime.settings.national_currency, by=by)
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    s = loaded.schedule
+    console.print(
+        f"[green]Loaded[/green] '{s.name}': {len(s.duties)} duty lines, {len(s.agreements)} agreements, "
+        f"{len(s.taxes)} taxes and fees; in force for declarations accepted from now on"
+    )
+
+
+@app.command("show")
+def show(mrn: Annotated[str, typer.Argument(help="MRN of an assessed declaration")]) -> None:
+    """Prints a declaration's assessment: per item customs value and levies, totals and what is due."""
+    runtime = open_runtime()
+    with runtime.uow(readonly=True) as uow:
+        assessment = service.get_assessment(uow, mrn)
+        due = service.due_on(uow, assessment.declaration_id) if assessment else None
+    if assessment is None or due is None:
+        console.print(f"[red]NOT_FOUND[/red] no assessment for {mrn}")
+        raise typer.Exit(1)
+    console.print(f"MRN [bold]{assessment.mrn}[/bold] — {assessment.valuation_note}")
+    for r in assessment.exchange_rates:
+        console.print(f"  exchange rate {r.currency} = {r.rate} {assessment.currency} (published {r.valid_from})")
+    table = Table("item", "code", "customs value", "levy", "base", "rate", "amount")
+    for item in assessment.items:
+        for k, levy in enumerate(item.levies):
+            table.add_row(
+                str(item.sequence) if k == 0 else "",
+                item.commodity_code if k == 0 else "",
+                str(item.customs_value) if k == 0 else "",
+                levy.code,
+                str(levy.base),
+                levy.rate_text,
+                str(levy.amount),
+            )
+    for levy in assessment.declaration_levies:
+        table.add_row("", "", "", levy.code, "", levy.rate_text, str(levy.amount))
+    console.print(table)
+    total, paid, currency = due
+    console.print(f"Total {total} {currency}; paid or guaranteed {paid}; due {total - paid} {currency}")
+
+
+@rates_app.command("load")
+def rates_load(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV: currency,valid_from,rate")
+    ],
+) -> None:
+    """Publishes exchange rates (national currency per unit of the foreign currency)."""
+    _check_size(file)
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            count = service.load_rates_file(uow, file, national_currency=runtime.settings.national_currency)
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]Loaded[/green] {count} exchange rates from {file}")
+
+
+@rates_app.command("demo")
+def rates_demo_command(
+    out: Annotated[Path | None, typer.Option("--out", help="Write the CSV here instead of loading it")] = None,
+) -> None:
+    """Publishes (or writes) the demo USD and EUR rates: the last 60 days and the next 30."""
+    runtime = open_runtime()
+    rates = rates_demo.demo_rates(runtime.clock().date())
+    if out is not None:
+        out.write_text(rates_demo.as_csv(rates), encoding="utf-8")
+        console.print(f"wrote {len(rates)} demo rates to {out}")
+        return
+    with runtime.uow() as uow:
+        service.load_rates(uow, rates)
+        uow.commit()
+    console.print(f"[green]Loaded[/green] {len(rates)} demo exchange rates")
+
+
+@accounts_app.command("open")
+def accounts_open(
+    account: Annotated[str, typer.Option("--id", help="Account number")],
+    party: Annotated[str, typer.Option("--party", help="Trader holding the account")],
+    limit: Annotated[str, typer.Option("--limit", help="Amount covered, in national currency")],
+    kind: Annotated[str, typer.Option("--kind", help="guarantee or deferment")] = "guarantee",
+) -> None:
+    """Opens a guarantee or deferment account: duties up to its balance are secured without prior payment."""
+    runtime = open_runtime()
+    try:
+        amount = Decimal(limit)
+    except InvalidOperation:
+        console.print(f"[red]VALUE[/red] --limit '{limit}' is not a number")
+        raise typer.Exit(1) from None
+    try:
+        with runtime.uow() as uow:
+            row = payments.open_account(
+                uow,
+                account_id=account,
+                party_id=party,
+                kind=kind,
+                limit=amount,
+                currency=runtime.settings.national_currency,
+            )
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]Opened[/green] {row['kind']} account {row['id']} for {row['party_id']}: {row['limit']}")

@@ -1,0 +1,79 @@
+"""Two payments drawing on one guarantee account at the same moment can never overdraw it."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+from clearway.core.issues import Conflict
+from clearway.declarations import api as declarations_api
+from clearway.declarations import codec
+from clearway.declarations import service as declarations_service
+from clearway.declarations.examples import example_declaration
+from clearway.declarations.schemas import DeclarationIn
+from clearway.platform.auth import Principal
+from clearway.platform.runtime import Runtime
+from clearway.tariff import payments, service
+
+BROKER = Principal(user="broker.andina", role="declarant", party_id="PE20100047218")
+
+
+def _lodge(runtime: Runtime, lrn: str) -> tuple[str, Decimal]:
+    data = codec.to_domain(DeclarationIn.model_validate(example_declaration(lrn), strict=False))
+    with runtime.uow() as uow:
+        decl = declarations_service.lodge(
+            uow, data, principal=BROKER, ctx=declarations_api.lodge_context(runtime, uow)
+        ).declaration
+        uow.commit()
+        due = service.due_on(uow, decl.id)
+    assert due is not None
+    return decl.mrn, due[0] - due[1]
+
+
+def test_two_concurrent_drawdowns_never_overdraw_the_account(tariff: Runtime) -> None:
+    first, due = _lodge(tariff, "RACE-1")
+    second, due2 = _lodge(tariff, "RACE-2")
+    assert due == due2 == Decimal("35698.74")
+    with tariff.uow() as uow:  # covers one declaration, not two
+        payments.open_account(
+            uow,
+            account_id="GAR-RACE",
+            party_id=BROKER.party_id or "",
+            kind="guarantee",
+            limit=Decimal("40000.00"),
+            currency="PEN",
+        )
+        uow.commit()
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def draw(mrn: str) -> None:
+        barrier.wait()
+        try:
+            with tariff.uow() as uow:
+                payments.pay(
+                    uow,
+                    mrn,
+                    principal=BROKER,
+                    amount=due,
+                    currency="PEN",
+                    method="guarantee",
+                    reference=f"DRAW-{mrn}",
+                    account_id="GAR-RACE",
+                )
+                uow.commit()
+            outcomes[mrn] = "paid"
+        except Conflict as exc:
+            outcomes[mrn] = exc.code
+
+    threads = [threading.Thread(target=draw, args=(m,)) for m in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes.values()) == ["GUARANTEE_INSUFFICIENT", "paid"]
+    with tariff.uow(readonly=True) as uow:
+        account = payments.accounts_visible(uow, BROKER)[0]
+        paid = [service.due_on(uow, declarations_service.get(uow, m).id) for m in (first, second)]
+    assert Decimal(account["balance"]) == Decimal("40000.00") - due  # 4301.26, never negative
+    assert sorted(p[1] for p in paid if p is not None) == [Decimal(0), due]

@@ -1,0 +1,221 @@
+"""Through the HTTP API: assessment at acceptance, the release gate, payments, guarantee accounts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from clearway.declarations.examples import example_declaration
+from clearway.platform.runtime import Runtime
+from tests.conftest import Tokens
+
+D = Decimal
+IMPORTER = "PE20512345678"  # the example declaration's importer
+# The example declaration, worked by hand (demo schedule, USD = 3.8000 PEN, FOB + freight 1850 + insurance 240 USD):
+#   prices 36000, 11000, 1750 USD -> 136800.00, 41800.00, 6650.00 PEN (sum 185250.00)
+#   freight 7030.00 PEN by value: 5191.3846 / 1586.2564 / 252.3590 -> cents down 5191.38 + 1586.25 + 252.35
+#     = 7029.98; the 2 cents left go to the largest remainders (items 3, 2): 5191.38, 1586.26, 252.36
+#   insurance 912.00 PEN: 673.4769 / 205.7846 / 32.7385 -> 673.47 + 205.78 + 32.73 = 911.98; +1 cent to
+#     items 3 and 1: 673.48, 205.78, 32.74
+#   customs values: 142664.86, 43592.04, 6935.10
+#   duty: phones 8517 0% = 0.00; laptops 8471 0% = 0.00; T-shirts 6109 11% of 6935.10 = 762.861 -> 762.86
+#   IGV 16%: 22826.3776 -> 22826.38; 6974.7264 -> 6974.73; 16% of (6935.10 + 762.86) = 1231.6736 -> 1231.67
+#   IPM 2%: 2853.2972 -> 2853.30; 871.8408 -> 871.84; 153.9592 -> 153.96
+#   clearance fee 23.60 rounded to the sol: 24
+#   total 762.86 + 31032.78 + 3879.10 + 24 = 35698.74 PEN
+TOTAL = D("35698.74")
+
+
+def lodge(client: TestClient, tokens: Tokens, lrn: str) -> dict[str, Any]:
+    r = client.post("/api/v1/declarations", json=example_declaration(lrn), headers=tokens.broker)
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+def pay(client: TestClient, headers: dict[str, str], mrn: str, amount: str, ref: str, **kw: Any) -> Any:
+    body = {"amount": amount, "currency": "PEN", "method": "bank_transfer", "reference": ref, **kw}
+    return client.post(f"/api/v1/declarations/{mrn}/payments", json=body, headers=headers)
+
+
+def test_the_example_is_assessed_at_acceptance_and_held_until_paid(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    lodged = lodge(client, tokens, "TAR-1")
+    assert lodged["status"] == "01"  # green lane, but duties are due
+    a = client.get(f"/api/v1/declarations/{lodged['mrn']}/assessment", headers=tokens.broker).json()
+    assert [i["customs_value"] for i in a["items"]] == ["142664.86", "43592.04", "6935.10"]
+    assert [i["freight"] for i in a["items"]] == ["5191.38", "1586.26", "252.36"]
+    assert [i["insurance"] for i in a["items"]] == ["673.48", "205.78", "32.74"]
+    t_shirts = {lv["code"]: lv for lv in a["items"][2]["levies"]}
+    assert t_shirts["DUTY"]["amount"] == "762.86" and t_shirts["DUTY"]["rate"] == "11"
+    assert t_shirts["IGV"]["base"] == "7697.96" and t_shirts["IGV"]["amount"] == "1231.67"
+    assert a["totals"] == {"DUTY": "762.86", "IGV": "31032.78", "IPM": "3879.10", "TDA": "24"}
+    assert D(a["total"]) == TOTAL and D(a["balance"]) == TOTAL and D(a["paid"]) == 0
+    assert a["exchange_rates"][0]["currency"] == "USD" and D(a["exchange_rates"][0]["rate"]) == D("3.8")
+    detail = client.get(f"/api/v1/declarations/{lodged['mrn']}", headers=tokens.broker).json()
+    assert detail["status"] == "01"
+    assert "assessed" in [h["kind"] for h in detail["history"]]
+    blockers = client.get(f"/api/v1/declarations/{lodged['mrn']}", headers=tokens.officer).json()
+    assert "duties and taxes of 35698.74 PEN not paid or guaranteed" in str(blockers)
+
+
+def test_partial_then_full_payment_releases_a_green_lane_declaration(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    mrn = lodge(client, tokens, "TAR-2")["mrn"]
+    first = pay(client, tokens.broker, mrn, "10000.00", "BCP-0001")
+    assert first.status_code == 201, first.text
+    assert first.json()["balance"] == "25698.74" and first.json()["status"] == "01"
+    assert first.json()["released"] is False
+    second = pay(client, tokens.broker, mrn, "25698.74", "BCP-0002", method="card")
+    assert second.status_code == 201
+    assert second.json()["released"] is True and second.json()["status"] == "08"
+    # the same reference again is the same payment, not a new one
+    again = pay(client, tokens.broker, mrn, "25698.74", "BCP-0002", method="card")
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    a = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.officer).json()
+    assert D(a["paid"]) == TOTAL and D(a["balance"]) == 0
+    assert [p["reference"] for p in a["payments"]] == ["BCP-0001", "BCP-0002"]
+    kinds = [n["kind"] for n in client.get(f"/api/v1/declarations/{mrn}/notifications", headers=tokens.broker).json()]
+    assert kinds[-3:] == ["payment", "payment", "release"]
+    late = pay(client, tokens.broker, mrn, "1.00", "BCP-0003")
+    assert late.status_code == 409 and late.json()["errors"][0]["code"] == "NOTHING_DUE"
+
+
+def test_payments_are_checked_and_nothing_is_half_saved(tariff: Runtime, client: TestClient, tokens: Tokens) -> None:
+    mrn = lodge(client, tokens, "TAR-3")["mrn"]
+    other = lodge(client, tokens, "TAR-4")["mrn"]
+    too_much = pay(client, tokens.broker, mrn, "35698.75", "BCP-1001")
+    assert too_much.status_code == 422 and too_much.json()["errors"][0]["code"] == "AMOUNT_EXCEEDS_DUE"
+    dollars = pay(client, tokens.broker, mrn, "100.00", "BCP-1002", currency="USD")
+    assert dollars.status_code == 422 and dollars.json()["errors"][0]["pointer"] == "/currency"
+    typed = pay(client, tokens.broker, mrn, True, "BCP-1003")  # type: ignore[arg-type]
+    assert typed.status_code == 422 and typed.json()["errors"][0]["pointer"] == "/amount"
+    negative = pay(client, tokens.broker, mrn, "-5.00", "BCP-1004")
+    assert negative.status_code == 422
+    assert pay(client, tokens.other_broker, mrn, "10.00", "BCP-1005").status_code == 404
+    assert pay(client, tokens.officer, mrn, "10.00", "BCP-1006").status_code == 403
+    assert pay(client, {}, mrn, "10.00", "BCP-1007").status_code == 401
+    assert pay(client, tokens.broker, "26PE00000000000000", "10.00", "BCP-1008").status_code == 404
+    assert pay(client, tokens.broker, mrn, "10.00", "BCP-1009").status_code == 201
+    reused = pay(client, tokens.broker, other, "10.00", "BCP-1009")
+    assert reused.status_code == 409 and reused.json()["errors"][0]["code"] == "PAYMENT_REFERENCE_REUSED"
+    a = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.broker).json()
+    assert D(a["paid"]) == D("10.00")  # only the one good payment
+    b = client.get(f"/api/v1/declarations/{other}/assessment", headers=tokens.broker).json()
+    assert D(b["paid"]) == 0
+
+
+def test_the_assessment_is_visible_to_the_declarant_and_officers_only(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    mrn = lodge(client, tokens, "TAR-5")["mrn"]
+    url = f"/api/v1/declarations/{mrn}/assessment"
+    assert client.get(url, headers=tokens.broker).status_code == 200
+    assert client.get(url, headers=tokens.officer).status_code == 200
+    assert client.get(url, headers=tokens.other_broker).status_code == 404
+    assert client.get(url, headers=tokens.agency).status_code == 404
+    assert client.get(url).status_code == 401
+
+
+def test_a_guarantee_account_secures_duties_and_releases_without_prior_payment(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    account = {"id": "GAR-1", "party_id": IMPORTER, "kind": "guarantee", "limit": "50000.00"}
+    assert client.post("/api/v1/tariff/accounts", json=account, headers=tokens.broker).status_code == 403
+    r = client.post("/api/v1/tariff/accounts", json=account, headers=tokens.admin)
+    assert r.status_code == 201, r.text
+    first = lodge(client, tokens, "TAR-6")
+    assert first["status"] == "08"  # secured on the importer's guarantee: released at once
+    kinds = [
+        h["kind"] for h in client.get(f"/api/v1/declarations/{first['mrn']}", headers=tokens.officer).json()["history"]
+    ]
+    assert kinds.index("guaranteed") < kinds.index("release")
+    accounts = client.get("/api/v1/tariff/accounts", headers=tokens.officer).json()
+    assert accounts[0]["balance"] == str(D("50000.00") - TOTAL)  # 14301.26
+    # the balance left no longer covers another declaration: it waits for payment
+    second = lodge(client, tokens, "TAR-7")
+    assert second["status"] == "01"
+    assert client.get("/api/v1/tariff/accounts", headers=tokens.other_broker).json() == []
+    # the broker cannot draw on the importer's account
+    drawn = pay(client, tokens.broker, second["mrn"], "100.00", "GAR-DRAW-1", method="guarantee", account="GAR-1")
+    assert drawn.status_code == 404
+
+
+def test_a_declarant_draws_on_its_own_account_but_never_beyond_its_balance(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    account = {"id": "DEF-9", "party_id": "PE20100047218", "kind": "deferment", "limit": "40000.00"}
+    assert client.post("/api/v1/tariff/accounts", json=account, headers=tokens.admin).status_code == 201
+    # the broker's account secured the first declaration at acceptance (declarant's account, after the importer's)
+    first = lodge(client, tokens, "TAR-8")
+    assert first["status"] == "08"
+    second = lodge(client, tokens, "TAR-9")
+    assert second["status"] == "01"
+    short = pay(client, tokens.broker, second["mrn"], "5000.00", "DEF-DRAW-1", method="deferment", account="DEF-9")
+    assert short.status_code == 409 and short.json()["errors"][0]["code"] == "GUARANTEE_INSUFFICIENT"
+    ok = pay(client, tokens.broker, second["mrn"], "4301.26", "DEF-DRAW-2", method="deferment", account="DEF-9")
+    assert ok.status_code == 201 and ok.json()["balance"] == str(TOTAL - D("4301.26"))
+    assert client.get("/api/v1/tariff/accounts", headers=tokens.broker).json()[0]["balance"] == "0.00"
+
+
+def test_an_amendment_is_reassessed(tariff: Runtime, client: TestClient, tokens: Tokens) -> None:
+    mrn = lodge(client, tokens, "TAR-10")["mrn"]
+    before = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.broker).json()
+    doc = example_declaration("TAR-10")
+    doc["invoice"]["incoterm"] = "CIF"  # freight and insurance now in the price: value falls
+    del doc["invoice"]["freight"], doc["invoice"]["insurance"]
+    r = client.post(
+        f"/api/v1/declarations/{mrn}/amendments",
+        json={"declaration": doc, "reason": "the invoice was CIF, not FOB"},
+        headers=tokens.broker,
+    )
+    assert r.status_code == 200, r.text
+    a = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.broker).json()
+    # T-shirts: 11% of 6650.00 = 731.50; the customs values are the prices
+    assert [i["customs_value"] for i in a["items"]] == ["136800.00", "41800.00", "6650.00"]
+    assert a["totals"]["DUTY"] == "731.50" and a["declaration_version"] > before["declaration_version"]
+    history = client.get(f"/api/v1/declarations/{mrn}", headers=tokens.officer).json()["history"]
+    reassessed = [h for h in history if h["kind"] == "reassessed"]
+    assert reassessed and "was 35698.74 PEN" in reassessed[0]["reason"]
+
+
+def test_an_amendment_without_the_charges_its_incoterm_needs_is_refused(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    mrn = lodge(client, tokens, "TAR-11")["mrn"]
+    doc = example_declaration("TAR-11")
+    del doc["invoice"]["freight"]
+    r = client.post(
+        f"/api/v1/declarations/{mrn}/amendments", json={"declaration": doc, "reason": "fix"}, headers=tokens.broker
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "FREIGHT_REQUIRED"
+    assert client.get(f"/api/v1/declarations/{mrn}", headers=tokens.broker).json()["status"] == "01"
+
+
+def test_without_a_schedule_nothing_is_assessed_and_nothing_blocks(client: TestClient, tokens: Tokens) -> None:
+    lodged = lodge(client, tokens, "TAR-12")
+    assert lodged["status"] == "08"
+    r = client.get(f"/api/v1/declarations/{lodged['mrn']}/assessment", headers=tokens.broker)
+    assert r.status_code == 404
+    assert client.get("/api/v1/tariff/schedule", headers=tokens.broker).status_code == 404
+
+
+def test_a_foreign_currency_without_a_rate_in_force_is_refused_at_lodgement(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    doc = example_declaration("TAR-13")
+    doc["invoice"]["currency"] = "EUR"
+    for item in doc["goods_items"]:
+        item["invoice_currency"] = "EUR"
+    r = client.post("/api/v1/declarations", json=doc, headers=tokens.broker)
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["code"] == "EXCHANGE_RATE_MISSING"
+    assert client.get("/api/v1/declarations", headers=tokens.broker).json()["count"] == 0
+    schedule = client.get("/api/v1/tariff/schedule", headers=tokens.broker).json()
+    assert schedule["name"] == "Clearway demo tariff 2026" and schedule["currency"] == "PEN"
+    rates = client.get("/api/v1/tariff/rates", headers=tokens.broker).json()
+    assert [(x["currency"], x["rate"]) for x in rates] == [("USD", "3.800000")]
