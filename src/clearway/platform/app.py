@@ -209,8 +209,8 @@ def _install_ops_routes(app: FastAPI, runtime: Runtime, metrics: Metrics) -> Non
     )
     def readyz() -> JSONResponse:
         try:
-            with runtime.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            with runtime.uow(readonly=True) as uow:
+                uow.conn.execute(text("SELECT 1"))
             pending = pending_heads(runtime.engine)
         except Exception as exc:
             log.warning("readiness check failed: %s", exc)

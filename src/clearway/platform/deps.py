@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from clearway.core.issues import Issue, ValidationFailed, pointer
-from clearway.platform.auth import Principal, resolve_token
+from clearway.platform.auth import TOKEN_CACHE, Principal, resolve_token
 from clearway.platform.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `clearway token create` or `clearway demo`")
@@ -39,8 +39,10 @@ def current_principal(
             "authentication required: send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    with runtime.uow(readonly=True) as uow:
-        principal = resolve_token(uow, token, runtime.clock())
+    principal = TOKEN_CACHE.get(token)
+    if principal is None:
+        with runtime.uow(readonly=True) as uow:
+            principal = resolve_token(uow, token, runtime.clock())
     if principal is None:
         raise HTTPException(401, "the token is unknown, revoked or expired", headers={"WWW-Authenticate": "Bearer"})
     request.state.principal = principal

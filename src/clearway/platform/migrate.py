@@ -35,5 +35,9 @@ def pending_heads(engine: Engine) -> set[str]:
     """Returns the head revisions the database has not reached (empty when it is current)."""
     script = ScriptDirectory.from_config(alembic_config())
     with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
+        conn.info["write"] = False  # a read: SQLite must not take the writer lock for it
+        try:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        finally:
+            conn.info.pop("write", None)
     return set(script.get_heads()) - current
