@@ -113,8 +113,9 @@ def build(
     valid_from: datetime,
     valid_until: datetime | None,
     status: dict[str, Any] | None,
+    issued_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """Builds the VC 2.0 document of a credential."""
+    """Builds the VC 2.0 document of a credential (``iat``, the JWT issued-at claim, dates the signature)."""
     vc: dict[str, Any] = {
         "@context": [VC_CONTEXT, UNTP_CONTEXT],
         "id": credential_id,
@@ -127,6 +128,8 @@ def build(
         vc["validUntil"] = iso(valid_until)
     if status is not None:
         vc["credentialStatus"] = status
+    if issued_at is not None:
+        vc["iat"] = int(issued_at.timestamp())
     return vc
 
 
@@ -247,7 +250,9 @@ def verify(
     try:
         valid_from = parse_time(payload.get("validFrom"))
         valid_until = parse_time(payload.get("validUntil"))
-    except ValueError as exc:
+        iat = payload.get("iat")
+        signed_at = datetime.fromtimestamp(iat, UTC) if isinstance(iat, int) else valid_from
+    except (ValueError, OverflowError, OSError) as exc:
         report.format = Check(False, f"malformed credential: {exc}")
         return report
     claimed_issuer = issuer_id(payload)
@@ -255,7 +260,7 @@ def verify(
         report.issuer = Check(False, "the credential names no issuer")
     elif claimed_issuer != key.did:
         report.issuer = Check(False, f"issuer claims {claimed_issuer} but key belongs to {key.did}")
-    elif (problem := key.problem_at(valid_from or now)) is not None:
+    elif (problem := key.problem_at(signed_at or now)) is not None:
         report.issuer = Check(False, problem)
     else:
         report.issuer = Check(True, f"issued by {claimed_issuer}")

@@ -150,7 +150,7 @@ def rotate_key(uow: UnitOfWork, ctx: LedgerContext, org_id: str) -> str:
     org = store.get_org(uow.conn, org_id)
     if org is None or org.is_foreign:
         raise NotFound(f"no organisation '{org_id}' of this platform")
-    now = _second(uow)
+    now = uow.clock()  # exact: what the old key signed earlier in this second stays valid
     existing = store.org_keys(uow.conn, org_id)
     uow.conn.execute(
         update(store.keys)

@@ -202,6 +202,8 @@ def verify_all(
             first_bad = idx
         problems.append(message)
 
+    stored_tree = merkle.MemoryTree()  # from the stored leaf hashes: checks the stored subtree hashes
+    head_bound: int | None = None
     for row in store.iter_entries(conn):
         idx, raw = int(row.idx), bytes(row.leaf_input)
         h = merkle.leaf_hash(raw)
@@ -210,23 +212,30 @@ def verify_all(
         elif check_signatures and not _signed_ok(uow, raw, key_cache):
             flag(idx, f"entry {idx} ({row.kind} {row.ref}) carries no valid signature of a known key")
         tree.append_hash(h)
+        stored_tree.append_hash(bytes(row.leaf_hash))
         n = tree.size
         head = heads.get(n)
         if head is not None:
             if tree.root() != head.root_hash:
-                flag(_first_changed(conn, tree, n), f"tree head {n} no longer matches the entries")
+                bound = _first_changed(conn, tree, n)
+                head_bound = bound if head_bound is None else min(head_bound, bound)
+                problems.append(
+                    f"signed tree head {n} no longer matches the entries (changed at or after entry {bound})"
+                )
             elif not _head_signed_ok(uow, head):
                 problems.append(f"tree head {n} has no valid signature")
         if progress is not None:
             progress(n, size)
-    for level_idx in range(len(tree.levels)):
+    if first_bad is None and head_bound is not None:
+        first_bad = head_bound
+    for level_idx in range(len(stored_tree.levels)):
         stored = {
             int(r.idx): bytes(r.hash)
             for r in conn.execute(select(store.nodes.c.idx, store.nodes.c.hash).where(store.nodes.c.level == level_idx))
         }
-        for i, value in enumerate(tree.levels[level_idx]):
+        for i, value in enumerate(stored_tree.levels[level_idx]):
             if stored.get(i) != value:
-                flag(i << level_idx, f"stored subtree ({level_idx}, {i}) differs from the recomputed hash")
+                problems.append(f"stored subtree ({level_idx}, {i}) differs from the hash of its entries")
                 break
     if size and size not in heads:
         problems.append(f"no signed tree head covers the whole log ({size} entries)")

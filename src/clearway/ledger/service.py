@@ -117,6 +117,7 @@ def issue(
         valid_from=valid_from,
         valid_until=valid_until,
         status=status,
+        issued_at=now,
     )
     jwt = credentials.sign(vc, kid=who.kid, key=who.key)
     idx = log.append(uow, kind="credential", ref=cred_id, leaf_input=jwt.encode())
