@@ -10,7 +10,9 @@ import typer
 from rich.console import Console
 
 from clearway.core.issues import DomainError, ValidationFailed
+from clearway.declarations import api as declarations_api
 from clearway.declarations import codec
+from clearway.declarations import service as declarations_service
 from clearway.interchange import mapping, service
 from clearway.platform.auth import Principal
 from clearway.platform.cli_support import open_runtime
@@ -38,6 +40,43 @@ def map_file(
     for pointer, how in derived.items():
         console.print(f"[yellow]derived[/yellow] {pointer}: {how}")
     console.print(f"kept verbatim under extensions.{mapping.EXTENSION_KEY}.xml: {file.stat().st_size} bytes")
+
+
+@app.command("lodge")
+def lodge(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="WCO DM 3.6 declaration")],
+    as_user: Annotated[str, typer.Option("--as", help="Name recorded as the lodging user")] = "cli",
+    xml: Annotated[bool, typer.Option("--xml", help="Print the WCO DM response instead of a summary")] = False,
+) -> None:
+    """Lodges a WCO DM declaration; every error is reported at its WCO class/tag path."""
+    runtime = open_runtime()
+    country = runtime.settings.country
+    try:
+        data = service.parse_declaration(file.read_bytes(), today=runtime.clock().date())
+        principal = Principal(user=as_user, role="declarant", party_id=data.declarant.id)
+        with runtime.uow() as uow:
+            result = declarations_service.lodge(
+                uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow)
+            )
+            uow.commit()
+    except ValidationFailed as exc:
+        issues = service.xml_issues(exc.issues)
+        if xml:
+            typer.echo(service.rejected_xml(issues, at=runtime.clock(), country=country).decode())
+        else:
+            console.print(f"[red]Rejected[/red]: {len(issues)} problem(s)")
+            for issue in issues:
+                console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+        raise typer.Exit(1) from None
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    decl = result.declaration
+    if xml:
+        typer.echo(service.accepted_xml(decl, country=country).decode())
+        return
+    note = " (already lodged: same MRN)" if result.replayed else ""
+    console.print(f"[green]Accepted[/green] MRN [bold]{decl.mrn}[/bold]{note} — status {decl.status.value}")
 
 
 @app.command("notifications")

@@ -80,6 +80,8 @@ def _party(r: Reading, node: Node | None, path: str, ptr: str, what: str) -> dic
     line = node.text("Address/Line") if node else None
     city = node.text("Address/CityName") if node else None
     if node is None or (ident is None and name is None):
+        for field in ("id", "name", "country"):
+            r.source(f"/{ptr}/{field}", path + "/ID")
         r.issues.append(Issue("REQUIRED", f"the {what} (ID or Name) is required", path + "/ID"))
         return {"id": None, "name": None, "country": None}
     r.source(f"/{ptr}/id", path + "/ID")
@@ -134,7 +136,7 @@ def _office(r: Reading, decl: Node, location: Node | None, trade_place: str | No
     return None
 
 
-def _consignment(r: Reading, decl: Node, gs: Node, today: date) -> dict[str, Any]:
+def _consignment(r: Reading, decl: Node, gs: Node, today: date, exporter_country: str | None) -> dict[str, Any]:
     """Reads transport mode and means, places of loading and discharge; arrival is the lodgement date."""
     cons = gs.one("Consignment")
     border = decl.one("BorderTransportMeans")
@@ -183,7 +185,7 @@ def _consignment(r: Reading, decl: Node, gs: Node, today: date) -> dict[str, Any
     loading = cons.text("LoadingLocation/ID") if cons else None
     r.source("/consignment/loading_place", gs.at("Consignment/LoadingLocation/ID"))
     if loading is None:
-        dispatch = gs.text("ExportCountry/ID") or decl.text("Exporter/Address/CountryCode")
+        dispatch = gs.text("ExportCountry/ID")
         if dispatch:
             loading = f"{dispatch.upper()}ZZZ"
             r.derive(
@@ -191,7 +193,15 @@ def _consignment(r: Reading, decl: Node, gs: Node, today: date) -> dict[str, Any
                 gs.at("ExportCountry/ID"),
                 "no loading place declared: country of dispatch + ZZZ",
             )
+        elif exporter_country:
+            loading = f"{exporter_country.upper()}ZZZ"
+            r.derive(
+                "/consignment/loading_place",
+                gs.at("ExportCountry/ID"),
+                "no loading place nor country of dispatch declared: the exporter's country + ZZZ",
+            )
         else:
+            r.source("/consignment/loading_place", gs.at("ExportCountry/ID"))
             r.issues.append(
                 Issue(
                     "REQUIRED", "the place of loading or the country of dispatch is required", gs.at("ExportCountry/ID")
@@ -265,7 +275,7 @@ def read(body: bytes, *, today: date) -> tuple[dict[str, Any], Reading, Node]:
         r.source("/representative/representation", agent.at("FunctionCode"))
         for field in ("id", "name", "country"):
             r.source(f"/representative/{field}", agent.at("ID") if agent.text("ID") else decl.at("Declarant/ID"))
-    doc["consignment"] = _consignment(r, decl, gs, today)
+    doc["consignment"] = _consignment(r, decl, gs, today, doc["exporter"]["country"])
     documents: list[dict[str, Any]] = []
     index = read_documents(r, decl.all("AdditionalDocument"), None, 0, documents)
     index = read_documents(r, gs.all("PreviousDocument"), None, index, documents)
