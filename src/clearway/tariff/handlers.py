@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clearway.declarations.events import DeclarationAccepted, DeclarationAmended, ReleaseCheck
+from clearway.declarations.events import DeclarationAccepted, DeclarationAmended, DeclarationDecided, ReleaseCheck
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
 from clearway.tariff import service
@@ -25,8 +25,15 @@ def on_release_check(uow: UnitOfWork, event: ReleaseCheck) -> None:
         event.blockers.append(blocker)
 
 
+def on_decided(uow: UnitOfWork, event: DeclarationDecided) -> None:
+    """Gives guarantee drawdowns back (and notes refunds due) when a declaration is invalidated."""
+    if event.decision == "invalidate":
+        service.cancel_assessment(uow, event.declaration)
+
+
 def subscribe(runtime: Runtime) -> None:
     """Subscribes the tariff's handlers to the bus."""
     runtime.bus.subscribe(DeclarationAccepted, on_accepted)
     runtime.bus.subscribe(DeclarationAmended, on_amended)
     runtime.bus.subscribe(ReleaseCheck, on_release_check)
+    runtime.bus.subscribe(DeclarationDecided, on_decided)

@@ -81,7 +81,7 @@ def pay(
     existing = store.payment_by_reference(uow.conn, reference)
     if existing is not None:
         return _replay(uow, decl, existing, amount)
-    row = store.assessment_row(uow.conn, declaration_id=decl.id, lock=True)
+    row = store.assessment_head(uow.conn, decl.id, lock=True)
     if row is None:
         raise Conflict(f"declaration {decl.mrn} has no assessment: nothing to pay", code="NOT_ASSESSED")
     if decl.status in _CLOSED:
@@ -151,7 +151,7 @@ def _replay(uow: UnitOfWork, decl: Declaration, existing: Any, amount: Decimal) 
             f"payment reference {existing.reference} was already used for another payment",
             code="PAYMENT_REFERENCE_REUSED",
         )
-    row = store.assessment_row(uow.conn, declaration_id=decl.id)
+    row = store.assessment_head(uow.conn, decl.id)
     total = Decimal(row.total) if row is not None else Decimal(existing.amount)
     paid = store.paid_total(uow.conn, decl.id)
     return PaymentResult(_payment_dict(existing), total, paid, existing.currency, released=False, replayed=True)
@@ -180,13 +180,18 @@ def settle_after_assessment(uow: UnitOfWork, decl: Declaration, total: Decimal, 
     """
     paid = store.paid_total(uow.conn, decl.id)
     due = total - paid
-    now = uow.clock()
     count = len(store.payments_of(uow.conn, decl.id))
     if due < ZERO:
         _give_back(uow, decl, -due, currency, count)
         return
-    if due == ZERO:
+    if due == ZERO or decl.status in _CLOSED:
         return
+    secure_on_account(uow, decl, due, currency, count=count)
+
+
+def secure_on_account(uow: UnitOfWork, decl: Declaration, due: Decimal, currency: str, *, count: int) -> None:
+    """Draws what is due from the importer's (else the declarant's) account when one covers it whole."""
+    now = uow.clock()
     parties = [decl.data.importer.id, decl.data.declarant.id]
     accounts = sorted(store.accounts_of(uow.conn, parties), key=lambda a: (parties.index(a.party_id), a.id))
     for account in accounts:
@@ -248,7 +253,7 @@ def _give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: st
             "refund_due",
             actor=ACTOR,
             role=Role.SYSTEM,
-            reason=f"the reassessment leaves {excess} {currency} paid in excess: a refund is due",
+            reason=f"{excess} {currency} paid in excess of what is now due: a refund is due",
             data={"amount": str(excess), "currency": currency},
         )
 

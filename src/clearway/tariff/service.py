@@ -143,7 +143,7 @@ def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
             _warned_no_schedule.append(True)
             log.warning("no tariff schedule loaded: declarations are accepted without an assessment")
         return None
-    previous = store.assessment_row(uow.conn, declaration_id=decl.id, lock=True)
+    previous = store.assessment_head(uow.conn, decl.id, lock=True)
     day = acceptance_date(decl)
     assessment = assess(
         decl,
@@ -163,6 +163,7 @@ def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
         total=assessment.total,
         document=document,
         at=assessment.assessed_at,
+        replace=previous is not None,
     )
     kind = "assessed" if previous is None else "reassessed"
     change = "" if previous is None else f" (was {Decimal(previous.total)} {assessment.currency})"
@@ -180,13 +181,25 @@ def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
             "total": document["total"],
         },
     )
-    payments.settle_after_assessment(uow, decl, assessment.total, assessment.currency)
+    if previous is None:  # nothing paid yet: only an account can cover it
+        payments.secure_on_account(uow, decl, assessment.total, assessment.currency, count=0)
+    else:
+        payments.settle_after_assessment(uow, decl, assessment.total, assessment.currency)
     return assessment
+
+
+def cancel_assessment(uow: UnitOfWork, decl: Declaration) -> None:
+    """Settles an invalidated declaration to zero: guarantees drawn go back, payments become refunds due."""
+    row = store.assessment_head(uow.conn, decl.id, lock=True)
+    if row is None:
+        return
+    store.set_total(uow.conn, decl.id, ZERO)
+    payments.settle_after_assessment(uow, decl, ZERO, str(row.currency))
 
 
 def due_on(uow: UnitOfWork, declaration_id: str) -> tuple[Decimal, Decimal, str] | None:
     """Returns (assessed total, paid or guaranteed, currency) of a declaration, or None if not assessed."""
-    row = store.assessment_row(uow.conn, declaration_id=declaration_id)
+    row = store.assessment_head(uow.conn, declaration_id)
     if row is None:
         return None
     return Decimal(row.total), store.paid_total(uow.conn, declaration_id), str(row.currency)

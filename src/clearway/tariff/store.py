@@ -171,8 +171,9 @@ def save_assessment(
     total: Decimal,
     document: dict[str, Any],
     at: datetime,
+    replace: bool,
 ) -> None:
-    """Stores (or replaces) the assessment of a declaration."""
+    """Stores the assessment of a declaration, or replaces the one it had."""
     values = {
         "mrn": mrn,
         "declaration_version": version,
@@ -182,11 +183,27 @@ def save_assessment(
         "document": document,
         "assessed_at": at,
     }
-    done = conn.execute(
-        update(tariff_assessments).where(tariff_assessments.c.declaration_id == declaration_id).values(**values)
-    )
-    if done.rowcount == 0:
+    if replace:
+        conn.execute(
+            update(tariff_assessments).where(tariff_assessments.c.declaration_id == declaration_id).values(**values)
+        )
+    else:
         conn.execute(tariff_assessments.insert().values(declaration_id=declaration_id, **values))
+
+
+def set_total(conn: Connection, declaration_id: str, total: Decimal) -> None:
+    """Sets what a declaration owes (zero once it is invalidated)."""
+    conn.execute(
+        update(tariff_assessments).where(tariff_assessments.c.declaration_id == declaration_id).values(total=total)
+    )
+
+
+def assessment_head(conn: Connection, declaration_id: str, *, lock: bool = False) -> Any:
+    """Returns what a declaration owes (total, currency) without the document; locks it when asked."""
+    query = select(tariff_assessments.c.total, tariff_assessments.c.currency).where(
+        tariff_assessments.c.declaration_id == declaration_id
+    )
+    return conn.execute(query.with_for_update() if lock else query).first()
 
 
 def assessment_row(

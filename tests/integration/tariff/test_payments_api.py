@@ -219,3 +219,29 @@ def test_a_foreign_currency_without_a_rate_in_force_is_refused_at_lodgement(
     assert schedule["name"] == "Clearway demo tariff 2026" and schedule["currency"] == "PEN"
     rates = client.get("/api/v1/tariff/rates", headers=tokens.broker).json()
     assert [(x["currency"], x["rate"]) for x in rates] == [("USD", "3.800000")]
+
+
+def test_invalidating_a_declaration_gives_the_guarantee_back(
+    tariff: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    account = {"id": "DEF-7", "party_id": "PE20100047218", "kind": "deferment", "limit": "1000.00"}
+    assert client.post("/api/v1/tariff/accounts", json=account, headers=tokens.admin).status_code == 201
+    mrn = lodge(client, tokens, "TAR-14")["mrn"]  # 35698.74 due: the account does not cover it
+    assert (
+        pay(client, tokens.broker, mrn, "600.00", "DEF-DRAW-7", method="deferment", account="DEF-7").status_code == 201
+    )
+    assert pay(client, tokens.broker, mrn, "100.00", "BCP-7001").status_code == 201
+    assert client.get("/api/v1/tariff/accounts", headers=tokens.broker).json()[0]["balance"] == "400.00"
+    r = client.post(
+        f"/api/v1/declarations/{mrn}/decisions",
+        json={"decision": "invalidate", "reason": "goods not shipped"},
+        headers=tokens.broker,
+    )
+    assert r.status_code == 200, r.text
+    assert client.get("/api/v1/tariff/accounts", headers=tokens.broker).json()[0]["balance"] == "1000.00"
+    a = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.broker).json()
+    assert D(a["paid"]) == D("100.00") and D(a["balance"]) == D("-100.00")  # the transfer is to be refunded
+    kinds = [h["kind"] for h in client.get(f"/api/v1/declarations/{mrn}", headers=tokens.officer).json()["history"]]
+    assert "refund_due" in kinds
+    refused = pay(client, tokens.broker, mrn, "1.00", "BCP-7002")
+    assert refused.status_code == 409
