@@ -23,8 +23,12 @@ SELECT
     {key} AS entity,
     COUNT(*) AS declarations,
     SUM(CASE WHEN fraud = 1 THEN 1 ELSE 0 END) AS frauds,
-    (SUM(CASE WHEN fraud = 1 THEN 1 ELSE 0 END) + {smoothing} * {prior}) / (COUNT(*) + {smoothing}) AS fraud_rate,
-    AVG(LN(1 + value / (net_mass + 1))) AS mean_log_unit_value,
+    CAST(
+        (SUM(CASE WHEN fraud = 1 THEN 1 ELSE 0 END) + CAST({smoothing} AS DOUBLE) * CAST({prior} AS DOUBLE))
+        / (COUNT(*) + CAST({smoothing} AS DOUBLE))
+        AS DOUBLE
+    ) AS fraud_rate,
+    AVG(LN(1 + CAST(value AS DOUBLE) / (CAST(net_mass AS DOUBLE) + 1))) AS mean_log_unit_value,
     MAX(day) AS last_day
 FROM {table}
 GROUP BY {key}
