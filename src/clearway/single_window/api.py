@@ -12,7 +12,7 @@ from clearway.core.issues import Issue, ValidationFailed
 from clearway.platform.auth import Principal
 from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
-from clearway.single_window import catalog, loader, permits, report, service
+from clearway.single_window import catalog, loader, permits, report, routing, service
 from clearway.single_window.model import Agency, Permit, Requirement
 from clearway.single_window.schemas import (
     AgencyIn,
@@ -241,7 +241,7 @@ async def post_application(
 
 def _apply(runtime: Runtime, principal: Principal, data: ApplicationIn) -> ApplicationOut:
     with runtime.uow() as uow:
-        app = service.apply(uow, runtime.caches, principal, data)
+        app = routing.apply(uow, runtime.caches, principal, data)
         uow.commit()
         agencies = catalog.ruleset(uow, runtime.caches).agencies
         return application_out(app, agencies, service.history(uow, app["id"]))

@@ -6,7 +6,7 @@ from clearway.declarations import service as declarations
 from clearway.declarations.events import DeclarationAccepted, DeclarationAmended, DeclarationReleased, ReleaseCheck
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
-from clearway.single_window import service
+from clearway.single_window import routing, service
 
 
 def subscribe(runtime: Runtime) -> None:
@@ -15,13 +15,13 @@ def subscribe(runtime: Runtime) -> None:
 
     def on_accepted(uow: UnitOfWork, event: DeclarationAccepted) -> None:
         decl = event.declaration
-        routed = service.route_declaration(uow, cache, decl)
+        routed = routing.route_declaration(uow, cache, decl)
         if routed and decl.lane is not None:
             # Another subscriber assigned the lane (and tried to release) before the routing existed.
             declarations.try_release(uow, decl, actor="single-window", reason="agency decisions complete")
 
     def on_amended(uow: UnitOfWork, event: DeclarationAmended) -> None:
-        service.route_declaration(uow, cache, event.declaration)
+        routing.route_declaration(uow, cache, event.declaration)
 
     def on_release_check(uow: UnitOfWork, event: ReleaseCheck) -> None:
         event.blockers.extend(service.blockers(uow, cache, event.declaration))

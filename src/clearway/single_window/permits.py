@@ -160,46 +160,42 @@ def _insert(
     return permit
 
 
-def draw(
+def try_draw(
     uow: UnitOfWork, permit: Permit, lines: Sequence[GoodsLine], *, mrn: str | None, app_id: str | None, actor: str
-) -> Decimal | None:
-    """Draws the lines' quantity from a permit; refuses (409) rather than overdraw. Returns what was drawn."""
+) -> bool:
+    """Draws the lines' quantity from a permit if that much is left; tells whether it did (never overdraws)."""
     quantity = permit.draw_for(lines)
     if quantity is None:
-        return None
-    if not store.draw_down(uow.conn, permit.number, to_milli(quantity)):
-        current = store.get_permit(uow.conn, permit.number)
-        left = current.remaining if current is not None else Decimal(0)
-        raise Conflict(
-            f"permit {permit.number} has {left} {permit.unit} left; this shipment needs {quantity} {permit.unit}",
-            code="PERMIT_EXHAUSTED",
-        )
+        return True
+    milli = to_milli(quantity)
+    if not store.draw_down(uow.conn, permit.number, milli):
+        return False
     store.add_drawdown(
         uow.conn,
         {
             "permit_number": permit.number,
             "mrn": mrn,
             "application_id": app_id,
-            "quantity_milli": to_milli(quantity),
+            "quantity_milli": milli,
             "at": uow.clock(),
             "actor": actor,
         },
     )
-    return quantity
-
-
-def try_draw(
-    uow: UnitOfWork, permit: Permit, lines: Sequence[GoodsLine], *, mrn: str | None, app_id: str | None, actor: str
-) -> bool:
-    """Draws like ``draw`` but answers False instead of refusing when too little is left."""
-    savepoint = uow.conn.begin_nested()
-    try:
-        draw(uow, permit, lines, mrn=mrn, app_id=app_id, actor=actor)
-    except Conflict:
-        savepoint.rollback()
-        return False
-    savepoint.commit()
     return True
+
+
+def draw(
+    uow: UnitOfWork, permit: Permit, lines: Sequence[GoodsLine], *, mrn: str | None, app_id: str | None, actor: str
+) -> None:
+    """Draws the lines' quantity from a permit; refuses (409) rather than overdraw."""
+    if not try_draw(uow, permit, lines, mrn=mrn, app_id=app_id, actor=actor):
+        current = store.get_permit(uow.conn, permit.number)
+        left = current.remaining if current is not None else Decimal(0)
+        raise Conflict(
+            f"permit {permit.number} has {left} {permit.unit} left; this shipment needs "
+            f"{permit.draw_for(lines)} {permit.unit}",
+            code="PERMIT_EXHAUSTED",
+        )
 
 
 def can_see(principal: Principal, permit: Permit) -> bool:

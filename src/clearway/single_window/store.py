@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    bindparam,
     func,
     or_,
     select,
@@ -247,9 +248,10 @@ def rules_stamp(conn: Connection) -> tuple[Any, ...]:
 # --- applications ----------------------------------------------------------------------------------
 
 
-def insert_application(conn: Connection, values: dict[str, Any]) -> None:
-    """Stores a new application."""
-    conn.execute(sw_applications.insert().values(**values))
+def insert_applications(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Stores new applications."""
+    if rows:
+        conn.execute(sw_applications.insert(), list(rows))
 
 
 def save_application(conn: Connection, app_id: str, version: int, values: dict[str, Any]) -> bool:
@@ -262,9 +264,10 @@ def save_application(conn: Connection, app_id: str, version: int, values: dict[s
     return bool(result.rowcount == 1)
 
 
-def add_app_event(conn: Connection, app_id: str, **values: Any) -> None:
-    """Appends an entry to an application's history; history rows are never changed."""
-    conn.execute(sw_application_events.insert().values(application_id=app_id, **values))
+def add_app_events(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Appends entries to applications' histories; history rows are never changed."""
+    if rows:
+        conn.execute(sw_application_events.insert(), list(rows))
 
 
 def get_application(conn: Connection, app_id: str) -> dict[str, Any] | None:
@@ -322,7 +325,7 @@ def list_applications(
 
 def insert_routing(conn: Connection, values: dict[str, Any]) -> None:
     """Records that a declaration was routed (the submission instant of the Time Release Study)."""
-    conn.execute(sw_routings.insert().values(**values))
+    conn.execute(sw_routings.insert(), values)
 
 
 def get_routing(conn: Connection, mrn: str) -> dict[str, Any] | None:
@@ -418,19 +421,18 @@ def permits_by_numbers(conn: Connection, numbers: Sequence[str]) -> list[Permit]
     return [_permit(r) for r in rows]
 
 
-def standing_permits(conn: Connection, holder_id: str, agency: str) -> list[Permit]:
-    """Returns the standing licences a trader holds from an agency."""
+def standing_permits(conn: Connection, holder_id: str) -> list[Permit]:
+    """Returns the standing licences a trader holds, from every agency, soonest expiry first."""
     rows = conn.execute(
         select(sw_permits)
         .where(
             and_(
                 sw_permits.c.holder_id == holder_id,
-                sw_permits.c.agency == agency,
                 sw_permits.c.standing.is_(True),
                 sw_permits.c.revoked.is_(False),
             )
         )
-        .order_by(sw_permits.c.valid_to)
+        .order_by(sw_permits.c.valid_to, sw_permits.c.number)
     ).all()
     return [_permit(r) for r in rows]
 
@@ -456,29 +458,32 @@ def list_permits(
     return [_permit(r) for r in rows], int(total)
 
 
+_DRAW = (
+    update(sw_permits)
+    .where(
+        and_(
+            sw_permits.c.number == bindparam("p_number"),
+            sw_permits.c.revoked.is_(False),
+            sw_permits.c.remaining_milli >= bindparam("p_quantity"),
+        )
+    )
+    .values(remaining_milli=sw_permits.c.remaining_milli - bindparam("p_quantity"))
+)
+
+
 def draw_down(conn: Connection, number: str, quantity_milli: int) -> bool:
     """Takes a quantity from a permit only if that much remains; tells whether it did.
 
     The condition sits in the UPDATE itself, so two transactions racing for the last tonnes cannot
     both succeed: the database re-checks ``remaining >= q`` on the locked row.
     """
-    result = conn.execute(
-        update(sw_permits)
-        .where(
-            and_(
-                sw_permits.c.number == number,
-                sw_permits.c.revoked.is_(False),
-                sw_permits.c.remaining_milli >= quantity_milli,
-            )
-        )
-        .values(remaining_milli=sw_permits.c.remaining_milli - quantity_milli)
-    )
+    result = conn.execute(_DRAW, {"p_number": number, "p_quantity": quantity_milli})
     return bool(result.rowcount == 1)
 
 
 def add_drawdown(conn: Connection, values: dict[str, Any]) -> None:
     """Records a drawdown against a permit."""
-    conn.execute(sw_drawdowns.insert().values(**values))
+    conn.execute(sw_drawdowns.insert(), values)
 
 
 def drawdowns(conn: Connection, number: str) -> list[dict[str, Any]]:
