@@ -100,3 +100,33 @@ def test_each_sample_is_accepted_or_rejected_with_pointers(
             description = error.findtext(f"{RES}Description") or ""
             assert "(at /" in description, description  # every error carries its class/tag path
     assert_valid_response(r.content)
+
+
+@pytest.mark.shared_data
+def test_most_original_uk_declarations_are_accepted() -> None:
+    """A floor against regressions in the mapping: the originals that carry what the domain needs go through."""
+    import csv
+    from datetime import date
+
+    from clearway.core.codes import HsEntry, Nomenclature
+    from clearway.core.issues import ValidationFailed
+    from clearway.declarations import rules
+    from clearway.interchange import mapping
+
+    with shared_data("hs", "harmonized-system.csv").open(encoding="utf-8") as f:
+        nomenclature = Nomenclature.of(
+            HsEntry(r["hscode"], r["description"], int(r["level"])) for r in csv.DictReader(f)
+        )
+    originals = accepted = 0
+    for sample in SAMPLES:
+        try:
+            data, _ = mapping.parse(sample.read_bytes(), today=date(2026, 11, 30))
+        except ValidationFailed as exc:
+            if {i.code for i in exc.issues} <= {"NOT_A_DECLARATION", "FUNCTION_CODE"}:
+                continue
+            originals += 1
+            continue
+        originals += 1
+        accepted += not rules.validate(data, rules.RuleContext(nomenclature))
+    assert originals == 46
+    assert accepted >= 37
