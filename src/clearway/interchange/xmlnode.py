@@ -112,7 +112,7 @@ class Reading:
         """Reads a whole number, reporting a value that is not one."""
         if raw is None:
             return None
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             self.issues.append(Issue("XML_VALUE", f"{what} '{raw[:40]}' is not a whole number", xml_path))
             return None
         return int(raw)
