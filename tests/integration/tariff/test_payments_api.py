@@ -60,6 +60,12 @@ def test_the_example_is_assessed_at_acceptance_and_held_until_paid(
     assert "assessed" in [h["kind"] for h in detail["history"]]
     blockers = client.get(f"/api/v1/declarations/{lodged['mrn']}", headers=tokens.officer).json()
     assert "duties and taxes of 35698.74 PEN not paid or guaranteed" in str(blockers)
+    release = client.post(
+        f"/api/v1/declarations/{lodged['mrn']}/decisions",
+        json={"decision": "release", "reason": "looks fine"},
+        headers=tokens.officer,
+    )
+    assert release.status_code == 409 and release.json()["errors"][0]["code"] == "RELEASE_BLOCKED"
 
 
 def test_partial_then_full_payment_releases_a_green_lane_declaration(
