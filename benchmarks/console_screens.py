@@ -30,7 +30,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
-    with demo_server() as (base, _env), sync_playwright() as pw:
+    with demo_server() as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(base + "/")

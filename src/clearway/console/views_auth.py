@@ -70,6 +70,11 @@ def login_form(request: Request, next: str = "/console/") -> Response:
     return _login_page(request, next_url=next)
 
 
+def _after(next_url: str, role: str) -> str:
+    target = security.safe_next(next_url)
+    return home_of(role) if target in {"/", "/console", "/console/"} else target
+
+
 def _signed_in(request: Request, runtime: Runtime, principal: auth.Principal, next_url: str) -> Response:
     with runtime.uow() as uow:
         token = auth.create_token(
@@ -83,10 +88,7 @@ def _signed_in(request: Request, runtime: Runtime, principal: auth.Principal, ne
             valid_days=security.SESSION_DAYS,
         )
         uow.commit()
-    target = security.safe_next(next_url)
-    if target in {"/console/", "/console"}:
-        target = home_of(principal.role)
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(_after(next_url, principal.role), status_code=303)
     security.set_session(response, request, token)
     response.delete_cookie(security.LOGIN_CSRF_COOKIE, path="/console")
     log.info("console sign-in: %s (%s)", principal.user, principal.role)

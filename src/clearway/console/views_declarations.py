@@ -268,7 +268,7 @@ def decide(
         if (
             payload.findings is None
             and payload.decision in {"release", "detain"}
-            and expected_status(runtime, session, mrn) == "05"
+            and check_pending(runtime, session, mrn, payload.expected_version)
         ):
             raise ValidationFailed([Issue("FINDINGS_REQUIRED", "record what the physical check found", "/result")])
         with runtime.uow() as uow:
@@ -326,6 +326,8 @@ def decide(
     )
 
 
-def expected_status(runtime: Runtime, session: Session, mrn: str) -> str:
-    """Returns the declaration's current status code (to ask for findings after a physical check)."""
-    return _load(runtime, session, mrn).status.value
+def check_pending(runtime: Runtime, session: Session, mrn: str, expected_version: int | None) -> bool:
+    """Tells whether the physical check the officer saw is still pending (so its findings are required)."""
+    decl = _load(runtime, session, mrn)
+    seen_current = expected_version is None or expected_version == decl.version
+    return seen_current and decl.status is Status.PHYSICAL_CHECK

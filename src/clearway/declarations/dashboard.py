@@ -99,6 +99,13 @@ def _money(value: Any) -> Decimal:
         return Decimal(0)
 
 
+def rules_of(lane_data: dict[str, Any]) -> list[Any]:
+    """Returns the rules a lane assignment names: the risk engine's ``scores.rules_hit``, else its reasons."""
+    scores = lane_data.get("scores") or {}
+    named = scores.get("rules_hit") if isinstance(scores, dict) else None
+    return list(named or lane_data.get("rules") or lane_data.get("reasons") or [])
+
+
 def _require_customs(principal: Principal) -> None:
     if principal.role not in CUSTOMS_ROLES:
         raise Forbidden("dashboards and work queues are for customs officers, supervisors and administrators")
@@ -130,8 +137,7 @@ def build(uow: UnitOfWork, principal: Principal, period: Period) -> Dashboard:
     for _, _, d in stats.history_data(conn, "lane_assigned", start=start, end=end, office=period.office):
         if d.get("source") == "selectivity":
             continue  # random selection is not a rule
-        named = d.get("rules") or d.get("reasons") or []
-        rules.update(str(r) for r in named if r)
+        rules.update(str(r) for r in rules_of(d) if r)
     return Dashboard(
         period=period,
         days=days,
@@ -177,7 +183,11 @@ def model_versions(uow: UnitOfWork) -> dict[str, str]:
     """Returns the risk model versions seen in recent lane assignments, by source."""
     out: dict[str, str] = {}
     for data in stats.latest_lane_sources(uow.conn):
-        version = data.get("model_version") or (data.get("scores") or {}).get("model_version")
+        raw_scores = data.get("scores")
+        scores: dict[str, Any] = raw_scores if isinstance(raw_scores, dict) else {}
+        raw_model = scores.get("model")
+        model: dict[str, Any] = raw_model if isinstance(raw_model, dict) else {}
+        version = model.get("version") or scores.get("model_version") or data.get("model_version")
         source = str(data.get("source") or "unknown")
         if version and source not in out:
             out[source] = str(version)
