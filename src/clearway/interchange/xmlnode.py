@@ -15,31 +15,32 @@ ALWAYS_INDEXED = frozenset({"GovernmentAgencyGoodsItem"})
 class Node:
     """An element with its WCO class/tag path (e.g. /Declaration/GoodsShipment/Importer)."""
 
-    __slots__ = ("_kids", "el", "path")
+    __slots__ = ("_groups", "_nodes", "el", "path")
 
     def __init__(self, el: etree._Element, path: str) -> None:
         self.el = el
         self.path = path
-        self._kids: dict[str, list[Node]] | None = None
+        self._groups: dict[str, list[etree._Element]] | None = None
+        self._nodes: dict[str, list[Node]] = {}
 
     def all(self, name: str) -> list[Node]:
         """Returns the children of that name, each with its indexed path when there are several."""
-        if self._kids is None:
-            grouped: dict[str, list[etree._Element]] = {}
+        nodes = self._nodes.get(name)
+        if nodes is not None:
+            return nodes
+        if self._groups is None:
+            self._groups = {}
             for child in self.el:
                 tag = child.tag
                 if isinstance(tag, str):
-                    grouped.setdefault(tag.rpartition("}")[2], []).append(child)
-            self._kids = {
-                key: [
-                    Node(
-                        c, f"{self.path}/{key}[{i}]" if len(els) > 1 or key in ALWAYS_INDEXED else f"{self.path}/{key}"
-                    )
-                    for i, c in enumerate(els, 1)
-                ]
-                for key, els in grouped.items()
-            }
-        return self._kids.get(name, [])
+                    self._groups.setdefault(tag.rpartition("}")[2], []).append(child)
+        found = self._groups.get(name, [])
+        if len(found) > 1 or name in ALWAYS_INDEXED:
+            nodes = [Node(c, f"{self.path}/{name}[{i}]") for i, c in enumerate(found, 1)]
+        else:
+            nodes = [Node(c, f"{self.path}/{name}") for c in found]
+        self._nodes[name] = nodes
+        return nodes
 
     def one(self, path: str) -> Node | None:
         """Returns the first element at a relative path such as 'Consignment/GoodsLocation'."""
