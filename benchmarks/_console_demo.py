@@ -58,6 +58,5 @@ def sign_in(client: httpx.Client, base: str, user: str, password: str = "demo") 
         data={"user": user, "password": password, "csrf_token": token.group(1), "next": "/console/"},
         headers={"Origin": base},
     )
-    r.raise_for_status()
-    if "clearway_token" not in client.cookies:
+    if r.status_code != 303 or "clearway_token" not in client.cookies:
         raise RuntimeError(f"could not sign in as {user}")
