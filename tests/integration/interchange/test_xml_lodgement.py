@@ -142,3 +142,31 @@ def test_controls_invalidation_and_tax_notifications_validate(
     assert _codes(body) == ["02", "01", "13", "06", "05", "10"]
     assert "goods never shipped" in body.decode()
     assert_valid_response(body)
+
+
+def test_the_tariff_assessment_becomes_a_tax_calculation_notification(
+    client: TestClient, tokens: Tokens, runtime: Runtime
+) -> None:
+    tariff_service = pytest.importorskip("clearway.tariff.service")
+    tariff_seed = pytest.importorskip("clearway.tariff.seed")
+    rates_demo = pytest.importorskip("clearway.tariff.rates_demo")
+    with runtime.uow() as uow:
+        tariff_service.load_schedule_file(
+            uow, tariff_seed.demo_schedule_path(), national_currency=runtime.settings.national_currency, by="test"
+        )
+        tariff_service.load_rates(uow, rates_demo.demo_rates(runtime.clock().date()))
+        uow.commit()
+    r = _lodge(client, tokens, example_declaration("WCO-TAX-1"))
+    assert r.status_code == 201, r.text
+    mrn = etree.fromstring(r.content).findtext(f"{RES}Response/{RES}Declaration/{RES}ID")
+    body = client.get(f"/api/v1/interchange/declarations/{mrn}/notifications", headers=tokens.broker).content
+    assert _codes(body)[:3] == ["02", "01", "13"]
+    with runtime.uow(readonly=True) as uow:
+        assessment = tariff_service.assessment_as_dict(tariff_service.get_assessment(uow, mrn))
+    tax = etree.fromstring(body).findall(f"{RES}Response")[2]
+    total = tax.find(f"{RES}Declaration/{RES}DutyTaxFee/{RES}Payment/{RES}TaxAssessedAmount")
+    assert total is not None and Decimal(total.text or "") == Decimal(assessment["total"])
+    assert total.get("currencyID") == assessment["currency"]
+    items = tax.findall(f".//{RES}GovernmentAgencyGoodsItem")
+    assert [i.findtext(f"{RES}SequenceNumeric") for i in items] == ["1", "2", "3"]
+    assert_valid_response(body)
