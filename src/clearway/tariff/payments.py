@@ -197,7 +197,7 @@ def secure_on_account(uow: UnitOfWork, decl: Declaration, due: Decimal, currency
     for account in accounts:
         if account.currency != currency or not store.draw_down(uow.conn, account.id, due, now):
             continue
-        reference = f"{decl.mrn}-{account.kind[:3].upper()}-{count + 1}"
+        reference = f"{decl.mrn}:{account.kind[:3].upper()}:{count + 1}"  # ":" never in a trader's reference
         store.insert_payment(
             uow.conn,
             reference=reference,
@@ -235,7 +235,7 @@ def _give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: st
         store.credit(uow.conn, row.account_id, amount, now)
         store.insert_payment(
             uow.conn,
-            reference=f"{decl.mrn}-REL-{count}",
+            reference=f"{decl.mrn}:REL:{count}",
             declaration_id=decl.id,
             mrn=decl.mrn,
             method="release",

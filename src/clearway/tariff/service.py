@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ class LoadedSchedule:
     key: str
     schedule: Schedule
     loaded_by: str
-    loaded_at: Any
+    loaded_at: datetime
 
 
 def assessment_as_dict(assessment: Assessment) -> dict[str, Any]:
