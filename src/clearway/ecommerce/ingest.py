@@ -7,13 +7,15 @@ is never held in memory as text; screening then scans those parts.
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
+import pyarrow as pa
 
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.ecommerce import quality
@@ -42,6 +44,7 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("parcel_id", "declared_value", "currency")
 CHUNK_ROWS = 100_000
+BLOCK_BYTES = 16 * 1024 * 1024
 MAX_REJECT_DETAIL = 100_000  # rejected rows kept with their reasons; beyond that only counted
 _TEXT_LIMITS = {"description": 500, "consignee_address": 300, "consignee_name": 200, "seller_name": 200}
 _ID_LIMIT = 64
@@ -99,44 +102,136 @@ class _Counter:
 RowItem = tuple[int, list[str | None] | None, str | None]
 
 
-def _csv_rows(stream: IO[bytes], counter: _Counter) -> tuple[list[str], Iterator[RowItem]]:
-    def lines() -> Iterator[str]:
-        for raw in stream:
-            counter.pending += len(raw)
-            yield raw.decode("utf-8", "replace")
-
-    reader = csv.reader(lines())
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise ValidationFailed([Issue("MANIFEST_EMPTY", "the manifest has no header row", "")]) from None
-    names = [h.strip().lstrip("\ufeff").lower() for h in header]
+def _header(names_row: list[str]) -> list[str]:
+    names: list[str] = []
+    for h in names_row:
+        name = h.strip().lstrip("\ufeff").lower()
+        names.append(name if name not in names else f"{name}#{len(names)}")  # a repeated column is kept aside
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise ValidationFailed(
             [Issue("MANIFEST_HEADER", f"the header lacks the column '{c}'", f"/header/{c}") for c in missing]
         )
-    index = {name: i for i, name in reversed(list(enumerate(names)))}
-    picks = [index.get(c) for c in COLUMNS]
-    width = len(names)
+    return names
 
-    def rows() -> Iterator[RowItem]:
-        while True:
+
+def _blocks(stream: IO[bytes], block_bytes: int) -> Iterator[bytes]:
+    """Yields pieces of the file that end at a record boundary (a newline outside quotes)."""
+    pending = b""
+    while True:
+        data = stream.read(block_bytes)
+        if not data:
+            if pending:
+                yield pending
+            return
+        pending += data
+        cut = pending.rfind(b"\n")
+        while cut >= 0 and pending.count(b'"', 0, cut) % 2:
+            cut = pending.rfind(b"\n", 0, cut)
+        if cut >= 0:
+            yield pending[: cut + 1]
+            pending = pending[cut + 1 :]
+
+
+def _fast_parse(block: bytes, names: list[str]) -> pl.DataFrame | None:
+    """Parses a block with Polars; None when any row is ragged or spans lines (then the csv module reads it)."""
+    if b"\r" in block:
+        return None
+    try:
+        frame = pl.read_csv(
+            block,
+            has_header=False,
+            schema=dict.fromkeys((f"c{i}" for i in range(len(names))), pl.String),
+            truncate_ragged_lines=False,
+            empty_string_is_null=False,
+            encoding="utf8-lossy",
+            quote_char='"',
+        )
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if frame.height != block.count(b"\n") + (0 if block.endswith(b"\n") else 1):
+        return None
+    if frame[:, -1].null_count():
+        return None  # a row with fewer fields than the header
+    return frame
+
+
+def _ingest_csv(
+    stream: IO[bytes], work_dir: Path, cfg: ScreeningConfig, result: IngestResult, counter: _Counter, chunk_rows: int
+) -> None:
+    first = True
+    names: list[str] = []
+    line = 0
+    for block in _blocks(stream, BLOCK_BYTES):
+        counter.pending += len(block)
+        if first:
+            first = False
+            end = block.find(b"\n")
+            head = block[: end + 1] if end >= 0 else block
             try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield reader.line_num, None, f"the row cannot be read as CSV: {exc}"
-                continue
+                names = _header(next(csv.reader([head.decode("utf-8", "replace")])))
+            except (StopIteration, csv.Error):
+                raise ValidationFailed([Issue("MANIFEST_EMPTY", "the manifest has no header row", "")]) from None
+            line = 1
+            block = block[len(head) :]
+        if not block.strip():
+            line += block.count(b"\n")
+            continue
+        frame = _fast_parse(block, names)
+        if frame is not None:
+            result.rows_read += frame.height
+            lines = pl.int_range(line + 1, line + 1 + frame.height, eager=True)
+            frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+            for start in range(0, frame.height, chunk_rows):
+                piece = frame.slice(start, chunk_rows)
+                _flush_frame(piece, lines.slice(start, chunk_rows), work_dir, cfg, result)
+        else:
+            _slow_block(block, line, names, work_dir, cfg, result, chunk_rows)
+        line += block.count(b"\n")
+        counter.flush()
+    if first:
+        raise ValidationFailed([Issue("MANIFEST_EMPTY", "the manifest has no header row", "")])
+
+
+def _slow_block(
+    block: bytes,
+    offset: int,
+    names: list[str],
+    work_dir: Path,
+    cfg: ScreeningConfig,
+    result: IngestResult,
+    chunk_rows: int,
+) -> None:
+    """Reads a block row by row with the csv module, rejecting each row that cannot be read."""
+    reader = csv.reader(io.StringIO(block.decode("utf-8", "replace"), newline=""))
+    width = len(names)
+    lines: list[int] = []
+    batch: list[list[str]] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            result.rows_read += 1
+            message = f"the row cannot be read as CSV: {exc}"
+            result.reject(Rejected(offset + reader.line_num, None, "ROW_MALFORMED", message))
+            continue
+        if len(row) != width:
             if not row:
                 continue
-            if len(row) != width:
-                yield reader.line_num, None, f"the row has {len(row)} fields; the header has {width}"
-                continue
-            yield reader.line_num, [row[i] if i is not None else None for i in picks], None
-
-    return names, rows()
+            result.rows_read += 1
+            message = f"the row has {len(row)} fields; the header has {width}"
+            result.reject(Rejected(offset + reader.line_num, None, "ROW_MALFORMED", message))
+            continue
+        result.rows_read += 1
+        lines.append(offset + reader.line_num)
+        batch.append(row)
+        if len(batch) >= chunk_rows:
+            _flush(names, lines, batch, work_dir, cfg, result)
+            lines, batch = [], []
+    if batch:
+        _flush(names, lines, batch, work_dir, cfg, result)
 
 
 def _as_text(value: Any) -> str | None:
@@ -177,10 +272,12 @@ def ingest(
     """Reads a manifest in chunks, writes typed accepted rows to Parquet parts and reports the rejects."""
     counter = _Counter(progress)
     result = IngestResult()
-    rows = _json_rows(stream, counter) if fmt == "jsonl" else _csv_rows(stream, counter)[1]
+    if fmt != "jsonl":
+        _ingest_csv(stream, work_dir, cfg, result, counter, chunk_rows)
+        return result
     lines: list[int] = []
     batch: list[list[str | None]] = []
-    for line, row, error in rows:
+    for line, row, error in _json_rows(stream, counter):
         result.rows_read += 1
         if row is None:
             result.reject(Rejected(line, None, "ROW_MALFORMED", error or "the row cannot be read"))
@@ -188,23 +285,49 @@ def ingest(
         lines.append(line)
         batch.append(row)
         if len(batch) >= chunk_rows:
-            _flush(lines, batch, work_dir, cfg, result)
+            _flush(list(COLUMNS), lines, batch, work_dir, cfg, result)
             lines, batch = [], []
             counter.flush()
     if batch:
-        _flush(lines, batch, work_dir, cfg, result)
+        _flush(list(COLUMNS), lines, batch, work_dir, cfg, result)
     counter.flush()
     return result
 
 
 def _flush(
-    lines: list[int], batch: list[list[str | None]], work_dir: Path, cfg: ScreeningConfig, result: IngestResult
+    names: list[str],
+    lines: list[int],
+    batch: Sequence[Sequence[str | None]],
+    work_dir: Path,
+    cfg: ScreeningConfig,
+    result: IngestResult,
 ) -> None:
     columns = list(zip(*batch, strict=True))
-    raw = pl.DataFrame(
-        {"line": lines, **{c: list(columns[i]) for i, c in enumerate(COLUMNS)}},
-        schema={"line": pl.Int64, **dict.fromkeys(COLUMNS, pl.String)},
+    index = {name: i for i, name in reversed(list(enumerate(names)))}
+    arrays = {"line": pa.array(lines, type=pa.int64())}
+    for c in COLUMNS:
+        i = index.get(c)
+        arrays[c] = (
+            pa.array(columns[i], type=pa.large_string()) if i is not None else pa.nulls(len(lines), pa.large_string())
+        )
+    raw = pl.from_arrow(pa.table(arrays))
+    assert isinstance(raw, pl.DataFrame)
+    _write(raw, work_dir, cfg, result)
+
+
+def _flush_frame(
+    frame: pl.DataFrame, lines: pl.Series, work_dir: Path, cfg: ScreeningConfig, result: IngestResult
+) -> None:
+    """Writes a block parsed by Polars (text columns named as in the header)."""
+    present = set(frame.columns)
+    raw = frame.select(
+        lines.cast(pl.Int64).alias("line"),
+        *(pl.col(c) if c in present else pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS),
     )
+    _write(raw, work_dir, cfg, result)
+
+
+def _write(raw: pl.DataFrame, work_dir: Path, cfg: ScreeningConfig, result: IngestResult) -> None:
     typed = type_chunk(raw, cfg)
     bad = typed.filter(pl.col("reject_codes") != "")
     for line, parcel_id, codes, text in bad.select("line", "parcel_id", "reject_codes", "reject_text").iter_rows():

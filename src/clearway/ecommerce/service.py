@@ -288,7 +288,8 @@ def _save(
         "score",
         "reasons",
     )
-    store.bulk_insert(conn, store.parcels, store.PARCEL_COLUMNS, rows.iter_rows())
+    # in key order, so the primary-key index grows at its end instead of splitting pages everywhere
+    store.bulk_insert(conn, store.parcels, store.PARCEL_COLUMNS, rows.sort("parcel_id").iter_rows())
     fraud = pl.any_horizontal(*(pl.col(screening.why(f)).is_not_null() for f in FRAUD_FLAGS)).cast(pl.Int64)
     profile_rows: list[dict[str, Any]] = []
     for kind, col in (("seller", "seller_id"), ("marketplace", "marketplace")):

@@ -52,7 +52,7 @@ parcels = Table(
     Column("submitter_party", String(40), nullable=True),
     Column("country", String(2), nullable=False),
     Column("day", Date, nullable=False),
-    Column("seller_id", String(64), nullable=True, index=True),
+    Column("seller_id", String(64), nullable=True),
     Column("marketplace", String(64), nullable=True),
     Column("consignee_id", String(64), nullable=True),
     Column("declared_value", Numeric(18, 2), nullable=False),

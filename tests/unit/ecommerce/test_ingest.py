@@ -81,3 +81,13 @@ def test_the_format_is_detected_from_name_or_content() -> None:
     assert ingest.detect_format("m.jsonl", b"") == "jsonl"
     assert ingest.detect_format("upload", b'  {"parcel_id": 1}') == "jsonl"
     assert ingest.detect_format("upload", b",".join(h.encode() for h in HEADER)) == "csv"
+
+
+def test_quoted_line_breaks_windows_line_ends_and_repeated_columns_are_read(tmp_path: Path) -> None:
+    rows = [parcel("W1"), parcel("W2", description="Zentro plush toy\nwith two lines"), parcel("W3")]
+    data = csv_bytes(rows).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n").replace(b"with two", b"with\ntwo")
+    data = data.replace(b"shipped_at\r\n", b"shipped_at,parcel_id\r\n", 1).replace(b"Z\r\n", b"Z,ignored\r\n")
+    result, decided = run(data, tmp_path)
+    assert sorted(decided["parcel_id"].to_list()) == ["W1", "W2", "W3"]
+    assert result.rejected == 0
+    assert by_id(decided)["W3"]["line"] == 6

@@ -59,7 +59,6 @@ def upgrade() -> None:
     op.create_index(
         "ix_ecommerce_parcels_country_day", "ecommerce_parcels", ["country", "day", "decision"], unique=False
     )
-    op.create_index(op.f("ix_ecommerce_parcels_seller_id"), "ecommerce_parcels", ["seller_id"], unique=False)
     op.create_table(
         "ecommerce_rejects",
         sa.Column("manifest_id", sa.String(length=36), nullable=False),
@@ -106,7 +105,6 @@ def downgrade() -> None:
     op.drop_table("ecommerce_brands")
     op.drop_table("ecommerce_recalls")
     op.drop_table("ecommerce_rejects")
-    op.drop_index(op.f("ix_ecommerce_parcels_seller_id"), table_name="ecommerce_parcels")
     op.drop_index("ix_ecommerce_parcels_country_day", table_name="ecommerce_parcels")
     op.drop_table("ecommerce_parcels")
     op.drop_index(op.f("ix_ecommerce_manifests_submitter_party"), table_name="ecommerce_manifests")
