@@ -170,3 +170,23 @@ def test_the_tariff_assessment_becomes_a_tax_calculation_notification(
     items = tax.findall(f".//{RES}GovernmentAgencyGoodsItem")
     assert [i.findtext(f"{RES}SequenceNumeric") for i in items] == ["1", "2", "3"]
     assert_valid_response(body)
+
+
+def test_amendment_and_detention_notifications_validate(
+    client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.settings, "selectivity_yellow_rate", Decimal(1))
+    r = _lodge(client, tokens, example_declaration("WCO-AMD-1"))
+    mrn = etree.fromstring(r.content).findtext(f"{RES}Response/{RES}Declaration/{RES}ID")
+    corrected = example_declaration("WCO-AMD-1")
+    corrected["goods_items"][0]["quantity"] = "299"
+    amendment = {"reason": "one phone short on the packing list", "declaration": corrected}
+    assert (
+        client.post(f"/api/v1/declarations/{mrn}/amendments", json=amendment, headers=tokens.broker).status_code == 200
+    )
+    detain = {"decision": "detain", "reason": "counterfeit suspicion"}
+    assert client.post(f"/api/v1/declarations/{mrn}/decisions", json=detain, headers=tokens.officer).status_code == 200
+    body = client.get(f"/api/v1/declarations/{mrn}/notifications.xml", headers=tokens.broker).content
+    assert _codes(body) == ["02", "01", "06", "07", "05"]
+    assert "counterfeit suspicion" in body.decode()
+    assert_valid_response(body)
