@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from clearway.core.issues import Conflict, DomainError, Issue, ValidationFailed
@@ -72,6 +73,10 @@ class HsSpec:
     @classmethod
     def parse(cls, text: str) -> HsSpec:
         """Parses '08', '0803', '851713' or a range '06-14' / '0601-0699'; raises ValueError otherwise."""
+        return _parse_spec(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> HsSpec:
         value = text.strip().replace(".", "")
         m = _HS_SPEC.match(value)
         if m is None:
@@ -80,6 +85,10 @@ class HsSpec:
         if len(start) != len(end) or end < start:
             raise ValueError(f"'{text}': a range needs two codes of the same length, the first not above the second")
         return cls(start, end)
+
+    def chapters(self) -> range:
+        """Returns the HS chapters (as numbers) the spec touches."""
+        return range(int(self.start[:2]), int(self.end[:2]) + 1)
 
     def matches(self, commodity_code: str) -> bool:
         """Tells whether a commodity code falls within the spec."""
@@ -105,6 +114,11 @@ class HsSpec:
 
     def __str__(self) -> str:
         return self.start if self.start == self.end else f"{self.start}-{self.end}"
+
+
+@lru_cache(maxsize=4096)
+def _parse_spec(text: str) -> HsSpec:
+    return HsSpec._parse(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,22 +201,37 @@ class RuleSet:
 
     agencies: dict[str, Agency] = field(default_factory=dict)
     requirements: list[Requirement] = field(default_factory=list)
+    _by_day: dict[date, dict[int, list[Requirement]]] = field(default_factory=dict, repr=False, compare=False)
 
     def in_effect(self, on: date) -> list[Requirement]:
         """Returns the requirement versions that apply on a date."""
         return [r for r in self.requirements if r.in_effect(on)]
 
+    def _index(self, on: date) -> dict[int, list[Requirement]]:
+        """Returns the rules in effect on a date by the HS chapters they touch (built once per day)."""
+        index = self._by_day.get(on)
+        if index is None:
+            index = {}
+            for r in self.in_effect(on):
+                for chapter in sorted({c for s in r.hs for c in s.chapters()}):
+                    index.setdefault(chapter, []).append(r)
+            if len(self._by_day) > 64:
+                self._by_day.clear()
+            self._by_day[on] = index
+        return index
+
     def route(self, lines: Sequence[GoodsLine], on: date, *, only_agency: str | None = None) -> Routing:
         """Computes which agencies must act on the goods, and why."""
         found: dict[str, tuple[dict[str, Requirement], dict[int, GoodsLine]]] = {}
-        for req in self.in_effect(on):
-            if only_agency is not None and req.agency != only_agency:
-                continue
-            hit = [line for line in lines if req.applies_to(line)]
-            if hit:
+        index = self._index(on)
+        for line in lines:
+            chapter = int(line.commodity_code[:2]) if line.commodity_code[:2].isdigit() else -1
+            for req in index.get(chapter, ()):
+                if (only_agency is not None and req.agency != only_agency) or not req.applies_to(line):
+                    continue
                 rules, goods = found.setdefault(req.agency, ({}, {}))
                 rules[req.rule_id] = req
-                goods.update({line.sequence: line for line in hit})
+                goods[line.sequence] = line
         return Routing(
             {
                 a: (tuple(rules[k] for k in sorted(rules)), tuple(goods[s] for s in sorted(goods)))

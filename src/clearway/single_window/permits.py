@@ -161,26 +161,37 @@ def _insert(
 
 
 def try_draw(
-    uow: UnitOfWork, permit: Permit, lines: Sequence[GoodsLine], *, mrn: str | None, app_id: str | None, actor: str
+    uow: UnitOfWork,
+    permit: Permit,
+    lines: Sequence[GoodsLine],
+    *,
+    mrn: str | None,
+    app_id: str | None,
+    actor: str,
+    records: list[dict[str, Any]] | None = None,
 ) -> bool:
-    """Draws the lines' quantity from a permit if that much is left; tells whether it did (never overdraws)."""
+    """Draws the lines' quantity from a permit if that much is left; tells whether it did (never overdraws).
+
+    The drawdown record is written at once, or appended to ``records`` for the caller to write in one batch.
+    """
     quantity = permit.draw_for(lines)
     if quantity is None:
         return True
     milli = to_milli(quantity)
     if not store.draw_down(uow.conn, permit.number, milli):
         return False
-    store.add_drawdown(
-        uow.conn,
-        {
-            "permit_number": permit.number,
-            "mrn": mrn,
-            "application_id": app_id,
-            "quantity_milli": milli,
-            "at": uow.clock(),
-            "actor": actor,
-        },
-    )
+    row = {
+        "permit_number": permit.number,
+        "mrn": mrn,
+        "application_id": app_id,
+        "quantity_milli": milli,
+        "at": uow.clock(),
+        "actor": actor,
+    }
+    if records is None:
+        store.add_drawdowns(uow.conn, [row])
+    else:
+        records.append(row)
     return True
 
 

@@ -154,7 +154,10 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
     ids = {agency: new_id() for agency in new}
     cited = _cited_permits(uow, decl, {a: routing.by_agency[a][1] for a in new}, ids, on)
     licences = store.standing_permits(uow.conn, decl.data.importer.id)
-    apps, events, decided = [], [], []
+    apps: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    draws: list[dict[str, Any]] = []
+    decided: list[str] = []
     for agency in new:
         started = time.perf_counter()
         reqs, lines = routing.by_agency[agency]
@@ -170,7 +173,7 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
             lines=lines,
         )
         events.append(event_row(uow, app["id"], "submitted", declarations.SYSTEM, "system", f"declaration {decl.mrn}"))
-        outcome = cited[agency] if agency in cited else _standing(uow, rules, app, reqs, lines, licences, on)
+        outcome = cited[agency] if agency in cited else _standing(uow, rules, app, reqs, lines, licences, on, draws)
         if outcome is not None:
             ms = (time.perf_counter() - started) * 1000
             message = f"decided automatically in {ms:.2f} ms: {outcome.why}"
@@ -188,6 +191,7 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
         apps.append(app)
     store.insert_applications(uow.conn, apps)
     store.add_app_events(uow.conn, events)
+    store.add_drawdowns(uow.conn, draws)
     labels = ", ".join(rules.agencies[a].label for a in new)
     declarations.record_event(
         uow,
@@ -209,6 +213,7 @@ def _standing(
     lines: Sequence[GoodsLine],
     licences: Sequence[Permit],
     on: date,
+    draws: list[dict[str, Any]],
 ) -> Outcome | None:
     """Approves under a standing licence when the agency and each of its rules allow it and enough is left."""
     agency = rules.agencies[app["agency"]]
@@ -221,7 +226,7 @@ def _standing(
             continue
         if licence.unit is not None and any(line.quantity_in(licence.unit) is None for line in lines):
             continue
-        if permits.try_draw(uow, licence, lines, mrn=app["mrn"], app_id=app["id"], actor=AUTO_ACTOR):
+        if permits.try_draw(uow, licence, lines, mrn=app["mrn"], app_id=app["id"], actor=AUTO_ACTOR, records=draws):
             why = (
                 f"importer {app['importer_id']} is pre-approved: standing {licence.kind} {licence.number} "
                 f"valid to {licence.valid_to}"

@@ -137,7 +137,7 @@ def _summary(label: str, status: AppStatus, values: dict[str, Any]) -> str:
 
 
 def _all_approved(uow: UnitOfWork, mrn: str) -> bool:
-    return all(str(a["status"]) == AppStatus.APPROVED.value for a in store.applications_for_mrn(uow.conn, mrn))
+    return all(str(a["status"]) == AppStatus.APPROVED.value for a in store.application_states(uow.conn, mrn))
 
 
 def respond(uow: UnitOfWork, app_id: str, principal: Principal, data: ResponseIn) -> dict[str, Any]:
@@ -161,7 +161,7 @@ def respond(uow: UnitOfWork, app_id: str, principal: Principal, data: ResponseIn
 
 def blockers(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration) -> list[str]:
     """Says precisely which agencies still block release, and what each is missing."""
-    apps = store.applications_for_mrn(uow.conn, decl.mrn)
+    apps = store.application_states(uow.conn, decl.mrn)
     rules = catalog.ruleset(uow, cache)
     if not apps and not rules.requirements:
         return []

@@ -294,6 +294,15 @@ def applications_for_mrn(conn: Connection, mrn: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def application_states(conn: Connection, mrn: str) -> list[dict[str, Any]]:
+    """Returns agency, status, needs, message and reasons of a declaration's applications (for the release gate)."""
+    c = sw_applications.c
+    rows = conn.execute(
+        select(c.agency, c.status, c.needs, c.message, c.reasons).where(c.mrn == mrn).order_by(c.agency)
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
 def list_applications(
     conn: Connection,
     *,
@@ -481,9 +490,10 @@ def draw_down(conn: Connection, number: str, quantity_milli: int) -> bool:
     return bool(result.rowcount == 1)
 
 
-def add_drawdown(conn: Connection, values: dict[str, Any]) -> None:
-    """Records a drawdown against a permit."""
-    conn.execute(sw_drawdowns.insert(), values)
+def add_drawdowns(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Records drawdowns against permits."""
+    if rows:
+        conn.execute(sw_drawdowns.insert(), list(rows))
 
 
 def drawdowns(conn: Connection, number: str) -> list[dict[str, Any]]:
