@@ -12,7 +12,7 @@ from typing import Any
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.single_window import catalog, store
+from clearway.single_window import catalog, permit_store
 from clearway.single_window.model import GoodsLine, HsSpec, Permit, RuleSet, from_milli, to_milli
 from clearway.single_window.schemas import PermitGrantIn, PermitIn
 
@@ -69,7 +69,7 @@ def issue(uow: UnitOfWork, cache: dict[str, Any], principal: Principal, data: Pe
     if issues:
         raise ValidationFailed(issues)
     number = data.number or new_number(agency, data.valid_from)
-    if store.get_permit(uow.conn, number) is not None:
+    if permit_store.get_permit(uow.conn, number) is not None:
         raise Conflict(f"permit number {number} is already used", code="PERMIT_NUMBER_USED")
     return _insert(
         uow,
@@ -135,7 +135,7 @@ def _insert(
     actor: str,
 ) -> Permit:
     milli = to_milli(quantity) if quantity is not None else None
-    store.insert_permit(
+    permit_store.insert_permit(
         uow.conn,
         {
             "number": number,
@@ -155,7 +155,7 @@ def _insert(
             "issued_by": actor,
         },
     )
-    permit = store.get_permit(uow.conn, number)
+    permit = permit_store.get_permit(uow.conn, number)
     assert permit is not None
     return permit
 
@@ -178,7 +178,7 @@ def try_draw(
     if quantity is None:
         return True
     milli = to_milli(quantity)
-    if not store.draw_down(uow.conn, permit.number, milli):
+    if not permit_store.draw_down(uow.conn, permit.number, milli):
         return False
     row = {
         "permit_number": permit.number,
@@ -189,7 +189,7 @@ def try_draw(
         "actor": actor,
     }
     if records is None:
-        store.add_drawdowns(uow.conn, [row])
+        permit_store.add_drawdowns(uow.conn, [row])
     else:
         records.append(row)
     return True
@@ -200,7 +200,7 @@ def draw(
 ) -> None:
     """Draws the lines' quantity from a permit; refuses (409) rather than overdraw."""
     if not try_draw(uow, permit, lines, mrn=mrn, app_id=app_id, actor=actor):
-        current = store.get_permit(uow.conn, permit.number)
+        current = permit_store.get_permit(uow.conn, permit.number)
         left = current.remaining if current is not None else Decimal(0)
         raise Conflict(
             f"permit {permit.number} has {left} {permit.unit} left; this shipment needs "
@@ -220,7 +220,7 @@ def can_see(principal: Principal, permit: Permit) -> bool:
 
 def get_visible(uow: UnitOfWork, number: str, principal: Principal) -> tuple[Permit, list[dict[str, Any]]]:
     """Returns a permit the caller may see, with its drawdowns; anyone else's answers 404."""
-    permit = store.get_permit(uow.conn, number)
+    permit = permit_store.get_permit(uow.conn, number)
     if permit is None or not can_see(principal, permit):
         raise NotFound(f"no permit {number}")
     draws = [
@@ -231,7 +231,7 @@ def get_visible(uow: UnitOfWork, number: str, principal: Principal) -> tuple[Per
             "at": d["at"],
             "actor": d["actor"],
         }
-        for d in store.drawdowns(uow.conn, number)
+        for d in permit_store.drawdowns(uow.conn, number)
     ]
     return permit, draws
 
@@ -239,11 +239,13 @@ def get_visible(uow: UnitOfWork, number: str, principal: Principal) -> tuple[Per
 def list_visible(uow: UnitOfWork, principal: Principal, *, limit: int, offset: int) -> tuple[list[Permit], int]:
     """Lists the permits the caller may see."""
     if principal.role == "agency":
-        return store.list_permits(uow.conn, agency=principal.agency, holder_id=None, limit=limit, offset=offset)
+        return permit_store.list_permits(uow.conn, agency=principal.agency, holder_id=None, limit=limit, offset=offset)
     if principal.is_trader:
-        return store.list_permits(uow.conn, agency=None, holder_id=principal.party_id, limit=limit, offset=offset)
+        return permit_store.list_permits(
+            uow.conn, agency=None, holder_id=principal.party_id, limit=limit, offset=offset
+        )
     if principal.role in OFFICIALS:
-        return store.list_permits(uow.conn, agency=None, holder_id=None, limit=limit, offset=offset)
+        return permit_store.list_permits(uow.conn, agency=None, holder_id=None, limit=limit, offset=offset)
     return [], 0
 
 

@@ -15,7 +15,7 @@ from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.single_window import catalog, permits, store
+from clearway.single_window import catalog, permit_store, permits, store
 from clearway.single_window.model import AppStatus, GoodsLine, Permit, Requirement, RuleSet
 from clearway.single_window.schemas import ApplicationIn
 
@@ -153,7 +153,7 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
         return []
     ids = {agency: new_id() for agency in new}
     cited = _cited_permits(uow, decl, {a: routing.by_agency[a][1] for a in new}, ids, on)
-    licences = store.standing_permits(uow.conn, decl.data.importer.id)
+    licences = permit_store.standing_permits(uow.conn, decl.data.importer.id)
     apps: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     draws: list[dict[str, Any]] = []
@@ -191,7 +191,7 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
         apps.append(app)
     store.insert_applications(uow.conn, apps)
     store.add_app_events(uow.conn, events)
-    store.add_drawdowns(uow.conn, draws)
+    permit_store.add_drawdowns(uow.conn, draws)
     labels = ", ".join(rules.agencies[a].label for a in new)
     declarations.record_event(
         uow,
@@ -248,7 +248,7 @@ def _cited_permits(
     None when they cover only some (the agency decides the rest by hand).
     """
     docs = list(enumerate(decl.data.documents))
-    found = {p.number: p for p in store.permits_by_numbers(uow.conn, [d.reference for _, d in docs])}
+    found = {p.number: p for p in permit_store.permits_by_numbers(uow.conn, [d.reference for _, d in docs])}
     if not found:
         return {}
     issues: list[Issue] = []

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from clearway.core.issues import Conflict
 from clearway.platform.runtime import Runtime
-from clearway.single_window import permits, store
+from clearway.single_window import permit_store, permits
 from clearway.single_window.model import GoodsLine
 from tests.conftest import Tokens
 from tests.integration.single_window.helpers import agency_headers, fruit_and_medicines, load_demo_rules
@@ -116,7 +116,7 @@ def test_two_declarations_racing_for_the_last_tonnes_cannot_both_win(
         barrier.wait()
         try:
             with runtime.uow() as uow:
-                permit = store.get_permit(uow.conn, "SENASA-P-RACE")
+                permit = permit_store.get_permit(uow.conn, "SENASA-P-RACE")
                 assert permit is not None
                 permits.draw(uow, permit, [line], mrn=None, app_id=f"T{n}", actor="test")
                 uow.commit()
@@ -133,6 +133,6 @@ def test_two_declarations_racing_for_the_last_tonnes_cannot_both_win(
         t.join()
     assert sorted(outcomes) == ["PERMIT_EXHAUSTED"] * 3 + ["won"] * 3
     with runtime.uow(readonly=True) as uow:
-        permit = store.get_permit(uow.conn, "SENASA-P-RACE")
+        permit = permit_store.get_permit(uow.conn, "SENASA-P-RACE")
         assert permit is not None and permit.remaining == Decimal("1.000")
-        assert len(store.drawdowns(uow.conn, "SENASA-P-RACE")) == 3
+        assert len(permit_store.drawdowns(uow.conn, "SENASA-P-RACE")) == 3
