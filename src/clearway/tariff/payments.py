@@ -78,6 +78,31 @@ def pay(
     decl = declarations_service.get_visible(uow, mrn, principal)
     if not principal.is_trader:
         raise Forbidden("only the declarant or importer pays a declaration's duties")
+    return record_payment(
+        uow,
+        decl,
+        payer=principal,
+        amount=amount,
+        currency=currency,
+        method=method,
+        reference=reference,
+        account_id=account_id,
+    )
+
+
+def record_payment(
+    uow: UnitOfWork,
+    decl: Declaration,
+    *,
+    payer: Principal,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    reference: str,
+    account_id: str | None = None,
+) -> PaymentResult:
+    """Records a payment by a trader allowed to pay for a loaded declaration (amount, currency, reference checked)."""
+    principal = payer
     existing = store.payment_by_reference(uow.conn, reference)
     if existing is not None:
         return _replay(uow, decl, existing, amount)

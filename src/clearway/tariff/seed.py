@@ -71,10 +71,10 @@ class _DemoTraderPays:
         if due is None or due[0] <= due[1]:
             return
         broker = Principal(user=f"broker.{decl.declarant_id[-4:]}", role="declarant", party_id=decl.declarant_id)
-        payments.pay(
+        payments.record_payment(
             uow,
-            decl.mrn,
-            principal=broker,
+            decl,
+            payer=broker,
             amount=due[0] - due[1],
             currency=due[2],
             method="bank_transfer",
