@@ -251,3 +251,55 @@ def test_invalidating_a_declaration_gives_the_guarantee_back(
     assert "refund_due" in kinds
     refused = pay(client, tokens.broker, mrn, "1.00", "BCP-7002")
     assert refused.status_code == 409
+
+
+def _chilean_wine(lrn: str, *, certificate: bool) -> dict[str, Any]:
+    doc = example_declaration(lrn)
+    doc["exporter"] = {"id": "CL76123456K", "name": "Agrícola Valle Central SpA", "country": "CL"}
+    doc["consignment"]["loading_place"] = "CLVAP"
+    doc["invoice"] = {"incoterm": "CFR", "currency": "USD", "total_amount": "100.00", "insurance": "1.00"}
+    doc["goods_items"] = [
+        {
+            "sequence": 1,
+            "description": "Red wine, Carmenere, bottles of 750 ml",
+            "commodity_code": "220421",
+            "origin_country": "CL",
+            "preference": "PA",
+            "quantity": "20",
+            "unit": "LTR",
+            "net_mass": "27.000",
+            "gross_mass": "31.000",
+            "invoice_amount": "100.00",
+            "invoice_currency": "USD",
+            "valuation_method": "1",
+            "procedure_code": "4000",
+            "packages": {"count": 3, "kind": "CT"},
+        }
+    ]
+    doc["total_items"], doc["total_packages"] = 1, 3
+    if certificate:
+        doc["documents"].append({"type": "N954", "reference": "PA-CL-2026-7", "item_sequence": 1})
+    return doc
+
+
+def test_compound_duty_with_preference_granted_and_refused(tariff: Runtime, client: TestClient, tokens: Tokens) -> None:
+    # CFR: 100.00 USD + insurance 1.00 USD at 3.8000: price 380.00 + insurance 3.80 = customs value 383.80 PEN.
+    # Refused (no certificate), MFN 6% + 1.20 PEN/LTR, min 50.00: 23.028 + 24.00 = 47.028 -> minimum 50.00;
+    #   excise 20% of 433.80 = 86.76; IGV 16% of 520.56 = 83.2896 -> 83.29; IPM 2% = 10.4112 -> 10.41; fee 24
+    #   total 254.46
+    # Granted (certificate N954 for the item), PA 0% + 0.60 PEN/LTR = 12.00 (no minimum);
+    #   excise 20% of 395.80 = 79.16; IGV 16% of 474.96 = 75.9936 -> 75.99; IPM 9.4992 -> 9.50; fee 24
+    #   total 200.65
+    cases = {"TAR-W1": (False, "254.46", "50.00", None), "TAR-W2": (True, "200.65", "12.00", "PA")}
+    for lrn, (certificate, total, duty, applied) in cases.items():
+        r = client.post("/api/v1/declarations", json=_chilean_wine(lrn, certificate=certificate), headers=tokens.broker)
+        assert r.status_code == 201, r.text
+        a = client.get(f"/api/v1/declarations/{r.json()['mrn']}/assessment", headers=tokens.broker).json()
+        wine = a["items"][0]
+        assert (wine["price"], wine["freight"], wine["insurance"]) == ("380.00", "0.00", "3.80")
+        assert wine["customs_value"] == "383.80" and wine["preference_applied"] == applied
+        assert a["totals"]["DUTY"] == duty and a["total"] == total
+        if not certificate:
+            assert "no proof of origin" in wine["notes"][0]
+    granted = client.get(f"/api/v1/declarations/{r.json()['mrn']}/assessment", headers=tokens.broker).json()
+    assert granted["totals"] == {"DUTY": "12.00", "ISC": "79.16", "IGV": "75.99", "IPM": "9.50", "TDA": "24"}
