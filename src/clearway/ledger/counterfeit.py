@@ -14,7 +14,7 @@ from clearway.declarations.model import Declaration, GoodsItem
 from clearway.ledger import credentials, identity, store
 from clearway.platform.db import UnitOfWork
 
-_WORD = re.compile(r"[a-záéíóúñ0-9]{4,}")
+_WORD = re.compile(r"[a-záéíóúñ0-9]{5,}")  # words that carry meaning, not units
 
 
 @dataclass(frozen=True, slots=True)

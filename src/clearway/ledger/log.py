@@ -6,7 +6,7 @@ import base64
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from sqlalchemy import Connection, select
@@ -24,6 +24,22 @@ class _DbNodes:
         self.conn = conn
         self.cache: dict[tuple[int, int], bytes] = {}
 
+    def load(self, wanted: set[tuple[int, int]]) -> None:
+        """Reads many subtree hashes in one query."""
+        by_level: dict[int, list[int]] = {}
+        for level, idx in sorted(wanted - self.cache.keys()):
+            by_level.setdefault(level, []).append(idx)
+        if not by_level:
+            return
+        # One "level = L AND idx IN (...)" term per level, each served by the primary key index. The SQL is
+        # written out (integers only, formatted by Python) because building the expression costs more than the query.
+        terms = " OR ".join(
+            f"(level = {int(level)} AND idx IN ({','.join(str(int(i)) for i in idxs)}))"
+            for level, idxs in by_level.items()
+        )
+        rows = self.conn.exec_driver_sql(f"SELECT level, idx, hash FROM {store.nodes.name} WHERE {terms}")  # noqa: S608
+        self.cache.update({(int(level), int(idx)): bytes(value) for level, idx, value in rows})
+
     def node(self, level: int, index: int) -> bytes:
         key = (level, index)
         if key not in self.cache:
@@ -32,6 +48,29 @@ class _DbNodes:
                 raise DomainError(f"the log lacks subtree ({level}, {index})", code="LOG_CORRUPT")
             self.cache[key] = value
         return self.cache[key]
+
+
+class _Recorder:
+    """Notes which subtree hashes an algorithm asks for, answering with placeholders."""
+
+    def __init__(self) -> None:
+        self.wanted: set[tuple[int, int]] = set()
+
+    def node(self, level: int, index: int) -> bytes:
+        self.wanted.add((level, index))
+        return b""
+
+
+T = TypeVar("T")
+
+
+def _with_nodes(conn: Connection, compute: Callable[[merkle.NodeSource], T]) -> T:
+    """Runs a tree algorithm once to learn the subtrees it needs, loads them in one query, then runs it for real."""
+    recorder = _Recorder()
+    compute(recorder)
+    source = _DbNodes(conn)
+    source.load(recorder.wanted)
+    return compute(source)
 
 
 def append(uow: UnitOfWork, *, kind: str, ref: str, leaf_input: bytes) -> int:
@@ -46,10 +85,13 @@ def append(uow: UnitOfWork, *, kind: str, ref: str, leaf_input: bytes) -> int:
         )
     )
     made = [{"level": 0, "idx": idx, "hash": h}]
+    siblings = _DbNodes(conn)
+    siblings.load(
+        {(lv, (idx >> lv) - 1) for lv in range(idx.bit_length()) if (idx >> lv) & 1 and (idx + 1) % (2 << lv) == 0}
+    )
     level, index, current = 0, idx, h
     while index & 1:  # a right child completes its parent
-        left = store.node(conn, level, index - 1)
-        assert left is not None, "a left sibling always precedes a right child"
+        left = siblings.node(level, index - 1)
         current = merkle.node_hash(left, current)
         level, index = level + 1, index >> 1
         made.append({"level": level, "idx": index, "hash": current})
@@ -59,7 +101,7 @@ def append(uow: UnitOfWork, *, kind: str, ref: str, leaf_input: bytes) -> int:
 
 def root_at(conn: Connection, tree_size: int) -> bytes:
     """Returns the root hash of the log's first ``tree_size`` entries."""
-    return merkle.range_hash(_DbNodes(conn), 0, tree_size)
+    return _with_nodes(conn, lambda src: merkle.range_hash(src, 0, tree_size))
 
 
 def tree_head_data(timestamp_ms: int, tree_size: int, root: bytes) -> bytes:
@@ -138,7 +180,7 @@ def proof_by_hash(conn: Connection, leaf: bytes, tree_size: int) -> tuple[int, l
     ).scalar()
     if idx is None or idx >= tree_size:
         raise NotFound(f"no entry with that leaf hash in the first {tree_size} entries of the log")
-    return int(idx), merkle.inclusion_path(_DbNodes(conn), int(idx), tree_size)
+    return int(idx), _with_nodes(conn, lambda src: merkle.inclusion_path(src, int(idx), tree_size))
 
 
 def consistency(conn: Connection, first: int, second: int) -> list[bytes]:
@@ -146,7 +188,7 @@ def consistency(conn: Connection, first: int, second: int) -> list[bytes]:
     _check_size(conn, second, "second")
     if not 0 < first <= second:
         raise DomainError(f"first={first} must be between 1 and second={second}", code="TREE_SIZE")
-    return merkle.consistency_proof(_DbNodes(conn), first, second)
+    return _with_nodes(conn, lambda src: merkle.consistency_proof(src, first, second))
 
 
 MAX_ENTRIES = 1000
