@@ -149,10 +149,14 @@ def _fast_parse(block: bytes, names: list[str]) -> pl.DataFrame | None:
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    if frame.height != block.count(b"\n") + (0 if block.endswith(b"\n") else 1):
+    text = block.decode("utf-8", "replace")
+    lines = pl.Series(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
+    if frame.height != lines.len():
+        return None  # a quoted line break, or a blank line
+    # Polars pads short rows; count the separators outside quotes to find any row of another width.
+    separators = lines.str.replace_all(r'"[^"]*"', "").str.count_matches(",", literal=True)
+    if (separators != len(names) - 1).any():
         return None
-    if frame[:, -1].null_count():
-        return None  # a row with fewer fields than the header
     return frame
 
 

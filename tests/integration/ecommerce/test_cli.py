@@ -1,0 +1,75 @@
+"""The commands an administration runs: load the recall list and brands, screen a manifest to a CSV."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from clearway.ecommerce.model import Flag, Outcome
+
+
+def run(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CLEARWAY_DATA_DIR": str(tmp_path / "var"), "CLEARWAY_ENV": "test", "COLUMNS": "200"}
+    env.pop("CLEARWAY_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "clearway", "ecommerce", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"clearway ecommerce {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def test_load_lists_then_screen_a_generated_manifest_to_a_decisions_file(tmp_path: Path) -> None:
+    run(tmp_path, "generate", str(tmp_path / "data"), "--parcels", "2000", "--seed", "3")
+    data = tmp_path / "data"
+    assert "Loaded 4 recalls" in run(tmp_path, "recalls", "load", str(data / "recalls.csv")).stdout
+    assert "Loaded 4 brands" in run(tmp_path, "brands", "load", str(data / "brands.csv")).stdout
+    manifest = data / "manifest.csv"
+    with manifest.open("a") as f:
+        f.write("BROKEN,row\n")
+    out = run(tmp_path, "screen", str(manifest), "--output", str(tmp_path / "decisions.csv"), "--country", "PE")
+    assert "2001 rows read" in out.stdout and "2000 accepted" in out.stdout and "1 rejected" in out.stdout
+    assert "ROW_MALFORMED" in out.stdout
+    with (tmp_path / "decisions.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2000 and list(rows[0]) == ["parcel_id", "decision", "flags", "reasons"]
+    assert {r["decision"] for r in rows} <= {o.value for o in Outcome}
+    flags = {f for r in rows for f in r["flags"].split(";") if f}
+    assert flags <= {f.value for f in Flag}
+    assert {"recalled_product", "split_shipment", "undervaluation", "ip_infringement"} <= flags
+    truth = {r["parcel_id"]: r["kind"] for r in csv.DictReader((data / "truth.csv").open())}
+    refused = {r["parcel_id"] for r in rows if r["decision"] == "refuse"}
+    assert refused and all(truth[p] == "recalled" for p in refused)
+    assert all(r["reasons"] for r in rows if r["flags"])
+
+
+def test_a_recall_list_with_bad_rows_keeps_the_good_ones_and_names_the_bad(tmp_path: Path) -> None:
+    path = tmp_path / "recalls.csv"
+    path.write_text(
+        "recall_id,product,brand,model,hazard,hs_code\n"
+        "R1,kettle,Acme,K1,fire,851671\n"
+        ",toy,Toyco,T1,choking,\n"
+        "R3,lamp,Lumo,L1,shock,12AB\n"
+    )
+    out = run(tmp_path, "recalls", "load", str(path)).stdout
+    assert "Loaded 1 recalls; 2 row problem(s)" in out
+    assert "REQUIRED" in out and "HS_INVALID" in out
+    missing = tmp_path / "bad.csv"
+    missing.write_text("recall_id,brand\nR1,Acme\n")
+    result = run(tmp_path, "recalls", "load", str(missing), check=False)
+    assert result.returncode == 1 and "HEADER" in result.stdout
+
+
+def test_an_unknown_country_is_refused(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("parcel_id,declared_value,currency\nP1,10,USD\n")
+    result = run(tmp_path, "screen", str(manifest), "--country", "ZZ", check=False)
+    assert result.returncode == 1 and "COUNTRY_UNKNOWN" in result.stdout
