@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from clearway.console import metrics, seed, static, views_auth, views_dashboard, views_declarations, views_lodge
+from clearway.console import (
+    metrics,
+    seed,
+    static,
+    views_auth,
+    views_dashboard,
+    views_declarations,
+    views_integrations,
+    views_lodge,
+)
 from clearway.platform.capability import Capability
 from clearway.platform.runtime import Runtime
 
@@ -20,6 +29,7 @@ capability = Capability(
         views_declarations.router,
         views_lodge.router,
         views_dashboard.router,
+        views_integrations.router,
     ),
     subscribe=subscribe,
     seed_demo=seed.seed_demo,

@@ -63,6 +63,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("queue", "Work queue", "/console/queue", "q"),
         ("declarations", "Declarations", "/console/declarations", "d"),
         ("dashboard", "Dashboard", "/console/dashboard", "b"),
+        ("agency", "Single window", "/console/agency", "w"),
     ),
     "declarant": (
         ("declarations", "My declarations", "/console/declarations", "d"),

@@ -13,20 +13,20 @@ from clearway.platform.settings import Settings
 CORE = frozenset({"clearway.reference", "clearway.declarations", "clearway.console"})
 
 
-def core_capabilities() -> list[Capability]:
-    """Returns the reference, declarations and console capabilities, in seeding order."""
-    return [c for c in bootstrap.capabilities() if c.name in CORE]
+def core_capabilities(extra: tuple[str, ...] = ()) -> list[Capability]:
+    """Returns the reference, declarations and console capabilities (and the extra ones named), in seeding order."""
+    return [c for c in bootstrap.capabilities() if c.name in CORE or c.name in extra]
 
 
-def core_runtime(settings: Settings) -> Runtime:
-    """Builds a runtime subscribed to the core capabilities and the console only."""
+def core_runtime(settings: Settings, extra: tuple[str, ...] = ()) -> Runtime:
+    """Builds a runtime subscribed to the core capabilities and the console (and the extra ones named) only."""
     runtime = Runtime.build(settings)
-    for cap in core_capabilities():
+    for cap in core_capabilities(extra):
         if cap.subscribe is not None:
             cap.subscribe(runtime)
     return runtime
 
 
-def core_app(runtime: Runtime) -> FastAPI:
-    """Builds the HTTP app with the core capabilities and the console only."""
-    return create_app(runtime, core_capabilities())
+def core_app(runtime: Runtime, extra: tuple[str, ...] = ()) -> FastAPI:
+    """Builds the HTTP app with the core capabilities and the console (and the extra ones named) only."""
+    return create_app(runtime, core_capabilities(extra))

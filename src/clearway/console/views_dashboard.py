@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from clearway.console import integrations, svg
+from clearway.console import svg
 from clearway.console.render import ConsoleRoute, page
 from clearway.console.security import SessionDep
 from clearway.declarations import dashboard
@@ -87,13 +87,3 @@ def dashboard_page(
         kinds=kinds,
         rules=rules,
     )
-
-
-@router.get("/agency")
-def agency(request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
-    """Shows the agency's single-window queue, or says the single window is not installed."""
-    if session.principal.role not in {"agency", *dashboard.CUSTOMS_ROLES}:
-        raise HTTPException(403, "the agency queue is for partner agencies and customs")
-    with runtime.uow(readonly=True) as uow:
-        rows = integrations.agency_queue(uow, session.principal)
-    return page(request, "agency.html", session, active="agency", rows=rows)

@@ -13,6 +13,7 @@ from clearway.console import integrations, security
 from clearway.console.forms import errors_by_field
 from clearway.console.render import ConsoleRoute, page
 from clearway.console.security import Session, SessionDep
+from clearway.console.views_integrations import new_payment_reference
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
 from clearway.core.time import ensure_utc
 from clearway.declarations import codec, dashboard, service
@@ -33,6 +34,7 @@ DECISION_LABELS = {
 }
 DONE = {d: f"Decision recorded: {label.lower()}." for d, label in DECISION_LABELS.items()}
 DONE["lodged"] = "Declaration lodged and accepted."
+DONE["paid"] = "Payment recorded."
 DONE["replayed"] = "This declaration was lodged before with the same LRN; here it is."
 FINDING_KINDS = ("misclassification", "undervaluation", "origin", "quantity", "prohibited", "other")
 
@@ -156,9 +158,10 @@ def _context(runtime: Runtime, session: Session, decl: Declaration) -> dict[str,
     with runtime.uow(readonly=True) as uow:
         blockers = service.release_blockers(uow, decl) if decl.status in OPEN_STATUSES else []
         notes = service.notifications(uow, decl.mrn, principal) if principal.is_trader else []
-        assessed = integrations.assessment(uow, decl)
+    assessed = integrations.assessment(runtime, decl)
     risk = [e for e in decl.history if e.kind == "lane_assigned"] if customs else []
     return {
+        "payment_reference": new_payment_reference(),
         "decl": decl,
         "data": codec.to_json(decl.data),
         "customs": customs,
@@ -187,6 +190,7 @@ def detail(
     runtime: RuntimeDep,
     session: SessionDep,
     done: Annotated[str | None, Query(max_length=20)] = None,
+    pay_error: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
     """Shows a declaration: parties, items, documents, history, risk reasons, blockers and decisions."""
     try:
@@ -201,7 +205,13 @@ def detail(
             message=f"There is no declaration {mrn[:40]} that you may see.",
         )
     return page(
-        request, "detail.html", session, active="queue", flash=DONE.get(done or ""), **_context(runtime, session, decl)
+        request,
+        "detail.html",
+        session,
+        active="queue",
+        flash=DONE.get(done or ""),
+        pay_error=pay_error,
+        **_context(runtime, session, decl),
     )
 
 

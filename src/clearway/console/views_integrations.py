@@ -1,0 +1,206 @@
+"""Pages of other capabilities, when installed: paying duties (tariff) and the agencies' single window."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from clearway.console import integrations, security
+from clearway.console.render import ConsoleRoute, page
+from clearway.console.security import SessionDep
+from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
+from clearway.declarations import dashboard
+from clearway.platform.deps import RuntimeDep
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+APP_STATUSES = ("submitted", "info_requested", "approved", "refused")
+
+
+def new_payment_reference() -> str:
+    """Returns a fresh payment reference for the pay form (the same reference twice pays once)."""
+    return "WEB-PAY-" + secrets.token_hex(5).upper()
+
+
+@router.post("/declarations/{mrn}/payments")
+def pay(
+    mrn: str,
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    amount: Annotated[str, Form(max_length=30)] = "",
+    currency: Annotated[str, Form(max_length=3)] = "",
+    method: Annotated[str, Form(max_length=20)] = "",
+    reference: Annotated[str, Form(max_length=60)] = "",
+    account_id: Annotated[str, Form(max_length=40)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Pays (part of) the duties and taxes due on a declaration."""
+    security.check_csrf(request, session, csrf_token)
+    if not session.principal.is_trader:
+        raise HTTPException(403, "only the declarant or importer pays duties")
+    try:
+        value = Decimal(amount.strip().replace(",", ""))
+        if not value.is_finite() or value <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        return _back(mrn, "pay_error", "Enter the amount to pay, e.g. 1250.00.")
+    try:
+        integrations.pay(
+            runtime,
+            mrn,
+            session.principal,
+            amount=value,
+            currency=currency.strip().upper(),
+            method=method,
+            reference=reference.strip() or new_payment_reference(),
+            account_id=account_id.strip() or None,
+        )
+    except ValidationFailed as exc:
+        return _back(mrn, "pay_error", "; ".join(i.message for i in exc.issues))
+    except (Conflict, DomainError) as exc:
+        if isinstance(exc, NotFound):
+            raise HTTPException(404, exc.message) from None
+        return _back(mrn, "pay_error", exc.message)
+    except LookupError:
+        raise HTTPException(404, "payments need the tariff capability, which is not installed") from None
+    log.info("console payment of %s %s on %s by %s", value, currency, mrn, session.principal.user)
+    return RedirectResponse(f"/console/declarations/{mrn}?done=paid", status_code=303)
+
+
+def _back(mrn: str, key: str, message: str) -> Response:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/console/declarations/{mrn}?{key}={quote(message[:300])}#pay", status_code=303)
+
+
+def _require_agency_or_customs(session: security.Session) -> None:
+    if session.principal.role not in {"agency", *dashboard.CUSTOMS_ROLES}:
+        raise HTTPException(403, "the single window queue is for partner agencies and customs")
+
+
+@router.get("/agency")
+def agency(
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """Shows the agency's single-window queue, or says the single window is not installed."""
+    _require_agency_or_customs(session)
+    found = integrations.agency_queue(runtime, session.principal, status or None)
+    rows, total = found if found is not None else (None, 0)
+    return page(
+        request,
+        "agency.html",
+        session,
+        active="agency",
+        rows=rows,
+        total=total,
+        status=status or "",
+        statuses=APP_STATUSES,
+    )
+
+
+@router.get("/agency/{app_id}")
+def agency_application(
+    app_id: str, request: Request, runtime: RuntimeDep, session: SessionDep, done: str | None = None
+) -> Response:
+    """Shows one application with its history and, for the agency, the decision form."""
+    _require_agency_or_customs(session)
+    try:
+        app, history = integrations.application(runtime, app_id, session.principal)
+    except (NotFound, LookupError):
+        return page(
+            request,
+            "error.html",
+            session,
+            status_code=404,
+            title="Application not found",
+            message=f"There is no application {app_id[:40]} that you may see.",
+        )
+    return page(
+        request,
+        "agency_app.html",
+        session,
+        active="agency",
+        app=app,
+        history=history,
+        flash="Decision recorded." if done else None,
+    )
+
+
+def agency_body(form: dict[str, str]) -> dict[str, Any]:
+    """Builds the single window's decision message from the agency's form (one condition or reason a line)."""
+    lines = {k: [x.strip() for x in form.get(k, "").splitlines() if x.strip()] for k in ("conditions", "reasons")}
+    body: dict[str, Any] = {"decision": form.get("decision", ""), "message": form.get("message", "").strip(), **lines}
+    if form.get("expected_version", "").isdigit():
+        body["expected_version"] = int(form["expected_version"])
+    return body
+
+
+@router.post("/agency/{app_id}/decisions")
+def agency_decide(
+    app_id: str,
+    request: Request,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    decision: Annotated[str, Form(max_length=20)] = "",
+    message: Annotated[str, Form(max_length=2000)] = "",
+    conditions: Annotated[str, Form(max_length=5000)] = "",
+    reasons: Annotated[str, Form(max_length=5000)] = "",
+    expected_version: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Records the agency's decision: approve, request information, or refuse with reasons."""
+    security.check_csrf(request, session, csrf_token)
+    form = {
+        "decision": decision,
+        "message": message,
+        "conditions": conditions,
+        "reasons": reasons,
+        "expected_version": expected_version,
+    }
+    error: str | None = None
+    status_code = 422
+    try:
+        integrations.agency_decide(runtime, app_id, session.principal, json.dumps(agency_body(form)).encode())
+    except ValidationFailed as exc:
+        error = "; ".join(i.message for i in exc.issues)
+    except Conflict as exc:
+        status_code, error = (
+            409,
+            (
+                "another agency officer acted first; the application now shows their decision"
+                if exc.code == "CONCURRENT_UPDATE"
+                else exc.message
+            ),
+        )
+    except NotFound:
+        raise HTTPException(404, f"no application {app_id[:40]}") from None
+    except DomainError as exc:
+        status_code, error = (403 if exc.code == "FORBIDDEN" else 422), exc.message
+    except LookupError:
+        raise HTTPException(404, "the single window is not installed") from None
+    else:
+        log.info("console agency decision %s on %s by %s", decision, app_id, session.principal.user)
+        return RedirectResponse(f"/console/agency/{app_id}?done=1", status_code=303)
+    app, history = integrations.application(runtime, app_id, session.principal)
+    return page(
+        request,
+        "agency_app.html",
+        session,
+        status_code=status_code,
+        active="agency",
+        app=app,
+        history=history,
+        error=error,
+        form=form,
+        issues=[Issue("", error or "", "")],
+    )

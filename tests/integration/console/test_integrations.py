@@ -1,0 +1,119 @@
+"""The console with other capabilities installed: traders pay duties (tariff), agencies decide (single window)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from clearway.console.testing import core_app, core_runtime
+from clearway.platform import auth
+from clearway.platform.runtime import Runtime
+from clearway.platform.settings import Settings
+from clearway.reference import seed as reference_seed
+from clearway.reference import service as reference_service
+from tests.integration.console.conftest import lodge, sign_in
+
+tariff_service = pytest.importorskip("clearway.tariff.service", reason="the tariff capability is not installed")
+sw_seed = pytest.importorskip("clearway.single_window.seed", reason="the single window is not installed")
+
+
+def runtime_with(settings: Settings, extra: tuple[str, ...]) -> Runtime:
+    rt = core_runtime(settings, extra)
+    with rt.uow() as uow:
+        reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        for name, role, scope in (
+            ("broker.andina", "declarant", {"party_id": "PE20100047218"}),
+            ("officer.rojas", "officer", {"office": "PECLL"}),
+            ("agency.senasa", "agency", {"agency": "SENASA"}),
+            ("admin", "admin", {}),
+        ):
+            auth.ensure_user(uow, name=name, role=role, password="demo", **scope)
+        uow.commit()
+    return rt
+
+
+@pytest.fixture
+def with_tariff(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
+    from clearway.tariff.model import ExchangeRate
+    from clearway.tariff.seed import demo_schedule_path
+
+    rt = runtime_with(settings, ("clearway.tariff",))
+    with rt.uow() as uow:
+        tariff_service.load_schedule_file(uow, demo_schedule_path(), national_currency="PEN", by="test")
+        tariff_service.load_rates(uow, [ExchangeRate("USD", rt.clock().date() - timedelta(days=1), Decimal("3.8"))])
+        uow.commit()
+    with TestClient(core_app(rt, ("clearway.tariff",)), follow_redirects=False) as c:
+        yield rt, c
+    rt.engine.dispose()
+
+
+def test_a_trader_sees_the_duties_and_pays_them_and_the_goods_are_released(with_tariff: Any) -> None:
+    rt, client = with_tariff
+    mrn = lodge(rt, "PAY-1", at=rt.clock())
+    b = sign_in(client, "broker.andina")
+    page = b.get(f"/console/declarations/{mrn}")
+    assert "Duties and taxes" in page.text and "not paid or guaranteed" in page.text
+    due = re.search(r'<input id="amount" name="amount" inputmode="decimal" value="([\d.]+)">', page.text).group(1)
+    reference = re.search(r'name="reference" value="([^"]+)"', page.text).group(1)
+    too_much = b.post(
+        f"/console/declarations/{mrn}/payments",
+        {"amount": str(Decimal(due) + 1), "currency": "PEN", "method": "bank_transfer", "reference": reference},
+    )
+    assert too_much.status_code == 303 and "pay_error=" in too_much.headers["location"]
+    assert "exceeds" in b.get(too_much.headers["location"]).text
+    paid = b.post(
+        f"/console/declarations/{mrn}/payments",
+        {"amount": due, "currency": "PEN", "method": "bank_transfer", "reference": reference},
+    )
+    assert paid.status_code == 303 and paid.headers["location"].endswith("?done=paid")
+    after = b.get(paid.headers["location"])
+    assert "Payment recorded." in after.text and reference in after.text
+    assert "released" in re.search(r'<p class="meta">(.*?)</p>', after.text, re.S).group(1)
+
+
+@pytest.fixture
+def with_single_window(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
+    rt = runtime_with(settings, ("clearway.single_window",))
+    with TestClient(core_app(rt, ("clearway.single_window",)), follow_redirects=False) as c:
+        yield rt, c
+    rt.engine.dispose()
+
+
+def test_an_agency_works_its_queue_in_the_console(with_single_window: Any) -> None:
+    rt, client = with_single_window
+    admin = sign_in(client, "admin")
+    r = admin.client.post(
+        "/api/v1/single-window/requirements/load",
+        content=sw_seed.demo_requirements_text().encode(),
+        headers={"content-type": "application/yaml"},
+    )
+    assert r.status_code == 200, r.text
+    admin.post("/console/logout", {})
+    doc = sw_seed.showcase_declaration("SW-CONSOLE-1", rt.clock().date())
+    mrn = lodge(rt, "SW-CONSOLE-1", **{k: v for k, v in doc.items() if k != "lrn"})
+    agency = sign_in(TestClient(client.app, follow_redirects=False), "agency.senasa")
+    queue = agency.get("/console/agency")
+    assert queue.status_code == 200 and mrn in queue.text
+    app_id = re.search(r'<a href="/console/agency/([^"]+)" class="mono">', queue.text).group(1)
+    detail = agency.get(f"/console/agency/{app_id}")
+    version = re.search(r'name="expected_version" value="(\d+)"', detail.text).group(1)
+    empty = agency.post(
+        f"/console/agency/{app_id}/decisions", {"decision": "request_info", "message": "", "expected_version": version}
+    )
+    assert empty.status_code == 422
+    ok = agency.post(
+        f"/console/agency/{app_id}/decisions",
+        {"decision": "approve", "message": "inspected at origin", "expected_version": version},
+    )
+    assert ok.status_code == 303
+    assert "approved" in agency.get(ok.headers["location"]).text
+    stale = agency.post(
+        f"/console/agency/{app_id}/decisions", {"decision": "refuse", "reasons": "late", "expected_version": version}
+    )
+    assert stale.status_code == 409 and "acted first" in stale.text
