@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clearway.core.issues import DomainError
 from clearway.declarations import api as declarations_api
 from clearway.declarations import service as declarations_service
 from clearway.declarations.examples import example_declaration
@@ -25,11 +26,15 @@ def seed_demo(ctx: DemoContext) -> None:
             doc["documents"] = doc["documents"][:1]
         data = service.parse_declaration(example.declaration_xml(doc), today=runtime.clock().date())
         broker = Principal(user="broker.wco", role="declarant", party_id=data.declarant.id)
-        with runtime.uow() as uow:
-            result = declarations_service.lodge(
-                uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow)
-            )
-            uow.commit()
+        try:
+            with runtime.uow() as uow:
+                result = declarations_service.lodge(
+                    uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow)
+                )
+                uow.commit()
+        except DomainError as exc:  # seeded on an earlier day: the LRN is taken
+            ctx.say(f"interchange: {lrn} not lodged again ({exc.code})")
+            continue
         mrns.append(result.declaration.mrn)
     ctx.say(
         "interchange: lodged as WCO DM XML "
