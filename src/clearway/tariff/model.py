@@ -126,6 +126,9 @@ class Schedule:
     agreements: Mapping[str, Agreement]
     taxes: tuple[TaxRule, ...]
     duty_rounding: Rounding = field(default_factory=Rounding)
+    # Requested procedures (first two digits of the procedure code) under which duties and taxes are
+    # suspended, e.g. 71 customs warehousing, 53 temporary admission, 51 inward processing.
+    relief_procedures: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -137,6 +140,7 @@ class Schedule:
         agreements: Iterable[Agreement] = (),
         taxes: Iterable[TaxRule] = (),
         duty_rounding: Rounding | None = None,
+        relief_procedures: Mapping[str, str] | None = None,
     ) -> Schedule:
         """Builds a schedule from its parts."""
         return cls(
@@ -146,6 +150,7 @@ class Schedule:
             agreements={a.code: a for a in agreements},
             taxes=tuple(taxes),
             duty_rounding=duty_rounding or Rounding(),
+            relief_procedures=dict(relief_procedures or {}),
         )
 
     def duty_line(self, commodity_code: str, agreement: str | None = None) -> DutyLine | None:

@@ -269,6 +269,16 @@ def parse_schedule_doc(doc: dict[str, Any]) -> Schedule:
         issues.add("TARIFF_EMPTY", "the schedule has no duty lines", "/duties")
     taxes = [t for k, r in enumerate(_list(doc, "taxes", issues)) if (t := _tax(r, f"/taxes/{k}", issues))]
     rounding = _rounding(doc.get("duty_rounding"), "/duty_rounding", issues)
+    relief = doc.get("relief_procedures") or {}
+    if not isinstance(relief, dict) or not all(
+        isinstance(k, str) and len(k) == 2 and k.isdigit() and isinstance(v, str) for k, v in relief.items()
+    ):
+        issues.add(
+            "TARIFF_PROCEDURES",
+            "relief_procedures maps quoted two-digit procedure codes to their names, e.g. {'71': customs warehousing}",
+            "/relief_procedures",
+        )
+        relief = {}
     issues.raise_if_any()
     return Schedule.of(
         name=_text(doc.get("name")) or "tariff schedule",
@@ -277,6 +287,7 @@ def parse_schedule_doc(doc: dict[str, Any]) -> Schedule:
         agreements=agreements,
         taxes=taxes,
         duty_rounding=rounding,
+        relief_procedures=relief,
     )
 
 
@@ -316,6 +327,7 @@ def parse_duties_csv(text: str, base: Schedule) -> Schedule:
         agreements=base.agreements.values(),
         taxes=base.taxes,
         duty_rounding=base.duty_rounding,
+        relief_procedures=base.relief_procedures,
     )
 
 
@@ -371,6 +383,7 @@ def schedule_as_dict(s: Schedule) -> dict[str, Any]:
         "name": s.name,
         "currency": s.currency,
         "duty_rounding": rnd(s.duty_rounding),
+        "relief_procedures": dict(s.relief_procedures),
         "agreements": [
             {"code": a.code, "name": a.name, "origins": sorted(a.origins), "proof_documents": sorted(a.proof_documents)}
             for a in s.agreements.values()

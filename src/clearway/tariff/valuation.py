@@ -183,6 +183,11 @@ def _assess_item(
     issues: list[Issue],
 ) -> ItemAssessment:
     notes: list[str] = []
+    relief = schedule.relief_procedures.get(item.procedure_code[:2])
+    if relief is not None:
+        mfn = schedule.duty_line(item.commodity_code, None)
+        notes.append(f"duties and taxes suspended under procedure {item.procedure_code[:2]} ({relief})")
+        return _item(item, mfn.code if mfn else "", None, rate, price, freight, insurance, customs_value, (), notes)
     line, applied = _duty_line(data, item, schedule, notes)
     levies: list[Levy] = []
     if line is None:
@@ -210,10 +215,25 @@ def _assess_item(
         elif tax.kind == "fee" and tax.per == "item" and tax.applies(item.commodity_code):
             amount = tax.rounding.apply(tax.amount or ZERO)
             levies.append(Levy(tax.code, "fee", tax.name, ZERO, amount, f"{tax.amount} {schedule.currency}"))
+    return _item(item, line.code, applied, rate, price, freight, insurance, customs_value, tuple(levies), notes)
+
+
+def _item(
+    item: GoodsItem,
+    tariff_line: str,
+    applied: str | None,
+    rate: Decimal,
+    price: Decimal,
+    freight: Decimal,
+    insurance: Decimal,
+    customs_value: Decimal,
+    levies: tuple[Levy, ...],
+    notes: list[str],
+) -> ItemAssessment:
     return ItemAssessment(
         sequence=item.sequence,
         commodity_code=item.commodity_code,
-        tariff_line=line.code,
+        tariff_line=tariff_line,
         origin_country=item.origin_country,
         preference_claimed=item.preference,
         preference_applied=applied,
@@ -224,7 +244,7 @@ def _assess_item(
         freight=freight,
         insurance=insurance,
         customs_value=customs_value,
-        levies=tuple(levies),
+        levies=levies,
         notes=tuple(notes),
     )
 

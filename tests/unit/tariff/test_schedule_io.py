@@ -158,3 +158,9 @@ def test_demo_rates_cover_sixty_days_back_and_thirty_ahead_and_read_back() -> No
     assert {r.currency for r in rates} == {"USD", "EUR"}
     assert all(Decimal("3.5") < r.rate < Decimal("4.5") for r in rates)
     assert sorted(schedule_io.parse_rates(as_csv(rates), "PEN"), key=str) == sorted(rates, key=str)
+
+
+def test_relief_procedures_are_read_and_checked() -> None:
+    s = schedule_io.parse_schedule_yaml(GOOD + 'relief_procedures: {"71": customs warehousing}\n')
+    assert s.relief_procedures == {"71": "customs warehousing"}
+    assert ("TARIFF_PROCEDURES", "/relief_procedures") in _issues(GOOD + "relief_procedures: {71: warehousing}\n")

@@ -207,3 +207,17 @@ def test_apportioned_shares_add_up_to_the_cent() -> None:
 def _with_documents(decl: Declaration, *docs: tuple[str, str, int | None]) -> DeclarationData:
     extra = tuple(Document(type=t, reference=r, item_sequence=s) for t, r, s in docs)
     return replace(decl.data, documents=decl.data.documents + extra)
+
+
+def test_a_procedure_that_suspends_duties_leaves_the_item_without_levies() -> None:
+    # Item 1 enters a customs warehouse (procedure 71): valued, nothing charged. Item 2 is released for
+    # home use (40): 10% of 3800.00 = 380.00 as usual. The declaration fee is charged once.
+    sched = replace(schedule(), relief_procedures={"71": "customs warehousing"})
+    decl = declaration([item(1, "950300", "1000.00", procedure_code="7100"), item(2, "950300", "1000.00")])
+    a = run(decl, sched)
+    warehoused, released = a.items
+    assert released.levies
+    assert warehoused.customs_value == D("3800.00") and warehoused.levies == ()
+    assert warehoused.notes == ("duties and taxes suspended under procedure 71 (customs warehousing)",)
+    assert levy(a, 2, "DUTY") == D("380.00")
+    assert a.totals["TDA"] == D("24")
