@@ -47,12 +47,12 @@ LABELS = {
 }
 
 
-def _keys(x: pd.DataFrame) -> pd.DataFrame:
+def _keys(x: pd.DataFrame) -> dict[str, pd.Series]:
     import pandas as pd
 
-    base = x[["importer", "declarant", "seller", "courier", "office", "origin", "departure", "hs"]].astype(str)
-    base = base.assign(hs2=base["hs"].str[:2], hs4=base["hs"].str[:4])
-    out = pd.DataFrame(index=x.index)
+    base = {c: pd.Series(x[c].astype(str).to_numpy(dtype=object)) for c in (*_KEY_COLUMNS, "hs")}
+    base["hs2"], base["hs4"] = base["hs"].str[:2], base["hs"].str[:4]
+    out = {}
     for name, cols in ENTITY_KEYS.items():
         col = base[cols[0]]
         for other in cols[1:]:
@@ -61,27 +61,31 @@ def _keys(x: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _basic(x: pd.DataFrame) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
+_KEY_COLUMNS = ("importer", "declarant", "seller", "courier", "office", "origin", "departure")
 
-    value = x["value"].fillna(0).clip(lower=0)
-    mass = x["net_mass"].fillna(0).clip(lower=0)
-    out = pd.DataFrame(index=x.index)
-    out["log_value"] = np.log1p(value)
-    out["log_mass"] = np.log1p(mass)
-    out["log_unit_value"] = np.log1p(value / (mass + 1.0))
-    out["tax_rate"] = x["tax_rate"].fillna(0)
-    out["log_tax"] = np.log1p(value * out["tax_rate"] / 100.0)
-    out["origin_is_departure"] = (x["origin"] == x["departure"]).astype(float)
-    out["has_courier"] = (x["courier"] != "").astype(float)
-    out["has_seller"] = (x["seller"] != "").astype(float)
+
+def _basic(x: pd.DataFrame) -> dict[str, np.ndarray]:
+    import numpy as np
+
+    value = np.clip(x["value"].fillna(0).to_numpy(dtype=float), 0, None)
+    mass = np.clip(x["net_mass"].fillna(0).to_numpy(dtype=float), 0, None)
+    tax_rate = x["tax_rate"].fillna(0).to_numpy(dtype=float)
     dates = x[DATE]
-    out["weekday"] = dates.dt.day_of_week.astype(float)
-    out["month"] = dates.dt.month.astype(float)
+    out = {
+        "log_value": np.log1p(value),
+        "log_mass": np.log1p(mass),
+        "log_unit_value": np.log1p(value / (mass + 1.0)),
+        "tax_rate": tax_rate,
+        "log_tax": np.log1p(value * tax_rate / 100.0),
+        "origin_is_departure": (x["origin"].to_numpy() == x["departure"].to_numpy()).astype(float),
+        "has_courier": (x["courier"].to_numpy() != "").astype(float),
+        "has_seller": (x["seller"].to_numpy() != "").astype(float),
+        "weekday": dates.dt.day_of_week.to_numpy(dtype=float),
+        "month": dates.dt.month.to_numpy(dtype=float),
+    }
     for col in x.columns:
         if col.startswith("num__"):
-            out[col] = x[col]
+            out[col] = x[col].to_numpy(dtype=float)
     return out
 
 
@@ -106,6 +110,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def fit(self, x: pd.DataFrame, y: Any) -> HistoryFeatures:
         """Learns the encoding tables from labelled history; returns self."""
         import numpy as np
+        import pandas as pd
 
         y_arr = np.asarray(y, dtype=float)
         keys = _keys(x)
@@ -114,12 +119,12 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.rates_ = {k: self._table(keys[k], y_arr) for k in ENTITY_KEYS}
         self.medians_ = {
             g: {
-                "uv": basic["log_unit_value"].groupby(keys[g]).median(),
-                "price": basic["log_value"].groupby(keys[g]).median(),
+                "uv": pd.Series(basic["log_unit_value"]).groupby(keys[g].to_numpy()).median(),
+                "price": pd.Series(basic["log_value"]).groupby(keys[g].to_numpy()).median(),
             }
             for g in VALUE_GROUPS
         }
-        self.last_seen_ = x[DATE].groupby(keys["importer"]).max()
+        self.last_seen_ = x[DATE].reset_index(drop=True).groupby(keys["importer"]).max()
         self.categories_ = {c: sorted(x[c].astype(str).unique().tolist()) for c in x.columns if c.startswith("cat__")}
         self.feature_names_out_ = list(self._transform(x, keys, basic, self.rates_, scale=1.0).columns)
         return self
@@ -136,12 +141,18 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return (s + self.smoothing * self.prior_) / (n + self.smoothing), n
 
     def _transform(
-        self, x: pd.DataFrame, keys: pd.DataFrame, basic: pd.DataFrame, rates: dict[str, Any], *, scale: float
+        self,
+        x: pd.DataFrame,
+        keys: dict[str, pd.Series],
+        basic: dict[str, np.ndarray],
+        rates: dict[str, Any],
+        *,
+        scale: float,
     ) -> pd.DataFrame:
         import numpy as np
         import pandas as pd
 
-        out = basic.copy()
+        out: dict[str, Any] = dict(basic)
         for name in ENTITY_KEYS:
             if isinstance(rates[name], np.ndarray):
                 out[f"rate__{name}"], out[f"n__{name}"] = rates[name][0], rates[name][1] * scale
@@ -153,11 +164,12 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             out[f"uv_ratio__{g}"] = basic["log_unit_value"] - keys[g].map(med["uv"]).to_numpy(dtype=float)
             out[f"price_ratio__{g}"] = basic["log_value"] - keys[g].map(med["price"]).to_numpy(dtype=float)
         last = keys["importer"].map(self.last_seen_)
-        gap = (x[DATE] - last).dt.total_seconds() / 86400.0
-        out["days_since_importer_seen"] = gap.where(gap >= 0).to_numpy(dtype=float)
+        gap = (x[DATE].reset_index(drop=True) - last).dt.total_seconds().to_numpy(dtype=float) / 86400.0
+        out["days_since_importer_seen"] = np.where(gap >= 0, gap, np.nan)
         for col, cats in self.categories_.items():
-            out[col] = pd.Categorical(x[col].astype(str).where(x[col].astype(str).isin(cats)), categories=cats)
-        return out
+            text = x[col].astype(str)
+            out[col] = pd.Categorical(text.where(text.isin(cats)).to_numpy(), categories=cats)
+        return pd.DataFrame(out, index=x.index)
 
     def transform(self, x: pd.DataFrame) -> pd.DataFrame:
         """Encodes declarations with the whole learned history (for new, unlabelled declarations)."""

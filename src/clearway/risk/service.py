@@ -76,11 +76,12 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
     from clearway.risk.features import describe
 
     frame = data.canonical(pd.DataFrame(facts.export_rows(decl)), loaded.mapping, labels=False)
-    scores = loaded.model.risk_score(frame)
+    matrix = loaded.model.matrix(frame)
+    scores = loaded.model.booster_.predict(matrix)
     worst = int(scores.argmax())
-    contrib = loaded.model.contributions(frame.iloc[[worst]]).iloc[0]
-    top = contrib[contrib > 0].sort_values(ascending=False).head(3)
-    reasons = tuple(f"{describe(name)} raises the score (+{value:.2f})" for name, value in top.items())
+    contrib = loaded.model.booster_.predict(matrix.iloc[[worst]], pred_contrib=True)[0][:-1]
+    ranked = sorted(zip(matrix.columns, contrib, strict=True), key=lambda p: -p[1])
+    reasons = tuple(f"{describe(name)} raises the score (+{value:.2f})" for name, value in ranked[:3] if value > 0)
     return float(scores[worst]), str(loaded.metadata.get("version")), reasons
 
 
