@@ -64,14 +64,13 @@ def requirements(
     """Lists the requirements in effect today (or every version)."""
     runtime = open_runtime()
     with runtime.uow(readonly=True) as uow:
-        rules = catalog.ruleset(uow, runtime.caches)
         found = catalog.requirements(uow, runtime.caches, agency=agency, on=None, history=history)
     table = Table("rule", "v", "agency", "goods (HS)", "origins", "needs", "auto", "from", "to")
     for r in found:
         table.add_row(
             r.rule_id,
             str(r.version),
-            rules.agencies[r.agency].label if r.agency in rules.agencies else r.agency,
+            r.agency,
             " ".join(str(s) for s in r.hs),
             " ".join(sorted(r.origins)) or "any",
             "; ".join(f"{n.name} ({n.kind})" for n in r.needs),
@@ -102,7 +101,7 @@ def time_report(
     table = Table("agency", "decided", "automated", "pending", "median h", "p90 h", "median auto ms")
     for row in rep["agencies"]:
         table.add_row(
-            row["label"],
+            row["agency"],
             str(row["decided"]),
             str(row["automated"]),
             str(row["pending"]),

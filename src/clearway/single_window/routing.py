@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
-import string
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +21,6 @@ from clearway.single_window.schemas import ApplicationIn
 
 AUTO_ACTOR = "clearway:auto"
 END_USE_DOCUMENT = "END_USE"
-_ALPHABET = string.ascii_uppercase + string.digits
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Outcome:
 
 def new_id() -> str:
     """Returns a fresh application id, e.g. SW7K2QX9A1B3C4."""
-    return "SW" + "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    return "SW" + base64.b32encode(secrets.token_bytes(10)).decode()[:12]
 
 
 def goods_lines(decl: Declaration) -> list[GoodsLine]:
