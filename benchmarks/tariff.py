@@ -20,9 +20,14 @@ import platform
 import random
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import create_engine, text
 
 from clearway import bootstrap
 from clearway.declarations import api as declarations_api
@@ -102,10 +107,28 @@ def _runtime(url: str | None, data_dir: Path, with_tariff: bool) -> Runtime:
     return runtime
 
 
+@contextmanager
+def _scratch(url: str | None) -> Iterator[str | None]:
+    """Yields the database URL to use: on PostgreSQL a fresh schema, dropped afterwards."""
+    if url is None:
+        yield None
+        return
+    schema = f"bench_tariff_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def lodgements_per_second(url: str | None, n: int, items: int, with_tariff: bool) -> dict[str, float]:
     """Lodges n declarations one transaction each; returns the rate and how many were held for payment."""
-    with tempfile.TemporaryDirectory() as tmp:
-        runtime = _runtime(url, Path(tmp), with_tariff)
+    with tempfile.TemporaryDirectory() as tmp, _scratch(url) as scratch_url:
+        runtime = _runtime(scratch_url, Path(tmp), with_tariff)
         tag = f"{'T' if with_tariff else 'N'}{int(time.time())}"
         docs = [codec.to_domain(DeclarationIn.model_validate(d, strict=False)) for d in _docs(n, items, tag)]
         held = 0
