@@ -54,8 +54,8 @@ def _write(runtime: Runtime, fn: Callable[..., Any], *args: Any) -> Any:
 
 @router.get("/get-sth", summary="Latest signed tree head (RFC 9162 get-sth)")
 def get_sth(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
-    head = _read(runtime, lambda uow: log.latest_head(uow.conn))
-    if head is None:  # an empty log still has a signed head: size 0, the hash of the empty string
+    head, size = _read(runtime, lambda uow: (log.latest_head(uow.conn), store.tree_size(uow.conn)))
+    if head is None or head.tree_size < size:  # sign a head for what was appended since (an empty log too)
         ctx = service.context(runtime)
         head = _write(runtime, lambda uow: log.seal(uow, ctx))
     return dict(head.as_json())

@@ -44,6 +44,8 @@ def verify(
         console.print(
             f"[green]The log is intact[/green]: {result.entries} entries, {result.heads} signed tree heads checked."
         )
+        if result.signed_size < result.entries:
+            console.print(f"  the latest {result.entries - result.signed_size} entries await the next signed tree head")
         return
     console.print(
         f"[red]The log was tampered with[/red]: first tampered entry is [bold]{result.first_bad_entry}[/bold]"

@@ -119,6 +119,9 @@ def test_a_rewritten_entry_with_a_matching_hash_is_still_caught(
     client: TestClient, tokens: Tokens, runtime: Runtime
 ) -> None:
     _lodge(client, tokens, 4)
+    assert (
+        client.get("/api/v1/ledger/get-sth", headers=tokens.officer).json()["tree_size"] == 4
+    )  # a partner saw this head
     with runtime.uow() as uow:
         row = uow.conn.execute(store.entries.select().where(store.entries.c.idx == 1)).one()
         header, payload, sig = bytes(row.leaf_input).decode().split(".")
