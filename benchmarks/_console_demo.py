@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -37,15 +38,31 @@ def seed(data_dir: str) -> None:
     runtime.engine.dispose()
 
 
+def seed_full(data_dir: str) -> bool:
+    """Seeds the whole demo as ``make demo`` does (every installed capability); tells whether it worked."""
+    env = {k: v for k, v in os.environ.items() if k != "CLEARWAY_DATABASE_URL"}
+    env.update(CLEARWAY_DATA_DIR=data_dir, CLEARWAY_SECRET_KEY="bench-secret", COLUMNS="250")
+    done = subprocess.run(
+        [sys.executable, "-m", "clearway", "demo", "--seed-only"], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        print("full demo seed failed; falling back to the clearance core's demo:\n" + done.stderr[-2000:])
+    return done.returncode == 0
+
+
 @contextmanager
-def demo_server() -> Iterator[str]:
-    """Seeds the demo into a fresh data directory, serves it in a subprocess, and yields the base URL."""
+def demo_server() -> Iterator[tuple[str, str]]:
+    """Seeds the demo into a fresh data directory and serves it; yields (base URL, which demo)."""
     with tempfile.TemporaryDirectory() as tmp:
-        seed(tmp)
         env = {"CLEARWAY_DATA_DIR": tmp, "CLEARWAY_SECRET_KEY": "bench-secret", "CLEARWAY_LOG_LEVEL": "WARNING"}
         os.environ.pop("CLEARWAY_DATABASE_URL", None)
-        with serve("_console_app:app", env) as base:
-            yield base
+        if seed_full(tmp):
+            app, which = "clearway.asgi:app", "full demo (make demo)"
+        else:
+            seed(tmp)
+            app, which = "_console_app:app", "clearance core demo"
+        with serve(app, env) as base:
+            yield base, which
 
 
 def sign_in(client: httpx.Client, base: str, user: str, password: str = "demo") -> None:

@@ -30,7 +30,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
-    with demo_server() as base, sync_playwright() as pw:
+    with demo_server() as (base, _which), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(base + "/")
@@ -52,12 +52,21 @@ def main() -> None:
         page.click("button:has-text('Sign in')")
         page.wait_for_url(re.compile(r".*/console/declarations.*"))
         page.screenshot(path=OUT / "trader_declarations.png")
+        page.click("table.data tbody tr:first-child a")
+        page.wait_for_url(re.compile(r".*/console/declarations/.+"))
+        page.screenshot(path=OUT / "trader_detail.png", full_page=True)
         page.goto(base + "/console/lodge?example=1")
         page.fill("#goods_items-0-commodity_code", "999999")
         page.fill("#consignment-loading_place", "CN-SH")
         page.click("button:has-text('Lodge declaration')")
         page.wait_for_selector(".error-summary")
         page.screenshot(path=OUT / "lodge_errors.png")
+        page.click("button:has-text('Sign out')")
+        page.fill("#user", "agency.senasa")
+        page.fill("#password", "demo")
+        page.click("button:has-text('Sign in')")
+        page.wait_for_url(re.compile(r".*/console/agency.*"))
+        page.screenshot(path=OUT / "agency_queue.png")
         browser.close()
     for png in sorted(OUT.glob("*.png")):
         print(f"wrote {png.relative_to(OUT.parents[1])}")

@@ -94,7 +94,10 @@ def agency(
 ) -> Response:
     """Shows the agency's single-window queue, or says the single window is not installed."""
     _require_agency_or_customs(session)
-    found = integrations.agency_queue(runtime, session.principal, status or None)
+    if status is None:
+        status = "submitted"  # the work waiting for a decision
+    wanted = None if status == "all" else status
+    found = integrations.agency_queue(runtime, session.principal, wanted)
     rows, total = found if found is not None else (None, 0)
     return page(
         request,
@@ -103,7 +106,7 @@ def agency(
         active="agency",
         rows=rows,
         total=total,
-        status=status or "",
+        status=status,
         statuses=APP_STATUSES,
     )
 
