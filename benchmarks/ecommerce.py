@@ -88,12 +88,15 @@ def main() -> None:
             uow.commit()
 
         start = time.perf_counter()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         with runtime.uow() as uow, (folder / "manifest.csv").open("rb") as stream:
             report = service.screen_manifest(
                 uow, stream, source_name="manifest.csv", country="PE", submitted_by="benchmark", fmt="csv"
             )
             uow.commit()
         elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         assert report.decided is not None
@@ -117,6 +120,7 @@ def main() -> None:
         "database": url.split(":")[0],
         "seconds_end_to_end": round(elapsed, 2),
         "parcels_per_second": round(report.rows_read / elapsed),
+        "cpu_seconds": round(cpu, 1),
         "seconds_per_stage": {k: round(v, 2) for k, v in report.seconds.items()},
         "peak_rss_mb": round(peak_mb),
         "manifest_mb": round(size / 1e6),
@@ -129,7 +133,8 @@ def main() -> None:
     }
     print(
         f"screened {report.rows_read:,} parcels end to end in {elapsed:.1f} s = "
-        f"{result['parcels_per_second']:,} parcels/s; peak memory {peak_mb:.0f} MB"
+        f"{result['parcels_per_second']:,} parcels/s; {cpu:.0f} s of CPU; peak memory {peak_mb:.0f} MB "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
     )
     print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items()))
     print("decisions: " + ", ".join(f"{k} {v:,}" for k, v in report.decisions.items()))

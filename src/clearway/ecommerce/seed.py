@@ -19,6 +19,9 @@ def seed_demo(ctx: DemoContext) -> None:
     """Loads the reference lists and screens two days of generated parcels submitted by a demo carrier."""
     runtime = ctx.runtime
     today = runtime.clock().date()
+    runtime.caches.setdefault("demo.extra_users", []).append(
+        {"user": "carrier.demo", "role": "declarant", "party_id": DEMO_CARRIER, "what": "express carrier (parcels)"}
+    )
     with tempfile.TemporaryDirectory() as tmp:
         recalls, brands = generator.write_reference_lists(Path(tmp))
         with runtime.uow() as uow:
@@ -42,4 +45,7 @@ def seed_demo(ctx: DemoContext) -> None:
         )
         uow.commit()
     outcome = ", ".join(f"{n} {k}" for k, n in report.decisions.items())
-    ctx.say(f"ecommerce: screened {report.accepted} parcels for carrier {DEMO_CARRIER}: {outcome}")
+    ctx.say(
+        f"ecommerce: screened {report.accepted} parcels for carrier.demo: {outcome} "
+        f"(GET /api/v1/ecommerce/manifests/{report.manifest_id}/decisions)"
+    )
