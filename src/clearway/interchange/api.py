@@ -6,15 +6,17 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from clearway.core.issues import Issue, ValidationFailed
+from clearway.core.issues import Conflict, Forbidden, Issue, ValidationFailed
 from clearway.declarations import codec
 from clearway.declarations.model import Declaration
 from clearway.declarations.schemas import ErrorsOut
-from clearway.interchange import mapping, service, xmlsafe
+from clearway.interchange import amend, mapping, service, xmlsafe
 from clearway.platform.auth import Principal
 from clearway.platform.deps import PrincipalDep, RuntimeDep, require_roles
 from clearway.platform.runtime import Runtime
+from clearway.reference import service as reference_service
 
 XML = "application/xml"
 router = APIRouter(prefix="/api/v1/interchange", tags=["interchange"])
@@ -48,6 +50,44 @@ class XmlRenderer:
         body = service.rejected_xml(located, at=self.runtime.clock(), country=self.runtime.settings.country)
         status = 400 if any(i.code in xmlsafe.BAD_REQUEST_CODES for i in located) else 422
         return Response(body, status_code=status, media_type=XML)
+
+
+@router.post(
+    "/amendments",
+    responses={
+        200: {"content": {XML: {"schema": {"type": "string"}}}, "description": "07 amended or 10 invalidated"},
+        404: {"model": ErrorsOut, "description": "No such declaration visible to you"},
+        422: {"content": {XML: {"schema": {"type": "string"}}}, "description": "03 rejected, with every error"},
+    },
+    summary="Amend or cancel a declaration lodged as WCO DM XML",
+    description="Send a WCO DM amendment (FunctionCode 13, TypeCode COR, Declaration/ID = MRN) carrying the "
+    "changed data elements, or a cancellation request (TypeCode INV). The changes are laid over the original "
+    "XML, mapped and validated like a new lodgement. Answers 07 (amended) or 10 (invalidated), or 03 with errors.",
+    openapi_extra={"requestBody": {"required": True, "content": {XML: {"schema": {"type": "string"}}}}},
+)
+async def post_amendment(
+    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
+) -> Response:
+    body = await request.body()
+    return await run_in_threadpool(_amend, runtime, body, principal)
+
+
+def _amend(runtime: Runtime, body: bytes, principal: Principal) -> Response:
+    country = runtime.settings.country
+    try:
+        with runtime.uow() as uow:
+            decl, kind, reason = amend.apply(
+                uow, body, principal=principal, nomenclature=reference_service.nomenclature(uow, runtime.caches)
+            )
+            uow.commit()
+    except ValidationFailed as exc:
+        status = 400 if any(i.code in xmlsafe.BAD_REQUEST_CODES for i in exc.issues) else 422
+        return Response(service.rejected_xml(exc.issues, at=runtime.clock(), country=country), status, media_type=XML)
+    except (Conflict, Forbidden) as exc:
+        issue = Issue(exc.code, exc.message, "/Declaration/ID")
+        body = service.rejected_xml([issue], at=runtime.clock(), country=country)
+        return Response(body, 409 if isinstance(exc, Conflict) else 403, media_type=XML)
+    return Response(service.amended_xml(decl, kind, reason, at=runtime.clock(), country=country), media_type=XML)
 
 
 def _notifications(runtime: Runtime, mrn: str, principal: Principal) -> Response:

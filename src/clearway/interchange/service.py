@@ -143,6 +143,14 @@ def accepted_xml(decl: Declaration, *, country: str) -> bytes:
     return responses.document([ResponseMessage(responses.ACCEPTED, f"{decl.mrn}-ACC", at, ref)], country=country)
 
 
+def amended_xml(decl: Declaration, kind: str, reason: str, *, at: datetime, country: str) -> bytes:
+    """Returns the answer to an amendment (07 amended) or a cancellation request (10 invalidated)."""
+    code = responses.INVALIDATED if kind == "INV" else responses.AMENDED
+    ref = DeclarationRef(decl.data.lrn, decl.mrn, decl.version)
+    msg = ResponseMessage(code, f"{decl.mrn}-{kind}-{decl.version}", at, ref, statements=[reason])
+    return responses.document([msg], country=country)
+
+
 def rejected_xml(issues: list[Issue], *, at: datetime, country: str) -> bytes:
     """Returns the rejection notification (03) with every error and its pointer."""
     lrn = current_lrn()

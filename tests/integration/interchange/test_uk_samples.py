@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,50 @@ def test_most_original_uk_declarations_are_accepted() -> None:
         accepted += not rules.validate(data, rules.RuleContext(nomenclature))
     assert originals == 46
     assert accepted >= 37
+
+
+def _is_declaration(path: Path, function_code: str) -> bool:
+    body = path.read_bytes()
+    return b"WCOTypeName>DEC<" in body and f"<FunctionCode>{function_code}</FunctionCode>".encode() in body
+
+
+AMENDMENTS = [s for s in SAMPLES if _is_declaration(s, "13")]
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("amendment", AMENDMENTS or [None], ids=[_id(s) for s in AMENDMENTS] or ["no-samples"])
+def test_each_sample_amendment_applies_to_its_declaration_or_is_refused_with_pointers(
+    amendment: Path | None, uk_client: TestClient, uk_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if amendment is None:
+        pytest.skip("shared data not present: ../shared/data/wco-dms/samples")
+    originals = [
+        s
+        for s in amendment.parent.glob("*.xml")
+        if s != amendment and b"<FunctionCode>9</FunctionCode>" in s.read_bytes()
+    ]
+    if not originals:
+        pytest.skip(f"no original declaration beside {amendment.name}")
+    monkeypatch.setattr(uk_runtime.settings, "selectivity_yellow_rate", Decimal(1))  # keep it open to amendment
+    body = originals[0].read_bytes()
+    with uk_runtime.uow() as uow:
+        token = auth.create_token(
+            uow, user="broker.uk", role="declarant", party_id=_declarant(body) or "GB000000000000"
+        )
+        uow.commit()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}
+    lodged = uk_client.post("/api/v1/declarations", content=body, headers=headers)
+    if lodged.status_code not in {200, 201}:
+        pytest.skip(f"{originals[0].name} is itself rejected")
+    mrn = etree.fromstring(lodged.content).findtext(f".//{RES}Declaration/{RES}ID") or ""
+    message = re.sub(rb"<ID>\w{18}</ID>", f"<ID>{mrn}</ID>".encode(), amendment.read_bytes(), count=1)
+    r = uk_client.post("/api/v1/interchange/amendments", content=message, headers=headers)
+    assert r.status_code in {200, 409, 422}, r.text
+    codes = [e.text for e in etree.fromstring(r.content).iter(RES + "FunctionCode")]
+    if r.status_code == 200:
+        assert codes in (["07"], ["10"])
+    else:
+        assert codes == ["03"]
+        for error in etree.fromstring(r.content).iter(RES + "Error"):
+            assert "(at /" in (error.findtext(f"{RES}Description") or "")
+    assert_valid_response(r.content)

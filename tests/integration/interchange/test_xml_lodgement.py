@@ -190,3 +190,64 @@ def test_amendment_and_detention_notifications_validate(
     assert _codes(body) == ["02", "01", "06", "07", "05"]
     assert "counterfeit suspicion" in body.decode()
     assert_valid_response(body)
+
+
+def _amendment(mrn: str, changes: str, kind: str = "COR", reason: str = "price corrected on the invoice") -> bytes:
+    return f"""<md:MetaData xmlns:md="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" xmlns="urn:wco:datamodel:WCO:DEC-DMS:2">
+      <md:WCOTypeName>DEC</md:WCOTypeName>
+      <Declaration><FunctionCode>13</FunctionCode><FunctionalReferenceID>X</FunctionalReferenceID><ID>{mrn}</ID>
+      <TypeCode>{kind}</TypeCode>
+      <AdditionalInformation><StatementDescription>{reason}</StatementDescription></AdditionalInformation>
+      {changes}</Declaration></md:MetaData>""".encode()
+
+
+def test_an_xml_amendment_changes_only_what_it_carries(
+    client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.settings, "selectivity_yellow_rate", Decimal(1))
+    r = _lodge(client, tokens, example_declaration("WCO-COR-1"))
+    mrn = etree.fromstring(r.content).findtext(f"{RES}Response/{RES}Declaration/{RES}ID") or ""
+    changes = """<InvoiceAmount currencyID="USD">48700.00</InvoiceAmount><GoodsShipment><GovernmentAgencyGoodsItem>
+      <SequenceNumeric>2</SequenceNumeric><Commodity><InvoiceLine><ItemChargeAmount currencyID="USD">10950.00</ItemChargeAmount>
+      </InvoiceLine></Commodity></GovernmentAgencyGoodsItem></GoodsShipment>"""
+    amended = client.post(
+        "/api/v1/interchange/amendments", content=_amendment(mrn, changes), headers={**tokens.broker, **XML}
+    )
+    assert amended.status_code == 200, amended.text
+    assert _codes(amended.content) == ["07"]
+    assert_valid_response(amended.content)
+    declaration = client.get(f"/api/v1/declarations/{mrn}", headers=tokens.broker).json()["declaration"]
+    assert declaration["goods_items"][1]["invoice_amount"] == "10950.00"
+    assert declaration["goods_items"][0]["invoice_amount"] == "36000.00"
+    assert declaration["invoice"]["total_amount"] == "48700.00"
+    assert len(declaration["extensions"]["wco_dm"]["amendments"]) == 1
+    # an amendment that breaks a rule is refused at the XML path, and nothing changes
+    bad = client.post(
+        "/api/v1/interchange/amendments",
+        content=_amendment(mrn, "<InvoiceAmount currencyID='USD'>1.00</InvoiceAmount>"),
+        headers={**tokens.broker, **XML},
+    )
+    assert bad.status_code == 422
+    assert "INVOICE_TOTAL_MISMATCH" in bad.text and "(at /Declaration/InvoiceAmount)" in bad.text
+    other = client.post(
+        "/api/v1/interchange/amendments", content=_amendment(mrn, ""), headers={**tokens.other_broker, **XML}
+    )
+    assert other.status_code == 404
+    cancelled = client.post(
+        "/api/v1/interchange/amendments",
+        content=_amendment(mrn, "", kind="INV", reason="order cancelled"),
+        headers={**tokens.broker, **XML},
+    )
+    assert cancelled.status_code == 200 and _codes(cancelled.content) == ["10"]
+    again = client.post("/api/v1/interchange/amendments", content=_amendment(mrn, ""), headers={**tokens.broker, **XML})
+    assert again.status_code == 409 and _codes(again.content) == ["03"]
+    notes = client.get(f"/api/v1/interchange/declarations/{mrn}/notifications", headers=tokens.broker).content
+    assert _codes(notes) == ["02", "01", "06", "07", "10"]
+
+
+def test_json_lodged_declarations_are_amended_with_json(client: TestClient, tokens: Tokens) -> None:
+    mrn = client.post("/api/v1/declarations", json=example_declaration("WCO-JSON-1"), headers=tokens.broker).json()[
+        "mrn"
+    ]
+    r = client.post("/api/v1/interchange/amendments", content=_amendment(mrn, ""), headers={**tokens.broker, **XML})
+    assert r.status_code == 422 and "NOT_LODGED_AS_XML" in r.text
