@@ -244,8 +244,8 @@ def read(body: bytes, *, today: date) -> tuple[dict[str, Any], Reading, Node]:
                 Issue(
                     "FUNCTION_CODE",
                     f"FunctionCode {function} (amendment, cancellation or request) refers to a declaration already "
-                    "lodged; this lodges original declarations (FunctionCode 9) — amend with the JSON amendment "
-                    "endpoint",
+                    "lodged; this lodges original declarations (FunctionCode 9) — send amendments (COR) and "
+                    "cancellation requests (INV) to POST /api/v1/interchange/amendments",
                     "/Declaration/FunctionCode",
                 )
             ]
