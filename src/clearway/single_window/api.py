@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, timedelta
 from typing import Annotated, Any
 
@@ -36,6 +37,7 @@ from clearway.single_window.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/single-window", tags=["single window"])
+RULE_ID = re.compile(r"[A-Za-z0-9_.\-]{2,60}")
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No valid bearer token"},
     403: {"description": "Your role may not do this"},
@@ -157,8 +159,8 @@ async def put_requirement(
     rule_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
 ) -> RequirementOut:
     data = parse_json(RequirementTermsIn, await request.body())
-    if not 2 <= len(rule_id) <= 60:
-        raise ValidationFailed([Issue("RULE_ID", "a rule id has 2 to 60 characters", "")])
+    if not RULE_ID.fullmatch(rule_id):
+        raise ValidationFailed([Issue("RULE_ID", "a rule id has 2 to 60 letters, digits, '.', '_' or '-'", "")])
     return await run_in_threadpool(_put_requirement, runtime, rule_id, data, principal.user)
 
 

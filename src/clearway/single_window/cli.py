@@ -98,7 +98,7 @@ def time_report(
     if as_json:
         typer.echo(json.dumps(rep, default=str, indent=2))
         return
-    table = Table("agency", "decided", "automated", "pending", "median h", "p90 h", "median auto ms")
+    table = Table("agency", "decided", "auto", "pending", "median h", "p90 h", "by hand: median h", "p90 h", "auto ms")
     for row in rep["agencies"]:
         table.add_row(
             row["agency"],
@@ -107,6 +107,8 @@ def time_report(
             str(row["pending"]),
             _h(row["median_hours"]),
             _h(row["p90_hours"]),
+            _h(row["median_manual_hours"]),
+            _h(row["p90_manual_hours"]),
             _h(row["median_automated_ms"]),
         )
     console.print(table)

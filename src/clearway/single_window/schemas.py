@@ -274,6 +274,8 @@ class AgencyTimesOut(BaseModel):
     median_hours: float | None
     p90_hours: float | None
     median_automated_ms: float | None
+    median_manual_hours: float | None
+    p90_manual_hours: float | None
 
 
 class ReportOut(BaseModel):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from fastapi.testclient import TestClient
 
+from clearway.core.time import FixedClock
 from clearway.platform.runtime import Runtime
 from tests.conftest import Tokens
 from tests.integration.single_window.helpers import agency_headers, fruit_and_medicines, load_demo_rules
@@ -16,6 +19,8 @@ def test_fruit_and_medicines_are_released_once_both_agencies_approve(
 ) -> None:
     load_demo_rules(client, tokens.admin)
     digemid = agency_headers(runtime, "agency.digemid", "DIGEMID")
+    clock = FixedClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    runtime.clock = clock
 
     lodged = client.post("/api/v1/declarations", json=fruit_and_medicines("SW-DONE-1"), headers=tokens.broker)
     assert lodged.status_code == 201, lodged.text
@@ -43,6 +48,7 @@ def test_fruit_and_medicines_are_released_once_both_agencies_approve(
     )
     assert r.status_code == 404
 
+    clock.now += timedelta(hours=2, minutes=30)
     r = client.post(
         f"{SW}/applications/{senasa_app['id']}/decisions",
         json={"decision": "approve", "conditions": ["inspect at the bonded warehouse"]},
@@ -56,6 +62,7 @@ def test_fruit_and_medicines_are_released_once_both_agencies_approve(
     assert [b for b in detail["release_blockers"] if "SENASA" in b] == []
     assert any("DIGEMID (medicines) has not approved" in b for b in detail["release_blockers"])
 
+    clock.now += timedelta(hours=3, minutes=30)
     r = client.post(f"{SW}/applications/{digemid_app['id']}/decisions", json={"decision": "approve"}, headers=digemid)
     assert r.status_code == 200, r.text
     detail = client.get(f"/api/v1/declarations/{mrn}", headers=tokens.broker).json()
@@ -68,8 +75,12 @@ def test_fruit_and_medicines_are_released_once_both_agencies_approve(
     by_agency = {row["agency"]: row for row in report["agencies"]}
     assert by_agency["SENASA"]["decided"] == 1
     assert by_agency["DIGEMID"]["decided"] == 1
-    assert by_agency["SENASA"]["median_hours"] is not None
+    assert by_agency["SENASA"]["median_hours"] == 2.5
+    assert by_agency["SENASA"]["median_manual_hours"] == 2.5
+    assert by_agency["DIGEMID"]["median_hours"] == 6.0
+    assert by_agency["DIGEMID"]["automated"] == 0
     assert report["released"] == 1
+    assert report["release_median_hours"] == 6.0
     # an agency sees only its own figures
     own = client.get(f"{SW}/report", headers=tokens.agency).json()
     assert [row["agency"] for row in own["agencies"]] == ["SENASA"]
