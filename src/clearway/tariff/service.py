@@ -199,10 +199,10 @@ def cancel_assessment(uow: UnitOfWork, decl: Declaration) -> None:
 
 def due_on(uow: UnitOfWork, declaration_id: str) -> tuple[Decimal, Decimal, str] | None:
     """Returns (assessed total, paid or guaranteed, currency) of a declaration, or None if not assessed."""
-    row = store.assessment_head(uow.conn, declaration_id)
+    row = store.amounts_due(uow.conn, declaration_id)
     if row is None:
         return None
-    return Decimal(row.total), store.paid_total(uow.conn, declaration_id), str(row.currency)
+    return Decimal(row.total), Decimal(row.paid), str(row.currency)
 
 
 def release_blocker(uow: UnitOfWork, decl: Declaration) -> str | None:

@@ -206,6 +206,20 @@ def assessment_head(conn: Connection, declaration_id: str, *, lock: bool = False
     return conn.execute(query.with_for_update() if lock else query).first()
 
 
+def amounts_due(conn: Connection, declaration_id: str) -> Any:
+    """Returns (total, currency, paid) of a declaration's assessment in one query, or None if not assessed."""
+    paid = (
+        select(func.coalesce(func.sum(tariff_payments.c.amount), 0))
+        .where(tariff_payments.c.declaration_id == declaration_id)
+        .scalar_subquery()
+    )
+    return conn.execute(
+        select(tariff_assessments.c.total, tariff_assessments.c.currency, paid.label("paid")).where(
+            tariff_assessments.c.declaration_id == declaration_id
+        )
+    ).first()
+
+
 def assessment_row(
     conn: Connection, *, mrn: str | None = None, declaration_id: str | None = None, lock: bool = False
 ) -> Any:
@@ -275,24 +289,37 @@ def all_accounts(conn: Connection) -> list[Any]:
     return list(conn.execute(select(tariff_accounts).order_by(tariff_accounts.c.id)))
 
 
+def _locked_balance(conn: Connection, account_id: str) -> Decimal | None:
+    row = conn.execute(
+        select(tariff_accounts.c.balance).where(tariff_accounts.c.id == account_id).with_for_update()
+    ).first()
+    return None if row is None else Decimal(row.balance)
+
+
 def draw_down(conn: Connection, account_id: str, amount: Decimal, at: datetime) -> bool:
     """Takes an amount from an account's balance only if the balance covers it; tells whether it did.
 
-    One conditional UPDATE: two concurrent drawdowns can never both pass the check (PostgreSQL
-    re-checks the condition after the row lock; SQLite runs writers one at a time).
+    The row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite runs writers one at a time), so two
+    concurrent drawdowns see each other's result and can never both pass the check. The arithmetic is
+    done on Decimal, not in SQL, so that SQLite's floating point never creeps into a balance.
     """
-    result = conn.execute(
+    balance = _locked_balance(conn, account_id)
+    if balance is None or balance < amount:
+        return False
+    conn.execute(
         update(tariff_accounts)
-        .where(tariff_accounts.c.id == account_id, tariff_accounts.c.balance >= amount)
-        .values(balance=tariff_accounts.c.balance - amount, updated_at=at)
+        .where(tariff_accounts.c.id == account_id)
+        .values(balance=balance - amount, updated_at=at)
     )
-    return result.rowcount == 1
+    return True
 
 
 def credit(conn: Connection, account_id: str, amount: Decimal, at: datetime) -> None:
     """Gives an amount back to an account (a released guarantee, a reduced assessment)."""
-    conn.execute(
-        update(tariff_accounts)
-        .where(tariff_accounts.c.id == account_id)
-        .values(balance=tariff_accounts.c.balance + amount, updated_at=at)
-    )
+    balance = _locked_balance(conn, account_id)
+    if balance is not None:
+        conn.execute(
+            update(tariff_accounts)
+            .where(tariff_accounts.c.id == account_id)
+            .values(balance=balance + amount, updated_at=at)
+        )

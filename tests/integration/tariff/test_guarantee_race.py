@@ -13,7 +13,7 @@ from clearway.declarations.examples import example_declaration
 from clearway.declarations.schemas import DeclarationIn
 from clearway.platform.auth import Principal
 from clearway.platform.runtime import Runtime
-from clearway.tariff import payments, service
+from clearway.tariff import payments, service, store
 
 BROKER = Principal(user="broker.andina", role="declarant", party_id="PE20100047218")
 
@@ -77,3 +77,16 @@ def test_two_concurrent_drawdowns_never_overdraw_the_account(tariff: Runtime) ->
         paid = [service.due_on(uow, declarations_service.get(uow, m).id) for m in (first, second)]
     assert Decimal(account["balance"]) == Decimal("40000.00") - due  # 4301.26, never negative
     assert sorted(p[1] for p in paid if p is not None) == [Decimal(0), due]
+
+
+def test_many_small_drawdowns_use_the_balance_to_the_last_cent(runtime: Runtime) -> None:
+    # 0.10 ten times is exactly 1.00 in Decimal (not in binary floating point, which SQLite would use)
+    with runtime.uow() as uow:
+        payments.open_account(
+            uow, account_id="GAR-CENTS", party_id="PE1", kind="guarantee", limit=Decimal("1.00"), currency="PEN"
+        )
+        drawn = [store.draw_down(uow.conn, "GAR-CENTS", Decimal("0.10"), uow.clock()) for _ in range(11)]
+        uow.commit()
+        balance = payments.accounts_visible(uow, Principal(user="x", role="declarant", party_id="PE1"))[0]["balance"]
+    assert drawn == [True] * 10 + [False]
+    assert balance == "0.00"
