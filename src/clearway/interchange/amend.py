@@ -25,6 +25,16 @@ _ENVELOPE = frozenset({"FunctionCode", "FunctionalReferenceID", "ID", "TypeCode"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
+# Classes without a SequenceNumeric that are told apart by what they identify (a document by its type and ID).
+_KEYED = frozenset({"AdditionalDocument", "PreviousDocument", "AuthorisationHolder", "AdditionalInformation"})
+_KEY_TAGS = ("CategoryCode", "TypeCode", "ID", "StatementCode")
+
+
+def _key(el: etree._Element) -> tuple[str, ...]:
+    values = {xmlsafe.local(c): (c.text or "").strip() for c in el if isinstance(c.tag, str)}
+    return tuple(values.get(tag, "") for tag in _KEY_TAGS)
+
+
 def _sequence(el: etree._Element) -> str | None:
     for child in el:
         if isinstance(child.tag, str) and xmlsafe.local(child) == "SequenceNumeric":
@@ -42,7 +52,10 @@ def overlay(target: etree._Element, changes: etree._Element) -> None:
         sequence = _sequence(change)
         if sequence is not None:
             candidates = [c for c in candidates if _sequence(c) == sequence]
-        if len(candidates) != 1 or (sequence is None and len(change) and name in {"AdditionalDocument", "Packaging"}):
+        elif name in _KEYED:
+            key = _key(change)
+            candidates = [c for c in candidates if _key(c) == key]
+        if len(candidates) != 1:
             target.append(copy.deepcopy(change))  # a new class occurrence
             continue
         match = candidates[0]
