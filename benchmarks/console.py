@@ -62,7 +62,7 @@ def main() -> None:
             "declarations (officer)": (officer, "/console/declarations"),
             "declaration detail (officer)": (officer, f"/console/declarations/{mrn.group(1)}"),
             "dashboard, 30 days (officer)": (officer, "/console/dashboard"),
-            "dashboard, 60 days (officer)": (officer, "/console/dashboard?start=2000-01-01"),
+            "dashboard, 366 days (officer)": (officer, "/console/dashboard?start=2000-01-01"),
             "my declarations (trader)": (trader, "/console/declarations"),
             "lodge form (trader)": (trader, "/console/lodge?example=1"),
         }
