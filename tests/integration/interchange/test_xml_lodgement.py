@@ -251,3 +251,18 @@ def test_json_lodged_declarations_are_amended_with_json(client: TestClient, toke
     ]
     r = client.post("/api/v1/interchange/amendments", content=_amendment(mrn, ""), headers={**tokens.broker, **XML})
     assert r.status_code == 422 and "NOT_LODGED_AS_XML" in r.text
+
+
+def test_preview_maps_without_lodging(client: TestClient, tokens: Tokens) -> None:
+    body = example.declaration_xml(example_declaration("WCO-PREVIEW-1"))
+    r = client.post("/api/v1/interchange/declarations/preview", content=body, headers={**tokens.broker, **XML})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["declaration"]["lrn"] == "WCO-PREVIEW-1"
+    assert "xml" not in out["declaration"]["extensions"]["wco_dm"]
+    assert out["derived"]["/consignment/arrival_date"].startswith("not in the DMS message")
+    assert client.get("/api/v1/declarations", headers=tokens.broker).json()["count"] == 0
+    unsafe = client.post("/api/v1/interchange/declarations/preview", content=XXE, headers={**tokens.broker, **XML})
+    assert unsafe.status_code == 400 and unsafe.json()["errors"][0]["code"] == "XML_UNSAFE"
+    officer = client.post("/api/v1/interchange/declarations/preview", content=body, headers={**tokens.officer, **XML})
+    assert officer.status_code == 403
