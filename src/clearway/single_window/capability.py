@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clearway.platform.capability import Capability
-from clearway.single_window import api, cli, handlers, seed
+from clearway.single_window import api, cli, handlers, schemas, seed
 
 capability = Capability(
     name="clearway.single_window",
@@ -13,4 +13,14 @@ capability = Capability(
     subscribe=handlers.subscribe,
     seed_demo=seed.seed_demo,
     seed_order=15,
+    openapi_models=(
+        schemas.AgencyIn,
+        schemas.RequirementTermsIn,
+        schemas.RetireIn,
+        schemas.RuleFileIn,
+        schemas.ApplicationIn,
+        schemas.DecisionIn,
+        schemas.ResponseIn,
+        schemas.PermitIn,
+    ),
 )
