@@ -8,6 +8,12 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from clearway.core.issues import Conflict
+from clearway.declarations import api as declarations_api
+from clearway.declarations import codec
+from clearway.declarations import service as declarations
+from clearway.declarations.model import DeclarationData
+from clearway.declarations.schemas import DeclarationIn
+from clearway.platform.auth import Principal
 from clearway.platform.runtime import Runtime
 from clearway.single_window import permit_store, permits
 from clearway.single_window.model import GoodsLine
@@ -136,3 +142,42 @@ def test_two_declarations_racing_for_the_last_tonnes_cannot_both_win(
         permit = permit_store.get_permit(uow.conn, "SENASA-P-RACE")
         assert permit is not None and permit.remaining == Decimal("1.000")
         assert len(permit_store.drawdowns(uow.conn, "SENASA-P-RACE")) == 3
+
+
+def test_declarations_lodged_at_once_citing_the_same_permit_cannot_overdraw_it(
+    client: TestClient, tokens: Tokens, runtime: Runtime
+) -> None:
+    load_demo_rules(client, tokens.admin)
+    _licence(client, tokens.agency, standing=False, kind="permit", quantity="15", unit="TNE", number="SENASA-P-LAST")
+    docs = []
+    for n in range(4):
+        doc = fruit_and_medicines(f"SW-RACE-{n}", FRUTAS)  # 12 t of grapes each; 15 t on the permit
+        doc["documents"].append({"type": "C644", "reference": "SENASA-P-LAST", "item_sequence": 1})
+        docs.append(codec.to_domain(DeclarationIn.model_validate(doc, strict=False)))
+    barrier = threading.Barrier(len(docs))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def lodge(data: DeclarationData) -> None:
+        broker = Principal(user="broker.andina", role="declarant", party_id=data.declarant.id)
+        barrier.wait()
+        try:
+            with runtime.uow() as uow:
+                declarations.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
+                uow.commit()
+            result = "lodged"
+        except Conflict as exc:
+            result = exc.code
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=lodge, args=(d,)) for d in docs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["PERMIT_EXHAUSTED"] * 3 + ["lodged"]
+    permit = client.get(f"{SW}/permits/SENASA-P-LAST", headers=tokens.agency).json()
+    assert Decimal(permit["remaining"]) == Decimal("3")
+    assert len(permit["drawdowns"]) == 1
+    assert client.get("/api/v1/declarations", headers=tokens.broker).json()["count"] == 1
