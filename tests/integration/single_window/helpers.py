@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ def load_demo_rules(client: TestClient, admin: dict[str, str]) -> None:
 
 def fruit_and_medicines(lrn: str, importer: tuple[str, str] = seed.UNLICENSED_IMPORTER) -> dict[str, Any]:
     """Returns a declaration of fresh grapes (SENASA) and paracetamol (DIGEMID)."""
-    doc = seed.showcase_declaration(lrn, __import__("datetime").date(2026, 11, 28))
+    doc = seed.showcase_declaration(lrn, date(2026, 11, 28))
     doc["importer"] = {"id": importer[0], "name": importer[1], "country": "PE"}
     return doc
 
