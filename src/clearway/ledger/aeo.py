@@ -158,6 +158,8 @@ def import_export(uow: UnitOfWork, ctx: LedgerContext, token: Any) -> ImportResu
     known = set(uow.conn.execute(select(store.aeo.c.jws).where(store.aeo.c.administration == org.id)).scalars())
     added = seen = 0
     for i, entry in enumerate(entries):
+        if not isinstance(entry, str):
+            raise DomainError(f"entry {i} is not a compact JWS", code="ENTRY_INVALID")
         if entry in known:
             seen += 1
             continue

@@ -152,7 +152,10 @@ def verify_signature(token: str, key: KeyRecord) -> dict[str, Any] | None:
             obj = jws.deserialize_compact(token, OKPKey.import_key(key.verifier()), algorithms=list(ACCEPTED_ALGS))
         except (JoseError, ValueError):
             return None
-    payload = json.loads(obj.payload)
+    try:
+        payload = json.loads(obj.payload)
+    except ValueError:
+        return None
     return payload if isinstance(payload, dict) else None
 
 

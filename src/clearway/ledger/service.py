@@ -87,6 +87,7 @@ def issue(
         raise ValidationFailed(problems)
     who = identity.signer(uow, ctx, org_id)
     org = store.get_org(uow.conn, org_id)
+    store.lock_log(uow.conn)  # one writer at a time from here: the status index and the log position are taken
     index = (
         int(
             uow.conn.execute(
