@@ -19,35 +19,13 @@ import pyarrow as pa
 
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.ecommerce import quality
-from clearway.ecommerce.model import ScreeningConfig
+from clearway.ecommerce.model import MANIFEST_COLUMNS, ScreeningConfig
 
-COLUMNS = (
-    "parcel_id",
-    "house_waybill",
-    "master_waybill",
-    "marketplace",
-    "seller_id",
-    "seller_name",
-    "listing_url",
-    "listed_price",
-    "declared_value",
-    "currency",
-    "description",
-    "hs_code",
-    "quantity",
-    "gross_mass_kg",
-    "consignee_id",
-    "consignee_name",
-    "consignee_address",
-    "origin_country",
-    "shipped_at",
-)
+COLUMNS = MANIFEST_COLUMNS
 REQUIRED_COLUMNS = ("parcel_id", "declared_value", "currency")
 CHUNK_ROWS = 100_000
 BLOCK_BYTES = 16 * 1024 * 1024
 MAX_REJECT_DETAIL = 100_000  # rejected rows kept with their reasons; beyond that only counted
-_TEXT_LIMITS = {"description": 500, "consignee_address": 300, "consignee_name": 200, "seller_name": 200}
-_ID_LIMIT = 64
 Progress = Callable[[int], None]
 
 
@@ -332,7 +310,7 @@ def _flush_frame(
 
 
 def _write(raw: pl.DataFrame, work_dir: Path, cfg: ScreeningConfig, result: IngestResult) -> None:
-    typed = type_chunk(raw, cfg)
+    typed = quality.type_chunk(raw, cfg)
     bad = typed.filter(pl.col("reject_codes") != "")
     for line, parcel_id, codes, text in bad.select("line", "parcel_id", "reject_codes", "reject_text").iter_rows():
         result.reject(Rejected(line, parcel_id, codes, text))
@@ -342,82 +320,3 @@ def _write(raw: pl.DataFrame, work_dir: Path, cfg: ScreeningConfig, result: Inge
         good.write_parquet(path, compression="lz4")
         result.parts.append(path)
         result.accepted += good.height
-
-
-def _blank_to_null(name: str) -> pl.Expr:
-    col = pl.col(name).str.strip_chars()
-    return pl.when(col == "").then(None).otherwise(col).alias(name)
-
-
-def _datetime(col: pl.Expr) -> pl.Expr:
-    return pl.coalesce(
-        col.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%#z", strict=False, time_zone="UTC"),
-        col.str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", strict=False, time_zone="UTC"),
-        col.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False).dt.replace_time_zone("UTC"),
-        col.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False).dt.replace_time_zone("UTC"),
-        col.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False).dt.replace_time_zone("UTC"),
-        col.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
-    )
-
-
-def type_chunk(raw: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
-    """Types a chunk of text rows, marking rows that cannot be screened and each parcel's quality issues."""
-    rates = {k: float(v) for k, v in cfg.usd_rates.items()}
-    df = raw.with_columns(_blank_to_null(c) for c in COLUMNS)
-    df = df.with_columns(
-        raw_quantity=pl.col("quantity"),
-        raw_gross_mass_kg=pl.col("gross_mass_kg"),
-        raw_listed_price=pl.col("listed_price"),
-        raw_shipped_at=pl.col("shipped_at"),
-        currency=pl.col("currency").str.to_uppercase(),
-        origin_country=pl.col("origin_country").str.to_uppercase().str.slice(0, 2),
-        hs_code=pl.col("hs_code").str.replace_all(r"[.\s]", "").str.slice(0, 12),
-        declared_value=pl.col("declared_value").cast(pl.Decimal(18, 2), strict=False),
-        listed_price=pl.col("listed_price").cast(pl.Decimal(18, 2), strict=False),
-        quantity_num=pl.col("quantity").cast(pl.Float64, strict=False),
-        gross_mass_kg=pl.col("gross_mass_kg").cast(pl.Float64, strict=False),
-        shipped_at=_datetime(pl.col("shipped_at")),
-        **{c: pl.col(c).str.slice(0, n) for c, n in _TEXT_LIMITS.items()},
-        **{c: pl.col(c).str.slice(0, _ID_LIMIT) for c in ("seller_id", "marketplace", "consignee_id")},
-    )
-    quantity_ok = pl.col("quantity_num").is_not_null() & (pl.col("quantity_num") > 0)
-    df = df.with_columns(
-        quantity=pl.when(quantity_ok).then(pl.col("quantity_num")).otherwise(1.0),
-        quantity_bad=~quantity_ok,
-        gross_mass_kg=pl.when(pl.col("gross_mass_kg") >= 0).then(pl.col("gross_mass_kg")),
-        listed_price=pl.when(pl.col("listed_price") >= 0).then(pl.col("listed_price")),
-        rate=pl.col("currency").replace_strict(rates, default=None, return_dtype=pl.Float64),
-        desc_norm=pl.col("description")
-        .str.to_lowercase()
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-        .str.strip_chars()
-        .fill_null(""),
-    ).with_columns(value_usd=pl.col("declared_value").cast(pl.Float64) * pl.col("rate"))
-    rejects = [
-        ("PARCEL_ID_MISSING", pl.col("parcel_id").is_null(), pl.lit("parcel_id is missing")),
-        (
-            "PARCEL_ID_TOO_LONG",
-            pl.col("parcel_id").str.len_chars() > _ID_LIMIT,
-            pl.lit(f"parcel_id is longer than {_ID_LIMIT} characters"),
-        ),
-        (
-            "VALUE_INVALID",
-            pl.col("declared_value").is_null() | (pl.col("declared_value") < 0),
-            pl.format("declared_value '{}' is not an amount of zero or more", pl.col("raw_value")),
-        ),
-        (
-            "CURRENCY_UNKNOWN",
-            pl.col("rate").is_null(),
-            pl.format("currency '{}' is not one with an exchange rate", pl.col("currency").fill_null("")),
-        ),
-    ]
-    df = df.with_columns(raw_value=raw["declared_value"]).with_columns(
-        reject_codes=pl.concat_str(
-            [pl.when(c).then(pl.lit(k)) for k, c, _ in rejects], separator=";", ignore_nulls=True
-        ).fill_null(""),
-        reject_text=pl.concat_str(
-            [pl.when(c).then(m) for _, c, m in rejects], separator="; ", ignore_nulls=True
-        ).fill_null(""),
-    )
-    df = quality.with_issues(df, float(cfg.token_value_usd))
-    return df.drop("raw_quantity", "raw_gross_mass_kg", "raw_listed_price", "raw_shipped_at", "raw_value")

@@ -10,6 +10,29 @@ from enum import StrEnum
 from clearway.core.codes import is_currency
 from clearway.core.issues import Issue
 
+# The columns of a manifest, CSV header or JSON keys.
+MANIFEST_COLUMNS = (
+    "parcel_id",
+    "house_waybill",
+    "master_waybill",
+    "marketplace",
+    "seller_id",
+    "seller_name",
+    "listing_url",
+    "listed_price",
+    "declared_value",
+    "currency",
+    "description",
+    "hs_code",
+    "quantity",
+    "gross_mass_kg",
+    "consignee_id",
+    "consignee_name",
+    "consignee_address",
+    "origin_country",
+    "shipped_at",
+)
+
 
 class Outcome(StrEnum):
     """What happens to a parcel at the border."""

@@ -1,11 +1,11 @@
-"""Data quality at intake: what is wrong with each parcel's data, row by row, as codes and words."""
+"""Data quality at intake: rows typed or rejected, and what is wrong with each parcel's data, as codes and words."""
 
 from __future__ import annotations
 
 import polars as pl
 import pycountry
 
-from clearway.ecommerce.model import VAGUE_DESCRIPTIONS
+from clearway.ecommerce.model import MANIFEST_COLUMNS, VAGUE_DESCRIPTIONS, ScreeningConfig
 
 # Issue codes a carrier gets back per parcel (with the words of `issue_text`).
 ISSUE_CODES = (
@@ -23,6 +23,8 @@ ISSUE_CODES = (
     "SHIPPED_AT_INVALID",
 )
 _HS_PATTERN = r"^\d{6}(\d{2}){0,2}$"
+_TEXT_LIMITS = {"description": 500, "consignee_address": 300, "consignee_name": 200, "seller_name": 200}
+ID_LIMIT = 64
 
 
 def _countries() -> list[str]:
@@ -109,3 +111,82 @@ def with_issues(chunk: pl.DataFrame, token_value_usd: float) -> pl.DataFrame:
         dq_codes=pl.concat_str(codes, separator=";", ignore_nulls=True),
         dq_text=pl.concat_str(texts, separator="; ", ignore_nulls=True),
     ).drop("origin_ok")
+
+
+def _blank_to_null(name: str) -> pl.Expr:
+    col = pl.col(name).str.strip_chars()
+    return pl.when(col == "").then(None).otherwise(col).alias(name)
+
+
+def _datetime(col: pl.Expr) -> pl.Expr:
+    return pl.coalesce(
+        col.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%#z", strict=False, time_zone="UTC"),
+        col.str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", strict=False, time_zone="UTC"),
+        col.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False).dt.replace_time_zone("UTC"),
+        col.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False).dt.replace_time_zone("UTC"),
+        col.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False).dt.replace_time_zone("UTC"),
+        col.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")).dt.replace_time_zone("UTC"),
+    )
+
+
+def type_chunk(raw: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Types a chunk of text rows, marking rows that cannot be screened and each parcel's quality issues."""
+    rates = {k: float(v) for k, v in cfg.usd_rates.items()}
+    df = raw.with_columns(_blank_to_null(c) for c in MANIFEST_COLUMNS)
+    df = df.with_columns(
+        raw_quantity=pl.col("quantity"),
+        raw_gross_mass_kg=pl.col("gross_mass_kg"),
+        raw_listed_price=pl.col("listed_price"),
+        raw_shipped_at=pl.col("shipped_at"),
+        currency=pl.col("currency").str.to_uppercase(),
+        origin_country=pl.col("origin_country").str.to_uppercase().str.slice(0, 2),
+        hs_code=pl.col("hs_code").str.replace_all(r"[.\s]", "").str.slice(0, 12),
+        declared_value=pl.col("declared_value").cast(pl.Decimal(18, 2), strict=False),
+        listed_price=pl.col("listed_price").cast(pl.Decimal(18, 2), strict=False),
+        quantity_num=pl.col("quantity").cast(pl.Float64, strict=False),
+        gross_mass_kg=pl.col("gross_mass_kg").cast(pl.Float64, strict=False),
+        shipped_at=_datetime(pl.col("shipped_at")),
+        **{c: pl.col(c).str.slice(0, n) for c, n in _TEXT_LIMITS.items()},
+        **{c: pl.col(c).str.slice(0, ID_LIMIT) for c in ("seller_id", "marketplace", "consignee_id")},
+    )
+    quantity_ok = pl.col("quantity_num").is_not_null() & (pl.col("quantity_num") > 0)
+    df = df.with_columns(
+        quantity=pl.when(quantity_ok).then(pl.col("quantity_num")).otherwise(1.0),
+        quantity_bad=~quantity_ok,
+        gross_mass_kg=pl.when(pl.col("gross_mass_kg") >= 0).then(pl.col("gross_mass_kg")),
+        listed_price=pl.when(pl.col("listed_price") >= 0).then(pl.col("listed_price")),
+        rate=pl.col("currency").replace_strict(rates, default=None, return_dtype=pl.Float64),
+        desc_norm=pl.col("description")
+        .str.to_lowercase()
+        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+        .str.strip_chars()
+        .fill_null(""),
+    ).with_columns(value_usd=pl.col("declared_value").cast(pl.Float64) * pl.col("rate"))
+    rejects = [
+        ("PARCEL_ID_MISSING", pl.col("parcel_id").is_null(), pl.lit("parcel_id is missing")),
+        (
+            "PARCEL_ID_TOO_LONG",
+            pl.col("parcel_id").str.len_chars() > ID_LIMIT,
+            pl.lit(f"parcel_id is longer than {ID_LIMIT} characters"),
+        ),
+        (
+            "VALUE_INVALID",
+            pl.col("declared_value").is_null() | (pl.col("declared_value") < 0),
+            pl.format("declared_value '{}' is not an amount of zero or more", pl.col("raw_value")),
+        ),
+        (
+            "CURRENCY_UNKNOWN",
+            pl.col("rate").is_null(),
+            pl.format("currency '{}' is not one with an exchange rate", pl.col("currency").fill_null("")),
+        ),
+    ]
+    df = df.with_columns(raw_value=raw["declared_value"]).with_columns(
+        reject_codes=pl.concat_str(
+            [pl.when(c).then(pl.lit(k)) for k, c, _ in rejects], separator=";", ignore_nulls=True
+        ).fill_null(""),
+        reject_text=pl.concat_str(
+            [pl.when(c).then(m) for _, c, m in rejects], separator="; ", ignore_nulls=True
+        ).fill_null(""),
+    )
+    df = with_issues(df, float(cfg.token_value_usd))
+    return df.drop("raw_quantity", "raw_gross_mass_kg", "raw_listed_price", "raw_shipped_at", "raw_value")
