@@ -97,8 +97,10 @@ def load_schedule_file(uow: UnitOfWork, path: Path, *, national_currency: str, b
 def current_schedule(uow: UnitOfWork) -> LoadedSchedule | None:
     """Returns the schedule in force, or None when the administration has loaded none."""
     key = store.current_schedule_key(uow.conn)
-    if key is None:
-        return None
+    return None if key is None else _schedule(uow, key)
+
+
+def _schedule(uow: UnitOfWork, key: str) -> LoadedSchedule:
     loaded = _SCHEDULES.get(key)
     if loaded is None:
         row = store.schedule_row(uow.conn, key)
@@ -133,7 +135,8 @@ def rates_between(uow: UnitOfWork, start: date, end: date) -> list[ExchangeRate]
 def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
     """Assesses an accepted import declaration under the schedule in force, stores it and notes it.
 
-    Returns None (and assesses nothing) for non-import declarations and when no schedule is loaded.
+    An amendment is re-assessed under the schedule of its first assessment (the tariff of the acceptance
+    date, as for the exchange rate). Returns None (and assesses nothing) for non-import declarations and when no schedule is loaded.
     """
     if decl.data.type != "IM":
         return None
@@ -144,6 +147,8 @@ def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
             log.warning("no tariff schedule loaded: declarations are accepted without an assessment")
         return None
     previous = store.assessment_head(uow.conn, decl.id, lock=True)
+    if previous is not None:  # an amendment is assessed under the tariff of the acceptance, like its rate
+        current = _schedule(uow, str(previous.schedule_key))
     day = acceptance_date(decl)
     assessment = assess(
         decl,

@@ -199,8 +199,8 @@ def set_total(conn: Connection, declaration_id: str, total: Decimal) -> None:
 
 
 def assessment_head(conn: Connection, declaration_id: str, *, lock: bool = False) -> Any:
-    """Returns what a declaration owes (total, currency) without the document; locks it when asked."""
-    query = select(tariff_assessments.c.total, tariff_assessments.c.currency).where(
+    """Returns what a declaration owes (total, currency, schedule) without the document; locks it when asked."""
+    query = select(tariff_assessments.c.total, tariff_assessments.c.currency, tariff_assessments.c.schedule_key).where(
         tariff_assessments.c.declaration_id == declaration_id
     )
     return conn.execute(query.with_for_update() if lock else query).first()

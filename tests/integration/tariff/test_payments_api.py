@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 
 from clearway.declarations.examples import example_declaration
 from clearway.platform.runtime import Runtime
+from clearway.tariff import schedule_io, service
+from clearway.tariff.seed import demo_schedule_path
 from tests.conftest import Tokens
 
 D = Decimal
@@ -171,6 +173,15 @@ def test_a_declarant_draws_on_its_own_account_but_never_beyond_its_balance(
 def test_an_amendment_is_reassessed(tariff: Runtime, client: TestClient, tokens: Tokens) -> None:
     mrn = lodge(client, tokens, "TAR-10")["mrn"]
     before = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.broker).json()
+    # a new tariff (T-shirts at 20%) applies to declarations accepted from now on, not to this one
+    text = (
+        demo_schedule_path()
+        .read_text(encoding="utf-8")
+        .replace('{code: "6109", ad_valorem: "11"', '{code: "6109", ad_valorem: "20"')
+    )
+    with tariff.uow() as uow:
+        service.load_schedule(uow, schedule_io.parse_schedule_yaml(text), national_currency="PEN", by="test")
+        uow.commit()
     doc = example_declaration("TAR-10")
     doc["invoice"]["incoterm"] = "CIF"  # freight and insurance now in the price: value falls
     del doc["invoice"]["freight"], doc["invoice"]["insurance"]
@@ -187,6 +198,9 @@ def test_an_amendment_is_reassessed(tariff: Runtime, client: TestClient, tokens:
     history = client.get(f"/api/v1/declarations/{mrn}", headers=tokens.officer).json()["history"]
     reassessed = [h for h in history if h["kind"] == "reassessed"]
     assert reassessed and "was 35698.74 PEN" in reassessed[0]["reason"]
+    newer = lodge(client, tokens, "TAR-10B")["mrn"]
+    t_shirts = client.get(f"/api/v1/declarations/{newer}/assessment", headers=tokens.broker).json()["items"][2]
+    assert t_shirts["levies"][0]["rate"] == "20"
 
 
 def test_an_amendment_without_the_charges_its_incoterm_needs_is_refused(
