@@ -38,6 +38,8 @@ ENTITY_KEYS: dict[str, tuple[str, ...]] = {
 }
 # Groups against whose median unit value and price a line is compared.
 VALUE_GROUPS = ("hs6", "hs4", "hs6_origin")
+# Up to this many rows, look-ups go through plain dicts (online requests); above, through pandas indexes.
+SMALL = 64
 
 LABELS = {
     "rate": "past fraud rate of the {}",
@@ -136,9 +138,37 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return pd.DataFrame({"k": key.to_numpy(), "y": y}).groupby("k")["y"].agg(["sum", "count"])
 
     def _rate(self, table: pd.DataFrame, key: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        s = key.map(table["sum"]).fillna(0.0).to_numpy(dtype=float)
-        n = key.map(table["count"]).fillna(0.0).to_numpy(dtype=float)
+        import numpy as np
+
+        if len(key) <= SMALL:
+            lookup = self._lookup(table)
+            pairs = np.array([lookup.get(k, (0.0, 0.0)) for k in key], dtype=float).reshape(-1, 2)
+            s, n = pairs[:, 0], pairs[:, 1]
+        else:
+            s = key.map(table["sum"]).fillna(0.0).to_numpy(dtype=float)
+            n = key.map(table["count"]).fillna(0.0).to_numpy(dtype=float)
         return (s + self.smoothing * self.prior_) / (n + self.smoothing), n
+
+    def _lookup(self, table: Any) -> dict[Any, tuple[float, float]]:
+        # Online requests encode one declaration at a time: plain dict look-ups beat index look-ups there.
+        cache: dict[int, dict[Any, tuple[float, float]]] = self.__dict__.setdefault("_lookups", {})
+        found = cache.get(id(table))
+        if found is None:
+            found = cache[id(table)] = dict(
+                zip(table.index, zip(table["sum"], table["count"], strict=True), strict=True)
+            )
+        return found
+
+    def _median(self, series: pd.Series, key: pd.Series) -> np.ndarray:
+        import numpy as np
+
+        if len(key) <= SMALL:
+            cache: dict[int, dict[Any, float]] = self.__dict__.setdefault("_median_lookups", {})
+            lookup = cache.get(id(series))
+            if lookup is None:
+                lookup = cache[id(series)] = dict(zip(series.index, series.to_numpy(dtype=float), strict=True))
+            return np.array([lookup.get(k, np.nan) for k in key], dtype=float)
+        return np.asarray(key.map(series).to_numpy(dtype=float))
 
     def _transform(
         self,
@@ -161,8 +191,8 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 out[f"n__{name}"] = n * scale
         for g in VALUE_GROUPS:
             med = self.medians_[g]
-            out[f"uv_ratio__{g}"] = basic["log_unit_value"] - keys[g].map(med["uv"]).to_numpy(dtype=float)
-            out[f"price_ratio__{g}"] = basic["log_value"] - keys[g].map(med["price"]).to_numpy(dtype=float)
+            out[f"uv_ratio__{g}"] = basic["log_unit_value"] - self._median(med["uv"], keys[g])
+            out[f"price_ratio__{g}"] = basic["log_value"] - self._median(med["price"], keys[g])
         last = keys["importer"].map(self.last_seen_)
         gap = (x[DATE].reset_index(drop=True) - last).dt.total_seconds().to_numpy(dtype=float) / 86400.0
         out["days_since_importer_seen"] = np.where(gap >= 0, gap, np.nan)
@@ -173,6 +203,10 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def transform(self, x: pd.DataFrame) -> pd.DataFrame:
         """Encodes declarations with the whole learned history (for new, unlabelled declarations)."""
+        return self.encode(x)
+
+    def encode(self, x: pd.DataFrame) -> pd.DataFrame:
+        """Same as ``transform``, without scikit-learn's output wrapper (the online path calls it per request)."""
         check_is_fitted(self, "rates_")
         return self._transform(x, _keys(x), _basic(x), self.rates_, scale=1.0)
 

@@ -80,7 +80,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def matrix(self, x: pd.DataFrame) -> pd.DataFrame:
         """Returns the feature matrix of new declarations."""
         check_is_fitted(self, "booster_")
-        return self.features_.transform(x)
+        return self.features_.encode(x)
 
     def risk_score(self, x: pd.DataFrame) -> np.ndarray:
         """Returns each declaration's risk score in [0, 1] (higher = riskier)."""

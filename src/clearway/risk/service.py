@@ -70,6 +70,7 @@ def _model(uow: UnitOfWork, cache: dict[str, Any]) -> Any | None:
 
 
 def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, ...]]:
+    import numpy as np
     import pandas as pd
 
     from clearway.risk import data
@@ -77,12 +78,14 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
 
     frame = data.canonical(pd.DataFrame(facts.export_rows(decl)), loaded.mapping, labels=False)
     matrix = loaded.model.matrix(frame)
-    scores = loaded.model.booster_.predict(matrix)
-    worst = int(scores.argmax())
-    contrib = loaded.model.booster_.predict(matrix.iloc[[worst]], pred_contrib=True)[0][:-1]
-    ranked = sorted(zip(matrix.columns, contrib, strict=True), key=lambda p: -p[1])
+    # One pass gives both: the contributions (log-odds) sum to the raw score, whose sigmoid is the probability.
+    contrib = np.asarray(loaded.model.booster_.predict(matrix, pred_contrib=True), dtype=float)
+    raw = contrib.sum(axis=1)
+    worst = int(raw.argmax())
+    score = float(1.0 / (1.0 + np.exp(-raw[worst])))
+    ranked = sorted(zip(matrix.columns, contrib[worst, :-1], strict=True), key=lambda p: -p[1])
     reasons = tuple(f"{describe(name)} raises the score (+{value:.2f})" for name, value in ranked[:3] if value > 0)
-    return float(scores[worst]), str(loaded.metadata.get("version")), reasons
+    return score, str(loaded.metadata.get("version")), reasons
 
 
 def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: str) -> None:
