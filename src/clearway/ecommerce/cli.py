@@ -71,6 +71,9 @@ def screen(
     inspection_share: Annotated[
         float | None, typer.Option("--inspection-share", min=0.0, max=1.0, help="Inspection capacity per day")
     ] = None,
+    max_parcels: Annotated[
+        int | None, typer.Option("--max-parcels", min=1, help="Refuse manifests with more parcels (default 5M)")
+    ] = None,
 ) -> None:
     """Screens a manifest: writes one decision per parcel, stores them, and prints the manifest's report."""
     runtime = open_runtime()
@@ -99,6 +102,7 @@ def screen(
                 submitter_party=party,
                 progress=lambda n: progress.advance(task, n),
                 inspection_share=inspection_share,
+                max_parcels=max_parcels,
             )
             progress.update(task, completed=size)
             uow.commit()

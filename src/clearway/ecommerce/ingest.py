@@ -320,3 +320,9 @@ def _write(raw: pl.DataFrame, work_dir: Path, cfg: ScreeningConfig, result: Inge
         good.write_parquet(path, compression="lz4")
         result.parts.append(path)
         result.accepted += good.height
+    if result.accepted > cfg.max_parcels:
+        message = (
+            f"the manifest has more than {cfg.max_parcels:,} parcels, more than one screening run holds; "
+            "split it by day or by master waybill"
+        )
+        raise ValidationFailed([Issue("MANIFEST_TOO_LARGE", message, "")])

@@ -129,6 +129,9 @@ class ScreeningConfig:
     seller_min_history: int = 20
     seller_flag_share: float = 0.25
     inspection_share: float = 0.05  # share of parcels per day and country the inspection lane can take
+    # Screening compares parcels across the whole manifest in memory (about 2 KB each at peak): above this,
+    # intake stops and asks for smaller manifests instead of exhausting the machine.
+    max_parcels: int = 5_000_000
     token_value_usd: Decimal = Decimal("1")
 
 

@@ -180,9 +180,14 @@ def screen_manifest(
     fmt: str | None = None,
     progress: Callable[[int], None] | None = None,
     inspection_share: float | None = None,
+    max_parcels: int | None = None,
 ) -> ScreenReport:
     """Ingests, screens, decides and stores a manifest; returns its report (with the decisions frame)."""
-    overrides = {"inspection_share": inspection_share} if inspection_share is not None else {}
+    overrides: dict[str, float] = {}
+    if inspection_share is not None:
+        overrides["inspection_share"] = inspection_share
+    if max_parcels is not None:
+        overrides["max_parcels"] = max_parcels
     cfg = config.for_country(country, **overrides)
     received_at = uow.clock()
     manifest_id = str(uuid.uuid4())

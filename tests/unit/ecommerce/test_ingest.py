@@ -91,3 +91,11 @@ def test_quoted_line_breaks_windows_line_ends_and_repeated_columns_are_read(tmp_
     assert sorted(decided["parcel_id"].to_list()) == ["W1", "W2", "W3"]
     assert result.rejected == 0
     assert by_id(decided)["W3"]["line"] == 6
+
+
+def test_a_manifest_too_large_to_screen_is_refused_while_reading(tmp_path: Path) -> None:
+    rows = [parcel(f"P{i}") for i in range(10)]
+    with pytest.raises(ValidationFailed) as caught:
+        ingest.ingest(io.BytesIO(csv_bytes(rows)), "csv", tmp_path, cfg(max_parcels=6), chunk_rows=3)
+    assert caught.value.issues[0].code == "MANIFEST_TOO_LARGE"
+    assert "more than 6 parcels" in caught.value.issues[0].message
