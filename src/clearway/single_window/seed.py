@@ -14,6 +14,7 @@ from clearway.declarations import codec
 from clearway.declarations import service as declarations
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.schemas import DeclarationIn
+from clearway.demo import generator
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
 from clearway.single_window import catalog, loader, permits, service, store
@@ -26,22 +27,16 @@ AGENCY_USERS = (
     ("agency.sucamec", "SUCAMEC", "weapons control agency"),
 )
 # Pre-approved importers: standing licences the agencies accept for automated decisions.
-_LICENSED = (
-    "PE20512345678",
-    "PE20601122334",
-    "PE20333444555",
-    "PE20987654321",
-    "PE20777888999",
-    "PE20222333111",
-    "PE20111000222",
-)
+# Every importer of the generated demo declarations is pre-approved, so those clear in milliseconds.
+_LICENSED = tuple(party for party, _ in generator.IMPORTERS)
 LICENCES: tuple[tuple[str, str, list[str], Decimal | None, str | None], ...] = (
     ("SENASA", "PE20333444555", ["08"], Decimal("5000"), "TNE"),
     *(("SENASA", p, ["06-07", "09-14"] if p == "PE20333444555" else ["06-14"], None, None) for p in _LICENSED),
     *(("DIGEMID", p, ["30", "9018"], None, None) for p in _LICENSED),
     *(("MTC", p, ["8517"], None, None) for p in _LICENSED),
 )
-UNLICENSED_IMPORTER = ("PE20455667788", "Distribuidora Lima Norte EIRL")
+# The showcase importer holds no licence: its applications go to the agencies' queues.
+UNLICENSED_IMPORTER = ("PE20488776655", "Agroexportadora del Norte SAC")
 SHOWCASE_DECLARATIONS = 14
 
 
