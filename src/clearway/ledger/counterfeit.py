@@ -71,12 +71,35 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
+@dataclass(frozen=True, slots=True)
+class DeclaredProduct:
+    """A product as declared on a declaration's goods item or a parcel: what it is said to be, and for whom."""
+
+    item: int
+    product_id: str
+    commodity_code: str
+    origin_country: str
+    description: str
+    importer_id: str
+
+
 def check_item(uow: UnitOfWork, decl: Declaration, item: GoodsItem, product_id: str) -> list[Flag]:
+    """Checks one product of a declaration's goods item."""
+    return check_product(
+        uow,
+        DeclaredProduct(
+            item.sequence, product_id, item.commodity_code, item.origin_country, item.description, decl.data.importer.id
+        ),
+    )
+
+
+def check_product(uow: UnitOfWork, item: DeclaredProduct) -> list[Flag]:
     """Checks one declared product against its passport and traceability events."""
     flags: list[Flag] = []
+    product_id = item.product_id
 
     def flag(code: str, message: str) -> None:
-        flags.append(Flag(item.sequence, product_id, code, message))
+        flags.append(Flag(item.item, product_id, code, message))
 
     creds = _credentials_for(uow, product_id)
     passports = [c for c in creds if c.kind == "product_passport"]
@@ -129,8 +152,8 @@ def check_item(uow: UnitOfWork, decl: Declaration, item: GoodsItem, product_id: 
                 f"event of {credentials.iso(at)} hands the goods over from {src}, but they were last with {holder}",
             )
         holder = dst
-    if holder != decl.data.importer.id:
-        flag("CHAIN_INCOMPLETE", f"the chain of custody ends with {holder}, not the importer {decl.data.importer.id}")
+    if holder != item.importer_id:
+        flag("CHAIN_INCOMPLETE", f"the chain of custody ends with {holder}, not the importer {item.importer_id}")
     return flags
 
 

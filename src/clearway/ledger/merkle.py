@@ -115,6 +115,35 @@ def verify_inclusion(leaf: bytes, index: int, tree_size: int, path: Sequence[byt
     return sn == 0 and r == root
 
 
+def path_length(index: int, tree_size: int) -> int:
+    """Returns how many hashes the audit path of leaf ``index`` in a tree of ``tree_size`` leaves has."""
+    length, start, end = 0, 0, tree_size
+    while end - start > 1:
+        k = _split(end - start)
+        if index < start + k:
+            end = start + k
+        else:
+            start += k
+        length += 1
+    return length
+
+
+def inclusion_problem(leaf: bytes, index: int, tree_size: int, path: Sequence[bytes], root: bytes) -> str | None:
+    """Says why an inclusion proof fails (out of range, truncated, too long, malformed hash, wrong root), or None."""
+    if not 0 <= index < tree_size:
+        return f"leaf index {index} is outside a tree of {tree_size} leaves"
+    expected = path_length(index, tree_size)
+    if len(path) < expected:
+        return f"truncated proof: leaf {index} of {tree_size} needs {expected} hashes, got {len(path)}"
+    if len(path) > expected:
+        return f"proof too long: leaf {index} of {tree_size} needs {expected} hashes, got {len(path)}"
+    if any(len(p) != 32 for p in path) or len(leaf) != 32 or len(root) != 32:
+        return "malformed proof: every hash must be 32 bytes (SHA-256)"
+    if not verify_inclusion(leaf, index, tree_size, path, root):
+        return "the proof leads to another root: the entry is not in this tree (or was altered)"
+    return None
+
+
 def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]) -> bool:
     """Verifies a consistency proof between two tree heads (RFC 9162 section 2.1.4.2)."""
     if not 0 < first <= second:

@@ -20,7 +20,7 @@ from clearway.ledger import credentials, identity, log, merkle, store
 from clearway.ledger.aeo import AeoStatus
 from clearway.ledger.aeo import aeo_status as _aeo_status
 from clearway.ledger.config import ledger_settings
-from clearway.ledger.counterfeit import Flag
+from clearway.ledger.counterfeit import DeclaredProduct, Flag, check_product
 from clearway.ledger.counterfeit import counterfeit_flags as _counterfeit_flags
 from clearway.ledger.identity import LedgerContext
 from clearway.platform.db import UnitOfWork
@@ -49,6 +49,22 @@ def aeo_status(uow: UnitOfWork, trader_id: str, on: date | None = None) -> AeoSt
 def counterfeit_flags(uow: UnitOfWork, mrn: str) -> list[Flag]:
     """Returns what the anti-counterfeit check finds wrong with a declaration's goods (empty when all is well)."""
     return _counterfeit_flags(uow, mrn)
+
+
+def product_flags(
+    uow: UnitOfWork,
+    *,
+    product_id: str,
+    commodity_code: str,
+    origin_country: str,
+    description: str,
+    importer_id: str,
+    item: int = 1,
+) -> list[Flag]:
+    """Checks one product outside a declaration (a parcel, a manifest line) against its passport and chain."""
+    return check_product(
+        uow, DeclaredProduct(item, product_id, commodity_code, origin_country, description, importer_id)
+    )
 
 
 @dataclass(frozen=True, slots=True)

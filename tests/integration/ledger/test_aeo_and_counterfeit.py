@@ -203,3 +203,28 @@ def test_a_revoked_passport_and_a_chain_that_stops_short_are_flagged(
         flags = service.counterfeit_flags(uow, mrn)
     assert [f.code for f in flags] == ["PASSPORT_INVALID"]
     assert "batch recalled" in flags[0].message
+
+
+def test_a_parcel_product_is_checked_without_a_declaration(client: TestClient, orgs: Orgs, runtime: Runtime) -> None:
+    shipped = (NOW - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    _issue(client, orgs.brand, "product_passport", passport_subject("urn:p:parcel"))
+    _issue(client, orgs.brand, "traceability_event", event_subject("urn:p:parcel", BRAND[3], "PE10456789012", shipped))
+    with runtime.uow(readonly=True) as uow:
+        ok = service.product_flags(
+            uow,
+            product_id="urn:p:parcel",
+            commodity_code="851713",
+            origin_country="CN",
+            description="smartphone BX-20",
+            importer_id="PE10456789012",
+        )
+        wrong = service.product_flags(
+            uow,
+            product_id="urn:p:parcel",
+            commodity_code="851713",
+            origin_country="CN",
+            description="smartphone BX-20",
+            importer_id="PE10000000001",
+        )
+    assert ok == []
+    assert [f.code for f in wrong] == ["CHAIN_INCOMPLETE"]

@@ -101,3 +101,17 @@ def test_out_of_range_requests_are_refused() -> None:
         merkle.consistency_proof(tree, 5, 4)
     assert not merkle.verify_inclusion(b"x" * 32, 7, 4, [], b"y" * 32)
     assert not merkle.verify_consistency(0, 4, b"", b"", [])
+
+
+def test_a_failing_inclusion_proof_says_why() -> None:
+    tree, leaves = _tree(11)
+    root = tree.root()
+    h = merkle.leaf_hash(leaves[5])
+    path = merkle.inclusion_path(tree, 5, 11)
+    assert merkle.path_length(5, 11) == len(path) == 4
+    assert merkle.inclusion_problem(h, 5, 11, path, root) is None
+    assert merkle.inclusion_problem(h, 5, 11, path[:2], root) == "truncated proof: leaf 5 of 11 needs 4 hashes, got 2"
+    assert merkle.inclusion_problem(h, 5, 11, [*path, path[0]], root).startswith("proof too long")  # type: ignore[union-attr]
+    assert merkle.inclusion_problem(h, 11, 11, path, root).startswith("leaf index 11 is outside")  # type: ignore[union-attr]
+    assert merkle.inclusion_problem(h, 5, 11, [path[0][:31], *path[1:]], root).startswith("malformed proof")  # type: ignore[union-attr]
+    assert merkle.inclusion_problem(merkle.leaf_hash(b"forged"), 5, 11, path, root).startswith("the proof leads to another root")  # type: ignore[union-attr]
