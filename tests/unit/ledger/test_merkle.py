@@ -114,4 +114,6 @@ def test_a_failing_inclusion_proof_says_why() -> None:
     assert merkle.inclusion_problem(h, 5, 11, [*path, path[0]], root).startswith("proof too long")  # type: ignore[union-attr]
     assert merkle.inclusion_problem(h, 11, 11, path, root).startswith("leaf index 11 is outside")  # type: ignore[union-attr]
     assert merkle.inclusion_problem(h, 5, 11, [path[0][:31], *path[1:]], root).startswith("malformed proof")  # type: ignore[union-attr]
-    assert merkle.inclusion_problem(merkle.leaf_hash(b"forged"), 5, 11, path, root).startswith("the proof leads to another root")  # type: ignore[union-attr]
+    assert merkle.inclusion_problem(merkle.leaf_hash(b"forged"), 5, 11, path, root).startswith(
+        "the proof leads to another root"
+    )  # type: ignore[union-attr]
