@@ -93,7 +93,7 @@ def _header(names_row: list[str]) -> list[str]:
     return names
 
 
-def _blocks(stream: IO[bytes], block_bytes: int) -> Iterator[bytes]:
+def _blocks(stream: IO[bytes], block_bytes: int, *, quoted: bool = True) -> Iterator[bytes]:
     """Yields pieces of the file that end at a record boundary (a newline outside quotes)."""
     pending = b""
     while True:
@@ -104,7 +104,7 @@ def _blocks(stream: IO[bytes], block_bytes: int) -> Iterator[bytes]:
             return
         pending += data
         cut = pending.rfind(b"\n")
-        while cut >= 0 and pending.count(b'"', 0, cut) % 2:
+        while quoted and cut >= 0 and pending.count(b'"', 0, cut) % 2:
             cut = pending.rfind(b"\n", 0, cut)
         if cut >= 0:
             yield pending[: cut + 1]
@@ -226,9 +226,8 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _json_rows(stream: IO[bytes], counter: _Counter) -> Iterator[RowItem]:
+def _json_rows(stream: IO[bytes]) -> Iterator[RowItem]:
     for number, raw in enumerate(stream, start=1):
-        counter.pending += len(raw)
         text = raw.strip()
         if not text:
             continue
@@ -257,23 +256,58 @@ def ingest(
     if fmt != "jsonl":
         _ingest_csv(stream, work_dir, cfg, result, counter, chunk_rows)
         return result
+    line = 0
+    for block in _blocks(stream, BLOCK_BYTES, quoted=False):
+        counter.pending += len(block)
+        count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+        frame = _fast_json(block, count)
+        if frame is not None:
+            lines = pl.int_range(line + 1, line + 1 + frame.height, eager=True)
+            result.rows_read += frame.height
+            for start in range(0, frame.height, chunk_rows):
+                piece = frame.slice(start, chunk_rows)
+                _flush_frame(piece, lines.slice(start, chunk_rows), work_dir, cfg, result)
+        else:
+            _slow_json(block, line, work_dir, cfg, result, chunk_rows)
+        line += count
+        counter.flush()
+    return result
+
+
+def _fast_json(block: bytes, count: int) -> pl.DataFrame | None:
+    """Parses a block of JSON lines with Polars; None when a line is not a flat object (then read line by line)."""
+    if b"\n\n" in block or block.startswith(b"\n") or b"\r" in block:
+        return None
+    try:
+        frame = pl.read_ndjson(io.BytesIO(block), infer_schema_length=None)
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    if frame.height != count:
+        return None
+    wanted = [c for c in COLUMNS if c in frame.columns]
+    if any(frame.schema[c].is_nested() for c in wanted):
+        return None
+    return frame.select(pl.col(c).cast(pl.String) for c in wanted)
+
+
+def _slow_json(
+    block: bytes, offset: int, work_dir: Path, cfg: ScreeningConfig, result: IngestResult, chunk_rows: int
+) -> None:
+    """Reads a block of JSON lines one by one, rejecting each line that is not a JSON object."""
     lines: list[int] = []
     batch: list[list[str | None]] = []
-    for line, row, error in _json_rows(stream, counter):
+    for number, row, error in _json_rows(io.BytesIO(block)):
         result.rows_read += 1
         if row is None:
-            result.reject(Rejected(line, None, "ROW_MALFORMED", error or "the row cannot be read"))
+            result.reject(Rejected(offset + number, None, "ROW_MALFORMED", error or "the row cannot be read"))
             continue
-        lines.append(line)
+        lines.append(offset + number)
         batch.append(row)
         if len(batch) >= chunk_rows:
             _flush(list(COLUMNS), lines, batch, work_dir, cfg, result)
             lines, batch = [], []
-            counter.flush()
     if batch:
         _flush(list(COLUMNS), lines, batch, work_dir, cfg, result)
-    counter.flush()
-    return result
 
 
 def _flush(

@@ -99,3 +99,16 @@ def test_a_manifest_too_large_to_screen_is_refused_while_reading(tmp_path: Path)
         ingest.ingest(io.BytesIO(csv_bytes(rows)), "csv", tmp_path, cfg(max_parcels=6), chunk_rows=3)
     assert caught.value.issues[0].code == "MANIFEST_TOO_LARGE"
     assert "more than 6 parcels" in caught.value.issues[0].message
+
+
+def test_json_numbers_and_missing_keys_are_read_the_same_on_the_fast_path(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {"parcel_id": f"N{i}", "declared_value": 19.5, "currency": "USD", "quantity": 2, "hs_code": "610910"}
+        )
+        for i in range(5)
+    ]
+    _, decided = run("\n".join(lines).encode() + b"\n", tmp_path, fmt="jsonl")
+    row = by_id(decided)["N4"]
+    assert str(row["declared_value"]) == "19.50" and row["quantity"] == 2.0 and row["line"] == 5
+    assert set(str(row["dq_codes"]).split(";")) == {"DESCRIPTION_MISSING", "CONSIGNEE_ID_MISSING"}
