@@ -249,15 +249,18 @@ def secure_on_account(uow: UnitOfWork, decl: Declaration, due: Decimal, currency
 
 def _give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: str, count: int) -> None:
     now = uow.clock()
-    drawn = [r for r in store.payments_of(uow.conn, decl.id) if r.account_id is not None]
-    for row in reversed(drawn):
+    net: dict[str, Decimal] = {}  # what is still drawn on each account (drawdowns less what went back)
+    for row in store.payments_of(uow.conn, decl.id):
+        if row.account_id is not None:
+            net[row.account_id] = net.get(row.account_id, ZERO) + Decimal(row.amount)
+    for account_id, drawn in reversed(list(net.items())):
         if excess <= ZERO:
             break
-        amount = min(excess, Decimal(row.amount))
+        amount = min(excess, drawn)
         if amount <= ZERO:
             continue
         count += 1
-        store.credit(uow.conn, row.account_id, amount, now)
+        store.credit(uow.conn, account_id, amount, now)
         store.insert_payment(
             uow.conn,
             reference=f"{decl.mrn}:REL:{count}",
@@ -266,7 +269,7 @@ def _give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: st
             method="release",
             amount=-amount,
             currency=currency,
-            account_id=row.account_id,
+            account_id=account_id,
             paid_by=ACTOR,
             paid_at=now,
         )

@@ -136,7 +136,8 @@ def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
     """Assesses an accepted import declaration under the schedule in force, stores it and notes it.
 
     An amendment is re-assessed under the schedule of its first assessment (the tariff of the acceptance
-    date, as for the exchange rate). Returns None (and assesses nothing) for non-import declarations and when no schedule is loaded.
+    date, as for the exchange rate). Returns None (and assesses nothing) for non-import declarations and
+    when no schedule is loaded.
     """
     if decl.data.type != "IM":
         return None

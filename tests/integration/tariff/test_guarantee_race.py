@@ -90,3 +90,42 @@ def test_many_small_drawdowns_use_the_balance_to_the_last_cent(runtime: Runtime)
         balance = payments.accounts_visible(uow, Principal(user="x", role="declarant", party_id="PE1"))[0]["balance"]
     assert drawn == [True] * 10 + [False]
     assert balance == "0.00"
+
+
+def test_lowered_assessments_give_back_only_what_is_still_drawn(tariff: Runtime) -> None:
+    mrn, due = _lodge(tariff, "GIVE-1")
+    with tariff.uow() as uow:
+        payments.open_account(
+            uow,
+            account_id="DEF-G",
+            party_id=BROKER.party_id or "",
+            kind="deferment",
+            limit=Decimal("1000.00"),
+            currency="PEN",
+        )
+        for amount, method, ref, account in (
+            ("50.00", "bank_transfer", "BCP-G1", None),
+            ("100.00", "deferment", "DEF-G1", "DEF-G"),
+        ):
+            payments.pay(
+                uow,
+                mrn,
+                principal=BROKER,
+                amount=Decimal(amount),
+                currency="PEN",
+                method=method,
+                reference=ref,
+                account_id=account,
+            )
+        decl = declarations_service.get(uow, mrn)
+        # the amount falls to 90.00: 150.00 paid, 60.00 too much -> back to the account (net drawn 40.00)
+        payments.settle_after_assessment(uow, decl, Decimal("90.00"), "PEN")
+        # then to nothing: 90.00 paid -> the 40.00 still drawn goes back; the 50.00 transfer is a refund due
+        payments.settle_after_assessment(uow, decl, Decimal("0"), "PEN")
+        uow.commit()
+        account = payments.accounts_visible(uow, BROKER)[0]
+        history = declarations_service.get(uow, mrn).history
+    assert account["balance"] == "1000.00"
+    refunds = [h for h in history if h.kind == "refund_due"]
+    assert len(refunds) == 1 and refunds[0].data["amount"] == "50.00"
+    assert due > 0
