@@ -291,7 +291,10 @@ def _save(
         conn,
         store.rejects,
         store.REJECT_COLUMNS,
-        ((report.manifest_id, r.line, r.parcel_id, r.codes[:200], r.message) for r in report.rejects),
+        (
+            (report.manifest_id, r.line, (r.parcel_id or "")[:64] or None, r.codes[:200], r.message)
+            for r in report.rejects
+        ),
     )
     if decided is None:
         return

@@ -27,6 +27,7 @@ def _manifest() -> bytes:
     rows.append(parcel("KETTLE", description="Acmeline electric kettle KX200", hs_code="851671"))
     rows.append(parcel("VAGUE", description="gift"))
     rows.append(parcel("P000"))  # duplicate parcel id
+    rows.append(parcel("X" * 70))  # too long to be an id
     data = csv_bytes(rows)
     return data + b"BROKEN,row\n"
 
@@ -38,9 +39,9 @@ def test_a_carrier_submits_a_manifest_and_fetches_its_decisions(
     r = client.post("/api/v1/ecommerce/manifests?country=PE", content=_manifest(), headers={**tokens.broker, **CSV})
     assert r.status_code == 201, r.text
     report = r.json()
-    assert report["rows_read"] == 34 and report["rows_accepted"] == 32 and report["rows_rejected"] == 2
+    assert report["rows_read"] == 35 and report["rows_accepted"] == 32 and report["rows_rejected"] == 3
     assert report["duplicates"] == 1
-    assert {x["codes"] for x in report["rejects"]} == {"ROW_MALFORMED", "PARCEL_ID_DUPLICATE"}
+    assert {x["codes"] for x in report["rejects"]} == {"ROW_MALFORMED", "PARCEL_ID_DUPLICATE", "PARCEL_ID_TOO_LONG"}
     assert report["summary"]["decisions"]["refuse"] == 1
     first = client.get(f"{report['links']['decisions']}?limit=20", headers=tokens.broker).json()
     second = client.get(
