@@ -216,7 +216,7 @@ def screen_manifest(
                     line, pid, "PARCEL_ID_DUPLICATE", f"parcel {pid} was already given on line {first_line}"
                 )
             )
-        rejects = list(result.rejects)
+        rejects = sorted(result.rejects, key=lambda r: r.line)
         parcels = parcels.with_columns(first_line=first).filter(pl.col("line") == pl.col("first_line"))
     clock = time.perf_counter()
     decided = _screen(uow, parcels, cfg, received_at) if parcels.height else None
