@@ -100,7 +100,7 @@ def manifest(
     median = np.array([p[3] for p in PRODUCTS])[product]
     unit = median * rng.lognormal(0.0, 0.3, m)
     qty = rng.choice([1, 1, 1, 1, 2, 2, 3], m)
-    unit[rng.random(m) < 0.02] *= 12  # some genuinely expensive parcels, over the threshold
+    unit[(rng.random(m) < 0.02) & (kinds == "normal")] *= 12  # some genuinely expensive parcels
     brand = np.array(GENERIC_BRANDS)[rng.integers(0, len(GENERIC_BRANDS), m)]
     desc = np.char.add(np.char.add(brand, " "), name).astype(object)
     seller = rng.integers(0, n_sellers, m)
@@ -126,6 +126,7 @@ def manifest(
         _, prod, rbrand, _, _, rhs, pidx = RECALLS[j]
         desc[i] = f"{rbrand} {prod} {SAFE_MODELS[j]}"
         hs[i], origin[i] = rhs, PRODUCTS[pidx][1]
+        unit[i] = listed[i] = PRODUCTS[pidx][3] * rng.lognormal(0.0, 0.3)
     genuine = (rng.random(m) < 0.01) & (kinds == "normal") & ~safe
     for i in np.flatnonzero(genuine | (kinds == "ip")):
         b, _, price, _, pidx = BRANDS[int(rng.integers(0, len(BRANDS)))]
