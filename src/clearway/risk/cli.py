@@ -56,6 +56,25 @@ def train(
             console.print(f"  holdout precision at {share}: {figures['precision']:.3f}")
 
 
+@app.command("import")
+def import_history(
+    mapping_name: MappingOpt,
+    inputs: Annotated[list[Path], typer.Option("--input", help="History file (CSV or Parquet); repeatable")],
+    out: Annotated[Path, typer.Option("--out", help="Parquet file to write (train, score and evaluate read it)")],
+) -> None:
+    """Checks history files against a mapping and stores their mapped columns in one Parquet file."""
+    from clearway.risk import data
+
+    with _progress("importing") as step:
+        step(f"reading {len(inputs)} file(s)")
+        summary = data.import_files(inputs, mapping.load(mapping_name), out)
+    rate = f", fraud rate {summary['fraud_rate']:.3f}" if "fraud_rate" in summary else ""
+    console.print(
+        f"{summary['rows']} declarations ({summary['from']} – {summary['to']}, {summary['labelled']} labelled{rate}) "
+        f"written to {out}"
+    )
+
+
 @app.command("score")
 def score(
     mapping_name: MappingOpt,

@@ -23,7 +23,10 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
         raise DomainError(f"input file {path} does not exist", code="INPUT_NOT_FOUND")
     try:
         if path.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(path)
+            import pyarrow.parquet as pq
+
+            present = set(pq.read_schema(path).names)
+            frame = pd.read_parquet(path, columns=[c for c in columns if c in present])
         else:
             header = pd.read_csv(path, nrows=0)
             frame = pd.read_csv(
@@ -38,6 +41,46 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     if absent:
         raise DomainError(f"{path.name} lacks column(s) {', '.join(absent)} named in the mapping", code="INPUT_COLUMNS")
     return frame[columns]
+
+
+def import_files(paths: Sequence[Path], mapping: Mapping, out: Path) -> dict[str, object]:
+    """Checks history files against a mapping and stores their mapped columns as one Parquet file."""
+    import pandas as pd
+
+    frames = []
+    for p in paths:
+        labelled = mapping.fraud and mapping.fraud in _header(Path(p))
+        columns = mapping.feature_columns() + (mapping.label_columns() if labelled else [])
+        frames.append(_read(Path(p), columns))
+    if not frames:
+        raise DomainError("give at least one --input file", code="INPUT_NOT_FOUND")
+    frame = pd.concat(frames, ignore_index=True)
+    labelled = all(c in frame.columns for c in mapping.label_columns()) and bool(mapping.fraud)
+    checked = canonical(frame[frame[mapping.fraud].astype(str) != ""] if labelled else frame, mapping, labels=labelled)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.astype(str).to_parquet(out, index=False)
+    summary: dict[str, object] = {
+        "rows": len(frame),
+        "from": checked[DATE].min().date().isoformat(),
+        "to": checked[DATE].max().date().isoformat(),
+        "labelled": len(checked) if labelled else 0,
+    }
+    if labelled:
+        summary["fraud_rate"] = float(checked[FRAUD].mean())
+    return summary
+
+
+def _header(path: Path) -> list[str]:
+    import pandas as pd
+
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    try:
+        return list(pd.read_csv(path, nrows=0).columns)
+    except (ValueError, OSError) as exc:
+        raise DomainError(f"cannot read {path}: {exc}", code="INPUT_UNREADABLE") from None
 
 
 def read(paths: Sequence[Path], mapping: Mapping, *, labels: bool) -> pd.DataFrame:

@@ -132,3 +132,27 @@ def test_training_without_labels_is_refused(slices: dict[str, Path], tmp_path: P
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "Fraud" in result.output
+
+
+def test_imported_history_trains_and_scores_like_the_source_files(
+    slices: dict[str, Path], model_dir: Path, tmp_path: Path
+) -> None:
+    history = tmp_path / "history.parquet"
+    args = ["import", "--mapping", "kcs", "--input", str(slices["a"]), "--input", str(slices["b"])]
+    result = runner.invoke(app, [*args, "--out", str(history)])
+    assert result.exit_code == 0, result.output
+    assert "3500 declarations (2020-01-01 – 2020-12-31, 3500 labelled" in result.output.replace("\n", " ")
+    out = tmp_path / "m"
+    result = runner.invoke(app, ["train", "--mapping", "kcs", "--input", str(history), "--model-out", str(out)])
+    assert result.exit_code == 0, result.output
+    unlabelled = tmp_path / "test.parquet"
+    assert (
+        runner.invoke(
+            app, ["import", "--mapping", "kcs", "--input", str(slices["test"]), "--out", str(unlabelled)]
+        ).exit_code
+        == 0
+    )
+    from_parquet = _score(out, unlabelled, tmp_path / "p.csv")
+    from_csv = _score(model_dir, slices["test"], tmp_path / "c.csv")
+    assert from_parquet["Declaration ID"].tolist() == from_csv["Declaration ID"].tolist()
+    assert from_parquet["score"].round(4).tolist() == from_csv["score"].round(4).tolist()
