@@ -25,8 +25,21 @@ def free_port() -> int:
 def serve(app: str, env: dict[str, str], workers: int = 1) -> Iterator[str]:
     """Runs ``uvicorn app`` until the block ends; yields the base URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=Path(__file__).parent)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -31,9 +31,11 @@ response = function(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
 done = function(summary, latency, requests)
-  io.write(string.format('WRKJSON {"requests": %%d, "seconds": %%f, "p50_ms": %%f, "p99_ms": %%f, "errors": %%d}\n',
+  io.write(string.format('WRKJSON {"requests": %%d, "seconds": %%f, "p50_ms": %%f, '
+    .. '"p99_ms": %%f, "errors": %%d}\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
 end
 """
 
@@ -43,15 +45,20 @@ def available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run(base: str, path: str, body_template: str, token: str, *, seconds: int, connections: int, prefix: str
-        ) -> dict[str, Any]:
+def run(
+    base: str, path: str, body_template: str, token: str, *, seconds: int, connections: int, prefix: str
+) -> dict[str, Any]:
     """Posts bodies (``__LRN__`` replaced by a unique reference) for a number of seconds; returns the figures."""
     script = LUA % {"body": body_template, "token": token, "path": path, "prefix": prefix}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", fh.name,
-                              base], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", fh.name, base],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         Path(fh.name).unlink()
     line = next(x for x in out.splitlines() if x.startswith("WRKJSON "))

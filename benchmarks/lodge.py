@@ -27,22 +27,24 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _wrk  # noqa: E402
-from _server import serve  # noqa: E402
-
-from clearway.demo import generator  # noqa: E402
+import _wrk
+from _server import serve
+from clearway.demo import generator
 
 RESULTS = Path(__file__).parent / "results"
 
 
 def make_docs(n: int, prefix: str) -> list[dict[str, Any]]:
     rng = random.Random(7)
-    return [generator.declaration(rng, lrn=f"{prefix}-{i:07d}", arrival=date(2026, 11, 28), items=3,
-                                  importer_index=i) for i in range(n)]
+    return [
+        generator.declaration(rng, lrn=f"{prefix}-{i:07d}", arrival=date(2026, 11, 28), items=3, importer_index=i)
+        for i in range(n)
+    ]
 
 
-async def _fire(base: str, path: str, bodies: list[bytes], headers: dict[str, str], concurrency: int
-                ) -> tuple[float, list[float], dict[int, int]]:
+async def _fire(
+    base: str, path: str, bodies: list[bytes], headers: dict[str, str], concurrency: int
+) -> tuple[float, list[float], dict[int, int]]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     queue: asyncio.Queue[bytes] = asyncio.Queue()
@@ -50,6 +52,7 @@ async def _fire(base: str, path: str, bodies: list[bytes], headers: dict[str, st
         queue.put_nowait(b)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+
         async def worker() -> None:
             while not queue.empty():
                 body = queue.get_nowait()
@@ -70,14 +73,42 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    subprocess.run([sys.executable, "-m", "clearway", "db", "upgrade"], env={**os.environ, **env}, check=True,
-                   capture_output=True)
-    subprocess.run([sys.executable, "-m", "clearway", "reference", "load", "--hs",
-                    str(Path(__file__).parents[1] / "src/clearway/demo/data/demo_hs.csv")],
-                   env={**os.environ, **env}, check=True, capture_output=True)
-    token = subprocess.run([sys.executable, "-m", "clearway", "token", "create", "--user", "bench.broker",
-                            "--role", "declarant", "--party", "PE20100047218"],
-                           env={**os.environ, **env}, check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(
+        [sys.executable, "-m", "clearway", "db", "upgrade"], env={**os.environ, **env}, check=True, capture_output=True
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clearway",
+            "reference",
+            "load",
+            "--hs",
+            str(Path(__file__).parents[1] / "src/clearway/demo/data/demo_hs.csv"),
+        ],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    token = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clearway",
+            "token",
+            "create",
+            "--user",
+            "bench.broker",
+            "--role",
+            "declarant",
+            "--party",
+            "PE20100047218",
+        ],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     tag = f"{name}-{int(time.time())}"
     docs = make_docs(args.requests, f"B{tag}")
@@ -87,32 +118,58 @@ def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> d
     batch_docs = make_docs(args.batch_total, f"BB{tag}")
     for d in batch_docs:
         d["declarant"]["id"] = "PE20100047218"
-    batches = [json.dumps({"declarations": batch_docs[i:i + args.batch_size]}).encode()
-               for i in range(0, len(batch_docs), args.batch_size)]
+    batches = [
+        json.dumps({"declarations": batch_docs[i : i + args.batch_size]}).encode()
+        for i in range(0, len(batch_docs), args.batch_size)
+    ]
     template = dict(docs[0])
     template["lrn"] = "__LRN__"
     with serve("clearway.asgi:app", env, workers=args.workers) as base:
         asyncio.run(_fire(base, "/api/v1/declarations", bodies[:50], headers, 4))  # warm-up
         if _wrk.available() and not args.python_client:
-            w = _wrk.run(base, "/api/v1/declarations", json.dumps(template), token, seconds=args.seconds,
-                         connections=args.concurrency, prefix=f"W{tag}-")
-            n, elapsed, p50, p99, statuses = w["requests"], w["seconds"], w["p50_ms"], w["p99_ms"], {
-                "errors": w["errors"]}
+            w = _wrk.run(
+                base,
+                "/api/v1/declarations",
+                json.dumps(template),
+                token,
+                seconds=args.seconds,
+                connections=args.concurrency,
+                prefix=f"W{tag}-",
+            )
+            n, elapsed, p50, p99, statuses = (
+                w["requests"],
+                w["seconds"],
+                w["p50_ms"],
+                w["p99_ms"],
+                {"errors": w["errors"]},
+            )
             client = "wrk"
         else:
-            elapsed, lat, statuses = asyncio.run(_fire(base, "/api/v1/declarations", bodies[50:], headers,
-                                                       args.concurrency))
+            elapsed, lat, statuses = asyncio.run(
+                _fire(base, "/api/v1/declarations", bodies[50:], headers, args.concurrency)
+            )
             n, p50, p99, client = len(bodies) - 50, pct(lat, 0.5), pct(lat, 0.99), "httpx"
-        b_elapsed, _, b_statuses = asyncio.run(_fire(base, "/api/v1/declarations/batch", batches, headers,
-                                                     max(1, args.workers)))
-    out = {"backend": name, "client": client, "declarations": n, "seconds": round(elapsed, 2),
-           "declarations_per_second": round(n / elapsed, 1), "p50_ms": round(p50, 1),
-           "p99_ms": round(p99, 1), "statuses": statuses,
-           "batch_declarations_per_second": round(len(batch_docs) / b_elapsed, 1), "batch_size": args.batch_size,
-           "batch_statuses": b_statuses}
-    print(f"{name:>10}: {out['declarations_per_second']:>7} declarations/s  p50 {out['p50_ms']} ms  "
-          f"p99 {out['p99_ms']} ms  ({client}, {statuses});  batch of {args.batch_size}: "
-          f"{out['batch_declarations_per_second']} declarations/s")
+        b_elapsed, _, b_statuses = asyncio.run(
+            _fire(base, "/api/v1/declarations/batch", batches, headers, max(1, args.workers))
+        )
+    out = {
+        "backend": name,
+        "client": client,
+        "declarations": n,
+        "seconds": round(elapsed, 2),
+        "declarations_per_second": round(n / elapsed, 1),
+        "p50_ms": round(p50, 1),
+        "p99_ms": round(p99, 1),
+        "statuses": statuses,
+        "batch_declarations_per_second": round(len(batch_docs) / b_elapsed, 1),
+        "batch_size": args.batch_size,
+        "batch_statuses": b_statuses,
+    }
+    print(
+        f"{name:>10}: {out['declarations_per_second']:>7} declarations/s  p50 {out['p50_ms']} ms  "
+        f"p99 {out['p99_ms']} ms  ({client}, {statuses});  batch of {args.batch_size}: "
+        f"{out['batch_declarations_per_second']} declarations/s"
+    )
     return out
 
 
@@ -127,8 +184,10 @@ def bench_bare(args: argparse.Namespace) -> dict[str, Any]:
             elapsed, lat, _ = asyncio.run(_fire(base, "/noop", bodies, {}, args.concurrency))
             rate, p50, p99, client = len(bodies) / elapsed, pct(lat, 0.5), pct(lat, 0.99), "httpx"
     out = {"client": client, "requests_per_second": round(rate, 1), "p50_ms": round(p50, 1), "p99_ms": round(p99, 1)}
-    print(f"{'bare':>10}: {out['requests_per_second']:>7} requests/s      p50 {out['p50_ms']} ms  p99 {out['p99_ms']} ms"
-          f"  ({client}; a FastAPI endpoint that does nothing)")
+    print(
+        f"{'bare':>10}: {out['requests_per_second']:>7} requests/s      p50 {out['p50_ms']} ms  p99 {out['p99_ms']} ms"
+        f"  ({client}; a FastAPI endpoint that does nothing)"
+    )
     return out
 
 
@@ -142,15 +201,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="duration of each wrk run")
     parser.add_argument("--python-client", action="store_true", help="use httpx even when wrk is installed")
     args = parser.parse_args()
-    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count()}, "workers": args.workers,
-                               "concurrency": args.concurrency, "items_per_declaration": 3}
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count()},
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "items_per_declaration": 3,
+    }
     results["bare_fastapi"] = bench_bare(args)
     with tempfile.TemporaryDirectory() as tmp:
         results["sqlite"] = bench_backend("sqlite", {"CLEARWAY_DATA_DIR": tmp, "CLEARWAY_LOG_LEVEL": "WARNING"}, args)
     pg = os.environ.get("CLEARWAY_BENCH_DATABASE_URL")
     if pg:
-        results["postgresql"] = bench_backend("postgresql", {"CLEARWAY_DATABASE_URL": pg,
-                                                             "CLEARWAY_LOG_LEVEL": "WARNING"}, args)
+        results["postgresql"] = bench_backend(
+            "postgresql", {"CLEARWAY_DATABASE_URL": pg, "CLEARWAY_LOG_LEVEL": "WARNING"}, args
+        )
     else:
         print("postgresql: skipped (set CLEARWAY_BENCH_DATABASE_URL to a database you can fill)")
     RESULTS.mkdir(exist_ok=True)
