@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clearway.core.issues import DomainError
 from clearway.risk.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
@@ -105,31 +105,32 @@ def canonical(src: pd.DataFrame, mapping: Mapping, *, labels: bool) -> pd.DataFr
     import numpy as np
     import pandas as pd
 
-    out = pd.DataFrame(index=src.index)
-    out[ID] = src[mapping.id].astype(str)
+    n = len(src)
+    out: dict[str, Any] = {ID: src[mapping.id].astype(str).to_numpy()}
     fmt = None if mapping.date_format == "ISO8601" else mapping.date_format
     dates = pd.to_datetime(src[mapping.date].astype(str), format=fmt or "ISO8601", errors="coerce", utc=True)
     if dates.isna().any():
         bad = int(dates.isna().sum())
         raise DomainError(f"{bad} row(s) have a date that is not in format {mapping.date_format}", code="INPUT_DATE")
-    out[DATE] = dates
+    out[DATE] = dates.reset_index(drop=True)
     for name in TEXT_FIELDS:
         col = mapping.fields.get(name, "")
-        out[name] = src[col].astype(str).replace({"nan": "", "None": ""}) if col else ""
+        text = src[col].astype(str).to_numpy(dtype=object) if col else np.full(n, "", dtype=object)
+        out[name] = np.where((text == "nan") | (text == "None"), "", text)
     for name in NUMBER_FIELDS:
         col = mapping.fields.get(name, "")
-        out[name] = _number(src[col]) if col else 0.0
+        out[name] = _number(src[col]).to_numpy() if col else np.zeros(n)
     for col in mapping.categorical:
-        out[f"cat__{safe_name(col)}"] = src[col].astype(str)
+        out[f"cat__{safe_name(col)}"] = src[col].astype(str).to_numpy(dtype=object)
     for col in mapping.numeric:
-        out[f"num__{safe_name(col)}"] = _number(src[col])
+        out[f"num__{safe_name(col)}"] = _number(src[col]).to_numpy()
     if labels:
-        out[FRAUD] = _number(src[mapping.fraud]).fillna(0).astype(np.int8).clip(0, 1)
+        out[FRAUD] = _number(src[mapping.fraud]).fillna(0).astype(np.int8).clip(0, 1).to_numpy()
         if mapping.critical:
-            out[CRITICAL] = (_number(src[mapping.critical]) == mapping.critical_value).astype(np.int8)
+            out[CRITICAL] = (_number(src[mapping.critical]) == mapping.critical_value).astype(np.int8).to_numpy()
         else:
-            out[CRITICAL] = np.int8(0)
-    return out.reset_index(drop=True)
+            out[CRITICAL] = np.zeros(n, dtype=np.int8)
+    return pd.DataFrame(out)
 
 
 def safe_name(column: str) -> str:
