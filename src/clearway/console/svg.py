@@ -99,7 +99,7 @@ def horizontal_bars(
     unit: str = "",
 ) -> Markup:
     """Draws one labelled horizontal bar per row, with its value at the end."""
-    label_w, right, row_h = 170, 60, 26
+    label_w, right, row_h = 220, 60, 26
     height = max(len(rows), 1) * row_h + 12
     plot_w = width - label_w - right
     vmax = max((v for _, v in rows), default=0) or 1

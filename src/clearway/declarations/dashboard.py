@@ -102,8 +102,9 @@ def _money(value: Any) -> Decimal:
 def rules_of(lane_data: dict[str, Any]) -> list[Any]:
     """Returns the rules a lane assignment names: the risk engine's ``scores.rules_hit``, else its reasons."""
     scores = lane_data.get("scores") or {}
-    named = scores.get("rules_hit") if isinstance(scores, dict) else None
-    return list(named or lane_data.get("rules") or lane_data.get("reasons") or [])
+    if isinstance(scores, dict) and "rules_hit" in scores:
+        return list(scores["rules_hit"] or [])  # the engine named its rules; "none matched" is not a rule
+    return list(lane_data.get("rules") or lane_data.get("reasons") or [])
 
 
 def _require_customs(principal: Principal) -> None:

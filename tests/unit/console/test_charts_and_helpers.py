@@ -33,8 +33,8 @@ def test_stacked_columns_draw_one_bar_per_nonzero_value_and_escape_text() -> Non
 
 def test_horizontal_bars_scale_to_the_largest_value() -> None:
     chart = svg.horizontal_bars("t", [("a", 10), ("b", 5)], width=400)
-    widths = [float(w) for w in __import__("re").findall(r'<rect x="170" y="[\d.]+" width="([\d.]+)"', chart)]
-    assert widths == [170.0, 85.0]
+    widths = [float(w) for w in __import__("re").findall(r'<rect x="220" y="[\d.]+" width="([\d.]+)"', chart)]
+    assert widths == [120.0, 60.0]  # plot width 400 - 220 labels - 60 values; b is half of a
 
 
 def test_percentiles_interpolate_between_ranks() -> None:
