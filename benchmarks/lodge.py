@@ -20,6 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -173,6 +176,23 @@ def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> d
     return out
 
 
+@contextmanager
+def scratch_schema(url: str) -> Iterator[str]:
+    """Creates a throw-away PostgreSQL schema for the run and drops it afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"cw_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def bench_bare(args: argparse.Namespace) -> dict[str, Any]:
     with serve("_bare_app:app", {}, workers=args.workers) as base:
         if _wrk.available() and not args.python_client:
@@ -212,11 +232,12 @@ def main() -> None:
         results["sqlite"] = bench_backend("sqlite", {"CLEARWAY_DATA_DIR": tmp, "CLEARWAY_LOG_LEVEL": "WARNING"}, args)
     pg = os.environ.get("CLEARWAY_BENCH_DATABASE_URL")
     if pg:
-        results["postgresql"] = bench_backend(
-            "postgresql", {"CLEARWAY_DATABASE_URL": pg, "CLEARWAY_LOG_LEVEL": "WARNING"}, args
-        )
+        with scratch_schema(pg) as url:
+            results["postgresql"] = bench_backend(
+                "postgresql", {"CLEARWAY_DATABASE_URL": url, "CLEARWAY_LOG_LEVEL": "WARNING"}, args
+            )
     else:
-        print("postgresql: skipped (set CLEARWAY_BENCH_DATABASE_URL to a database you can fill)")
+        print("postgresql: skipped (set CLEARWAY_BENCH_DATABASE_URL; the run uses a scratch schema it drops)")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "lodge.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"written {RESULTS / 'lodge.json'}")
