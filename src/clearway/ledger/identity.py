@@ -99,6 +99,10 @@ def _second(uow: UnitOfWork) -> datetime:
 
 def ensure_administration(uow: UnitOfWork, ctx: LedgerContext) -> None:
     """Creates this administration's organisation and key the first time the ledger needs them."""
+    if store.get_org(uow.conn, ctx.administration) is not None:
+        return
+    # Two first requests may race to create it: serialise on the log's lock, then look again.
+    store.lock_log(uow.conn)
     if store.get_org(uow.conn, ctx.administration) is None:
         create_org(
             uow,
