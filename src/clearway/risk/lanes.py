@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from clearway.risk.model import SEVERITY_WEIGHT, Assessment, RuleSet, rank, red_allowed, watchlist_hits
+from clearway.risk.supply_chain import LedgerView
+
+COUNTERFEIT_WEIGHT, AEO_LAPSED_WEIGHT = 10, 3
 
 
 @dataclass(frozen=True)
@@ -22,18 +25,38 @@ class Situation:
     model_score: float | None = None
     model_version: str | None = None
     model_reasons: tuple[str, ...] = ()
+    ledger: LedgerView = field(default_factory=LedgerView)
 
 
 def choose(ruleset: RuleSet, s: Situation) -> Assessment:
-    """Returns the lane with its reasons in words; red beyond the office's capacity becomes yellow."""
+    """Returns the lane with its reasons in words; red beyond the office's capacity becomes yellow.
+
+    A counterfeit flag sends to red whatever the capacity; a suspended or revoked AEO gets at least a documentary
+    check; a recognised AEO has a yellow from the model or the random draw lowered to green, unless a mandatory
+    rule, a high or critical watchlist entry or a counterfeit flag applies.
+    """
     lane, reasons, hits, mandatory, weight = "green", [], [], False, 0
     lists = watchlist_hits(ruleset, s.parties)
-    header = {**s.header, "watchlist": {w.name for w in lists}}
+    ledger = s.ledger
+    header = {
+        **s.header,
+        "watchlist": {w.name for w in lists},
+        "aeo": ledger.aeo,
+        "counterfeit_flags": len(ledger.counterfeit),
+    }
     for w in lists:
         reasons.append(f"party on watchlist '{w.name}' (severity {w.severity})")
         weight += SEVERITY_WEIGHT[w.severity]
         mandatory = mandatory or w.severity == "critical"
         lane = max(lane, w.lane, key=rank)
+    if ledger.counterfeit:
+        reasons.extend(ledger.counterfeit)
+        weight += COUNTERFEIT_WEIGHT
+        mandatory, lane = True, "red"
+    if ledger.aeo_lapsed:
+        reasons.append(f"{ledger.aeo_words}: documentary check")
+        weight += AEO_LAPSED_WEIGHT
+        lane = max(lane, "yellow", key=rank)
     for rule in ruleset.rules:
         if rule.active and rule.matches(header, s.items):
             hits.append(rule.name)
@@ -41,6 +64,9 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
             mandatory = mandatory or (rule.mandatory and rule.lane == "red")
             reasons.append(f"rule '{rule.name}'" + (f": {rule.description}" if rule.description else ""))
             lane = max(lane, rule.lane, key=rank)
+    strong = mandatory or any(w.severity in {"high", "critical"} for w in lists)
+    facilitate = ledger.aeo_active and not strong
+    before_model = lane
     if s.model_score is not None:
         model_lane = (
             "red"
@@ -53,6 +79,10 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
             reasons.append(f"risk model {s.model_version} scores {s.model_score:.2f}")
             reasons.extend(s.model_reasons)
         lane = max(lane, model_lane, key=rank)
+    facilitated = facilitate and lane == "yellow" and before_model == "green"
+    if facilitated:
+        lane = "green"
+        reasons.append(f"{ledger.aeo_words} — facilitation")
     out = Assessment(
         lane=lane,
         reasons=reasons,
@@ -61,6 +91,8 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
         weight=weight,
         model_score=s.model_score,
         model_version=s.model_version,
+        facilitated=facilitated,
+        capacity_exempt=mandatory and lane == "red",
     )
     if lane == "red" and not mandatory and not red_allowed(ruleset.red_capacity, s.reds_today, s.total_today):
         out.lane = "yellow"
@@ -73,6 +105,9 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
         if s.draw < ruleset.random_red:
             out.lane, out.random = "red", True
             out.reasons.append("random selection for physical inspection")
+        elif s.draw < ruleset.random_red + ruleset.random_yellow and facilitate:
+            out.facilitated = True
+            out.reasons.append(f"{ledger.aeo_words} — facilitation (random documentary check waived)")
         elif s.draw < ruleset.random_red + ruleset.random_yellow:
             out.lane, out.random = "yellow", True
             out.reasons.append("random selection for a documentary check")

@@ -33,6 +33,10 @@ HEADER_FIELDS = (
     "item_count",
     "importer_past_declarations",
     "watchlist",
+    # From the ledger: the responsible trader's AEO status (none, granted, suspended, revoked, unrecognised)
+    # and how many anti-counterfeit flags its declared products raise.
+    "aeo",
+    "counterfeit_flags",
 )
 # Facts of one goods item: a rule on these matches if one item satisfies all of its item conditions.
 ITEM_FIELDS = (
@@ -47,7 +51,15 @@ ITEM_FIELDS = (
     "procedure",
 )
 FIELDS = HEADER_FIELDS + ITEM_FIELDS
-NUMERIC = {"total_value", "item_count", "importer_past_declarations", "unit_value", "net_mass", "value"}
+NUMERIC = {
+    "total_value",
+    "item_count",
+    "importer_past_declarations",
+    "counterfeit_flags",
+    "unit_value",
+    "net_mass",
+    "value",
+}
 SEVERITY_LANE = {"low": "green", "medium": "yellow", "high": "red", "critical": "red"}
 SEVERITY_WEIGHT = {"low": 1, "medium": 3, "high": 6, "critical": 10}
 
@@ -173,6 +185,9 @@ class Assessment:
     model_version: str | None = None
     random: bool = False
     capacity_limited: bool = False
+    facilitated: bool = False
+    # Red whatever the capacity (a mandatory rule, a critical watchlist, a counterfeit flag).
+    capacity_exempt: bool = False
 
 
 def rank(lane: str) -> int:
@@ -191,9 +206,14 @@ def random_draw(salt: str, mrn: str) -> Decimal:
     return Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2**64)
 
 
+def red_cap(capacity: Decimal, total_today: int) -> int:
+    """Returns how many reds the office may give today, counting the declaration being assessed."""
+    return max(1, math.ceil(float(capacity) * (total_today + 1)))
+
+
 def red_allowed(capacity: Decimal, reds_today: int, total_today: int) -> bool:
     """Tells whether one more red fits the office's daily capacity (a share of today's declarations)."""
-    return reds_today < max(1, math.ceil(float(capacity) * (total_today + 1)))
+    return reds_today < red_cap(capacity, total_today)
 
 
 def parse_ruleset(data: dict[str, Any], version: int) -> RuleSet:

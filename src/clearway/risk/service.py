@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,9 @@ from clearway.core.issues import Conflict, DomainError, NotFound
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration, Lane
 from clearway.platform.db import UnitOfWork
-from clearway.risk import facts, lanes, store
+from clearway.risk import facts, lanes, store, supply_chain
 from clearway.risk.mapping import from_dict
-from clearway.risk.model import RuleSet, parse_ruleset, random_draw
+from clearway.risk.model import RuleSet, parse_ruleset, random_draw, red_cap
 
 log = logging.getLogger(__name__)
 SOURCE = "risk-engine"
@@ -71,19 +72,26 @@ def _model(uow: UnitOfWork, cache: dict[str, Any]) -> Any | None:
 
 def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, ...]]:
     import numpy as np
-    import pandas as pd
 
-    from clearway.risk import data
+    from clearway.risk import online
     from clearway.risk.features import describe
 
-    frame = data.canonical(pd.DataFrame(facts.export_rows(decl)), loaded.mapping, labels=False)
-    matrix = loaded.model.matrix(frame)
+    rows = facts.export_rows(decl)
+    if online.supported(loaded.mapping):
+        columns, matrix = online.matrix(loaded.model, loaded.mapping, rows)
+    else:  # a date format only pandas parses: the batch path, one small frame
+        import pandas as pd
+
+        from clearway.risk import data
+
+        frame = loaded.model.matrix(data.canonical(pd.DataFrame(rows), loaded.mapping, labels=False))
+        columns, matrix = list(frame.columns), frame
     # One pass gives both: the contributions (log-odds) sum to the raw score, whose sigmoid is the probability.
     contrib = np.asarray(loaded.model.booster_.predict(matrix, pred_contrib=True), dtype=float)
     raw = contrib.sum(axis=1)
     worst = int(raw.argmax())
     score = float(1.0 / (1.0 + np.exp(-raw[worst])))
-    ranked = sorted(zip(matrix.columns, contrib[worst, :-1], strict=True), key=lambda p: -p[1])
+    ranked = sorted(zip(columns, contrib[worst, :-1], strict=True), key=lambda p: -p[1])
     reasons = tuple(f"{describe(name)} raises the score (+{value:.2f})" for name, value in ranked[:3] if value > 0)
     return score, str(loaded.metadata.get("version")), reasons
 
@@ -91,16 +99,21 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
 def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: str) -> None:
     """Assigns the lane of an accepted declaration from criteria, model and capacity, recording why.
 
-    With no criteria and no promoted model it does nothing, so the core's random selectivity applies.
+    The ledger's facts (AEO status, counterfeit flags) count too. With no criteria, no promoted model and nothing
+    the ledger raises (a counterfeit flag, a suspended or revoked AEO) it does nothing: the core's random
+    selectivity applies.
     """
     ruleset = current_ruleset(uow, cache)
     loaded = _model(uow, cache)
-    if ruleset.empty and loaded is None:
-        return
     now = uow.clock()
+    ledger = supply_chain.read(uow, decl, now.date())
+    if ruleset.empty and loaded is None and not ledger.raises_risk:
+        return
     day = now.date().isoformat()
     office = decl.data.office
     reds, total = store.day_load(uow.conn, office, day)
+    used = store.reds_used(uow.conn, office, day)
+    reds = reds if used is None else used
     score = version = None
     model_reasons: tuple[str, ...] = ()
     if loaded is not None:
@@ -115,8 +128,17 @@ def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: s
         model_score=score,
         model_version=version,
         model_reasons=model_reasons,
+        ledger=ledger,
     )
     result = lanes.choose(ruleset, situation)
+    if result.lane == "red":
+        capped = not (result.capacity_exempt or result.random)
+        cap = red_cap(ruleset.red_capacity, total) if capped else None
+        if not store.take_red(uow.conn, office, day, cap=cap, start=reds):
+            # Another declaration took the office's last red slot since we read the count: a documentary check.
+            taken = store.reds_used(uow.conn, office, day) or reds
+            result = lanes.choose(ruleset, replace(situation, reds_today=max(taken, cap or 0)))
+    ledger_hits = ["ledger:counterfeit"] * bool(ledger.counterfeit) + ["ledger:aeo-lapsed"] * ledger.aeo_lapsed
     store.insert_assessment(
         uow.conn,
         {
@@ -130,7 +152,7 @@ def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: s
             "model_version": result.model_version,
             "ruleset_version": ruleset.version,
             "random": result.random,
-            "rules_hit": result.rules_hit + [f"watchlist:{w}" for w in result.watchlists_hit],
+            "rules_hit": result.rules_hit + [f"watchlist:{w}" for w in result.watchlists_hit] + ledger_hits,
             "reasons": result.reasons,
             "assessed_at": now,
         },
@@ -142,6 +164,9 @@ def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: s
         "watchlists_hit": result.watchlists_hit,
         "random": result.random,
         "capacity_limited": result.capacity_limited,
+        "aeo": ledger.aeo,
+        "aeo_facilitation": result.facilitated,
+        "counterfeit_flags": len(ledger.counterfeit),
     }
     if result.model_score is not None:
         scores["model"] = {"version": result.model_version, "score": round(result.model_score, 4)}

@@ -79,6 +79,46 @@ risk_models = Table(
 )
 
 
+# One row per office and day: the red lanes given so far. Taking a slot is one conditional UPDATE, so two
+# declarations accepted at the same time cannot both take the last one.
+risk_red_slots = Table(
+    "risk_red_slots",
+    metadata,
+    Column("office", String(12), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("used", Integer, nullable=False),
+)
+
+
+def reds_used(conn: Connection, office: str, day: str) -> int | None:
+    """Returns the red slots an office has used on a day, or None before its first red of the day."""
+    t = risk_red_slots
+    value = conn.execute(select(t.c.used).where(t.c.office == office, t.c.day == day)).scalar()
+    return None if value is None else int(value)
+
+
+def take_red(conn: Connection, office: str, day: str, *, cap: int | None, start: int) -> bool:
+    """Takes one red slot of an office's day if fewer than ``cap`` are used (any number when None).
+
+    The day's row is created first (from ``start``, the reds already counted) without failing when another
+    transaction creates it at the same time; the conditional UPDATE then locks it, and its row count says
+    whether the slot was ours.
+    """
+    t = risk_red_slots
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(t).values(office=office, day=day, used=start).on_conflict_do_nothing())
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(t).values(office=office, day=day, used=start).on_conflict_do_nothing())
+    stmt = update(t).where(t.c.office == office, t.c.day == day).values(used=t.c.used + 1)
+    if cap is not None:
+        stmt = stmt.where(t.c.used < cap)
+    return conn.execute(stmt).rowcount == 1
+
+
 def latest_version(conn: Connection) -> int:
     """Returns the current rule set version (0 when none was ever published)."""
     return int(conn.execute(select(func.coalesce(func.max(risk_rulesets.c.version), 0))).scalar_one())

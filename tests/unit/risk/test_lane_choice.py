@@ -112,3 +112,18 @@ def test_an_invalid_rule_set_lists_every_problem() -> None:
         )
     codes = sorted(i.code for i in err.value.issues)
     assert codes == ["RULE_FIELD", "RULE_LANE", "RULE_OP", "RULE_VALUE", "WATCHLIST_SEVERITY"]
+
+
+def test_an_aeo_has_a_model_yellow_lowered_but_not_a_model_red_nor_under_a_high_watchlist() -> None:
+    from clearway.risk.supply_chain import LedgerView
+
+    aeo = LedgerView(aeo="granted", aeo_words="AEO (CL, under MRA)")
+    ruleset = parse_ruleset({}, 1)
+    yellow = lanes.choose(ruleset, _situation(model_score=0.6, model_version="m1", ledger=aeo))
+    assert yellow.lane == "green" and yellow.facilitated
+    assert yellow.reasons == ["risk model m1 scores 0.60", "AEO (CL, under MRA) — facilitation"]
+    assert lanes.choose(ruleset, _situation(model_score=0.9, model_version="m1", ledger=aeo)).lane == "red"
+    listed = parse_ruleset({"watchlists": [{"name": "w", "severity": "high", "parties": ["IMP1"]}]}, 1)
+    assert lanes.choose(listed, _situation(model_score=0.6, ledger=aeo)).lane == "red"
+    lapsed = LedgerView(aeo="revoked", aeo_words="AEO status of IMP1 (national programme) revoked since 2026-01-01")
+    assert lanes.choose(ruleset, _situation(model_score=0.6, ledger=lapsed)).lane == "yellow"
