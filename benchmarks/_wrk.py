@@ -11,12 +11,11 @@ from typing import Any
 
 LUA = r"""
 local counter = 0
-local thread_id = 0
 local template = [==[%(body)s]==]
 local token = "%(token)s"
 local threads = {}
 setup = function(thread)
-  thread:set("thread_id", #threads + 1)
+  thread:set("thread_id", #threads + 1)  -- a global of that thread's own Lua state
   table.insert(threads, thread)
 end
 request = function()

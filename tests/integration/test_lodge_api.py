@@ -157,3 +157,23 @@ def test_health_and_readiness(client: TestClient) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["migrations"] == "current"
     assert "clearway_http_requests_total" in client.get("/metrics").text
+
+
+def test_concurrent_retries_of_one_lrn_get_one_mrn_and_no_error(client: TestClient, tokens: Tokens) -> None:
+    import threading
+
+    barrier = threading.Barrier(4)
+    answers: list[tuple[int, str]] = []
+
+    def lodge() -> None:
+        barrier.wait()
+        r = client.post("/api/v1/declarations", json=example_declaration("RACE-LRN"), headers=tokens.broker)
+        answers.append((r.status_code, r.json().get("mrn", r.text)))
+
+    threads = [threading.Thread(target=lodge) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(code for code, _ in answers) == [200, 200, 200, 201]
+    assert len({mrn for _, mrn in answers}) == 1

@@ -27,6 +27,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from clearway.core.issues import Conflict
 from clearway.core.time import ensure_utc
@@ -112,8 +113,27 @@ _UPDATE_STATUS = (
 )
 
 
-def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]) -> None:
-    """Stores a new declaration, its items and its history so far."""
+def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]) -> bool:
+    """Stores a new declaration, its items and its history so far.
+
+    Returns False, storing nothing, when the declarant already lodged under this LRN: a concurrent retry that
+    won the race (the unique constraint decides, inside a savepoint so the transaction stays usable).
+    """
+    try:
+        with conn.begin_nested():
+            _insert_header(conn, decl, payload_hash, now, document)
+    except IntegrityError:
+        if find_by_lrn(conn, decl.data.declarant.id, decl.data.lrn) is None:
+            raise
+        return False
+    _write_items(conn, decl)
+    flush_history(conn, decl)
+    return True
+
+
+def _insert_header(
+    conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]
+) -> None:
     conn.execute(
         _INSERT,
         {
@@ -125,8 +145,6 @@ def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime
             "updated_at": now,
         },
     )
-    _write_items(conn, decl)
-    flush_history(conn, decl)
 
 
 def save(conn: Connection, decl: Declaration, now: datetime) -> None:
