@@ -40,7 +40,11 @@ def capability_modules() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _load() -> tuple[Capability, ...]:
     caps = []
+    wanted = get_settings().capabilities
+    only = {name.strip() for name in wanted.split(",") if name.strip()} if wanted else None
     for module in capability_modules():
+        if only is not None and module.split(".")[1] not in only:
+            continue
         try:
             caps.append(importlib.import_module(module).capability)
         except ImportError as exc:  # an optional extra is missing

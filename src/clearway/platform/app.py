@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearway import __version__
@@ -179,6 +180,11 @@ def _install_error_handlers(app: FastAPI) -> None:
             exc.status_code, f"HTTP_{exc.status_code}"
         )
         return errors(exc.status_code, [Issue(code, str(exc.detail), "")], headers=dict(exc.headers or {}))
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _exc: ClientDisconnect) -> JSONResponse:
+        log.info("client went away during %s %s", request.method, request.url.path)
+        return errors(400, [Issue("CLIENT_DISCONNECTED", "the client closed the connection", "")])
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, _exc: Exception) -> JSONResponse:

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Selectivity until the risk engine assigns lanes: share of declarations sent to each control lane.
     selectivity_red_rate: Decimal = Decimal("0.05")
     selectivity_yellow_rate: Decimal = Decimal("0.10")
+    capabilities: str | None = Field(
+        default=None, description="Comma-separated capabilities to run (e.g. 'reference,declarations'); all by default"
+    )
     log_json: bool = False
     log_level: str = "INFO"
 
