@@ -99,16 +99,15 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
 def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: str) -> None:
     """Assigns the lane of an accepted declaration from criteria, model and capacity, recording why.
 
-    The ledger's facts (AEO status, counterfeit flags) count too. With no criteria, no promoted model and nothing
-    the ledger raises (a counterfeit flag, a suspended or revoked AEO) it does nothing: the core's random
-    selectivity applies.
+    The ledger's facts (AEO status, counterfeit flags) count too. With no criteria published and no model promoted
+    it does nothing (the engine is off): the core's random selectivity applies.
     """
     ruleset = current_ruleset(uow, cache)
     loaded = _model(uow, cache)
+    if ruleset.empty and loaded is None:
+        return
     now = uow.clock()
     ledger = supply_chain.read(uow, decl, now.date())
-    if ruleset.empty and loaded is None and not ledger.raises_risk:
-        return
     day = now.date().isoformat()
     office = decl.data.office
     reds, total = store.day_load(uow.conn, office, day)

@@ -38,11 +38,6 @@ class LedgerView:
         """Tells whether the trader's recognised AEO status is suspended or revoked (a risk fact)."""
         return self.aeo in {"suspended", "revoked"}
 
-    @property
-    def raises_risk(self) -> bool:
-        """Tells whether the view alone is reason to act (a counterfeit flag, a lapsed AEO)."""
-        return bool(self.counterfeit) or self.aeo_lapsed
-
 
 def _ledger() -> ModuleType | None:
     try:

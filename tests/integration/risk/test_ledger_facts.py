@@ -17,6 +17,7 @@ from tests.integration.ledger.conftest import BRAND, IMPORTER, Orgs, orgs  # noq
 
 NOW = datetime.now(UTC)
 RANDOM_YELLOW = {"random_yellow": "1", "note": "every declaration gets a documentary check"}
+NEVER = {"name": "never", "lane": "red", "conditions": [{"field": "hs", "op": "eq", "value": "000000"}]}
 GARMENTS_CN = {
     "name": "garments-cn",
     "lane": "yellow",
@@ -62,9 +63,9 @@ def test_a_national_aeo_has_its_random_check_waived_but_not_a_rule_or_a_lapse(
     # an analyst's yellow rule still applies to an AEO
     _publish(client, tokens, {"rules": [GARMENTS_CN]})
     assert _lodge(client, tokens, "AEO-2")["lane"] == "yellow"
-    # a suspended AEO is a risk fact: a documentary check, even with no criteria at all, and usable in rules
+    # a suspended AEO is a risk fact: a documentary check when no criterion applies, and usable in rules
     _aeo(client, tokens, "suspended", NOW.date())
-    _publish(client, tokens, {})
+    _publish(client, tokens, {"rules": [NEVER]})
     got = _lodge(client, tokens, "AEO-3")
     assert got["lane"] == "yellow"
     assert got["reasons"] == [
@@ -120,7 +121,8 @@ def test_a_counterfeit_flag_sends_the_declaration_to_red_in_words(
             "/api/v1/ledger/credentials", json={"org": BRAND[0], "kind": kind, "subject": subject}, headers=orgs.brand
         )
         assert r.status_code == 201, r.text
-    # no criteria published: the engine still acts on the flag (and an AEO gets no facilitation from it)
+    # no criterion applies: the flag alone sends to red (and the AEO gets no facilitation)
+    _publish(client, tokens, {"rules": [NEVER], **RANDOM_YELLOW})
     _aeo(client, tokens, "granted", NOW.date() - timedelta(days=30))
     got = _lodge(client, tokens, "FAKE-1", [["urn:p:fake"]])
     assert got["lane"] == "red"
