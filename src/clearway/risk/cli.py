@@ -75,16 +75,20 @@ def import_history(
     )
 
 
+OBJECTIVE_HELP = "fraud (rank by probability, the default) or revenue (probability × tax or value at stake)"
+
+
 @app.command("score")
 def score(
     mapping_name: MappingOpt,
     model: Annotated[Path, typer.Option("--model", help="Model directory written by 'train'")],
     input_path: Annotated[Path, typer.Option("--input", help="Declarations to score (labels are never read)")],
     output: Annotated[Path, typer.Option("--output", help="CSV to write: the id column and 'score'")],
+    objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "fraud",
 ) -> None:
     """Scores declarations with a trained model; writes one row per declaration with its id and score."""
     with _progress("scoring") as step:
-        result = jobs.score(mapping.load(mapping_name), model, input_path, output, step=step)
+        result = jobs.score(mapping.load(mapping_name), model, input_path, output, step=step, objective=objective)
     console.print(f"{result.rows} declarations scored with model {result.model_version} → {result.output}")
 
 
@@ -99,6 +103,7 @@ def evaluate(
     test_to: Annotated[
         datetime | None, typer.Option("--test-to", formats=["%Y-%m-%d"], help="Day after the test window")
     ] = None,
+    objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "fraud",
 ) -> None:
     """Trains on the days before --test-from, ranks the test window, compares with a plain LightGBM baseline."""
     with _progress("evaluating") as step:
@@ -109,6 +114,7 @@ def evaluate(
             test_from=test_from.date(),
             test_to=test_to.date() if test_to else None,
             step=step,
+            objective=objective,
         )
     table = Table(
         title=f"test {result['test']['window']['from']} – {result['test']['window']['to']} "

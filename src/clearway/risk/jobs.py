@@ -86,8 +86,38 @@ def train(
     return registry.save(model, model_out, mapping=mapping, metadata=meta)
 
 
-def score(mapping: Mapping, model_dir: Path, input_path: Path, output: Path, *, step: Step = _quiet) -> ScoreResult:
-    """Scores declarations (labels never read) and writes one row per declaration: its id and its score."""
+OBJECTIVES = ("fraud", "revenue")
+
+
+def at_stake(frame: Any) -> Any:
+    """Returns each declaration's value at stake from its declared figures only: tax (value × rate), else value."""
+    import numpy as np
+
+    value = np.clip(frame["value"].fillna(0).to_numpy(dtype=float), 0, None)
+    rate = frame["tax_rate"].fillna(0).to_numpy(dtype=float)
+    return np.where(rate > 0, value * rate / 100.0, value)
+
+
+def rank_key(scores: Any, frame: Any, objective: str) -> Any:
+    """Returns what to rank by: the fraud probability, or the expected recoverable revenue (probability × stake)."""
+    if objective not in OBJECTIVES:
+        raise DomainError(f"objective must be one of {', '.join(OBJECTIVES)}", code="OBJECTIVE")
+    return scores if objective == "fraud" else scores * at_stake(frame)
+
+
+def score(
+    mapping: Mapping,
+    model_dir: Path,
+    input_path: Path,
+    output: Path,
+    *,
+    step: Step = _quiet,
+    objective: str = "fraud",
+) -> ScoreResult:
+    """Scores declarations (labels never read) and writes one row per declaration: its id and its score.
+
+    With the revenue objective a column ``expected_revenue`` (score × value at stake) is added to rank by.
+    """
     import pandas as pd
 
     step(f"loading model {model_dir}")
@@ -96,8 +126,11 @@ def score(mapping: Mapping, model_dir: Path, input_path: Path, output: Path, *, 
     frame = data.read([input_path], mapping, labels=False)
     step(f"scoring {len(frame)} declarations")
     scores = loaded.model.risk_score(frame)
+    columns = {mapping.id: frame[data.ID], "score": scores}
+    if objective != "fraud":
+        columns["expected_revenue"] = rank_key(scores, frame, objective)
     output.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({mapping.id: frame[data.ID], "score": scores}).to_csv(output, index=False, float_format="%.6f")
+    pd.DataFrame(columns).to_csv(output, index=False, float_format="%.6f")
     return ScoreResult(rows=len(frame), output=output, model_version=str(loaded.metadata.get("version", "")))
 
 
@@ -110,12 +143,19 @@ def evaluate_split(
     test_to: date | None = None,
     step: Step = _quiet,
     params: dict[str, Any] | None = None,
+    objective: str = "fraud",
 ) -> dict[str, Any]:
-    """Trains ours and a plain baseline before ``test_from``, ranks the test window, and writes the report."""
+    """Trains ours and a plain baseline before ``test_from``, ranks the test window, and writes the report.
+
+    ``objective`` ranks our model's test declarations by fraud probability, or by expected recoverable revenue
+    (probability × value at stake, from declared figures only); the baseline always ranks by probability.
+    """
     import pandas as pd
 
     from clearway.risk.models import BaselineModel
 
+    if objective not in OBJECTIVES:
+        raise DomainError(f"objective must be one of {', '.join(OBJECTIVES)}", code="OBJECTIVE")
     step(f"reading {len(inputs)} file(s)")
     frame = data.read(inputs, mapping, labels=True)
     start = pd.Timestamp(test_from, tz="UTC")
@@ -136,7 +176,7 @@ def evaluate_split(
     step("training the plain LightGBM baseline on the raw columns")
     base = BaselineModel().fit(x_train, y_train)
     step(f"ranking {len(test_part)} test declarations")
-    runs = {"clearway": ours.risk_score(x_test), "baseline": base.risk_score(x_test)}
+    runs = {"clearway": rank_key(ours.risk_score(x_test), x_test, objective), "baseline": base.risk_score(x_test)}
     fraud, critical = test_part[data.FRAUD].to_numpy(), test_part[data.CRITICAL].to_numpy()
     revenue = None
     if mapping.fields.get("tax_rate"):
@@ -144,6 +184,7 @@ def evaluate_split(
     figures = evaluate.report(runs, fraud, critical=critical if mapping.critical else None, revenue=revenue)
     result = {
         "mapping": mapping.name,
+        "objective": objective,
         "train": {"rows": len(train_part), "window": _window(train_part), "fraud_rate": float(y_train.mean())},
         "test": {"rows": len(test_part), "window": _window(test_part), "fraud_rate": float(fraud.mean())},
         "figures": figures,

@@ -67,3 +67,20 @@ def test_precision_recall_and_lift_at_a_share() -> None:
     assert f["lift"] == pytest.approx((2 / 3) / 0.3)
     assert f["critical_caught"] == pytest.approx(0.5)
     assert f["revenue_caught"] == pytest.approx(40 / 100)
+
+
+def test_the_revenue_objective_ranks_by_probability_times_the_declared_stake() -> None:
+    from clearway.risk.jobs import rank_key
+
+    frame = pd.DataFrame({"value": [1000.0, 100000.0, 5000.0, None], "tax_rate": [10.0, 8.0, 0.0, 5.0]})
+    scores = np.array([0.9, 0.3, 0.5, 0.99])
+    assert rank_key(scores, frame, "fraud") is scores
+    # tax at stake 100, 8000, the value 5000 where no rate is declared, nothing where no value is
+    np.testing.assert_allclose(rank_key(scores, frame, "revenue"), [90.0, 2400.0, 2500.0, 0.0])
+
+
+def test_an_unknown_objective_is_refused_before_any_work(files: list[Path], tmp_path: Path) -> None:
+    args = ["evaluate", "--mapping", "kcs", "--input", str(files[0]), "--test-from", "2021-01-01"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "r"), "--objective", "speed"])
+    assert result.exit_code == 2 and "OBJECTIVE" in result.output
+    assert not (tmp_path / "r").exists()
