@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
@@ -216,8 +217,6 @@ def lodge_now(runtime: Runtime, data: DeclarationData, principal: Principal) -> 
 async def lodge_batch(
     request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
 ) -> Response:
-    import json
-
     body = await request.body()
     try:
         doc = json.loads(body)
@@ -283,8 +282,6 @@ def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Res
 
 
 def _dumps(item: Any) -> str:
-    import json
-
     return json.dumps(item)
 
 

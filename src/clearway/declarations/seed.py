@@ -7,12 +7,13 @@ from datetime import UTC, datetime, time, timedelta
 from clearway.core.issues import DomainError
 from clearway.core.time import FixedClock
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec, service
+from clearway.declarations import codec, service, store
 from clearway.declarations.model import Decision, Status
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
+from clearway.platform.runtime import Runtime
 
 DEMO_DECLARATIONS = 300
 DEMO_DAYS = 42
@@ -54,8 +55,6 @@ def seed_demo(ctx: DemoContext) -> None:
                     )
                     uow.commit()
     with runtime.uow(readonly=True) as uow:
-        from clearway.declarations import store
-
         for status in Status:
             _, n = store.list_summaries(uow.conn, status=status.value, limit=1)
             if n:
@@ -63,10 +62,7 @@ def seed_demo(ctx: DemoContext) -> None:
     ctx.say("declarations: " + ", ".join(f"{n} {label}" for label, n in counts.items()))
 
 
-def _work_control(runtime: object, mrn: str, officer: Principal, clock: FixedClock, ctx: DemoContext) -> None:
-    from clearway.platform.runtime import Runtime
-
-    assert isinstance(runtime, Runtime)
+def _work_control(runtime: Runtime, mrn: str, officer: Principal, clock: FixedClock, ctx: DemoContext) -> None:
     discrepancy = ctx.rng.random() < 0.3
     findings = {"result": "discrepancy" if discrepancy else "no_discrepancy"}
     if discrepancy:
