@@ -195,10 +195,6 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
     )
 
 
-async def _run_sync(fn: Callable[..., Response], *args: Any) -> Response:
-    return await run_in_threadpool(fn, *args)
-
-
 def lodge_now(runtime: Runtime, data: DeclarationData, principal: Principal) -> service.LodgeResult:
     """Lodges one declaration in its own transaction."""
     with runtime.uow() as uow:
@@ -235,7 +231,7 @@ async def lodge_batch(
                 )
             ]
         )
-    return await _run_sync(_lodge_many, runtime, items, principal)
+    return await run_in_threadpool(_lodge_many, runtime, items, principal)
 
 
 def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Response:
@@ -307,7 +303,7 @@ def list_declarations(
 def get_declaration(mrn: str, runtime: RuntimeDep, principal: PrincipalDep) -> DeclarationOut:
     with runtime.uow(readonly=True) as uow:
         decl = service.get_visible(uow, mrn, principal)
-        blockers = service.release_blockers(uow, decl) if decl.status.value in {"01", "05", "06", "07"} else []
+        blockers = service.release_blockers(uow, decl) if decl.is_open else []
     return declaration_out(decl, principal, blockers)
 
 
@@ -337,7 +333,7 @@ def get_notifications(
 )
 async def post_decision(mrn: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     payload = parse_json(DecisionIn, await request.body())
-    return await _run_sync(_decide, runtime, mrn, payload, principal)
+    return await run_in_threadpool(_decide, runtime, mrn, payload, principal)
 
 
 def _decide(runtime: Runtime, mrn: str, payload: DecisionIn, principal: Principal) -> Response:
@@ -366,7 +362,7 @@ async def post_amendment(
     mrn: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
 ) -> Response:
     payload = parse_json(AmendmentIn, await request.body())
-    return await _run_sync(_amend, runtime, mrn, payload, principal)
+    return await run_in_threadpool(_amend, runtime, mrn, payload, principal)
 
 
 def _amend(runtime: Runtime, mrn: str, payload: AmendmentIn, principal: Principal) -> Response:

@@ -71,7 +71,7 @@ def status(
     try:
         with runtime.uow(readonly=True) as uow:
             decl = service.get_visible(uow, mrn, officer)
-            blockers = service.release_blockers(uow, decl)
+            blockers = service.release_blockers(uow, decl) if decl.is_open else []
     except DomainError as exc:
         console.print(f"[red]{exc.code}[/red] {exc.message}")
         raise typer.Exit(1) from None
@@ -87,5 +87,5 @@ def status(
     for e in decl.history:
         table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.kind, e.status_to.value if e.status_to else "", e.actor, e.reason)
     console.print(table)
-    if blockers and decl.status.value in {"01", "05", "06", "07"}:
+    if blockers:
         console.print("Release blocked by: " + "; ".join(blockers))

@@ -281,6 +281,11 @@ class Declaration:
     pending: list[HistoryEntry] = field(default_factory=list)
 
     @property
+    def is_open(self) -> bool:
+        """Tells whether customs still has to decide (accepted, amended, under control): release may follow."""
+        return self.status in OPEN_STATUSES
+
+    @property
     def declarant_id(self) -> str:
         """Returns the party that lodged the declaration."""
         return self.data.declarant.id

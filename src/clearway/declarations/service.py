@@ -118,10 +118,9 @@ def lodge(uow: UnitOfWork, data: DeclarationData, *, principal: Principal, ctx: 
         status_to=Status.ACCEPTED,
         data={"mrn": mrn},
     )
-    if not store.insert(uow.conn, decl, fingerprint, now, document):
-        existing = store.find_by_lrn(uow.conn, data.declarant.id, data.lrn)
-        assert existing is not None
-        return _replay(uow, existing, fingerprint)
+    raced = store.insert(uow.conn, decl, fingerprint, now, document)
+    if raced is not None:
+        return _replay(uow, raced, fingerprint)
     uow.publish(DeclarationAccepted(at=now, actor=actor, declaration=decl))
     if decl.lane is None:
         lane = ctx.selectivity.lane_for(mrn)

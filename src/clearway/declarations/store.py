@@ -113,22 +113,26 @@ _UPDATE_STATUS = (
 )
 
 
-def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]) -> bool:
-    """Stores a new declaration, its items and its history so far.
+def insert(
+    conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]
+) -> tuple[str, str, str] | None:
+    """Stores a new declaration, its items and its history so far; returns None when it did.
 
-    Returns False, storing nothing, when the declarant already lodged under this LRN: a concurrent retry that
-    won the race (the unique constraint decides, inside a savepoint so the transaction stays usable).
+    When the declarant already lodged under this LRN (a concurrent retry won the race: the unique constraint
+    decides, inside a savepoint so the transaction stays usable) it stores nothing and returns that
+    declaration's (mrn, status, payload hash), as ``find_by_lrn`` does.
     """
     try:
         with conn.begin_nested():
             _insert_header(conn, decl, payload_hash, now, document)
     except IntegrityError:
-        if find_by_lrn(conn, decl.data.declarant.id, decl.data.lrn) is None:
+        existing = find_by_lrn(conn, decl.data.declarant.id, decl.data.lrn)
+        if existing is None:
             raise
-        return False
+        return existing
     _write_items(conn, decl)
     flush_history(conn, decl)
-    return True
+    return None
 
 
 def _insert_header(

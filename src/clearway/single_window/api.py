@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.platform.auth import Principal
+from clearway.platform.db import UnitOfWork
 from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 from clearway.single_window import catalog, loader, permits, report, routing, service
@@ -287,12 +288,15 @@ def list_applications(
     return ApplicationsOut(data=[application_out(r, agencies) for r in rows], count=total)
 
 
+def _out(uow: UnitOfWork, runtime: Runtime, app: dict[str, Any]) -> ApplicationOut:
+    """Renders an application with its agency's name and its history."""
+    return application_out(app, catalog.ruleset(uow, runtime.caches).agencies, service.history(uow, app["id"]))
+
+
 @router.get("/applications/{app_id}", response_model=ApplicationOut, responses=_ERRORS, summary="An application")
 def get_application(app_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> ApplicationOut:
     with runtime.uow(readonly=True) as uow:
-        app = service.get_visible(uow, app_id, principal)
-        agencies = catalog.ruleset(uow, runtime.caches).agencies
-        return application_out(app, agencies, service.history(uow, app_id))
+        return _out(uow, runtime, service.get_visible(uow, app_id, principal))
 
 
 @router.post(
@@ -313,8 +317,7 @@ def _decide(runtime: Runtime, app_id: str, principal: Principal, data: DecisionI
     with runtime.uow() as uow:
         app = service.decide(uow, runtime.caches, app_id, principal, data)
         uow.commit()
-        agencies = catalog.ruleset(uow, runtime.caches).agencies
-        return application_out(app, agencies, service.history(uow, app_id))
+        return _out(uow, runtime, app)
 
 
 @router.post(
@@ -335,8 +338,7 @@ def _respond(runtime: Runtime, app_id: str, principal: Principal, data: Response
     with runtime.uow() as uow:
         app = service.respond(uow, app_id, principal, data)
         uow.commit()
-        agencies = catalog.ruleset(uow, runtime.caches).agencies
-        return application_out(app, agencies, service.history(uow, app_id))
+        return _out(uow, runtime, app)
 
 
 @router.get(

@@ -200,7 +200,7 @@ def window(uow: UnitOfWork, cache: dict[str, Any], mrn: str, principal: Principa
     """Returns every agency's status for a declaration the caller may see, and what still blocks release."""
     decl = declarations.get_visible(uow, mrn, principal)
     record = store.get_routing(uow.conn, decl.mrn)
-    open_status = decl.status.value in {"01", "05", "06", "07"}
+    open_status = decl.is_open
     return {
         "declaration": decl,
         "routed_at": record["routed_at"] if record else None,
