@@ -37,5 +37,8 @@ class Capability:
     top_level_commands: tuple[tuple[str, Callable[..., Any]], ...] = ()
     # Order of demo seeding: lower first.
     seed_order: int = 100
+    # Objects implementing the clearance core's typed ports (``clearway.declarations.ports``): assessment,
+    # routing, lane provider, product check, release gate. The core finds them by the protocol they implement.
+    ports: tuple[Any, ...] = ()
     # Pydantic models published in the OpenAPI components (bodies the routes parse themselves).
     openapi_models: tuple[type[Any], ...] = ()
