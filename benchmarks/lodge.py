@@ -6,7 +6,9 @@ Prints declarations per second and p50/p99 latency on SQLite (and PostgreSQL whe
 CLEARWAY_BENCH_DATABASE_URL is set), the batch endpoint's rate, and a bare FastAPI endpoint's rate measured
 in the same run. Writes benchmarks/results/lodge.json.
 
-    python benchmarks/lodge.py [--requests 3000] [--concurrency 16] [--workers 1]
+    python benchmarks/lodge.py [--requests 3000] [--concurrency 16] [--workers 1] [--profile 200]
+
+First prints where the time of one lodgement goes (each step of declarations/lodging.py, in µs).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 import _wrk
 from _server import serve
+from _stages import print_profile, profile
 from clearway.demo import generator
 
 RESULTS = Path(__file__).parent / "results"
@@ -220,6 +223,7 @@ def main() -> None:
     parser.add_argument("--batch-total", type=int, default=4000)
     parser.add_argument("--seconds", type=int, default=15, help="duration of each wrk run")
     parser.add_argument("--python-client", action="store_true", help="use httpx even when wrk is installed")
+    parser.add_argument("--profile", type=int, default=200, help="lodgements timed per stage in process (0: skip)")
     args = parser.parse_args()
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count()},
@@ -227,6 +231,10 @@ def main() -> None:
         "concurrency": args.concurrency,
         "items_per_declaration": 3,
     }
+    if args.profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            results["stages_us"] = profile(args.profile, Path(tmp))
+        print_profile(results["stages_us"])
     results["bare_fastapi"] = bench_bare(args)
     with tempfile.TemporaryDirectory() as tmp:
         results["sqlite"] = bench_backend("sqlite", {"CLEARWAY_DATA_DIR": tmp, "CLEARWAY_LOG_LEVEL": "WARNING"}, args)

@@ -38,7 +38,7 @@ from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
 from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
-from clearway.single_window import catalog, handlers, permits, store
+from clearway.single_window import catalog, permits, store
 from clearway.single_window.model import percentile
 from clearway.single_window.schemas import PermitIn, RuleFileIn
 
@@ -169,7 +169,7 @@ def main() -> None:
         setup(runtime, rng)
         plain = Runtime(settings=settings, engine=runtime.engine)  # the core alone, for the baseline
         _, base, _ = lodge_all(plain, args.count, random.Random(7), "BASE")
-        handlers.subscribe(runtime)  # only the single window: its own cost, not the other capabilities'
+        bootstrap.wire(runtime, [c for c in bootstrap.capabilities() if c.name == "clearway.single_window"])
         results: dict[str, Any] = {
             "at": datetime.now(UTC).isoformat(),
             "python": platform.python_version(),

@@ -31,8 +31,7 @@ from sqlalchemy import create_engine, text
 
 from clearway import bootstrap
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec
-from clearway.declarations import service as declarations_service
+from clearway.declarations import codec, lodging
 from clearway.declarations.model import Declaration, Status
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
@@ -42,7 +41,7 @@ from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
 from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
-from clearway.tariff import handlers, rates_demo, schedule_io
+from clearway.tariff import rates_demo, schedule_io
 from clearway.tariff import service as tariff_service
 from clearway.tariff.seed import demo_schedule_path
 from clearway.tariff.valuation import assess
@@ -97,7 +96,9 @@ def _runtime(url: str | None, data_dir: Path, with_tariff: bool) -> Runtime:
     runtime = Runtime.build(settings)
     upgrade(runtime.engine)
     if with_tariff:
-        handlers.subscribe(runtime)  # only the tariff: other capabilities' subscribers are not measured here
+        bootstrap.wire(
+            runtime, [c for c in bootstrap.capabilities() if c.name == "clearway.tariff"]
+        )  # the tariff alone
     with runtime.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
         if with_tariff:
@@ -136,9 +137,7 @@ def lodgements_per_second(url: str | None, n: int, items: int, with_tariff: bool
         for data in docs:
             broker = Principal(user="bench", role="declarant", party_id=data.declarant.id)
             with runtime.uow() as uow:
-                result = declarations_service.lodge(
-                    uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow)
-                )
+                result = lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
                 uow.commit()
             held += result.declaration.status is Status.ACCEPTED
         elapsed = time.perf_counter() - start

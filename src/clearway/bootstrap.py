@@ -70,12 +70,20 @@ def import_tables() -> None:
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
-    """Builds the runtime and lets every capability subscribe to the bus."""
+    """Builds the runtime: every capability registers its ports and subscribes to the bus (by name order)."""
     runtime = Runtime.build(settings or get_settings())
-    for cap in capabilities():
+    wire(runtime, capabilities())
+    return runtime
+
+
+def wire(runtime: Runtime, caps: list[Capability]) -> None:
+    """Registers the capabilities' ports and subscriptions on a runtime, in the order of their names."""
+    for cap in sorted(caps, key=lambda c: c.name):
+        if cap.ports is not None:
+            for port in cap.ports(runtime):
+                runtime.ports.add(port)
         if cap.subscribe is not None:
             cap.subscribe(runtime)
-    return runtime
 
 
 def build_app(runtime: Runtime | None = None) -> FastAPI:

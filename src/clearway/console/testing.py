@@ -21,9 +21,7 @@ def core_capabilities(extra: tuple[str, ...] = ()) -> list[Capability]:
 def core_runtime(settings: Settings, extra: tuple[str, ...] = ()) -> Runtime:
     """Builds a runtime subscribed to the core capabilities and the console (and the extra ones named) only."""
     runtime = Runtime.build(settings)
-    for cap in core_capabilities(extra):
-        if cap.subscribe is not None:
-            cap.subscribe(runtime)
+    bootstrap.wire(runtime, core_capabilities(extra))
     return runtime
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
-from clearway.declarations import codec, service
+from clearway.declarations import codec, lodging, service
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.model import Decision, Declaration, DeclarationData
 from clearway.declarations.schemas import (
@@ -80,13 +80,13 @@ def register_parser(runtime: Runtime, media_type: str, parser: Parser) -> None:
     runtime.caches.setdefault("declarations.parsers", {})[media_type] = parser
 
 
-def lodge_context(runtime: Runtime, uow: Any) -> service.LodgeContext:
+def lodge_context(runtime: Runtime, uow: Any) -> lodging.LodgeContext:
     """Builds what lodging needs from the runtime's settings and caches."""
     s = runtime.settings
-    return service.LodgeContext(
+    return lodging.LodgeContext(
         nomenclature=reference_service.nomenclature(uow, runtime.caches),
         country=s.country,
-        selectivity=service.Selectivity(s.selectivity_red_rate, s.selectivity_yellow_rate, s.secret_key),
+        selectivity=lodging.Selectivity(s.selectivity_red_rate, s.selectivity_yellow_rate, s.secret_key),
     )
 
 
@@ -180,7 +180,10 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
     )
     try:
         data = parse_declaration(runtime, body, content_type)
-        result = await run_in_threadpool(lodge_now, runtime, data, principal)
+        media = content_type.split(";")[0].strip().lower() or "application/json"
+        kept = body.decode("utf-8", errors="replace") if media != "application/json" else None
+        message = lodging.Message(media, kept)
+        result = await run_in_threadpool(lodge_now, runtime, data, principal, message)
     except ValidationFailed as exc:
         if renderer is not None:
             return renderer.rejected(exc.issues)
@@ -195,10 +198,12 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
     )
 
 
-def lodge_now(runtime: Runtime, data: DeclarationData, principal: Principal) -> service.LodgeResult:
+def lodge_now(
+    runtime: Runtime, data: DeclarationData, principal: Principal, message: lodging.Message | None = None
+) -> service.LodgeResult:
     """Lodges one declaration in its own transaction."""
     with runtime.uow() as uow:
-        result = service.lodge(uow, data, principal=principal, ctx=lodge_context(runtime, uow))
+        result = lodging.lodge(uow, data, principal=principal, ctx=lodge_context(runtime, uow), message=message)
         uow.commit()
     return result
 
@@ -253,7 +258,7 @@ def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Res
                 continue
             savepoint = uow.conn.begin_nested()
             try:
-                result = service.lodge(uow, data, principal=principal, ctx=ctx)
+                result = lodging.lodge(uow, data, principal=principal, ctx=ctx)
                 savepoint.commit()
             except ValidationFailed as exc:
                 savepoint.rollback()
@@ -320,6 +325,18 @@ def get_notifications(
     with runtime.uow(readonly=True) as uow:
         items = service.notifications(uow, mrn, principal, after)
     return [NotificationOut.model_validate(n) for n in items]
+
+
+@router.get(
+    "/{mrn}/versions",
+    responses=_ERRORS,
+    summary="Every version of the declared message",
+    description="The message as lodged (verbatim, JSON or WCO DM XML) and each amendment, oldest first; kept "
+    "immutably. For the owner and customs staff.",
+)
+def get_versions(mrn: str, runtime: RuntimeDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    with runtime.uow(readonly=True) as uow:
+        return service.versions(uow, mrn, principal)
 
 
 @router.post(

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.declarations import api as declarations_api
-from clearway.declarations import service
+from clearway.declarations import lodging, service
 from clearway.platform.auth import Principal
 from clearway.platform.cli_support import open_runtime
 
@@ -43,7 +43,7 @@ def lodge(
         data = declarations_api.parse_declaration(runtime, body, media)
         principal = Principal(user=as_user, role="declarant", party_id=data.declarant.id)
         with runtime.uow() as uow:
-            result = service.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
+            result = lodging.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
     except ValidationFailed as exc:
         console.print(f"[red]Rejected[/red]: {len(exc.issues)} problem(s)")

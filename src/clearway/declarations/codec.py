@@ -179,3 +179,33 @@ def payload_hash(document: dict[str, Any]) -> str:
     """Returns a fingerprint of the declared content, to tell a retry from a different submission."""
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _flatten(value: Any, pointer: str, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _flatten(sub, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}", out)
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            _flatten(sub, f"{pointer}/{index}", out)
+    else:
+        out[pointer] = value
+
+
+def field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Lists every changed field of a declaration as ``{"pointer", "old", "new"}`` (JSON pointers, in order).
+
+    The verbatim extensions of a WCO DM message are compared as a whole (``/extensions``), not element by element.
+    """
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    _flatten({k: v for k, v in old.items() if k != "extensions"}, "", before)
+    _flatten({k: v for k, v in new.items() if k != "extensions"}, "", after)
+    changes = [
+        {"pointer": p, "old": before.get(p), "new": after.get(p)}
+        for p in sorted(before.keys() | after.keys())
+        if before.get(p) != after.get(p)
+    ]
+    if old.get("extensions") != new.get("extensions"):
+        changes.append({"pointer": "/extensions", "old": "(original message data)", "new": "(changed)"})
+    return changes

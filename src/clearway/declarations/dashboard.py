@@ -11,10 +11,10 @@ from typing import Any
 from clearway.core.issues import Forbidden
 from clearway.declarations import stats
 from clearway.declarations.model import OPEN_STATUSES, Status
-from clearway.platform.auth import Principal
+from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.db import UnitOfWork
 
-CUSTOMS_ROLES = frozenset({"officer", "supervisor", "admin"})
+CUSTOMS_ROLES = frozenset(CUSTOMS_STAFF)
 QUEUE_STATUSES: tuple[str, ...] = tuple(sorted(s.value for s in (*OPEN_STATUSES, Status.DETAINED)))
 # Clearance-time buckets (hours) of the Time Release Study histogram.
 BUCKETS: tuple[tuple[str, float, float], ...] = (

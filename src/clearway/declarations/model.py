@@ -90,6 +90,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 OPEN_STATUSES: frozenset[Status] = frozenset(_OPEN)
+# Where the trader may still change or withdraw its declaration on its own: once a control is notified (05, 06)
+# amending or invalidating it would let the trader escape the control, so only an officer's decision may.
+TRADER_CHANGEABLE: frozenset[Status] = frozenset({Status.ACCEPTED, Status.AMENDED})
 
 
 class Role(StrEnum):
@@ -279,6 +282,9 @@ class Declaration:
     released_at: datetime | None = None
     history: list[HistoryEntry] = field(default_factory=list)
     pending: list[HistoryEntry] = field(default_factory=list)
+    # While a use case holds the writes (the lodging pipeline saves the final state and the whole history once),
+    # recorded entries wait in ``pending`` instead of being written one by one.
+    hold_writes: bool = field(default=False, repr=False, compare=False)
 
     @property
     def is_open(self) -> bool:
@@ -349,7 +355,13 @@ class Declaration:
         """Applies an officer's (or trader's) decision, checking the role and the lifecycle."""
         if role not in DECISION_ROLES[decision]:
             raise Forbidden(f"role {role.value} may not {decision.value.replace('_', ' ')}")
-        if decision is Decision.INVALIDATE and role is Role.DECLARANT and self.status not in OPEN_STATUSES:
+        if decision is Decision.INVALIDATE and role is Role.DECLARANT and self.status not in TRADER_CHANGEABLE:
+            if self.status in OPEN_STATUSES:
+                raise Conflict(
+                    f"the declaration is under control ({self.status.label}); it can be invalidated only by "
+                    "a supervisor's decision once the control is over",
+                    code="CONTROL_IN_PROGRESS",
+                )
             raise Conflict(
                 f"the declaration is {self.status.label}; only open declarations can be invalidated "
                 "on the trader's request",
@@ -369,13 +381,20 @@ class Declaration:
             data=data,
         )
 
-    def amend(self, new_data: DeclarationData, *, at: datetime, actor: str, reason: str) -> HistoryEntry:
-        """Replaces the declared data before release; the LRN and declarant stay the same."""
-        if self.status not in OPEN_STATUSES:
-            raise Conflict(
-                f"the declaration is {self.status.label}; it can be amended only before release",
-                code="STATUS_TRANSITION",
-            )
+    def amend(
+        self,
+        new_data: DeclarationData,
+        *,
+        at: datetime,
+        actor: str,
+        reason: str,
+        changes: list[dict[str, Any]] | None = None,
+    ) -> HistoryEntry:
+        """Replaces the declared data before any control; the LRN and declarant stay the same.
+
+        ``changes`` lists each changed field as ``{"pointer", "old", "new"}`` so the history says what changed.
+        """
+        self.ensure_amendable()
         if new_data.lrn != self.data.lrn or new_data.declarant.id != self.data.declarant.id:
             raise Conflict("an amendment cannot change the LRN or the declarant", code="AMEND_IDENTITY")
         changed = _changed_sections(self.data, new_data)
@@ -387,8 +406,22 @@ class Declaration:
             role=Role.DECLARANT,
             reason=reason,
             status_to=Status.AMENDED,
-            data={"changed": changed},
+            data={"changed": changed, "changes": changes or []},
         )
+
+    def ensure_amendable(self) -> None:
+        """Refuses an amendment once a control is notified (05, 06) or after release."""
+        if self.status in OPEN_STATUSES and self.status not in TRADER_CHANGEABLE:
+            raise Conflict(
+                f"the declaration is under control ({self.status.label}); the officer in charge decides on it, "
+                "and it can be amended only after that decision",
+                code="CONTROL_IN_PROGRESS",
+            )
+        if self.status not in OPEN_STATUSES:
+            raise Conflict(
+                f"the declaration is {self.status.label}; it can be amended only before release",
+                code="STATUS_TRANSITION",
+            )
 
 
 def _changed_sections(old: DeclarationData, new: DeclarationData) -> list[str]:

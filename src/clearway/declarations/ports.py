@@ -1,22 +1,27 @@
 """The typed ports a lodgement goes through: what other capabilities provide to the clearance core.
 
-The core names each step and its order in ``lodging.py``; a capability plugs into a step by registering an
-object that implements the port (``Capability.ports``). The core never imports a capability to find it,
-and no capability calls back into the core's lane or release logic from inside a step.
+The core names each step and its order in ``lodging.py``; a capability plugs into a step by providing an object
+that implements the port (``Capability.ports``, a factory the bootstrap calls with the runtime). The core finds
+port objects by the protocol they implement (``uow.ports.all(Protocol)``); it never imports a capability to find
+them, and no capability calls back into the core's lane or release logic from inside a step.
 
-Order of the steps (fixed, read it in ``lodging.py``):
-  1. ``Assessment``      — duties and taxes (tariff)
-  2. ``Routing``         — agency applications (single window)
-  3. ``LaneProvider``    — lane proposals (crisis protocols, risk engine); the core's random selectivity is the
-                           fallback. Providers are asked in ascending ``precedence``; the first proposal that is
-                           ``final`` wins, otherwise the most severe proposal wins.
-  4. ``ProductCheck``    — product and supply-chain checks (ledger: counterfeit flags) that add facts
-  5. ``ReleaseGate``     — every gate lists what still blocks release (unpaid duties, agency approvals…)
+Order of the steps (fixed; read it in ``lodging.py``):
+  1. ``Assessment``        duties and taxes (tariff)
+  2. ``Routing``           agency applications (single window)
+  3. ``SupplyChainCheck``  facts about products and the trader (ledger: counterfeit flags, AEO standing)
+  4. ``LaneProvider``      lane proposals (crisis protocols, partner data, risk engine), asked in ascending
+                           ``precedence``: the first ``final`` proposal wins, otherwise the most severe; the core's
+                           random selectivity is the fallback when nobody proposes
+  5. ``ReleaseGate``       every gate lists what still blocks release (unpaid duties, agency approvals…)
+
+The supply-chain facts come before the lane (the code taught us this: the risk engine needs the counterfeit
+flags and the AEO status to choose the lane, and used to ask the ledger to check the products "now").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from clearway.declarations.model import Declaration, Lane
@@ -26,14 +31,48 @@ if TYPE_CHECKING:
 
 LANE_SEVERITY = {Lane.GREEN: 0, Lane.YELLOW: 1, Lane.RED: 2}
 
+# Values of ``SupplyChainFacts.aeo``.
+AEO_NONE, AEO_GRANTED, AEO_UNRECOGNISED = "none", "granted", "unrecognised"
+
+
+@dataclass(frozen=True)
+class SupplyChainFacts:
+    """What the supply chain says about a declaration: the trader's AEO standing and counterfeit flags, in words."""
+
+    aeo: str = AEO_NONE  # none | granted | suspended | revoked | unrecognised
+    aeo_words: str = ""
+    counterfeit: tuple[str, ...] = ()
+
+    @property
+    def aeo_active(self) -> bool:
+        """Tells whether the trader is a recognised AEO in good standing."""
+        return self.aeo == AEO_GRANTED
+
+    @property
+    def aeo_lapsed(self) -> bool:
+        """Tells whether the trader's recognised AEO status is suspended or revoked (a risk fact)."""
+        return self.aeo in {"suspended", "revoked"}
+
+    def merged(self, other: SupplyChainFacts) -> SupplyChainFacts:
+        """Combines the facts of two sources (the first source's AEO standing wins when both know one)."""
+        aeo, words = (self.aeo, self.aeo_words) if self.aeo != AEO_NONE else (other.aeo, other.aeo_words)
+        return SupplyChainFacts(aeo=aeo, aeo_words=words, counterfeit=self.counterfeit + other.counterfeit)
+
+
+@dataclass(frozen=True)
+class LodgingFacts:
+    """What the steps before the lane found out, handed to the lane providers."""
+
+    supply_chain: SupplyChainFacts = field(default_factory=SupplyChainFacts)
+
 
 @dataclass(frozen=True)
 class LaneProposal:
     """A lane a provider proposes, with reasons a person can read and the figures behind them.
 
-    ``final`` proposals end the search (a crisis priority lane, a counterfeit hit); ``inspection_probability``
-    is the chance this declaration had of being selected for control by the proposer's policy (recorded so
-    that models can later learn from inspected declarations without selection bias).
+    ``final`` proposals end the search (a crisis priority lane); ``inspection_probability`` is the chance this
+    declaration had of being selected for control under the proposer's policy, recorded so that models can later
+    learn from inspected declarations without selection bias.
     """
 
     lane: Lane
@@ -50,14 +89,19 @@ class Assessment(Protocol):
 
     def assess(self, uow: UnitOfWork, decl: Declaration) -> None: ...
 
-    def cancel(self, uow: UnitOfWork, decl: Declaration) -> None: ...
-
 
 @runtime_checkable
 class Routing(Protocol):
-    """Routes a declaration to the agencies that must approve it."""
+    """Routes a declaration (again, after an amendment) to the agencies that must approve it."""
 
     def route(self, uow: UnitOfWork, decl: Declaration) -> None: ...
+
+
+@runtime_checkable
+class SupplyChainCheck(Protocol):
+    """Checks the declared products and the responsible trader's standing; records its findings in history."""
+
+    def check(self, uow: UnitOfWork, decl: Declaration, on: date) -> SupplyChainFacts: ...
 
 
 @runtime_checkable
@@ -66,14 +110,7 @@ class LaneProvider(Protocol):
 
     precedence: int
 
-    def propose(self, uow: UnitOfWork, decl: Declaration) -> LaneProposal | None: ...
-
-
-@runtime_checkable
-class ProductCheck(Protocol):
-    """Checks the declared products (identifiers, credentials) and may force a lane (counterfeit → red)."""
-
-    def check(self, uow: UnitOfWork, decl: Declaration) -> LaneProposal | None: ...
+    def propose(self, uow: UnitOfWork, decl: Declaration, facts: LodgingFacts) -> LaneProposal | None: ...
 
 
 @runtime_checkable

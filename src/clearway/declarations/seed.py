@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from clearway.core.issues import DomainError
 from clearway.core.time import FixedClock
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec, service, store
+from clearway.declarations import codec, lodging, service, store
 from clearway.declarations.model import Decision, Status
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
@@ -34,7 +34,7 @@ def seed_demo(ctx: DemoContext) -> None:
         data = codec.to_domain(DeclarationIn.model_validate(doc, strict=False))
         broker = Principal(user=f"broker.{data.declarant.id[-4:]}", role="declarant", party_id=data.declarant.id)
         with runtime.uow(clock=clock) as uow:
-            result = service.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
+            result = lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
         decl = result.declaration
         age = (today - day).days

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import uuid
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from typing import Any
 
 from clearway.core.codes import Nomenclature
-from clearway.core.ids import new_mrn
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
 from clearway.declarations import codec, rules, store
 from clearway.declarations.events import (
     ControlResultRecorded,
-    DeclarationAccepted,
     DeclarationAmended,
     DeclarationDecided,
     DeclarationReleased,
-    LaneAssigned,
-    ReleaseCheck,
 )
 from clearway.declarations.model import (
     Decision,
@@ -31,39 +24,12 @@ from clearway.declarations.model import (
     Role,
     Status,
 )
+from clearway.declarations.ports import Assessment, ReleaseGate, Routing
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 
 log = logging.getLogger(__name__)
 SYSTEM = "clearway"
-
-
-@dataclass(frozen=True)
-class Selectivity:
-    """Random selectivity used until the risk engine assigns lanes: a share per control lane."""
-
-    red_rate: Decimal
-    yellow_rate: Decimal
-    salt: str
-
-    def lane_for(self, mrn: str) -> Lane:
-        """Draws the lane for an MRN; keyed by a secret so traders cannot predict it."""
-        digest = hashlib.sha256(f"{self.salt}:{mrn}".encode()).digest()
-        u = Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2**64)
-        if u < self.red_rate:
-            return Lane.RED
-        if u < self.red_rate + self.yellow_rate:
-            return Lane.YELLOW
-        return Lane.GREEN
-
-
-@dataclass(frozen=True)
-class LodgeContext:
-    """What lodging needs besides the data: the nomenclature, the country issuing MRNs, selectivity."""
-
-    nomenclature: Nomenclature
-    country: str
-    selectivity: Selectivity
 
 
 @dataclass(frozen=True)
@@ -79,125 +45,12 @@ def role_of(principal: Principal) -> Role:
     return Role(principal.role)
 
 
-def lodge(uow: UnitOfWork, data: DeclarationData, *, principal: Principal, ctx: LodgeContext) -> LodgeResult:
-    """Validates and accepts a declaration, issuing its MRN; a retry with the same LRN returns the same MRN."""
-    if principal.is_trader and principal.party_id not in {
-        data.declarant.id,
-        data.representative.id if data.representative else None,
-    }:
-        raise ValidationFailed(
-            [
-                Issue(
-                    "DECLARANT_NOT_CALLER",
-                    f"you lodge for party {principal.party_id}; the declarant (or representative) must be that party",
-                    "/declarant/id",
-                )
-            ]
-        )
-    issues = rules.validate(data, rules.RuleContext(ctx.nomenclature))
-    if issues:
-        raise ValidationFailed(issues)
-    document = codec.to_json(data)
-    fingerprint = codec.payload_hash(document)
-    existing = store.find_by_lrn(uow.conn, data.declarant.id, data.lrn)
-    if existing is not None:
-        return _replay(uow, existing, fingerprint)
-    now = uow.clock()
-    mrn = new_mrn(ctx.country, now)
-    while store.mrn_exists(uow.conn, mrn):  # pragma: no cover - 36^13 space; belt and braces
-        mrn = new_mrn(ctx.country, now)
-    decl = Declaration(id=str(uuid.uuid4()), mrn=mrn, data=data, status=Status.RECEIVED, lodged_at=now)
-    actor = principal.user
-    decl.record("received", at=now, actor=actor, role=principal.role, reason="lodged electronically")
-    decl.record(
-        "accepted",
-        at=now,
-        actor=SYSTEM,
-        role=Role.SYSTEM,
-        reason=f"valid; MRN {mrn} issued",
-        status_to=Status.ACCEPTED,
-        data={"mrn": mrn},
-    )
-    raced = store.insert(uow.conn, decl, fingerprint, now, document)
-    if raced is not None:
-        return _replay(uow, raced, fingerprint)
-    uow.publish(DeclarationAccepted(at=now, actor=actor, declaration=decl))
-    if decl.lane is None:
-        lane = ctx.selectivity.lane_for(mrn)
-        assign_lane(
-            uow,
-            decl,
-            lane,
-            reasons=[f"random selection for the {lane.value} lane"]
-            if lane is not Lane.GREEN
-            else ["no risk criteria matched"],
-            source="selectivity",
-        )
-    log.debug("lodged %s as %s lane=%s", data.lrn, mrn, decl.lane)
-    return LodgeResult(decl, replayed=False)
-
-
-def _replay(uow: UnitOfWork, existing: tuple[str, str, str], fingerprint: str) -> LodgeResult:
-    mrn, _status, stored_hash = existing
-    if stored_hash != fingerprint:
-        raise Conflict(
-            f"LRN already used for declaration {mrn} with different content; use a new LRN or amend {mrn}",
-            code="LRN_REUSED",
-        )
-    decl = store.get_by_mrn(uow.conn, mrn)
-    assert decl is not None
-    return LodgeResult(decl, replayed=True)
-
-
-def assign_lane(
-    uow: UnitOfWork,
-    decl: Declaration,
-    lane: Lane,
-    *,
-    reasons: list[str],
-    source: str,
-    scores: dict[str, Any] | None = None,
-) -> None:
-    """Sets the declaration's lane with its reasons, then routes it: green releases, others go to control."""
-    now = uow.clock()
-    decl.lane = lane
-    decl.record(
-        "lane_assigned",
-        at=now,
-        actor=source,
-        role=Role.SYSTEM,
-        reason="; ".join(reasons) or lane.value,
-        data={"lane": lane.value, "reasons": reasons, "source": source, "scores": scores or {}},
-    )
-    store.save(uow.conn, decl, now)
-    uow.publish(LaneAssigned(at=now, actor=source, declaration=decl))
-    if lane is Lane.RED:
-        _decide(
-            uow,
-            decl,
-            Decision.PHYSICAL_CHECK,
-            role=Role.SYSTEM,
-            actor=source,
-            reason="red lane: physical inspection of the goods",
-        )
-    elif lane is Lane.YELLOW:
-        _decide(
-            uow,
-            decl,
-            Decision.REQUEST_DOCUMENTS,
-            role=Role.SYSTEM,
-            actor=source,
-            reason="yellow lane: documentary check",
-        )
-    else:
-        try_release(uow, decl, actor=SYSTEM, reason="green lane: released without control")
-
-
 def release_blockers(uow: UnitOfWork, decl: Declaration) -> list[str]:
-    """Returns what still blocks release (unpaid duties, missing agency approvals…); empty when none."""
-    check = ReleaseCheck(at=uow.clock(), actor=SYSTEM, declaration=decl)
-    uow.publish(check)
-    return list(check.blockers)
+    """Returns what still blocks release (unpaid duties, missing agency approvals…); empty when none.
+
+    Every release gate (``ports.ReleaseGate``: tariff, single window, …) is asked, in the bootstrap's order.
+    """
+    return [blocker for gate in uow.ports.all(ReleaseGate) for blocker in gate.blockers(uow, decl)]
 
 
 def try_release(uow: UnitOfWork, decl: Declaration, *, actor: str, reason: str) -> bool:
@@ -225,9 +78,9 @@ def _decide(
     now = uow.clock()
     decl.decide(decision, role=role, at=now, actor=actor, reason=reason, data=data)
     store.save(uow.conn, decl, now)
-    uow.publish(DeclarationDecided(at=now, actor=actor, declaration=decl, decision=decision.value))
+    uow.publish(DeclarationDecided.of(decl, at=now, actor=actor, decision=decision.value))
     if decision is Decision.RELEASE:
-        uow.publish(DeclarationReleased(at=now, actor=actor, declaration=decl))
+        uow.publish(DeclarationReleased.of(decl, at=now, actor=actor))
 
 
 def get_visible(uow: UnitOfWork, mrn: str, principal: Principal) -> Declaration:
@@ -240,7 +93,7 @@ def get_visible(uow: UnitOfWork, mrn: str, principal: Principal) -> Declaration:
 
 def can_see(principal: Principal, decl: Declaration) -> bool:
     """Tells whether the caller may see the declaration."""
-    if principal.role in {"officer", "supervisor", "admin"}:
+    if principal.is_customs:
         return True
     if principal.is_trader:
         return decl.visible_to_party(principal.party_id)
@@ -289,7 +142,7 @@ def decide(
             data=findings,
         )
         store.flush_history(uow.conn, decl)
-        uow.publish(ControlResultRecorded(at=uow.clock(), actor=principal.user, declaration=decl, findings=findings))
+        uow.publish(ControlResultRecorded.of(decl, at=uow.clock(), actor=principal.user, findings=findings))
     return decl
 
 
@@ -302,8 +155,14 @@ def amend(
     reason: str,
     nomenclature: Nomenclature,
     expected_version: int | None = None,
+    media_type: str = "application/json",
+    message: str | None = None,
 ) -> Declaration:
-    """Replaces the declared data before release, after validating it like a new lodgement."""
+    """Replaces the declared data before any control, after validating it like a new lodgement.
+
+    The previous version stays (``declaration_versions``), the history lists every changed field with its old
+    and new value, and the declaration is assessed and routed again; a green one is released if nothing blocks.
+    """
     decl = get_visible(uow, mrn, principal)
     if not principal.is_trader:
         raise DomainError("only the trader amends its declaration; officers decide", code="FORBIDDEN")
@@ -312,16 +171,46 @@ def amend(
             f"declaration {decl.mrn} is at version {decl.version}, not {expected_version}",
             code="CONCURRENT_UPDATE",
         )
+    decl.ensure_amendable()
     issues = rules.validate(new_data, rules.RuleContext(nomenclature))
     if issues:
         raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
     now = uow.clock()
-    decl.amend(new_data, at=now, actor=principal.user, reason=reason)
+    old_document = codec.to_json(decl.data)
+    if old_document.get("extensions") and not new_data.extensions:
+        # A JSON amendment of an XML-lodged declaration keeps the data of the original message it does not cover.
+        new_data = replace(new_data, extensions=decl.data.extensions)
+    new_document = codec.to_json(new_data)
+    changes = codec.field_changes(old_document, new_document)
+    decl.amend(new_data, at=now, actor=principal.user, reason=reason, changes=changes)
     store.save(uow.conn, decl, now)
-    uow.publish(DeclarationAmended(at=now, actor=principal.user, declaration=decl))
+    store.add_version(
+        uow.conn,
+        decl,
+        kind="amended",
+        media_type=media_type,
+        message=message,
+        document=new_document,
+        payload_hash=codec.payload_hash(new_document),
+        at=now,
+        actor=principal.user,
+        reason=reason,
+    )
+    for assessment in uow.ports.all(Assessment):
+        assessment.assess(uow, decl)
+    for routing in uow.ports.all(Routing):
+        routing.route(uow, decl)
+    store.flush_history(uow.conn, decl)
+    uow.publish(DeclarationAmended.of(decl, at=now, actor=principal.user, changes=tuple(changes)))
     if decl.lane is Lane.GREEN:
         try_release(uow, decl, actor=SYSTEM, reason="amended green-lane declaration released")
     return decl
+
+
+def versions(uow: UnitOfWork, mrn: str, principal: Principal) -> list[dict[str, Any]]:
+    """Returns every version of the declared message (as lodged, then each amendment) to its owner or officers."""
+    decl = get_visible(uow, mrn, principal)
+    return store.versions(uow.conn, decl.id)
 
 
 def notifications(uow: UnitOfWork, mrn: str, principal: Principal, after: int = 0) -> list[dict[str, Any]]:
@@ -358,7 +247,7 @@ def list_visible(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Lists the declarations the caller may see as summaries (traders: their own, without lanes)."""
-    if principal.role not in {"declarant", "officer", "supervisor", "admin"}:
+    if not (principal.is_trader or principal.is_customs):
         return [], 0
     rows, total = store.list_summaries(
         uow.conn,

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     UniqueConstraint,
     and_,
     bindparam,
@@ -97,6 +98,24 @@ declaration_events = Table(
     Index("ix_declaration_events_declaration", "declaration_id", "id"),
 )
 
+# Every message as lodged and every amendment, kept immutably (never updated or deleted): the record of what
+# the trader declared, in the format it was sent (JSON or WCO DM XML), readable by officers and the owner.
+declaration_versions = Table(
+    "declaration_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("declaration_id", String(36), ForeignKey("declarations.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("media_type", String(60), nullable=False),
+    Column("message", Text, nullable=True),
+    Column("document", JSON, nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("reason", String(1000), nullable=False),
+    UniqueConstraint("declaration_id", "number", name="uq_declaration_versions_number"),
+)
 
 _INSERT = declarations.insert()
 _UPDATE_STATUS = (
@@ -187,8 +206,11 @@ def save(conn: Connection, decl: Declaration, now: datetime) -> None:
 
 
 def flush_history(conn: Connection, decl: Declaration) -> None:
-    """Appends the declaration's new history entries. History rows are never updated or deleted."""
-    if decl.pending:
+    """Appends the declaration's new history entries in one insert. History rows are never updated or deleted.
+
+    While the declaration's writes are held (``decl.hold_writes``, the lodging pipeline), nothing is written.
+    """
+    if decl.pending and not decl.hold_writes:
         conn.execute(
             declaration_events.insert(),
             [
@@ -312,6 +334,69 @@ def find_by_lrn(conn: Connection, declarant_id: str, lrn: str) -> tuple[str, str
         )
     ).first()
     return (row.mrn, row.status, row.payload_hash) if row else None
+
+
+def add_version(
+    conn: Connection,
+    decl: Declaration,
+    *,
+    kind: str,
+    media_type: str,
+    message: str | None,
+    document: dict[str, Any],
+    payload_hash: str,
+    at: datetime,
+    actor: str,
+    reason: str,
+) -> int:
+    """Keeps one more version of the declared message; returns its number (1 for the lodged message)."""
+    number = (
+        conn.execute(
+            select(func.coalesce(func.max(declaration_versions.c.number), 0)).where(
+                declaration_versions.c.declaration_id == decl.id
+            )
+        ).scalar_one()
+        + 1
+    )
+    conn.execute(
+        declaration_versions.insert(),
+        {
+            "declaration_id": decl.id,
+            "number": number,
+            "kind": kind,
+            "media_type": media_type,
+            "message": message,
+            "document": document,
+            "payload_hash": payload_hash,
+            "at": at,
+            "actor": actor,
+            "reason": reason,
+        },
+    )
+    return int(number)
+
+
+def versions(conn: Connection, declaration_id: str) -> list[dict[str, Any]]:
+    """Returns every kept version of a declaration's message, oldest first."""
+    rows = conn.execute(
+        select(declaration_versions)
+        .where(declaration_versions.c.declaration_id == declaration_id)
+        .order_by(declaration_versions.c.number)
+    ).all()
+    return [
+        {
+            "number": r.number,
+            "kind": r.kind,
+            "media_type": r.media_type,
+            "message": r.message,
+            "document": r.document,
+            "payload_hash": r.payload_hash,
+            "at": ensure_utc(r.at),
+            "actor": r.actor,
+            "reason": r.reason,
+        }
+        for r in rows
+    ]
 
 
 def mrn_exists(conn: Connection, mrn: str) -> bool:

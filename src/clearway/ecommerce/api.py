@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.ecommerce import queries, service
 from clearway.ecommerce.schemas import AggregatesOut, DecisionOut, DecisionPageOut, ManifestOut, ManifestPageOut
-from clearway.platform.auth import Principal
+from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.deps import RuntimeDep, require_roles
 from clearway.platform.runtime import Runtime
 
@@ -33,7 +33,7 @@ _UPLOAD = {
         },
     }
 }
-OFFICERS = ("officer", "supervisor", "admin")
+OFFICERS = CUSTOMS_STAFF
 READERS = ("declarant", *OFFICERS)
 
 

@@ -11,8 +11,7 @@ from rich.console import Console
 
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec
-from clearway.declarations import service as declarations_service
+from clearway.declarations import codec, lodging
 from clearway.interchange import mapping, service
 from clearway.platform.auth import Principal
 from clearway.platform.cli_support import open_runtime
@@ -55,9 +54,7 @@ def lodge(
         data = service.parse_declaration(file.read_bytes(), today=runtime.clock().date())
         principal = Principal(user=as_user, role="declarant", party_id=data.declarant.id)
         with runtime.uow() as uow:
-            result = declarations_service.lodge(
-                uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow)
-            )
+            result = lodging.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
     except ValidationFailed as exc:
         issues = service.xml_issues(exc.issues)

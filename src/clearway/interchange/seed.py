@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clearway.core.issues import DomainError
 from clearway.declarations import api as declarations_api
-from clearway.declarations import service as declarations_service
+from clearway.declarations import lodging
 from clearway.declarations.examples import example_declaration
 from clearway.interchange import example, service
 from clearway.platform.auth import Principal
@@ -28,9 +28,7 @@ def seed_demo(ctx: DemoContext) -> None:
         broker = Principal(user="broker.wco", role="declarant", party_id=data.declarant.id)
         try:
             with runtime.uow() as uow:
-                result = declarations_service.lodge(
-                    uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow)
-                )
+                result = lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
                 uow.commit()
         except DomainError as exc:  # seeded on an earlier day: the LRN is taken
             ctx.say(f"interchange: {lrn} not lodged again ({exc.code})")

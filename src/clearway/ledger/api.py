@@ -28,12 +28,12 @@ from clearway.ledger.schemas import (
     VerificationOut,
     VerifyIn,
 )
-from clearway.platform.auth import Principal
+from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
-OFFICIALS = ("officer", "supervisor", "admin")
+OFFICIALS = CUSTOMS_STAFF
 
 
 def _b64(data: bytes) -> str:

@@ -10,6 +10,7 @@ capability = Capability(
     routers=(api.router,),
     cli=cli.app,
     cli_name="ledger",
+    ports=subscribers.ports,
     subscribe=subscribers.subscribe,
     seed_demo=seed.seed_demo,
     seed_order=40,

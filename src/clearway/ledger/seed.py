@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec
-from clearway.declarations import service as declarations
+from clearway.declarations import codec, lodging
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.schemas import DeclarationIn
 from clearway.ledger import aeo, identity, service, store
@@ -158,7 +157,7 @@ def _lodge_with_products(runtime: Any) -> str | None:
     broker = Principal(user="broker.andina", role="declarant", party_id=data.declarant.id)
     try:
         with runtime.uow() as uow:
-            result = declarations.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
+            result = lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
     except Exception as exc:  # the demo goes on without it, saying why
         log.warning("ledger demo declaration not lodged: %s", exc)

@@ -1,8 +1,13 @@
-"""What the ledger does when the clearance core acts: log decisions partners rely on, check declared products."""
+"""How the ledger takes part in clearance: the supply-chain check (port), the log of decisions (bus)."""
 
 from __future__ import annotations
 
-from clearway.declarations.events import DeclarationAccepted, DeclarationDecided, DeclarationReleased
+from collections.abc import Sequence
+from datetime import date
+
+from clearway.declarations.events import DeclarationDecided, DeclarationReleased
+from clearway.declarations.model import Declaration
+from clearway.declarations.ports import AEO_GRANTED, AEO_NONE, AEO_UNRECOGNISED, SupplyChainFacts
 from clearway.ledger import counterfeit, service
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
@@ -10,25 +15,56 @@ from clearway.platform.runtime import Runtime
 LOGGED_DECISIONS = frozenset({"detain", "clear", "invalidate"})  # "release" arrives as DeclarationReleased
 
 
+def responsible_trader(decl: Declaration) -> str:
+    """Returns the trader whose AEO status counts: the exporter on an export, else the importer."""
+    d = decl.data
+    return d.exporter.id if d.type.upper().startswith("EX") else d.importer.id
+
+
+class SupplyChain:
+    """Checks declared products against their passports and chain of custody, and the trader's AEO standing."""
+
+    def check(self, uow: UnitOfWork, decl: Declaration, on: date) -> SupplyChainFacts:
+        """Returns the facts (recording the product check in the declaration's history)."""
+        trader = responsible_trader(decl)
+        status = service.aeo_status(uow, trader, on=on)
+        aeo, words = AEO_NONE, ""
+        if status is not None and not status.recognised:
+            aeo, words = AEO_UNRECOGNISED, f"AEO of {status.country} not recognised: {status.basis}"
+        elif status is not None:
+            where = "national programme" if status.basis.startswith("national") else f"{status.country}, under MRA"
+            aeo = status.status
+            words = (
+                f"AEO ({where})"
+                if status.status == AEO_GRANTED
+                else f"AEO status of {trader} ({where}) {status.status} since {status.since.isoformat()}"
+            )
+        flags: tuple[str, ...] = ()
+        if any(item.product_ids for item in decl.data.goods_items):
+            flags = tuple(
+                f"counterfeit check, item {f.item} {f.product_id}: {f.message} ({f.code})"
+                for f in counterfeit.record_check(uow, decl)
+            )
+        return SupplyChainFacts(aeo=aeo, aeo_words=words, counterfeit=flags)
+
+
+def ports(_runtime: Runtime) -> Sequence[object]:
+    """The ledger's port: ``SupplyChainCheck``."""
+    return (SupplyChain(),)
+
+
 def subscribe(runtime: Runtime) -> None:
-    """Subscribes the ledger to the clearance core's events."""
+    """Appends the clearance decisions partners rely on to the transparency log."""
     ctx = service.context(runtime)
 
     def released(uow: UnitOfWork, event: DeclarationReleased) -> None:
-        d = event.declaration
-        service.record_clearance(uow, ctx, mrn=d.mrn, decision="release", status=d.status.value, office=d.data.office)
+        service.record_clearance(uow, ctx, mrn=event.mrn, decision="release", status=event.status, office=event.office)
 
     def decided(uow: UnitOfWork, event: DeclarationDecided) -> None:
         if event.decision in LOGGED_DECISIONS:
-            d = event.declaration
             service.record_clearance(
-                uow, ctx, mrn=d.mrn, decision=event.decision, status=d.status.value, office=d.data.office
+                uow, ctx, mrn=event.mrn, decision=event.decision, status=event.status, office=event.office
             )
-
-    def accepted(uow: UnitOfWork, event: DeclarationAccepted) -> None:
-        if any(item.product_ids for item in event.declaration.data.goods_items):
-            counterfeit.record_check(uow, event.declaration)
 
     runtime.bus.subscribe(DeclarationReleased, released)
     runtime.bus.subscribe(DeclarationDecided, decided)
-    runtime.bus.subscribe(DeclarationAccepted, accepted)

@@ -18,6 +18,8 @@ from clearway.platform.db import UnitOfWork
 from clearway.platform.tables import api_tokens, users
 
 ROLES = ("declarant", "officer", "supervisor", "agency", "admin")
+# Customs staff: they see every declaration and act on the administration's behalf.
+CUSTOMS_STAFF = ("officer", "supervisor", "admin")
 TOKEN_PREFIX = "cw_"  # noqa: S105 - a prefix, not a secret
 
 
@@ -30,6 +32,11 @@ class Principal:
     party_id: str | None = None
     agency: str | None = None
     office: str | None = None
+
+    @property
+    def is_customs(self) -> bool:
+        """Tells whether the caller is customs staff (officer, supervisor, admin)."""
+        return self.role in CUSTOMS_STAFF
 
     @property
     def is_trader(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +35,10 @@ class Capability:
     seed_demo: Callable[[DemoContext], None] | None = None
     # Commands mounted at the top level (``clearway lodge``) rather than under a group.
     top_level_commands: tuple[tuple[str, Callable[..., Any]], ...] = ()
-    # Order of demo seeding: lower first.
+    # Order of demo seeding (and only of seeding): lower first.
     seed_order: int = 100
-    # Objects implementing the clearance core's typed ports (``clearway.declarations.ports``): assessment,
-    # routing, lane provider, product check, release gate. The core finds them by the protocol they implement.
-    ports: tuple[Any, ...] = ()
+    # Makes the objects implementing typed ports (``clearway.declarations.ports``: assessment, routing, lane
+    # provider, supply-chain check, release gate): the use cases find them by the protocol they implement.
+    ports: Callable[[Runtime], Sequence[Any]] | None = None
     # Pydantic models published in the OpenAPI components (bodies the routes parse themselves).
     openapi_models: tuple[type[Any], ...] = ()

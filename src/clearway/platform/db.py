@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.pool import StaticPool
 
 from clearway.core.events import Event
 from clearway.core.time import Clock, utcnow
+from clearway.platform.ports import Ports
 
 # Every capability's tables live on this one metadata so Alembic and tests see them all.
 metadata = MetaData(
@@ -85,6 +87,7 @@ class UnitOfWork:
         clock: Clock = utcnow,
         dispatch: Callable[[UnitOfWork, Event], None] | None = None,
         readonly: bool = False,
+        ports: Ports | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -92,7 +95,10 @@ class UnitOfWork:
         self._readonly = readonly
         self._conn: Connection | None = None
         self._lock: threading.RLock | None = None
+        self.ports = ports if ports is not None else Ports()
         self.events: list[Event] = []
+        self._queue: deque[Event] = deque()
+        self._draining = False
 
     @property
     def conn(self) -> Connection:
@@ -111,13 +117,29 @@ class UnitOfWork:
         return self
 
     def publish(self, event_: Event) -> None:
-        """Hands an event to the subscribers now, within this transaction."""
+        """Queues an event for the subscribers; the queue is handled in order within this transaction.
+
+        Published from a use case, the queue is drained before ``publish`` returns. Published from a handler,
+        the event waits until the handlers of the current event have finished (first in, first out).
+        """
         self.events.append(event_)
-        if self._dispatch is not None:
-            self._dispatch(self, event_)
+        self._queue.append(event_)
+        self.drain()
+
+    def drain(self) -> None:
+        """Hands queued events to their subscribers, first in first out, until the queue is empty."""
+        if self._draining or self._dispatch is None:
+            return
+        self._draining = True
+        try:
+            while self._queue:
+                self._dispatch(self, self._queue.popleft())
+        finally:
+            self._draining = False
 
     def commit(self) -> None:
-        """Commits the transaction and starts a new one."""
+        """Commits the transaction (after every queued event is handled) and starts a new one."""
+        self.drain()
         self.conn.commit()
         self.conn.begin()
 

@@ -22,7 +22,9 @@ def migration_locations() -> list[Path]:
     of its own off ``0001_core``. The platform knows only this convention, not the capabilities.
     """
     found = sorted(
-        p for p in PACKAGE_ROOT.glob("*/migrations") if p.is_dir() and p != MIGRATIONS and any(p.glob("[0-9]*.py"))
+        p
+        for p in PACKAGE_ROOT.glob("*/migrations")
+        if p.is_dir() and p != MIGRATIONS and any(f.name != "__init__.py" for f in p.glob("*.py"))
     )
     return [MIGRATIONS / "versions", *found]
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from clearway.core.time import Clock, utcnow
 from clearway.platform.bus import MessageBus
 from clearway.platform.db import UnitOfWork, make_engine
+from clearway.platform.ports import Ports
 from clearway.platform.settings import Settings
 
 
@@ -21,6 +22,7 @@ class Runtime:
     engine: Engine
     bus: MessageBus = field(default_factory=MessageBus)
     clock: Clock = utcnow
+    ports: Ports = field(default_factory=Ports)
     caches: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -32,4 +34,6 @@ class Runtime:
 
     def uow(self, *, clock: Clock | None = None, readonly: bool = False) -> UnitOfWork:
         """Opens a unit of work whose events go to the bus."""
-        return UnitOfWork(self.engine, clock=clock or self.clock, dispatch=self.bus.dispatch, readonly=readonly)
+        return UnitOfWork(
+            self.engine, clock=clock or self.clock, dispatch=self.bus.dispatch, readonly=readonly, ports=self.ports
+        )

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 
-from clearway.platform.auth import Principal
+from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.deps import RuntimeDep, parse_json, require_roles
 from clearway.risk import service
 from clearway.risk.schemas import AssessmentOut, HitRateOut, RuleSetIn, RuleSetOut, VersionOut
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk"])
-STAFF = ("officer", "supervisor", "admin")
+STAFF = CUSTOMS_STAFF
 ANALYSTS = ("supervisor", "admin")
 
 

@@ -1,8 +1,12 @@
-"""The risk engine as a platform capability: assigns lanes on acceptance, learns from control outcomes."""
+"""The risk engine as a platform capability: proposes lanes at lodging, learns from control outcomes."""
 
 from __future__ import annotations
 
-from clearway.declarations.events import ControlResultRecorded, DeclarationAccepted
+from collections.abc import Sequence
+
+from clearway.declarations.events import ControlResultRecorded, DeclarationDecided
+from clearway.declarations.model import Declaration
+from clearway.declarations.ports import LaneProposal, LodgingFacts
 from clearway.platform.capability import Capability
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
@@ -10,17 +14,37 @@ from clearway.risk import api, cli, seed, service
 from clearway.risk.schemas import RuleSetIn
 
 
-def subscribe(runtime: Runtime) -> None:
-    """Scores every accepted declaration and keeps every control outcome as a label."""
+class RiskLanes:
+    """The lane provider of the risk engine: criteria, watchlists, the promoted model, capacity, ledger facts."""
 
-    def on_accepted(uow: UnitOfWork, event: DeclarationAccepted) -> None:
-        service.assess(uow, event.declaration, cache=runtime.caches, salt=runtime.settings.secret_key)
+    precedence = 50  # after protocols that prescribe a lane (crisis measures), before nothing
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.cache = runtime.caches
+        self.salt = runtime.settings.secret_key
+
+    def propose(self, uow: UnitOfWork, decl: Declaration, facts: LodgingFacts) -> LaneProposal | None:
+        """Proposes a lane with its reasons; None while the engine is off (no criteria, no model)."""
+        return service.assess(uow, decl, cache=self.cache, salt=self.salt, ledger=facts.supply_chain)
+
+
+def ports(runtime: Runtime) -> Sequence[object]:
+    """The risk engine's port: ``LaneProvider``."""
+    return (RiskLanes(runtime),)
+
+
+def subscribe(runtime: Runtime) -> None:
+    """Keeps every control outcome as a label; a withdrawn red declaration gives its capacity slot back."""
 
     def on_control(uow: UnitOfWork, event: ControlResultRecorded) -> None:
-        service.record_outcome(uow, event.declaration, event.findings, by=event.actor)
+        service.record_outcome(uow, event.mrn, event.findings, by=event.actor)
 
-    runtime.bus.subscribe(DeclarationAccepted, on_accepted)
+    def on_decided(uow: UnitOfWork, event: DeclarationDecided) -> None:
+        if event.decision == "invalidate":
+            service.give_back_red(uow, event.mrn)
+
     runtime.bus.subscribe(ControlResultRecorded, on_control)
+    runtime.bus.subscribe(DeclarationDecided, on_decided)
 
 
 capability = Capability(
@@ -28,6 +52,7 @@ capability = Capability(
     routers=(api.router,),
     cli=cli.app,
     cli_name="risk",
+    ports=ports,
     subscribe=subscribe,
     seed_demo=seed.seed_demo,
     seed_order=12,

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from clearway.declarations.ports import SupplyChainFacts as LedgerView
 from clearway.risk.model import SEVERITY_WEIGHT, Assessment, RuleSet, rank, red_allowed, watchlist_hits
-from clearway.risk.supply_chain import LedgerView
 
 COUNTERFEIT_WEIGHT, AEO_LAPSED_WEIGHT = 10, 3
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from clearway.core.issues import Conflict, DomainError, NotFound
-from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration, Lane
+from clearway.declarations.ports import LaneProposal, SupplyChainFacts
 from clearway.platform.db import UnitOfWork
-from clearway.risk import facts, lanes, store, supply_chain
+from clearway.risk import facts, lanes, store
 from clearway.risk.mapping import from_dict
 from clearway.risk.model import RuleSet, parse_ruleset, random_draw, red_cap
 
@@ -96,18 +96,28 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
     return score, str(loaded.metadata.get("version")), reasons
 
 
-def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: str) -> None:
-    """Assigns the lane of an accepted declaration from criteria, model and capacity, recording why.
+def assess(
+    uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: str, ledger: SupplyChainFacts
+) -> LaneProposal | None:
+    """Proposes the lane of an accepted declaration from criteria, model and capacity, recording why.
 
-    The ledger's facts (AEO status, counterfeit flags) count too. With no criteria published and no model promoted
-    it does nothing (the engine is off): the core's random selectivity applies.
+    The supply chain's facts (AEO status, counterfeit flags) count too. With no criteria published and no model
+    promoted the engine is off and proposes nothing (the core's random selectivity applies) — except for a
+    counterfeit flag, which always sends the goods to the red lane.
     """
     ruleset = current_ruleset(uow, cache)
     loaded = _model(uow, cache)
     if ruleset.empty and loaded is None:
-        return
+        if ledger.counterfeit:
+            return LaneProposal(
+                lane=Lane.RED,
+                reasons=(*ledger.counterfeit, "counterfeit flag: physical inspection"),
+                source=SOURCE,
+                scores={"counterfeit_flags": len(ledger.counterfeit)},
+                inspection_probability=1.0,
+            )
+        return None
     now = uow.clock()
-    ledger = supply_chain.read(uow, decl, now.date())
     day = now.date().isoformat()
     office = decl.data.office
     reds, total = store.day_load(uow.conn, office, day)
@@ -169,15 +179,29 @@ def assess(uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: s
     }
     if result.model_score is not None:
         scores["model"] = {"version": result.model_version, "score": round(result.model_score, 4)}
-    declarations.assign_lane(uow, decl, Lane(result.lane), reasons=result.reasons, source=SOURCE, scores=scores)
+    return LaneProposal(
+        lane=Lane(result.lane),
+        reasons=tuple(result.reasons),
+        source=SOURCE,
+        scores=scores,
+        inspection_probability=1.0 if result.lane != "green" and not result.random else None,
+    )
 
 
-def record_outcome(uow: UnitOfWork, decl: Declaration, findings: dict[str, Any], *, by: str) -> None:
+def give_back_red(uow: UnitOfWork, mrn: str) -> None:
+    """Returns the red-lane slot of a withdrawn declaration to its office's capacity for that day."""
+    row = store.get_assessment(uow.conn, mrn)
+    if row is None or row["lane"] != "red":
+        return
+    store.give_back_red(uow.conn, row["office"], row["day"])
+
+
+def record_outcome(uow: UnitOfWork, mrn: str, findings: dict[str, Any], *, by: str) -> None:
     """Stores a control's outcome as a label for the models and the rules' hit rates."""
     revenue = findings.get("revenue_recovered")
     store.save_outcome(
         uow.conn,
-        decl.mrn,
+        mrn,
         str(findings.get("result", "")),
         findings.get("kind"),
         Decimal(str(revenue)) if revenue is not None else None,

@@ -119,6 +119,12 @@ def take_red(conn: Connection, office: str, day: str, *, cap: int | None, start:
     return conn.execute(stmt).rowcount == 1
 
 
+def give_back_red(conn: Connection, office: str, day: str) -> None:
+    """Returns one red slot of an office's day (a withdrawn declaration), never below zero."""
+    t = risk_red_slots
+    conn.execute(update(t).where(t.c.office == office, t.c.day == day, t.c.used > 0).values(used=t.c.used - 1))
+
+
 def latest_version(conn: Connection) -> int:
     """Returns the current rule set version (0 when none was ever published)."""
     return int(conn.execute(select(func.coalesce(func.max(risk_rulesets.c.version), 0))).scalar_one())

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from clearway.platform.capability import Capability
-from clearway.single_window import api, cli, handlers, schemas, seed
+from clearway.single_window import api, cli, schemas, seed, subscribers
 
 capability = Capability(
     name="clearway.single_window",
     routers=(api.router,),
     cli=cli.app,
     cli_name="sw",
-    subscribe=handlers.subscribe,
+    ports=subscribers.ports,
+    subscribe=subscribers.subscribe,
     seed_demo=seed.seed_demo,
     seed_order=15,
     openapi_models=(

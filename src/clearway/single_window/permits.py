@@ -10,14 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
-from clearway.platform.auth import Principal
+from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.db import UnitOfWork
 from clearway.single_window import catalog, permit_store
 from clearway.single_window.model import GoodsLine, HsSpec, Permit, RuleSet, from_milli, to_milli
 from clearway.single_window.schemas import PermitGrantIn, PermitIn
 
 _ALPHABET = string.ascii_uppercase + string.digits
-OFFICIALS = frozenset({"officer", "supervisor", "admin"})
+OFFICIALS = frozenset(CUSTOMS_STAFF)
 
 
 def new_number(agency: str, on: date) -> str:

@@ -10,8 +10,7 @@ from typing import Any
 from clearway.core.issues import DomainError
 from clearway.core.time import FixedClock
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec
-from clearway.declarations import service as declarations
+from clearway.declarations import codec, lodging
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
@@ -129,7 +128,7 @@ def _showcase(ctx: DemoContext) -> int:
         )
         broker = Principal(user="broker.andina", role="declarant", party_id=data.declarant.id)
         with runtime.uow(clock=clock) as uow:
-            result = declarations.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
+            result = lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
         if i >= SHOWCASE_DECLARATIONS - 2:
             continue  # the latest stay in the agencies' queues

@@ -8,7 +8,6 @@ from typing import Any
 
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
 from clearway.declarations import service as declarations
-from clearway.declarations.events import DeclarationAccepted, DeclarationAmended
 from clearway.declarations.model import Declaration
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -175,25 +174,7 @@ def blockers(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration) -> list[
             out.append(f"{label} has requested information: {app['message']}")
         elif app["status"] == AppStatus.REFUSED.value:
             out.append(f"{label} refused: {'; '.join(app['reasons'])}")
-    if _routing_pending(uow, decl):
-        needed = rules.route(routing.goods_lines(decl), (decl.accepted_at or decl.lodged_at).date())
-        routed = {a["agency"] for a in apps}
-        for code in needed.agencies:
-            if code not in routed:
-                reqs, _ = needed.by_agency[code]
-                out.append(f"{rules.agencies[code].label} has not approved: {needs_text(routing.needs_of(reqs))}")
     return out
-
-
-def _routing_pending(uow: UnitOfWork, decl: Declaration) -> bool:
-    """Tells whether this transaction accepted or amended the declaration and routing has not run yet."""
-    submitted = any(
-        isinstance(e, (DeclarationAccepted, DeclarationAmended)) and e.declaration.mrn == decl.mrn for e in uow.events
-    )
-    if not submitted:
-        return False
-    record = store.get_routing(uow.conn, decl.mrn)
-    return record is None or any(isinstance(e, DeclarationAmended) for e in uow.events)
 
 
 def window(uow: UnitOfWork, cache: dict[str, Any], mrn: str, principal: Principal) -> dict[str, Any]:

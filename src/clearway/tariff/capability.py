@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clearway.platform.capability import Capability
-from clearway.tariff import api, cli, handlers, seed
+from clearway.tariff import api, cli, seed, subscribers
 from clearway.tariff.schemas import AccountIn, PaymentIn
 
 capability = Capability(
@@ -11,7 +11,8 @@ capability = Capability(
     routers=(api.declarations_router, api.router),
     cli=cli.app,
     cli_name="tariff",
-    subscribe=handlers.subscribe,
+    ports=subscribers.ports,
+    subscribe=subscribers.subscribe,
     seed_demo=seed.seed_demo,
     seed_order=15,
     openapi_models=(PaymentIn, AccountIn),

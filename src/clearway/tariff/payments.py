@@ -332,7 +332,7 @@ def accounts_visible(uow: UnitOfWork, principal: Principal) -> list[dict[str, An
     """Lists the accounts the caller may see: a trader its own, officers and admins all."""
     if principal.is_trader:
         rows = store.accounts_of(uow.conn, [principal.party_id or ""])
-    elif principal.role in {"officer", "supervisor", "admin"}:
+    elif principal.is_customs:
         rows = store.all_accounts(uow.conn)
     else:
         rows = []

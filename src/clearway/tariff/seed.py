@@ -11,6 +11,7 @@ from pathlib import Path
 from clearway.core.time import FixedClock
 from clearway.declarations import api as declarations_api
 from clearway.declarations import codec as declarations_codec
+from clearway.declarations import lodging
 from clearway.declarations import service as declarations_service
 from clearway.declarations.events import DeclarationAccepted
 from clearway.declarations.examples import example_declaration
@@ -61,7 +62,7 @@ class _DemoTraderPays:
         self.before = before
 
     def __call__(self, uow: UnitOfWork, event: DeclarationAccepted) -> None:
-        decl = event.declaration
+        decl = declarations_service.get(uow, event.mrn)
         day = (decl.accepted_at or decl.lodged_at).date()
         if day >= self.before or not decl.data.lrn.startswith("DEMO-"):
             return
@@ -116,9 +117,7 @@ def _showcase(ctx: DemoContext) -> None:
     day = runtime.clock().date() - timedelta(days=2)
     clock = FixedClock(datetime.combine(day, time(15, 10), tzinfo=UTC))
     with runtime.uow(clock=clock) as uow:
-        result = declarations_service.lodge(
-            uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow)
-        )
+        result = lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
         uow.commit()
     mrn = result.declaration.mrn
     clock.now += timedelta(hours=3)

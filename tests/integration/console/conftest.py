@@ -16,10 +16,10 @@ from sqlalchemy import update
 from clearway.console.testing import core_app, core_runtime
 from clearway.core.time import FixedClock
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec, service
-from clearway.declarations.events import DeclarationAccepted
+from clearway.declarations import codec, lodging
 from clearway.declarations.examples import example_declaration
-from clearway.declarations.model import Lane
+from clearway.declarations.model import Declaration, Lane
+from clearway.declarations.ports import LaneProposal, LodgingFacts
 from clearway.declarations.schemas import DeclarationIn
 from clearway.platform import auth
 from clearway.platform.auth import Principal
@@ -47,19 +47,21 @@ def _demo_hash() -> str:
     return auth.hash_password("demo")
 
 
-def lane_by_lrn(uow: UnitOfWork, event: DeclarationAccepted) -> None:
+class LaneByLrn:
     """Test risk engine: an LRN containing RED or YEL gets that lane, with a named rule."""
-    decl = event.declaration
-    for tag, lane in (("RED", Lane.RED), ("YEL", Lane.YELLOW)):
-        if tag in decl.data.lrn:
-            service.assign_lane(
-                uow,
-                decl,
-                lane,
-                reasons=[f"rule {tag}-1: test rule"],
-                source="risk-engine",
-                scores={"rules_hit": [f"{tag}-1"], "model": {"version": "test-model-7", "score": 0.9}},
-            )
+
+    precedence = 50
+
+    def propose(self, uow: UnitOfWork, decl: Declaration, facts: LodgingFacts) -> LaneProposal | None:
+        for tag, lane in (("RED", Lane.RED), ("YEL", Lane.YELLOW)):
+            if tag in decl.data.lrn:
+                return LaneProposal(
+                    lane=lane,
+                    reasons=(f"rule {tag}-1: test rule",),
+                    source="risk-engine",
+                    scores={"rules_hit": [f"{tag}-1"], "model": {"version": "test-model-7", "score": 0.9}},
+                )
+        return None
 
 
 @pytest.fixture
@@ -68,7 +70,7 @@ def console_runtime(settings: Settings) -> Iterator[Runtime]:
     clock = FixedClock(NOW)
     rt = core_runtime(settings)
     rt.clock = clock
-    rt.bus.subscribe(DeclarationAccepted, lane_by_lrn)
+    rt.ports.add(LaneByLrn())
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
         for name, role, scope in USERS:
@@ -140,6 +142,6 @@ def lodge(runtime: Runtime, lrn: str, *, at: datetime | None = None, party: str 
     data = codec.to_domain(DeclarationIn.model_validate(doc, strict=False))
     principal = Principal(user="broker.andina", role="declarant", party_id=party)
     with runtime.uow(clock=FixedClock(at or NOW)) as uow:
-        result = service.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
+        result = lodging.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
         uow.commit()
     return result.declaration.mrn

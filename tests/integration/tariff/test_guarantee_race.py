@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from clearway.core.issues import Conflict
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec
+from clearway.declarations import codec, lodging
 from clearway.declarations import service as declarations_service
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.schemas import DeclarationIn
@@ -21,9 +21,7 @@ BROKER = Principal(user="broker.andina", role="declarant", party_id="PE201000472
 def _lodge(runtime: Runtime, lrn: str) -> tuple[str, Decimal]:
     data = codec.to_domain(DeclarationIn.model_validate(example_declaration(lrn), strict=False))
     with runtime.uow() as uow:
-        decl = declarations_service.lodge(
-            uow, data, principal=BROKER, ctx=declarations_api.lodge_context(runtime, uow)
-        ).declaration
+        decl = lodging.lodge(uow, data, principal=BROKER, ctx=declarations_api.lodge_context(runtime, uow)).declaration
         uow.commit()
         due = service.due_on(uow, decl.id)
     assert due is not None

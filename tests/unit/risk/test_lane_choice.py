@@ -115,7 +115,7 @@ def test_an_invalid_rule_set_lists_every_problem() -> None:
 
 
 def test_an_aeo_has_a_model_yellow_lowered_but_not_a_model_red_nor_under_a_high_watchlist() -> None:
-    from clearway.risk.supply_chain import LedgerView
+    from clearway.declarations.ports import SupplyChainFacts as LedgerView
 
     aeo = LedgerView(aeo="granted", aeo_words="AEO (CL, under MRA)")
     ruleset = parse_ruleset({}, 1)

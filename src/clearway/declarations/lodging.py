@@ -1,0 +1,320 @@
+"""Lodging a declaration: everything a lodgement goes through, in order, in this one file.
+
+    1. who may lodge        the caller acts for itself (mandates: see ``authorise``)
+    2. validate once        every issue at once, or nothing is saved
+    3. idempotency          the same caller and LRN return the same MRN; another's LRN reveals nothing
+    4. MRN                  received (02) → accepted (01)
+    5. assessment           duties and taxes                       port ``Assessment``       (tariff)
+    6. routing              agency applications                    port ``Routing``          (single window)
+    7. supply-chain check   counterfeit flags, AEO standing        port ``SupplyChainCheck`` (ledger)
+    8. lane                 proposals by precedence, else random   port ``LaneProvider``     (risk engine, …)
+    9. control or release   red → 05, yellow → 06, green → 08 when no gate blocks   port ``ReleaseGate``
+   10. save once            header, items and the whole history in one insert each; the message kept verbatim
+   11. tell                 events queued on the bus (values, not the aggregate), handled in order
+
+Steps 4–10 run inside one savepoint: if a concurrent retry with the same LRN won the race, everything the ports
+wrote is undone and the earlier declaration is returned. The request's unit of work commits; nothing here does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+
+from clearway.core.codes import Nomenclature
+from clearway.core.ids import new_mrn
+from clearway.core.issues import Conflict, Issue, ValidationFailed
+from clearway.declarations import codec, rules, store
+from clearway.declarations.events import (
+    DeclarationAccepted,
+    DeclarationDecided,
+    DeclarationReleased,
+    LaneAssigned,
+)
+from clearway.declarations.model import Decision, Declaration, DeclarationData, Lane, Role, Status
+from clearway.declarations.ports import (
+    LANE_SEVERITY,
+    Assessment,
+    LaneProposal,
+    LaneProvider,
+    LodgingFacts,
+    Routing,
+    SupplyChainCheck,
+    SupplyChainFacts,
+)
+from clearway.declarations.service import SYSTEM, LodgeResult, release_blockers
+from clearway.platform.auth import Principal
+from clearway.platform.db import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Selectivity:
+    """Random selectivity, the fallback when no lane provider proposes: a share per control lane."""
+
+    red_rate: Decimal
+    yellow_rate: Decimal
+    salt: str
+
+    def lane_for(self, mrn: str) -> Lane:
+        """Draws the lane for an MRN; keyed by a secret so traders cannot predict it."""
+        digest = hashlib.sha256(f"{self.salt}:{mrn}".encode()).digest()
+        u = Decimal(int.from_bytes(digest[:8], "big")) / Decimal(2**64)
+        if u < self.red_rate:
+            return Lane.RED
+        if u < self.red_rate + self.yellow_rate:
+            return Lane.YELLOW
+        return Lane.GREEN
+
+    def proposal(self, mrn: str) -> LaneProposal:
+        """The fallback proposal, with the chance of control it gave every declaration."""
+        lane = self.lane_for(mrn)
+        reasons = (f"random selection for the {lane.value} lane",) if lane is not Lane.GREEN else ()
+        chance = float(self.red_rate + self.yellow_rate)
+        return LaneProposal(
+            lane=lane,
+            reasons=reasons or ("no risk criteria matched",),
+            source="selectivity",
+            scores={"random": lane is not Lane.GREEN},
+            inspection_probability=chance,
+        )
+
+
+@dataclass(frozen=True)
+class LodgeContext:
+    """What lodging needs besides the data: the nomenclature, the country issuing MRNs, selectivity."""
+
+    nomenclature: Nomenclature
+    country: str
+    selectivity: Selectivity
+
+
+@dataclass(frozen=True)
+class Message:
+    """The message as the trader sent it (kept verbatim as version 1 of the declaration)."""
+
+    media_type: str
+    body: str | None
+
+
+def lodge(
+    uow: UnitOfWork,
+    data: DeclarationData,
+    *,
+    principal: Principal,
+    ctx: LodgeContext,
+    message: Message | None = None,
+) -> LodgeResult:
+    """Lodges a declaration through every step above; a retry with the same LRN returns the same MRN."""
+    # 1. Who may lodge.
+    authorise(principal, data)
+
+    # 2. Validate once: every issue at once, or nothing is saved.
+    issues = rules.validate(data, rules.RuleContext(ctx.nomenclature))
+    if issues:
+        raise ValidationFailed(issues)
+
+    # 3. Idempotency: the same declarant and LRN give the same MRN.
+    document = codec.to_json(data)
+    fingerprint = codec.payload_hash(document)
+    existing = store.find_by_lrn(uow.conn, data.declarant.id, data.lrn)
+    if existing is not None:
+        return _replay(uow, existing, fingerprint, principal)
+
+    now = uow.clock()
+    savepoint = uow.conn.begin_nested()
+    try:
+        # 4. The MRN: received, then accepted. The history is written once, at step 10.
+        mrn = new_mrn(ctx.country, now)
+        while store.mrn_exists(uow.conn, mrn):  # pragma: no cover - 36^13 space; belt and braces
+            mrn = new_mrn(ctx.country, now)
+        decl = Declaration(
+            id=str(uuid.uuid4()), mrn=mrn, data=data, status=Status.RECEIVED, lodged_at=now, hold_writes=True
+        )
+        decl.record("received", at=now, actor=principal.user, role=principal.role, reason="lodged electronically")
+        decl.record(
+            "accepted",
+            at=now,
+            actor=SYSTEM,
+            role=Role.SYSTEM,
+            reason=f"valid; MRN {mrn} issued",
+            status_to=Status.ACCEPTED,
+            data={"mrn": mrn},
+        )
+
+        # 5. Assessment of duties and taxes.
+        for assessment in uow.ports.all(Assessment):
+            assessment.assess(uow, decl)
+
+        # 6. Routing to the agencies that must approve the goods.
+        for routing in uow.ports.all(Routing):
+            routing.route(uow, decl)
+
+        # 7. Supply-chain facts: products against their passports, the trader's AEO standing.
+        facts = LodgingFacts(supply_chain=supply_chain_facts(uow, decl))
+
+        # 8. The lane.
+        proposal = choose_lane(uow, decl, facts, ctx.selectivity)
+        decl.lane = proposal.lane
+        decl.record(
+            "lane_assigned",
+            at=now,
+            actor=proposal.source,
+            role=Role.SYSTEM,
+            reason="; ".join(proposal.reasons) or proposal.lane.value,
+            data={
+                "lane": proposal.lane.value,
+                "reasons": list(proposal.reasons),
+                "source": proposal.source,
+                "scores": proposal.scores,
+                "inspection_probability": proposal.inspection_probability,
+            },
+        )
+
+        # 9. Control, or release when nothing blocks it.
+        decision = control_or_release(uow, decl)
+
+        # 10. Save once: header with the final state, items, the whole history; keep the message as sent.
+        decl.hold_writes = False
+        store.insert(uow.conn, decl, fingerprint, now, document)
+        store.add_version(
+            uow.conn,
+            decl,
+            kind="lodged",
+            media_type=message.media_type if message else "application/json",
+            message=message.body if message else None,
+            document=document,
+            payload_hash=fingerprint,
+            at=now,
+            actor=principal.user,
+            reason="lodged electronically",
+        )
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        raced = store.find_by_lrn(uow.conn, data.declarant.id, data.lrn)
+        if raced is None:
+            raise
+        return _replay(uow, raced, fingerprint, principal)
+    except BaseException:
+        savepoint.rollback()
+        raise
+
+    # 11. Tell the subscribers (queued; each handler finishes before the events it raises are handled).
+    uow.publish(DeclarationAccepted.of(decl, at=now, actor=principal.user))
+    uow.publish(
+        LaneAssigned.of(
+            decl,
+            at=now,
+            actor=proposal.source,
+            source=proposal.source,
+            reasons=proposal.reasons,
+            inspection_probability=proposal.inspection_probability,
+        )
+    )
+    if decision is not None:
+        uow.publish(DeclarationDecided.of(decl, at=now, actor=SYSTEM, decision=decision.value))
+    if decision is Decision.RELEASE:
+        uow.publish(DeclarationReleased.of(decl, at=now, actor=SYSTEM))
+    log.debug("lodged %s as %s lane=%s status=%s", data.lrn, decl.mrn, decl.lane, decl.status)
+    return LodgeResult(decl, replayed=False)
+
+
+def authorise(principal: Principal, data: DeclarationData) -> None:
+    """Refuses a lodgement a trader makes in another party's name.
+
+    A trader lodges as the declarant, or as the representative of the declarant. (Mandates — who may name whom
+    as importer or declarant — are checked here once the mandates register exists.)
+    """
+    if principal.is_trader and principal.party_id not in {
+        data.declarant.id,
+        data.representative.id if data.representative else None,
+    }:
+        raise ValidationFailed(
+            [
+                Issue(
+                    "DECLARANT_NOT_CALLER",
+                    f"you lodge for party {principal.party_id}; the declarant (or representative) must be that party",
+                    "/declarant/id",
+                )
+            ]
+        )
+
+
+def supply_chain_facts(uow: UnitOfWork, decl: Declaration) -> SupplyChainFacts:
+    """Asks every supply-chain check (the ledger) what it knows of the declared products and the trader."""
+    facts = SupplyChainFacts()
+    on = (decl.accepted_at or decl.lodged_at).date()
+    for check in uow.ports.all(SupplyChainCheck):
+        facts = facts.merged(check.check(uow, decl, on))
+    return facts
+
+
+def choose_lane(uow: UnitOfWork, decl: Declaration, facts: LodgingFacts, selectivity: Selectivity) -> LaneProposal:
+    """Asks the lane providers in ascending precedence; the first final proposal wins, else the most severe.
+
+    When no provider proposes (no criteria published, no model promoted, no protocol active), the core's random
+    selectivity decides.
+    """
+    proposals: list[LaneProposal] = []
+    for provider in sorted(uow.ports.all(LaneProvider), key=lambda p: p.precedence):
+        proposal = provider.propose(uow, decl, facts)
+        if proposal is None:
+            continue
+        if proposal.final:
+            return proposal
+        proposals.append(proposal)
+    if not proposals:
+        return selectivity.proposal(decl.mrn)
+    # Most severe first; among equals, the earliest provider (stable sort).
+    return max(proposals, key=lambda p: LANE_SEVERITY[p.lane])
+
+
+def control_or_release(uow: UnitOfWork, decl: Declaration) -> Decision | None:
+    """Notifies the control the lane calls for, or releases a green declaration that nothing blocks.
+
+    Returns the decision taken; None for a green declaration whose release waits (duties, agencies): it is
+    released later by whoever lifts the last blocker (``service.try_release``).
+    """
+    now = uow.clock()
+    if decl.lane is Lane.RED:
+        decision, reason = Decision.PHYSICAL_CHECK, "red lane: physical inspection of the goods"
+    elif decl.lane is Lane.YELLOW:
+        decision, reason = Decision.REQUEST_DOCUMENTS, "yellow lane: documentary check"
+    else:
+        blockers = release_blockers(uow, decl)
+        if blockers:
+            decl.record(
+                "release_pending",
+                at=now,
+                actor=SYSTEM,
+                role=Role.SYSTEM,
+                reason="green lane; release waits for: " + "; ".join(blockers),
+                data={"blockers": blockers},
+            )
+            return None
+        decision, reason = Decision.RELEASE, "green lane: released without control"
+    decl.decide(decision, role=Role.SYSTEM, at=now, actor=SYSTEM, reason=reason)
+    return decision
+
+
+def _replay(uow: UnitOfWork, existing: tuple[str, str, str], fingerprint: str, principal: Principal) -> LodgeResult:
+    mrn, _status, stored_hash = existing
+    decl = store.get_by_mrn(uow.conn, mrn)
+    assert decl is not None
+    mine = not principal.is_trader or decl.visible_to_party(principal.party_id)
+    if stored_hash != fingerprint or not mine:
+        # Another party's LRN: say nothing about its declaration.
+        where = f" for declaration {mrn}" if mine else ""
+        raise Conflict(
+            f"this LRN was already used{where} with different content; use a new LRN"
+            + (f" or amend {mrn}" if mine else ""),
+            code="LRN_REUSED",
+        )
+    return LodgeResult(decl, replayed=True)

@@ -1,0 +1,42 @@
+"""How the tariff takes part in clearance: assessment and the release gate (ports), invalidation (bus)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clearway.declarations import service as declarations
+from clearway.declarations.events import DeclarationDecided
+from clearway.declarations.model import Declaration
+from clearway.platform.db import UnitOfWork
+from clearway.platform.runtime import Runtime
+from clearway.tariff import service
+
+
+class TariffPorts:
+    """Assesses duties and taxes at acceptance and amendment; blocks release while they are neither paid nor
+    guaranteed."""
+
+    def assess(self, uow: UnitOfWork, decl: Declaration) -> None:
+        """Assesses (an amendment: re-assesses at the exchange rate of its acceptance date)."""
+        service.assess_declaration(uow, decl)
+
+    def blockers(self, uow: UnitOfWork, decl: Declaration) -> list[str]:
+        """Says what is still due, if anything."""
+        blocker = service.release_blocker(uow, decl)
+        return [blocker] if blocker is not None else []
+
+
+def ports(_runtime: Runtime) -> Sequence[object]:
+    """The tariff's ports: ``Assessment`` and ``ReleaseGate``."""
+    return (TariffPorts(),)
+
+
+def on_decided(uow: UnitOfWork, event: DeclarationDecided) -> None:
+    """Gives guarantee drawdowns back (and notes refunds due) when a declaration is invalidated."""
+    if event.decision == "invalidate":
+        service.cancel_assessment(uow, declarations.get(uow, event.mrn))
+
+
+def subscribe(runtime: Runtime) -> None:
+    """Subscribes the tariff's handlers to the bus."""
+    runtime.bus.subscribe(DeclarationDecided, on_decided)
