@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, text
 
 from clearway import bootstrap
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec
+from clearway.declarations import codec, lodging
 from clearway.declarations import service as declarations
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
@@ -104,7 +104,7 @@ def lodge_all(runtime: Runtime, count: int, rng: random.Random, prefix: str) -> 
         broker = Principal(user="bench", role="declarant", party_id=data.declarant.id)
         t0 = time.perf_counter()
         with runtime.uow() as uow:
-            result = declarations.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
+            result = lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
         latencies.append((time.perf_counter() - t0) * 1000)
         mrns.append(result.declaration.mrn)

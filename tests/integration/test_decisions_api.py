@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -130,9 +131,23 @@ def test_two_officers_deciding_at_once_one_wins_the_other_gets_409(
     assert len([h for h in history if h["kind"] in {"release", "detain"}]) == 1
 
 
+class _HoldRelease:
+    """A release gate holding declarations whose LRN says HOLD (as unpaid duties would)."""
+
+    def blockers(self, uow: Any, decl: Any) -> list[str]:
+        return ["test hold"] if "HOLD" in decl.data.lrn else []
+
+
+def _held(client: TestClient, runtime: Runtime, tokens: Tokens, lrn: str) -> str:
+    runtime.ports.add(_HoldRelease())
+    r = client.post("/api/v1/declarations", json=example_declaration(lrn), headers=tokens.broker)
+    assert r.status_code == 201 and r.json()["status"] == "01", r.text
+    return str(r.json()["mrn"])
+
+
 def test_amendment_before_release_and_not_after(client: TestClient, runtime: Runtime, tokens: Tokens) -> None:
-    mrn = _controlled(client, runtime, tokens, "AMEND-1", lane="yellow")
-    corrected = example_declaration("AMEND-1")
+    mrn = _held(client, runtime, tokens, "AMEND-HOLD-1")
+    corrected = example_declaration("AMEND-HOLD-1")
     corrected["goods_items"][2]["quantity"] = "520"
     r = client.post(
         f"/api/v1/declarations/{mrn}/amendments",
@@ -141,8 +156,10 @@ def test_amendment_before_release_and_not_after(client: TestClient, runtime: Run
     )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "07"
-    assert r.json()["history"][-1]["data"]["changed"] == ["goods_items/3"]
-    bad = example_declaration("AMEND-1")
+    amended = [h for h in r.json()["history"] if h["kind"] == "amended"][-1]
+    assert amended["data"]["changed"] == ["goods_items/3"]
+    assert {"pointer": "/goods_items/2/quantity", "old": "500", "new": "520"} in amended["data"]["changes"]
+    bad = example_declaration("AMEND-HOLD-1")
     bad["goods_items"][0]["commodity_code"] = "000000"
     r = client.post(
         f"/api/v1/declarations/{mrn}/amendments",
@@ -151,11 +168,12 @@ def test_amendment_before_release_and_not_after(client: TestClient, runtime: Run
     )
     assert r.status_code == 422
     assert r.json()["errors"][0]["pointer"] == "/declaration/goods_items/0/commodity_code"
-    client.post(
+    r = client.post(
         f"/api/v1/declarations/{mrn}/decisions",
         headers=tokens.officer,
-        json={"decision": "release", "reason": "documents in order"},
+        json={"decision": "physical_check", "reason": "quantity changed: check the goods"},
     )
+    assert r.status_code == 200, r.text
     r = client.post(
         f"/api/v1/declarations/{mrn}/amendments",
         headers=tokens.broker,
@@ -165,7 +183,7 @@ def test_amendment_before_release_and_not_after(client: TestClient, runtime: Run
 
 
 def test_invalidation_on_the_traders_request(client: TestClient, runtime: Runtime, tokens: Tokens) -> None:
-    mrn = _controlled(client, runtime, tokens, "INV-1", lane="yellow")
+    mrn = _held(client, runtime, tokens, "INV-HOLD-1")
     r = client.post(
         f"/api/v1/declarations/{mrn}/decisions",
         headers=tokens.broker,

@@ -131,9 +131,7 @@ def lodge(
     savepoint = uow.conn.begin_nested()
     try:
         # 4. The MRN: received, then accepted. The history is written once, at step 10.
-        mrn = new_mrn(ctx.country, now)
-        while store.mrn_exists(uow.conn, mrn):  # pragma: no cover - 36^13 space; belt and braces
-            mrn = new_mrn(ctx.country, now)
+        mrn = new_mrn(ctx.country, now)  # 36^13 space; the unique constraint on MRNs is the belt and braces
         decl = Declaration(
             id=str(uuid.uuid4()), mrn=mrn, data=data, status=Status.RECEIVED, lodged_at=now, hold_writes=True
         )
@@ -194,6 +192,7 @@ def lodge(
             at=now,
             actor=principal.user,
             reason="lodged electronically",
+            number=1,
         )
         savepoint.commit()
     except IntegrityError:

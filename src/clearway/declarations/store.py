@@ -28,7 +28,6 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.exc import IntegrityError
 
 from clearway.core.issues import Conflict
 from clearway.core.time import ensure_utc
@@ -132,26 +131,15 @@ _UPDATE_STATUS = (
 )
 
 
-def insert(
-    conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]
-) -> tuple[str, str, str] | None:
-    """Stores a new declaration, its items and its history so far; returns None when it did.
+def insert(conn: Connection, decl: Declaration, payload_hash: str, now: datetime, document: dict[str, Any]) -> None:
+    """Stores a new declaration as it stands — header, items and its whole history — in three statements.
 
-    When the declarant already lodged under this LRN (a concurrent retry won the race: the unique constraint
-    decides, inside a savepoint so the transaction stays usable) it stores nothing and returns that
-    declaration's (mrn, status, payload hash), as ``find_by_lrn`` does.
+    The unique constraint on (declarant, LRN) decides between concurrent retries: the loser gets the
+    ``IntegrityError`` (the lodging use case runs inside a savepoint and returns the winner's declaration).
     """
-    try:
-        with conn.begin_nested():
-            _insert_header(conn, decl, payload_hash, now, document)
-    except IntegrityError:
-        existing = find_by_lrn(conn, decl.data.declarant.id, decl.data.lrn)
-        if existing is None:
-            raise
-        return existing
+    _insert_header(conn, decl, payload_hash, now, document)
     _write_items(conn, decl)
     flush_history(conn, decl)
-    return None
 
 
 def _insert_header(
@@ -348,9 +336,10 @@ def add_version(
     at: datetime,
     actor: str,
     reason: str,
+    number: int | None = None,
 ) -> int:
     """Keeps one more version of the declared message; returns its number (1 for the lodged message)."""
-    number = (
+    number = number or (
         conn.execute(
             select(func.coalesce(func.max(declaration_versions.c.number), 0)).where(
                 declaration_versions.c.declaration_id == decl.id

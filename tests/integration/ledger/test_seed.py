@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from clearway.declarations import service as declarations
 from clearway.ledger import log, seed, service, store
 from clearway.platform.capability import DemoContext
 from clearway.platform.runtime import Runtime
@@ -15,8 +16,9 @@ def test_the_demo_seed_shows_every_part_of_the_ledger(runtime: Runtime) -> None:
     assert said and said[0].startswith("ledger:")
     ctx = service.context(runtime)
     with runtime.uow(readonly=True) as uow:
-        # 3 credentials, 2 AEO changes, 1 imported AEO entry, the demo declaration's release
-        assert store.tree_size(uow.conn) == 7
+        # 3 credentials, 2 AEO changes, 1 imported AEO entry; the demo declaration is not released: its
+        # counterfeit flag sends it to a physical check even without published risk criteria
+        assert store.tree_size(uow.conn) == 6
         check = log.verify_all(uow)
         assert check.ok, check.problems
         (coo,) = uow.conn.execute(
@@ -27,6 +29,9 @@ def test_the_demo_seed_shows_every_part_of_the_ledger(runtime: Runtime) -> None:
         assert chile is not None and chile.is_active_aeo and chile.country == "CL"
         importer = service.aeo_status(uow, seed.IMPORTER)
         assert importer is not None and importer.status == "suspended"
-        mrn = uow.conn.execute(store.entries.select().where(store.entries.c.kind == "clearance")).first()
-        assert mrn is not None
+        assert uow.conn.execute(store.entries.select().where(store.entries.c.kind == "clearance")).first() is None
     assert "1 counterfeit flag(s)" in said[0]
+    mrn = said[0].split("declaration ")[1].split()[0]
+    with runtime.uow(readonly=True) as uow:
+        flagged = declarations.get(uow, mrn)
+    assert flagged.status.value == "05" and flagged.lane is not None and flagged.lane.value == "red"

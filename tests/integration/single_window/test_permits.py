@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 
 from clearway.core.issues import Conflict
 from clearway.declarations import api as declarations_api
-from clearway.declarations import codec
-from clearway.declarations import service as declarations
+from clearway.declarations import codec, lodging
 from clearway.declarations.model import DeclarationData
 from clearway.declarations.schemas import DeclarationIn
 from clearway.platform.auth import Principal
@@ -163,7 +162,7 @@ def test_declarations_lodged_at_once_citing_the_same_permit_cannot_overdraw_it(
         barrier.wait()
         try:
             with runtime.uow() as uow:
-                declarations.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
+                lodging.lodge(uow, data, principal=broker, ctx=declarations_api.lodge_context(runtime, uow))
                 uow.commit()
             result = "lodged"
         except Conflict as exc:
