@@ -81,6 +81,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
     engine = create_engine(url)
     with engine.begin() as conn:
+        # the audit log refuses DELETE (append-only) unless this maintenance switch is on
+        conn.execute(text("SET LOCAL clearway.audit_maintenance = 'on'"))
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
     engine.dispose()
@@ -109,6 +111,7 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
         uow.commit()
     yield rt
+    auth.THROTTLE.reset()
     rt.engine.dispose()
 
 

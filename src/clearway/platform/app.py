@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,12 +16,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearway import __version__
 from clearway.core.issues import Conflict, DomainError, Forbidden, Issue, NotFound, ValidationFailed, pointer
+from clearway.platform import api as platform_api
 from clearway.platform import logging as cw_logging
 from clearway.platform.capability import Capability
 from clearway.platform.migrate import pending_heads
@@ -34,36 +37,73 @@ def errors(status: int, issues: Iterable[Issue], headers: dict[str, str] | None 
     return JSONResponse({"errors": [i.as_dict() for i in issues]}, status_code=status, headers=headers)
 
 
-class BodyLimit:
-    """Refuses request bodies over the limit with 413 before they are read whole."""
+class RequestContext:
+    """The outermost layer of every request: its id, the client address, the body limit, the last resort.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    - the request id (``X-Request-Id`` or a new one) is set for logging and answered in ``x-request-id``;
+    - bodies over the limit get 413, whether declared by Content-Length or streamed in chunks: the bytes are
+      counted as they arrive and reading stops at the limit;
+    - an unexpected error is logged with the request id and answered 500 with that id in the body.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, metrics: Metrics) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
-            return
-        seen = 0
+        headers = dict(scope.get("headers") or [])
+        rid = _request_id(headers.get(b"x-request-id"))
+        rid_token = cw_logging.request_id.set(rid)
+        client = scope.get("client")
+        addr_token = cw_logging.client_address.set(str(client[0]) if client else None)
+        start = time.perf_counter()
+        status = [500]
+        started = [False]
 
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started[0] = True
+                status[0] = int(message["status"])
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", rid.encode())]}
+            await send(message)
 
+        declared = headers.get(b"content-length")
         try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._too_large(scope, receive, send)
+            if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+                await self._too_large(scope, receive, send_with_id)
+                return
+            seen = 0
+
+            async def limited() -> Message:
+                nonlocal seen
+                message = await receive()
+                if message["type"] == "http.request":
+                    seen += len(message.get("body", b""))
+                    if seen > self.max_bytes:
+                        raise _TooLarge
+                return message
+
+            try:
+                await self.app(scope, limited, send_with_id)
+            except _TooLarge:
+                if not started[0]:
+                    await self._too_large(scope, receive, send_with_id)
+            except Exception:
+                log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+                if not started[0]:
+                    await _internal_error(rid)(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            method = str(scope.get("method", ""))
+            self.metrics.requests.labels(method, path, str(status[0])).inc()
+            self.metrics.latency.labels(method, path).observe(time.perf_counter() - start)
+            cw_logging.client_address.reset(addr_token)
+            cw_logging.request_id.reset(rid_token)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = errors(
@@ -77,6 +117,32 @@ class BodyLimit:
             ],
         )
         await response(scope, receive, send)
+
+
+_RID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
+
+
+def _request_id(given: bytes | None) -> str:
+    """Returns the caller's request id when it is a plain token of up to 64 characters, else a new one."""
+    if given:
+        text_ = given.decode("latin-1")
+        if _RID.fullmatch(text_):
+            return text_
+    return uuid.uuid4().hex[:16]
+
+
+def _internal_error(rid: str) -> JSONResponse:
+    return errors(
+        500,
+        [
+            Issue(
+                "INTERNAL",
+                f"an unexpected error occurred; it has been logged with request id {rid}",
+                "",
+            )
+        ],
+        headers={"x-request-id": rid},
+    )
 
 
 class _TooLarge(Exception):
@@ -117,30 +183,15 @@ def create_app(
     app.state.runtime = runtime
     metrics = Metrics()
     app.state.metrics = metrics
+    app.include_router(platform_api.router)
     for cap in caps:
         for router in cap.routers:
             app.include_router(router)
     _install_error_handlers(app)
     _install_ops_routes(app, runtime, metrics)
-    _install_openapi(app, list(openapi_models))
+    _install_openapi(app, [platform_api.DecisionIn, *openapi_models])
 
-    @app.middleware("http")
-    async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        token = cw_logging.request_id.set(rid[:64])
-        start = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            cw_logging.request_id.reset(token)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, path).observe(time.perf_counter() - start)
-        response.headers["x-request-id"] = rid[:64]
-        return response
-
-    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(RequestContext, max_bytes=runtime.settings.max_body_bytes, metrics=metrics)
     return app
 
 
@@ -176,9 +227,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(
-            exc.status_code, f"HTTP_{exc.status_code}"
-        )
+        code = {
+            401: "UNAUTHENTICATED",
+            403: "FORBIDDEN",
+            404: "NOT_FOUND",
+            405: "METHOD_NOT_ALLOWED",
+            413: "BODY_TOO_LARGE",
+            429: "TOO_MANY_REQUESTS",
+        }.get(exc.status_code, f"HTTP_{exc.status_code}")
         return errors(exc.status_code, [Issue(code, str(exc.detail), "")], headers=dict(exc.headers or {}))
 
     @app.exception_handler(ClientDisconnect)
@@ -186,20 +242,20 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.info("client went away during %s %s", request.method, request.url.path)
         return errors(400, [Issue("CLIENT_DISCONNECTED", "the client closed the connection", "")])
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, _exc: OverflowError) -> JSONResponse:
+        return errors(422, [Issue("NUMBER_OUT_OF_RANGE", "a number in the request is out of range", "")])
+
+    @app.exception_handler(DataError)
+    async def _data_error(_: Request, exc: DataError) -> JSONResponse:
+        log.warning("value refused by the database: %s", str(exc.orig)[:200])
+        return errors(422, [Issue("VALUE_OUT_OF_RANGE", "a value in the request is out of range for storage", "")])
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, _exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return errors(
-            500,
-            [
-                Issue(
-                    "INTERNAL",
-                    "an unexpected error occurred; it has been logged with request id "
-                    f"{cw_logging.request_id.get() or '-'}",
-                    "",
-                )
-            ],
-        )
+        rid = cw_logging.request_id.get() or "-"
+        log.exception("unexpected error on %s %s [request id %s]", request.method, request.url.path, rid)
+        return _internal_error(rid)
 
 
 def _install_ops_routes(app: FastAPI, runtime: Runtime, metrics: Metrics) -> None:
