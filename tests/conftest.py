@@ -91,6 +91,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
     """Test settings on the test database."""
+    auth.THROTTLE.reset()  # sign-in throttling starts afresh for every test
     return Settings(
         env="test",
         database_url=db_url,
@@ -111,7 +112,6 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
         uow.commit()
     yield rt
-    auth.THROTTLE.reset()
     rt.engine.dispose()
 
 

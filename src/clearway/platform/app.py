@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 import re
 import time
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -25,6 +30,7 @@ from clearway import __version__
 from clearway.core.issues import Conflict, DomainError, Forbidden, Issue, NotFound, ValidationFailed, pointer
 from clearway.platform import api as platform_api
 from clearway.platform import logging as cw_logging
+from clearway.platform.auth import resolve_token
 from clearway.platform.capability import Capability
 from clearway.platform.migrate import pending_heads
 from clearway.platform.runtime import Runtime
@@ -93,7 +99,7 @@ class RequestContext:
                 if not started[0]:
                     await self._too_large(scope, receive, send_with_id)
             except Exception:
-                log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+                log.exception("unexpected error on %s %s [request id %s]", scope.get("method"), scope.get("path"), rid)
                 if not started[0]:
                     await _internal_error(rid)(scope, receive, send_with_id)
         finally:
@@ -141,7 +147,6 @@ def _internal_error(rid: str) -> JSONResponse:
                 "",
             )
         ],
-        headers={"x-request-id": rid},
     )
 
 
@@ -179,6 +184,8 @@ def create_app(
         version=__version__,
         description="Customs clearance API: lodge declarations, follow them to release. Every endpoint "
         "needs a bearer token (`clearway token create` or the tokens `clearway demo` prints).",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     metrics = Metrics()
@@ -189,6 +196,7 @@ def create_app(
             app.include_router(router)
     _install_error_handlers(app)
     _install_ops_routes(app, runtime, metrics)
+    _install_docs(app)
     _install_openapi(app, [platform_api.DecisionIn, *openapi_models])
 
     app.add_middleware(RequestContext, max_bytes=runtime.settings.max_body_bytes, metrics=metrics)
@@ -288,11 +296,83 @@ def _install_ops_routes(app: FastAPI, runtime: Runtime, metrics: Metrics) -> Non
             )
         return JSONResponse({"status": "ready", "database": "ok", "migrations": "current"})
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
-    def prometheus() -> Response:
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics (configured networks, admins, or the metrics token)",
+        response_class=PlainTextResponse,
+    )
+    def prometheus(request: Request) -> Response:
+        _check_metrics_access(request, runtime)
         for collect in runtime.caches.get("platform.metrics_collectors", []):
             collect(metrics.registry)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _allowed_networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    nets = []
+    for part in spec.split(","):
+        if part.strip():
+            try:
+                nets.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                log.warning("CLEARWAY_METRICS_ALLOW: '%s' is not a network; ignored", part.strip()[:60])
+    return nets
+
+
+def _check_metrics_access(request: Request, runtime: Runtime) -> None:
+    """Lets /metrics through for a configured client network, the metrics token, or an admin's token."""
+    host = request.client.host if request.client else ""
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        addr = None
+    if addr is not None and any(addr in net for net in _allowed_networks(runtime.settings.metrics_allow)):
+        return
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    if token:
+        wanted = runtime.settings.metrics_token
+        if wanted and hmac.compare_digest(token.encode(), wanted.encode()):
+            return
+        with runtime.uow(readonly=True) as uow:
+            principal = resolve_token(uow, token, runtime.clock())
+        if principal is not None and principal.role == "admin":
+            return
+    raise StarletteHTTPException(
+        403, "metrics are served to the configured networks (CLEARWAY_METRICS_ALLOW), admins and the metrics token"
+    )
+
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Serves Swagger UI and ReDoc with their assets from this process (no CDN: works offline)."""
+    from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+
+    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui-assets")
+    app.mount("/redoc/assets", StaticFiles(directory=str(STATIC / "redoc")), name="redoc-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} — API",
+            redoc_js_url="/redoc/assets/redoc.standalone.js",
+            redoc_favicon_url="/docs/assets/favicon-32x32.png",
+            with_google_fonts=False,
+        )
 
 
 def _install_openapi(app: FastAPI, models: list[type[BaseModel]]) -> None:

@@ -34,7 +34,7 @@ _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _check_cookie_request(request: Request, runtime: Runtime, token: str) -> None:
-    """Lets the console's session cookie authenticate an API call only as a same-site JSON call with CSRF.
+    """Lets the console's session cookie authenticate an API write only as a same-site JSON call with CSRF.
 
     A browser sends the cookie on any request a foreign page makes it send; such a request cannot read the
     CSRF token, nor (without a CORS preflight, which this API never grants) send a JSON content type.
@@ -42,6 +42,8 @@ def _check_cookie_request(request: Request, runtime: Runtime, token: str) -> Non
     origin = request.headers.get("origin")
     if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
         raise HTTPException(403, "cross-site request refused: the Origin is not this site")
+    if request.method not in _UNSAFE:
+        return  # reads: a SameSite=Strict cookie is not sent cross-site, and CORS keeps the answer from others
     submitted = request.headers.get(CSRF_HEADER, "")
     expected = csrf_for(runtime.settings.secret_key, token)
     if not submitted or not hmac.compare_digest(submitted, expected):
@@ -50,10 +52,9 @@ def _check_cookie_request(request: Request, runtime: Runtime, token: str) -> Non
             "the session cookie is accepted on /api only with the session's X-CSRF-Token header; "
             "API clients send 'Authorization: Bearer <token>'",
         )
-    if request.method in _UNSAFE:
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media and media != "application/json":
-            raise HTTPException(403, "with the session cookie, the API takes application/json bodies only")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise HTTPException(403, "with the session cookie, the API takes application/json bodies only")
 
 
 def current_principal(

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     capabilities: str | None = Field(
         default=None, description="Comma-separated capabilities to run (e.g. 'reference,declarations'); all by default"
     )
+    # /metrics: open to these client networks (CIDRs, comma-separated), to admins, or to this bearer token.
+    metrics_allow: str = "127.0.0.1/32,::1/128"
+    metrics_token: str | None = None
+    # Lifetime of console sessions (hours) and the longest an API token may live (days).
+    console_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    token_max_days: int = Field(default=90, ge=1, le=3650)
     log_json: bool = False
     log_level: str = "INFO"
 
