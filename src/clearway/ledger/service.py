@@ -292,3 +292,41 @@ def record_clearance(uow: UnitOfWork, ctx: LedgerContext, *, mrn: str, decision:
         ref=mrn,
         leaf_input=credentials.sign(payload, kid=who.kid, key=who.key, typ="clearance+jwt").encode(),
     )
+
+
+def rewrap_keys(uow: UnitOfWork, *, old_secret: str, new_secret: str, actor: str, reason: str = "") -> int:
+    """Re-encrypts every stored signing key from the old platform secret to the new one; returns how many.
+
+    All or nothing: a key that the old secret does not open fails the whole change (nothing is written).
+    """
+    from cryptography.exceptions import InvalidTag
+
+    from clearway.ledger import keys as key_codec
+    from clearway.platform import audit
+
+    rows = uow.conn.execute(
+        select(store.keys.c.kid, store.keys.c.private_key).where(store.keys.c.private_key.is_not(None))
+    ).all()
+    for row in rows:
+        try:
+            private = key_codec.decrypt_private(old_secret, row.kid, bytes(row.private_key))
+        except (InvalidTag, ValueError):
+            raise DomainError(
+                f"the old secret does not open key {row.kid}; nothing was re-wrapped", code="OLD_SECRET_WRONG"
+            ) from None
+        uow.conn.execute(
+            update(store.keys)
+            .where(store.keys.c.kid == row.kid)
+            .values(private_key=key_codec.encrypt_private(new_secret, row.kid, private))
+        )
+    audit.record(
+        uow,
+        actor=actor,
+        role=audit.CLI_ROLE,
+        action="ledger.keys.rewrap",
+        target="ledger_keys",
+        before=None,
+        after={"keys": [r.kid for r in rows]},
+        reason=reason or "platform secret rotated",
+    )
+    return len(rows)
