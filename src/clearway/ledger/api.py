@@ -30,7 +30,7 @@ from clearway.ledger.schemas import (
 )
 from clearway.platform import audit
 from clearway.platform.auth import Principal
-from clearway.platform.deps import PrincipalDep, ReasonDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import MAX_INT, PrincipalDep, ReasonDep, RuntimeDep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
@@ -109,11 +109,17 @@ def get_proof_by_hash(
     return {"leaf_index": idx, "tree_size": tree_size, "audit_path": [_b64(p) for p in path]}
 
 
-@router.get("/get-entries", summary="Entries start..end with their leaf input base64 (RFC 9162)")
+@router.get(
+    "/get-entries",
+    summary="Entries start..end (RFC 9162): leaf hashes for all; contents for customs staff and the entry's party",
+)
 def get_entries(
-    runtime: RuntimeDep, _: PrincipalDep, start: Annotated[int, Query(ge=0)], end: Annotated[int, Query(ge=0)]
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    start: Annotated[int, Query(ge=0, le=MAX_INT)],
+    end: Annotated[int, Query(ge=0, le=MAX_INT)],
 ) -> dict[str, Any]:
-    return {"entries": _read(runtime, lambda uow: log.get_entries(uow.conn, start, end))}
+    return {"entries": _read(runtime, lambda uow: service.visible_entries(uow, principal, start, end))}
 
 
 @router.get("/dids/{org_id}/did.json", summary="An organisation's DID document (did:web) with dated keys")

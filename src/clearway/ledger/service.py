@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from clearway.ledger.config import ledger_settings
 from clearway.ledger.counterfeit import DeclaredProduct, Flag, check_product
 from clearway.ledger.counterfeit import counterfeit_flags as _counterfeit_flags
 from clearway.ledger.identity import LedgerContext
+from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
 
@@ -330,3 +332,30 @@ def rewrap_keys(uow: UnitOfWork, *, old_secret: str, new_secret: str, actor: str
         reason=reason or "platform secret rotated",
     )
     return len(rows)
+
+
+CUSTOMS_STAFF = ("officer", "supervisor", "admin")
+
+
+def visible_entries(uow: UnitOfWork, principal: Principal, start: int, end: int) -> list[dict[str, Any]]:
+    """Returns log entries as the caller may see them: customs staff in full; a trader the entries about its own
+    party (its AEO status, credentials its organisation issued or that name it); everyone else, and every other
+    entry, only the leaf index and hash that RFC 9162 verification needs."""
+    if principal.role in CUSTOMS_STAFF:
+        return log.get_entries(uow.conn, start, end)
+    party = principal.party_id if principal.is_trader else None
+    if not party:
+        return log.get_entries(uow.conn, start, end, reveal=lambda _row: False)
+    own_orgs = set(uow.conn.execute(select(store.orgs.c.id).where(store.orgs.c.party_id == party)).scalars())
+
+    def reveal(row: Any) -> bool:
+        if row.kind == "credential":
+            cred = uow.conn.execute(
+                select(store.credentials.c.issuer_org, store.credentials.c.subject).where(
+                    store.credentials.c.id == row.ref
+                )
+            ).first()
+            return cred is not None and (cred.issuer_org in own_orgs or party in json.dumps(cred.subject))
+        return bool(row.kind.startswith("aeo") and row.ref == party)
+
+    return log.get_entries(uow.conn, start, end, reveal=reveal)
