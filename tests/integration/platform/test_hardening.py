@@ -272,3 +272,14 @@ def test_a_token_pasted_as_a_user_name_is_never_logged_in_full(
     assert token not in joined
     assert token[8:] not in joined
     assert "aB3dE5gH7jK9mN1pQ3sT5vX7zB9dF1hJ" not in joined
+
+
+@pytest.mark.parametrize("bad", ["PE2010004721\x00", "\u0420E20100047218", "PE20512345678\u200f"])
+def test_a_declaration_naming_a_look_alike_or_hidden_party_id_is_refused(
+    client: TestClient, tokens: Tokens, bad: str
+) -> None:
+    doc = example_declaration("LOOKALIKE-1")
+    doc["importer"]["id"] = bad
+    r = client.post("/api/v1/declarations", json=doc, headers=tokens.broker)
+    assert r.status_code == 422, r.text
+    assert any(e["pointer"] == "/importer/id" for e in r.json()["errors"])
