@@ -165,7 +165,7 @@ def _approve(runtime: Runtime, request_id: str, principal: Principal, reason: st
     with runtime.uow() as uow:
         cr, result = approvals.approve(uow, request_id, principal, reason=reason, caches=runtime.caches)
         uow.commit()
-    return DecidedOut(request=_cr_out(cr), result=audit._plain(result))
+    return DecidedOut(request=_cr_out(cr), result=audit.plain(result))
 
 
 @router.post(

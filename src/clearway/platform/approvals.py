@@ -113,7 +113,7 @@ def request(
     """Files a change request; nothing changes until a different person approves it."""
     if kind not in _KINDS:
         raise Conflict(f"no change of kind '{kind}' can be requested here", code="APPROVAL_KIND_UNKNOWN")
-    payload = audit._plain(payload)
+    payload = audit.plain(payload)
     now = uow.clock()
     cid = str(uuid.uuid4())
     uow.conn.execute(

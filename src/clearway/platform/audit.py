@@ -56,7 +56,7 @@ class Entry:
         }
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Turns a value into JSON-ready data (Decimals as strings, dates as ISO, dataclasses as dicts)."""
     if value is None or isinstance(value, bool | int | str):
         return value
@@ -67,16 +67,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):
-        return _plain(value.value)
+        return plain(value.value)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        items = [_plain(v) for v in value]
+        items = [plain(v) for v in value]
         return sorted(items, key=json.dumps) if isinstance(value, set | frozenset) else items
     if hasattr(value, "model_dump"):
-        return _plain(value.model_dump(mode="json"))
+        return plain(value.model_dump(mode="json"))
     if hasattr(value, "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}
     return str(value)
 
 
@@ -114,8 +114,8 @@ def record(
             role=role[:20],
             action=action[:80],
             target=target[:200],
-            before=_plain(before),
-            after=_plain(after),
+            before=plain(before),
+            after=plain(after),
             reason=(reason or "")[:1000],
             request_id=cw_logging.request_id.get(),
         )
