@@ -52,7 +52,8 @@ _EU = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split()  # noqa: SIM905
 )
 _EORI = re.compile(r"[A-Z0-9]{1,15}")
-_GENERIC = re.compile(r"[A-Za-z0-9][A-Za-z0-9./\-]{1,39}")
+# Printable ASCII (real registers use '/', ':', '-', '&' and single spaces), but no markup or quotes.
+_GENERIC = re.compile(r"[A-Za-z0-9](?:[!#-&(-;=?-_a-~]| (?! )){0,38}[!#-&(-;=?-_a-~]")
 
 
 def party_id_problem(value: str) -> str | None:
@@ -69,7 +70,7 @@ def party_id_problem(value: str) -> str | None:
         if ord(ch) > 0x7E:
             return f"contains the non-ASCII character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
     if not _GENERIC.fullmatch(value):
-        return "use 2 to 40 letters, digits, '.', '/' or '-', starting with a letter or digit"
+        return "use 2 to 40 letters, digits or punctuation (no quotes or '<>'), starting with a letter or digit"
     prefix, national = value[:2], value[2:]
     shape = _NATIONAL_SHAPES.get(prefix)
     if shape is not None and not shape.fullmatch(national):
