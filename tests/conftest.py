@@ -81,6 +81,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
     engine = create_engine(url)
     with engine.begin() as conn:
+        # the audit log refuses DELETE (append-only) unless this maintenance switch is on
+        conn.execute(text("SET LOCAL clearway.audit_maintenance = 'on'"))
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
     engine.dispose()
@@ -89,6 +91,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
     """Test settings on the test database."""
+    auth.THROTTLE.reset()  # sign-in throttling starts afresh for every test
     return Settings(
         env="test",
         database_url=db_url,

@@ -12,7 +12,7 @@ from rich.console import Console
 from clearway import bootstrap
 from clearway.platform import logging as cw_logging
 from clearway.platform.capability import DemoContext
-from clearway.platform.cli import db_app, token_app
+from clearway.platform.cli import audit_app, db_app, token_app
 from clearway.platform.cli_support import open_runtime, set_runtime_factory_result
 from clearway.platform.settings import get_settings
 
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.add_typer(token_app, name="token")
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 console = Console()
 log = logging.getLogger(__name__)
 

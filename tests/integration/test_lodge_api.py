@@ -152,11 +152,11 @@ def test_the_openapi_spec_publishes_the_declaration_schema_with_a_valid_example(
     assert client.post("/api/v1/declarations", json=example, headers=tokens.broker).status_code == 201
 
 
-def test_health_and_readiness(client: TestClient) -> None:
+def test_health_and_readiness(client: TestClient, tokens: Tokens) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["migrations"] == "current"
-    assert "clearway_http_requests_total" in client.get("/metrics").text
+    assert "clearway_http_requests_total" in client.get("/metrics", headers=tokens.admin).text
 
 
 def test_concurrent_retries_of_one_lrn_get_one_mrn_and_no_error(client: TestClient, tokens: Tokens) -> None:

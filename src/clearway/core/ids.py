@@ -1,9 +1,11 @@
-"""Business identifiers: the Movement Reference Number customs issues."""
+"""Business identifiers: the Movement Reference Number customs issues, and party identifiers."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
+import unicodedata
 from datetime import datetime
 
 _ALPHABET = string.digits + string.ascii_uppercase
@@ -34,3 +36,95 @@ def is_valid_mrn(mrn: str) -> bool:
     if len(mrn) != 18 or not mrn[:2].isdigit() or not all(c in _VALUES for c in mrn):
         return False
     return mrn_check_character(mrn[:17]) == mrn[17]
+
+
+# --- party identifiers (TIN, RUC, CNPJ, RFC, RUT, NIT, EORI) ---------------------------------------------
+
+# The national part after the ISO country prefix, per country: shape only (check digits: party_id_check).
+_NATIONAL_SHAPES = {
+    "PE": re.compile(r"\d{11}|\d{8}"),  # RUC (11 digits) or DNI (8)
+    "BR": re.compile(r"\d{14}|\d{11}"),  # CNPJ (14) or CPF (11)
+    "MX": re.compile(r"[A-Z&Ñ]{3,4}\d{6}[A-Z0-9]{3}"),  # RFC: moral (12) or física (13)
+    "CL": re.compile(r"\d{7,8}[0-9K]"),  # RUT with its check character
+    "CO": re.compile(r"\d{8,10}"),  # NIT with or without its check digit
+}
+_EU = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split()  # noqa: SIM905
+)
+_EORI = re.compile(r"[A-Z0-9]{1,15}")
+# Printable ASCII (real registers use '/', ':', '-', '&' and single spaces), but no markup or quotes.
+_GENERIC = re.compile(r"[A-Za-z0-9](?:[!#-&(-;=?-_a-~]| (?! )){0,38}[!#-&(-;=?-_a-~]")
+
+
+def party_id_problem(value: str) -> str | None:
+    """Tells what is wrong with a party identifier (None when it is acceptable).
+
+    Refused always: control characters (NUL included), invisible formatting and bidirectional marks, anything
+    outside ASCII (a Cyrillic 'Р' looks like a Latin 'P'). An identifier starting with a country code whose
+    scheme is known must have that scheme's shape: PE RUC/DNI, BR CNPJ/CPF, MX RFC, CL RUT, CO NIT, EU EORI.
+    """
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Zl", "Zp", "Co", "Cn", "Cs"):
+            return f"contains an invisible or control character (U+{ord(ch):04X})"
+        if ord(ch) > 0x7E:
+            return f"contains the non-ASCII character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
+    if not _GENERIC.fullmatch(value):
+        return "use 2 to 40 letters, digits or punctuation (no quotes or '<>'), starting with a letter or digit"
+    prefix, national = value[:2], value[2:]
+    shape = _NATIONAL_SHAPES.get(prefix)
+    if shape is not None and not shape.fullmatch(national):
+        return f"not the shape of a {prefix} identifier ({_SCHEME_NAMES[prefix]})"
+    if prefix in _EU and not _EORI.fullmatch(national):
+        return "an EORI number is its country code and up to 15 letters or digits"
+    return None
+
+
+_SCHEME_NAMES = {
+    "PE": "RUC of 11 digits or DNI of 8",
+    "BR": "CNPJ of 14 digits or CPF of 11",
+    "MX": "RFC of 12 or 13 characters",
+    "CL": "RUT: 7 or 8 digits and a check character",
+    "CO": "NIT of 8 to 10 digits",
+}
+
+
+def check_party_id(value: str) -> str:
+    """Validates a party identifier (for Pydantic ``AfterValidator``); raises ValueError with the reason."""
+    problem = party_id_problem(value)
+    if problem:
+        raise ValueError(f"party identifier {problem}")
+    return value
+
+
+def party_id_check_digits_ok(value: str) -> bool | None:
+    """Checks a party identifier's check digits where its scheme has them (None: no scheme known).
+
+    Uses python-stdnum (pure Python, no I/O). Not enforced on lodging: administrations switch it on once their
+    trader registers are clean.
+    """
+    prefix, national = value[:2], value[2:]
+    try:
+        if prefix == "PE" and len(national) == 11:
+            from stdnum.pe import ruc
+
+            return bool(ruc.is_valid(national))
+        if prefix == "BR" and len(national) == 14:
+            from stdnum.br import cnpj
+
+            return bool(cnpj.is_valid(national))
+        if prefix == "MX":
+            from stdnum.mx import rfc
+
+            return bool(rfc.is_valid(national))
+        if prefix == "CL":
+            from stdnum.cl import rut
+
+            return bool(rut.is_valid(national))
+        if prefix == "CO":
+            from stdnum.co import nit
+
+            return bool(nit.is_valid(national))
+    except ImportError:  # python-stdnum not installed
+        return None
+    return None

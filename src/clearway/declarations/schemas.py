@@ -9,7 +9,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from clearway.core.ids import check_party_id
 
 Str = Annotated[str, Field(min_length=1)]
 Amount = Annotated[Decimal, Field(max_digits=18, decimal_places=2)]
@@ -23,7 +25,9 @@ class _In(BaseModel):
 class PartyIn(_In):
     """A trader. WCO DM: Declarant / Importer / Exporter (ID, Name, Address/CountryCode)."""
 
-    id: Annotated[str, Field(min_length=2, max_length=40, description="TIN/RUC/EORI (WCO: ID)")]
+    id: Annotated[
+        str, Field(min_length=2, max_length=40, description="TIN/RUC/EORI (WCO: ID)"), AfterValidator(check_party_id)
+    ]
     name: Annotated[str, Field(min_length=1, max_length=140, description="WCO: Name")]
     country: Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166 alpha-2 (WCO: CountryCode)")]
     address: Annotated[str | None, Field(max_length=250, description="WCO: Address/Line")] = None
@@ -32,7 +36,7 @@ class PartyIn(_In):
 class RepresentativeIn(_In):
     """The customs broker or agent. WCO DM: Agent (ID, FunctionCode 2 direct / 3 indirect)."""
 
-    id: Annotated[str, Field(min_length=2, max_length=40)]
+    id: Annotated[str, Field(min_length=2, max_length=40), AfterValidator(check_party_id)]
     name: Annotated[str, Field(min_length=1, max_length=140)]
     country: Annotated[str, Field(min_length=2, max_length=2)]
     representation: Annotated[str, Field(description="'direct' or 'indirect' (WCO: Agent/FunctionCode)")]

@@ -14,7 +14,6 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
-    Numeric,
     String,
     Table,
     Text,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from clearway.platform.db import metadata
+from clearway.platform.db import Money, metadata
 
 manifests = Table(
     "ecommerce_manifests",
@@ -55,7 +54,7 @@ parcels = Table(
     Column("seller_id", String(64), nullable=True),
     Column("marketplace", String(64), nullable=True),
     Column("consignee_id", String(64), nullable=True),
-    Column("declared_value", Numeric(18, 2), nullable=False),
+    Column("declared_value", Money(18, 2), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("hs_code", String(12), nullable=True),
     Column("origin_country", String(2), nullable=True),
@@ -94,7 +93,7 @@ brands = Table(
     metadata,
     Column("brand", String(100), primary_key=True),
     Column("rights_holder", String(200), nullable=False),
-    Column("min_genuine_price", Numeric(18, 2), nullable=False),
+    Column("min_genuine_price", Money(18, 2), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("hs_codes", String(200), nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),

@@ -28,8 +28,9 @@ from clearway.ledger.schemas import (
     VerificationOut,
     VerifyIn,
 )
+from clearway.platform import audit
 from clearway.platform.auth import CUSTOMS_STAFF, Principal
-from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import MAX_INT, PrincipalDep, ReasonDep, RuntimeDep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
@@ -50,6 +51,28 @@ def _write(runtime: Runtime, fn: Callable[..., Any], *args: Any) -> Any:
         result = fn(uow, *args)
         uow.commit()
     return result
+
+
+def _audited(
+    principal: Principal, action: str, target: str, fn: Callable[[Any], Any], *, reason: str = "", before: Any = None
+) -> Callable[[Any], Any]:
+    """Wraps an administrative change so that it is audited in the same transaction."""
+
+    def run(uow: Any) -> Any:
+        result = fn(uow)
+        audit.record(
+            uow,
+            actor=principal.user,
+            role=principal.role,
+            action=action,
+            target=target,
+            before=before,
+            after=result,
+            reason=reason,
+        )
+        return result
+
+    return run
 
 
 @router.get("/get-sth", summary="Latest signed tree head (RFC 9162 get-sth)")
@@ -86,11 +109,17 @@ def get_proof_by_hash(
     return {"leaf_index": idx, "tree_size": tree_size, "audit_path": [_b64(p) for p in path]}
 
 
-@router.get("/get-entries", summary="Entries start..end with their leaf input base64 (RFC 9162)")
+@router.get(
+    "/get-entries",
+    summary="Entries start..end (RFC 9162): leaf hashes for all; contents for customs staff and the entry's party",
+)
 def get_entries(
-    runtime: RuntimeDep, _: PrincipalDep, start: Annotated[int, Query(ge=0)], end: Annotated[int, Query(ge=0)]
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    start: Annotated[int, Query(ge=0, le=MAX_INT)],
+    end: Annotated[int, Query(ge=0, le=MAX_INT)],
 ) -> dict[str, Any]:
-    return {"entries": _read(runtime, lambda uow: log.get_entries(uow.conn, start, end))}
+    return {"entries": _read(runtime, lambda uow: service.visible_entries(uow, principal, start, end))}
 
 
 @router.get("/dids/{org_id}/did.json", summary="An organisation's DID document (did:web) with dated keys")
@@ -104,52 +133,84 @@ def get_orgs(runtime: RuntimeDep, _: PrincipalDep) -> dict[str, Any]:
 
 
 @router.post("/orgs", status_code=201, summary="Register an organisation of this platform with a signing key")
-async def post_org(request: Request, runtime: RuntimeDep, _: Principal = require_roles("admin")) -> dict[str, Any]:
+async def post_org(
+    request: Request, runtime: RuntimeDep, reason: ReasonDep, principal: Principal = require_roles("admin")
+) -> dict[str, Any]:
     body = parse_json(OrgIn, await request.body())
     ctx = service.context(runtime)
     did = await run_in_threadpool(
         _write,
         runtime,
-        lambda uow: identity.create_org(
-            uow, ctx, org_id=body.id, name=body.name, country=body.country, kind=body.kind, party_id=body.party_id
+        _audited(
+            principal,
+            "ledger.org.create",
+            f"org:{body.id}",
+            lambda uow: identity.create_org(
+                uow, ctx, org_id=body.id, name=body.name, country=body.country, kind=body.kind, party_id=body.party_id
+            ),
+            reason=reason,
         ),
     )
     return {"id": body.id, "did": did}
 
 
 @router.post("/orgs/{org_id}/rotate-key", summary="Retire the current key and create the next")
-def post_rotate(org_id: str, runtime: RuntimeDep, _: Principal = require_roles("admin")) -> dict[str, Any]:
+def post_rotate(
+    org_id: str, runtime: RuntimeDep, reason: ReasonDep, principal: Principal = require_roles("admin")
+) -> dict[str, Any]:
     ctx = service.context(runtime)
-    return {"kid": _write(runtime, lambda uow: identity.rotate_key(uow, ctx, org_id))}
+    change = _audited(
+        principal,
+        "ledger.key.rotate",
+        f"org:{org_id}",
+        lambda uow: identity.rotate_key(uow, ctx, org_id),
+        reason=reason,
+    )
+    return {"kid": _write(runtime, change)}
 
 
 @router.post("/keys/revoke", summary="Revoke a key from a date")
 async def post_revoke_key(
-    request: Request, runtime: RuntimeDep, _: Principal = require_roles("admin")
+    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
 ) -> dict[str, Any]:
     body = parse_json(KeyRevocationIn, await request.body())
     at = body.at
     if at is not None and at.tzinfo is None:
         raise ValidationFailed([Issue("TIME_ZONE", "give 'at' with a time zone (e.g. Z)", "/at")])
-    record = await run_in_threadpool(
-        _write, runtime, lambda uow: identity.revoke_key(uow, body.kid, reason=body.reason, at=at)
+
+    def revoke(uow: Any) -> Any:
+        record = identity.revoke_key(uow, body.kid, reason=body.reason, at=at)
+        return {"kid": record.kid, "revoked_at": record.revoked_at}
+
+    done = await run_in_threadpool(
+        _write,
+        runtime,
+        _audited(principal, "ledger.key.revoke", f"key:{body.kid}", revoke, reason=body.reason),
     )
-    return {"kid": record.kid, "revoked_at": record.revoked_at}
+    return {"kid": done["kid"], "revoked_at": done["revoked_at"]}
 
 
 @router.post("/partners", status_code=201, summary="Register a partner administration from its DID document")
-async def post_partner(request: Request, runtime: RuntimeDep, _: Principal = require_roles("admin")) -> dict[str, Any]:
+async def post_partner(
+    request: Request, runtime: RuntimeDep, reason: ReasonDep, principal: Principal = require_roles("admin")
+) -> dict[str, Any]:
     body = parse_json(PartnerIn, await request.body())
     did = await run_in_threadpool(
         _write,
         runtime,
-        lambda uow: identity.register_partner(
-            uow,
-            org_id=body.org_id,
-            name=body.name,
-            country=body.country,
-            did_document=body.did_document,
-            mra_since=body.mra_since,
+        _audited(
+            principal,
+            "ledger.partner.register",
+            f"org:{body.org_id}",
+            lambda uow: identity.register_partner(
+                uow,
+                org_id=body.org_id,
+                name=body.name,
+                country=body.country,
+                did_document=body.did_document,
+                mra_since=body.mra_since,
+            ),
+            reason=reason,
         ),
     )
     return {"id": body.org_id, "did": did}
@@ -271,6 +332,16 @@ async def post_revoke(
         except NotFound:
             raise NotFound(f"no credential {credential_id}") from None
         service.revoke(uow, credential_id, reason=body.reason)
+        audit.record(
+            uow,
+            actor=principal.user,
+            role=principal.role,
+            action="ledger.credential.revoke",
+            target=f"credential:{credential_id}",
+            before={"revoked": False},
+            after={"revoked": True},
+            reason=body.reason,
+        )
 
     await run_in_threadpool(_write, runtime, run)
     return {"id": credential_id, "revoked": True, "reason": body.reason}
@@ -303,14 +374,14 @@ def get_aeo(
 
 @router.post("/aeo", status_code=201, summary="Publish an AEO status change of this administration")
 async def post_aeo(
-    request: Request, runtime: RuntimeDep, _: Principal = require_roles("supervisor", "admin")
+    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("supervisor", "admin")
 ) -> dict[str, Any]:
     body = parse_json(AeoIn, await request.body())
     ctx = service.context(runtime)
-    idx = await run_in_threadpool(
-        _write,
-        runtime,
-        lambda uow: aeo.publish(
+
+    def publish(uow: Any) -> Any:
+        before = aeo.aeo_status(uow, body.trader_id, on=body.effective_from)
+        idx = aeo.publish(
             uow,
             ctx,
             trader_id=body.trader_id,
@@ -318,8 +389,20 @@ async def post_aeo(
             status=body.status,
             effective_from=body.effective_from,
             reason=body.reason,
-        ),
-    )
+        )
+        audit.record(
+            uow,
+            actor=principal.user,
+            role=principal.role,
+            action="ledger.aeo.publish",
+            target=f"trader:{body.trader_id}",
+            before={"status": before.status if before else None},
+            after={"status": body.status, "effective_from": body.effective_from, "leaf_index": idx},
+            reason=body.reason,
+        )
+        return idx
+
+    idx = await run_in_threadpool(_write, runtime, publish)
     return {"trader_id": body.trader_id, "status": body.status, "leaf_index": idx}
 
 
@@ -331,11 +414,24 @@ def get_aeo_export(runtime: RuntimeDep, _: Principal = require_roles(*OFFICIALS)
 
 @router.post("/aeo-import", summary="Import a registered partner administration's signed AEO export")
 async def post_aeo_import(
-    request: Request, runtime: RuntimeDep, _: Principal = require_roles("supervisor", "admin")
+    request: Request,
+    runtime: RuntimeDep,
+    reason: ReasonDep,
+    principal: Principal = require_roles("supervisor", "admin"),
 ) -> dict[str, Any]:
     body = parse_json(AeoImportIn, await request.body())
     ctx = service.context(runtime)
-    result = await run_in_threadpool(_write, runtime, lambda uow: aeo.import_export(uow, ctx, body.export))
+    result = await run_in_threadpool(
+        _write,
+        runtime,
+        _audited(
+            principal,
+            "ledger.aeo.import",
+            "aeo-registry",
+            lambda uow: aeo.import_export(uow, ctx, body.export),
+            reason=reason,
+        ),
+    )
     return {"partner": result.partner, "imported": result.imported, "already_known": result.already_known}
 
 

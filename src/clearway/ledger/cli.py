@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -156,3 +157,41 @@ def aeo_cmd(
     console.print(
         f"{trader_id} ({st.trader_name}): {st.status} since {st.since} by {st.administration} — {mark}: {st.basis}"
     )
+
+
+keys_app = typer.Typer(
+    help="Signing keys at rest: re-wrap them when the platform secret changes.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.callback()
+def _keys_group() -> None:
+    """Signing keys at rest."""
+
+
+@keys_app.command("rewrap")
+def rewrap(
+    old_secret_file: Annotated[
+        Path, typer.Option("--old-secret-file", exists=True, dir_okay=False, help="File holding the previous secret")
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log)")] = "",
+) -> None:
+    """Re-encrypts every stored signing key under the current CLEARWAY_SECRET_KEY, in one transaction."""
+    from clearway.platform import audit
+
+    old = old_secret_file.read_text(encoding="utf-8").strip()
+    runtime = open_runtime()
+    new = runtime.settings.secret_key
+    if old == new:
+        console.print("[yellow]The old and the current secret are the same; nothing to do.[/yellow]")
+        raise typer.Exit(1)
+    try:
+        with runtime.uow() as uow:
+            count = service.rewrap_keys(uow, old_secret=old, new_secret=new, actor=audit.cli_actor(), reason=reason)
+            uow.commit()
+    except DomainError as exc:
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    identity._DECRYPTED.clear()
+    console.print(f"[green]Re-wrapped[/green] {count} signing key(s) under the current secret")

@@ -194,21 +194,26 @@ def consistency(conn: Connection, first: int, second: int) -> list[bytes]:
 MAX_ENTRIES = 1000
 
 
-def get_entries(conn: Connection, start: int, end: int) -> list[dict[str, Any]]:
-    """Returns entries start..end inclusive (at most 1000), with their leaf input base64."""
+def get_entries(
+    conn: Connection, start: int, end: int, *, reveal: Callable[[Any], bool] | None = None
+) -> list[dict[str, Any]]:
+    """Returns entries start..end inclusive (at most 1000).
+
+    An entry the caller may read (``reveal(row)``, all by default) comes with its kind, reference and leaf input
+    base64; any other entry only with its index and leaf hash: what RFC 9162 verification needs (with
+    get-proof-by-hash and the signed tree heads), and nothing of what it says or whom it concerns.
+    """
     size = store.tree_size(conn)
     if start < 0 or end < start or start >= size:
         raise DomainError(f"start={start}, end={end} do not name entries of a log of {size}", code="ENTRY_RANGE")
     end = min(end, size - 1, start + MAX_ENTRIES - 1)
-    return [
-        {
-            "leaf_index": r.idx,
-            "kind": r.kind,
-            "ref": r.ref,
-            "leaf_input": base64.b64encode(bytes(r.leaf_input)).decode(),
-        }
-        for r in store.iter_entries(conn, start, end + 1)
-    ]
+    out: list[dict[str, Any]] = []
+    for r in store.iter_entries(conn, start, end + 1):
+        entry: dict[str, Any] = {"leaf_index": r.idx, "leaf_hash": base64.b64encode(bytes(r.leaf_hash)).decode()}
+        if reveal is None or reveal(r):
+            entry.update(kind=r.kind, ref=r.ref, leaf_input=base64.b64encode(bytes(r.leaf_input)).decode())
+        out.append(entry)
+    return out
 
 
 @dataclass

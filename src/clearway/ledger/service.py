@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from clearway.ledger.config import ledger_settings
 from clearway.ledger.counterfeit import DeclaredProduct, Flag, check_product
 from clearway.ledger.counterfeit import counterfeit_flags as _counterfeit_flags
 from clearway.ledger.identity import LedgerContext
+from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
 
@@ -292,3 +294,68 @@ def record_clearance(uow: UnitOfWork, ctx: LedgerContext, *, mrn: str, decision:
         ref=mrn,
         leaf_input=credentials.sign(payload, kid=who.kid, key=who.key, typ="clearance+jwt").encode(),
     )
+
+
+def rewrap_keys(uow: UnitOfWork, *, old_secret: str, new_secret: str, actor: str, reason: str = "") -> int:
+    """Re-encrypts every stored signing key from the old platform secret to the new one; returns how many.
+
+    All or nothing: a key that the old secret does not open fails the whole change (nothing is written).
+    """
+    from cryptography.exceptions import InvalidTag
+
+    from clearway.ledger import keys as key_codec
+    from clearway.platform import audit
+
+    rows = uow.conn.execute(
+        select(store.keys.c.kid, store.keys.c.private_key).where(store.keys.c.private_key.is_not(None))
+    ).all()
+    for row in rows:
+        try:
+            private = key_codec.decrypt_private(old_secret, row.kid, bytes(row.private_key))
+        except (InvalidTag, ValueError):
+            raise DomainError(
+                f"the old secret does not open key {row.kid}; nothing was re-wrapped", code="OLD_SECRET_WRONG"
+            ) from None
+        uow.conn.execute(
+            update(store.keys)
+            .where(store.keys.c.kid == row.kid)
+            .values(private_key=key_codec.encrypt_private(new_secret, row.kid, private))
+        )
+    audit.record(
+        uow,
+        actor=actor,
+        role=audit.CLI_ROLE,
+        action="ledger.keys.rewrap",
+        target="ledger_keys",
+        before=None,
+        after={"keys": [r.kid for r in rows]},
+        reason=reason or "platform secret rotated",
+    )
+    return len(rows)
+
+
+CUSTOMS_STAFF = ("officer", "supervisor", "admin")
+
+
+def visible_entries(uow: UnitOfWork, principal: Principal, start: int, end: int) -> list[dict[str, Any]]:
+    """Returns log entries as the caller may see them: customs staff in full; a trader the entries about its own
+    party (its AEO status, credentials its organisation issued or that name it); everyone else, and every other
+    entry, only the leaf index and hash that RFC 9162 verification needs."""
+    if principal.role in CUSTOMS_STAFF:
+        return log.get_entries(uow.conn, start, end)
+    party = principal.party_id if principal.is_trader else None
+    if not party:
+        return log.get_entries(uow.conn, start, end, reveal=lambda _row: False)
+    own_orgs = set(uow.conn.execute(select(store.orgs.c.id).where(store.orgs.c.party_id == party)).scalars())
+
+    def reveal(row: Any) -> bool:
+        if row.kind == "credential":
+            cred = uow.conn.execute(
+                select(store.credentials.c.issuer_org, store.credentials.c.subject).where(
+                    store.credentials.c.id == row.ref
+                )
+            ).first()
+            return cred is not None and (cred.issuer_org in own_orgs or party in json.dumps(cred.subject))
+        return bool(row.kind.startswith("aeo") and row.ref == party)
+
+    return log.get_entries(uow.conn, start, end, reveal=reveal)

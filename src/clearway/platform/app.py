@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
+import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearway import __version__
 from clearway.core.issues import Conflict, DomainError, Forbidden, Issue, NotFound, ValidationFailed, pointer
+from clearway.platform import api as platform_api
 from clearway.platform import logging as cw_logging
+from clearway.platform.auth import resolve_token
 from clearway.platform.capability import Capability
 from clearway.platform.migrate import pending_heads
 from clearway.platform.runtime import Runtime
@@ -34,36 +43,73 @@ def errors(status: int, issues: Iterable[Issue], headers: dict[str, str] | None 
     return JSONResponse({"errors": [i.as_dict() for i in issues]}, status_code=status, headers=headers)
 
 
-class BodyLimit:
-    """Refuses request bodies over the limit with 413 before they are read whole."""
+class RequestContext:
+    """The outermost layer of every request: its id, the client address, the body limit, the last resort.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    - the request id (``X-Request-Id`` or a new one) is set for logging and answered in ``x-request-id``;
+    - bodies over the limit get 413, whether declared by Content-Length or streamed in chunks: the bytes are
+      counted as they arrive and reading stops at the limit;
+    - an unexpected error is logged with the request id and answered 500 with that id in the body.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, metrics: Metrics) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(scope, receive, send)
-            return
-        seen = 0
+        headers = dict(scope.get("headers") or [])
+        rid = _request_id(headers.get(b"x-request-id"))
+        rid_token = cw_logging.request_id.set(rid)
+        client = scope.get("client")
+        addr_token = cw_logging.client_address.set(str(client[0]) if client else None)
+        start = time.perf_counter()
+        status = [500]
+        started = [False]
 
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started[0] = True
+                status[0] = int(message["status"])
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", rid.encode())]}
+            await send(message)
 
+        declared = headers.get(b"content-length")
         try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._too_large(scope, receive, send)
+            if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+                await self._too_large(scope, receive, send_with_id)
+                return
+            seen = 0
+
+            async def limited() -> Message:
+                nonlocal seen
+                message = await receive()
+                if message["type"] == "http.request":
+                    seen += len(message.get("body", b""))
+                    if seen > self.max_bytes:
+                        raise _TooLarge
+                return message
+
+            try:
+                await self.app(scope, limited, send_with_id)
+            except _TooLarge:
+                if not started[0]:
+                    await self._too_large(scope, receive, send_with_id)
+            except Exception:
+                log.exception("unexpected error on %s %s [request id %s]", scope.get("method"), scope.get("path"), rid)
+                if not started[0]:
+                    await _internal_error(rid)(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            method = str(scope.get("method", ""))
+            self.metrics.requests.labels(method, path, str(status[0])).inc()
+            self.metrics.latency.labels(method, path).observe(time.perf_counter() - start)
+            cw_logging.client_address.reset(addr_token)
+            cw_logging.request_id.reset(rid_token)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = errors(
@@ -77,6 +123,31 @@ class BodyLimit:
             ],
         )
         await response(scope, receive, send)
+
+
+_RID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
+
+
+def _request_id(given: bytes | None) -> str:
+    """Returns the caller's request id when it is a plain token of up to 64 characters, else a new one."""
+    if given:
+        text_ = given.decode("latin-1")
+        if _RID.fullmatch(text_):
+            return text_
+    return uuid.uuid4().hex[:16]
+
+
+def _internal_error(rid: str) -> JSONResponse:
+    return errors(
+        500,
+        [
+            Issue(
+                "INTERNAL",
+                f"an unexpected error occurred; it has been logged with request id {rid}",
+                "",
+            )
+        ],
+    )
 
 
 class _TooLarge(Exception):
@@ -113,34 +184,22 @@ def create_app(
         version=__version__,
         description="Customs clearance API: lodge declarations, follow them to release. Every endpoint "
         "needs a bearer token (`clearway token create` or the tokens `clearway demo` prints).",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     metrics = Metrics()
     app.state.metrics = metrics
+    app.include_router(platform_api.router)
     for cap in caps:
         for router in cap.routers:
             app.include_router(router)
     _install_error_handlers(app)
     _install_ops_routes(app, runtime, metrics)
-    _install_openapi(app, list(openapi_models))
+    _install_docs(app)
+    _install_openapi(app, [platform_api.DecisionIn, *openapi_models])
 
-    @app.middleware("http")
-    async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        token = cw_logging.request_id.set(rid[:64])
-        start = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            cw_logging.request_id.reset(token)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, path).observe(time.perf_counter() - start)
-        response.headers["x-request-id"] = rid[:64]
-        return response
-
-    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(RequestContext, max_bytes=runtime.settings.max_body_bytes, metrics=metrics)
     return app
 
 
@@ -176,9 +235,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(
-            exc.status_code, f"HTTP_{exc.status_code}"
-        )
+        code = {
+            401: "UNAUTHENTICATED",
+            403: "FORBIDDEN",
+            404: "NOT_FOUND",
+            405: "METHOD_NOT_ALLOWED",
+            413: "BODY_TOO_LARGE",
+            429: "TOO_MANY_REQUESTS",
+        }.get(exc.status_code, f"HTTP_{exc.status_code}")
         return errors(exc.status_code, [Issue(code, str(exc.detail), "")], headers=dict(exc.headers or {}))
 
     @app.exception_handler(ClientDisconnect)
@@ -186,20 +250,20 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.info("client went away during %s %s", request.method, request.url.path)
         return errors(400, [Issue("CLIENT_DISCONNECTED", "the client closed the connection", "")])
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, _exc: OverflowError) -> JSONResponse:
+        return errors(422, [Issue("NUMBER_OUT_OF_RANGE", "a number in the request is out of range", "")])
+
+    @app.exception_handler(DataError)
+    async def _data_error(_: Request, exc: DataError) -> JSONResponse:
+        log.warning("value refused by the database: %s", str(exc.orig)[:200])
+        return errors(422, [Issue("VALUE_OUT_OF_RANGE", "a value in the request is out of range for storage", "")])
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, _exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return errors(
-            500,
-            [
-                Issue(
-                    "INTERNAL",
-                    "an unexpected error occurred; it has been logged with request id "
-                    f"{cw_logging.request_id.get() or '-'}",
-                    "",
-                )
-            ],
-        )
+        rid = cw_logging.request_id.get() or "-"
+        log.exception("unexpected error on %s %s [request id %s]", request.method, request.url.path, rid)
+        return _internal_error(rid)
 
 
 def _install_ops_routes(app: FastAPI, runtime: Runtime, metrics: Metrics) -> None:
@@ -232,11 +296,83 @@ def _install_ops_routes(app: FastAPI, runtime: Runtime, metrics: Metrics) -> Non
             )
         return JSONResponse({"status": "ready", "database": "ok", "migrations": "current"})
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
-    def prometheus() -> Response:
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics (configured networks, admins, or the metrics token)",
+        response_class=PlainTextResponse,
+    )
+    def prometheus(request: Request) -> Response:
+        _check_metrics_access(request, runtime)
         for collect in runtime.caches.get("platform.metrics_collectors", []):
             collect(metrics.registry)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _allowed_networks(spec: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    nets = []
+    for part in spec.split(","):
+        if part.strip():
+            try:
+                nets.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                log.warning("CLEARWAY_METRICS_ALLOW: '%s' is not a network; ignored", part.strip()[:60])
+    return nets
+
+
+def _check_metrics_access(request: Request, runtime: Runtime) -> None:
+    """Lets /metrics through for a configured client network, the metrics token, or an admin's token."""
+    host = request.client.host if request.client else ""
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        addr = None
+    if addr is not None and any(addr in net for net in _allowed_networks(runtime.settings.metrics_allow)):
+        return
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    if token:
+        wanted = runtime.settings.metrics_token
+        if wanted and hmac.compare_digest(token.encode(), wanted.encode()):
+            return
+        with runtime.uow(readonly=True) as uow:
+            principal = resolve_token(uow, token, runtime.clock())
+        if principal is not None and principal.role == "admin":
+            return
+    raise StarletteHTTPException(
+        403, "metrics are served to the configured networks (CLEARWAY_METRICS_ALLOW), admins and the metrics token"
+    )
+
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Serves Swagger UI and ReDoc with their assets from this process (no CDN: works offline)."""
+    from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+
+    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui-assets")
+    app.mount("/redoc/assets", StaticFiles(directory=str(STATIC / "redoc")), name="redoc-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} — API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} — API",
+            redoc_js_url="/redoc/assets/redoc.standalone.js",
+            redoc_favicon_url="/docs/assets/favicon-32x32.png",
+            with_google_fonts=False,
+        )
 
 
 def _install_openapi(app: FastAPI, models: list[type[BaseModel]]) -> None:

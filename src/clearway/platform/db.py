@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from decimal import ROUND_HALF_EVEN, Decimal
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, Dialect, Engine, MetaData, Numeric, TypeDecorator, create_engine, event
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeEngine
 
 from clearway.core.events import Event
 from clearway.core.time import Clock, utcnow
@@ -156,3 +158,73 @@ class UnitOfWork:
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+
+
+class _RawNumeric(Numeric):  # type: ignore[type-arg]
+    """NUMERIC in the DDL, values passed through untouched (Money scales them itself)."""
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> None:
+        return None
+
+
+class Money(TypeDecorator[Decimal]):
+    """An exact decimal column: NUMERIC(p, s) on PostgreSQL; on SQLite a scaled integer in a NUMERIC column.
+
+    SQLite has no decimal type: NUMERIC affinity stores a decimal as a float (``…99.99`` came back ``…98``).
+    Here the value times 10**scale is stored as an exact 64-bit integer (up to 9.2e18 units: 92 million
+    billion at scale 2), and read back as a ``Decimal`` with ``scale`` places. Sums in SQL stay exact.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 18, scale: int = 2) -> None:
+        super().__init__(precision=precision, scale=scale, asdecimal=True)
+        self.precision = precision
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return _RawNumeric(self.precision, self.scale)
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        exact = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not exact.is_finite():
+            raise ValueError(f"a money value must be finite, not {exact}")
+        exact = exact.quantize(self._quantum, rounding=ROUND_HALF_EVEN)
+        if dialect.name == "sqlite":
+            return int(exact.scaleb(self.scale))
+        return exact
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            if isinstance(value, int):
+                return Decimal(value).scaleb(-self.scale).quantize(self._quantum)
+            # a value written before Money (a float or text): read it as it was stored
+            return Decimal(str(value)).quantize(self._quantum, rounding=ROUND_HALF_EVEN)
+        return Decimal(value).quantize(self._quantum)
+
+
+def scale_money_columns_on_sqlite(table: str, columns: dict[str, int]) -> None:
+    """Migration helper: turns a SQLite table's money columns (stored as floats) into Money's scaled integers.
+
+    Call it from a capability's Alembic revision; it does nothing on PostgreSQL (NUMERIC is exact there).
+    """
+    from alembic import op
+
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for column, scale in columns.items():
+        op.execute(
+            f'UPDATE "{table}" SET "{column}" = CAST(ROUND("{column}" * {10**scale}) AS INTEGER) '  # noqa: S608
+            f'WHERE "{column}" IS NOT NULL'
+        )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from clearway.core.issues import Issue, ValidationFailed, pointer
-from clearway.platform.auth import TOKEN_CACHE, Principal, resolve_token
+from clearway.platform.auth import TOKEN_CACHE, Principal, csrf_for, resolve_token
 from clearway.platform.runtime import Runtime
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `clearway token create` or `clearway demo`")
@@ -26,13 +28,46 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
+SESSION_COOKIE = "clearway_token"
+CSRF_HEADER = "x-csrf-token"
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _check_cookie_request(request: Request, runtime: Runtime, token: str) -> None:
+    """Lets the console's session cookie authenticate an API write only as a same-site JSON call with CSRF.
+
+    A browser sends the cookie on any request a foreign page makes it send; such a request cannot read the
+    CSRF token, nor (without a CORS preflight, which this API never grants) send a JSON content type.
+    """
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
+        raise HTTPException(403, "cross-site request refused: the Origin is not this site")
+    if request.method not in _UNSAFE:
+        return  # reads: a SameSite=Strict cookie is not sent cross-site, and CORS keeps the answer from others
+    submitted = request.headers.get(CSRF_HEADER, "")
+    expected = csrf_for(runtime.settings.secret_key, token)
+    if not submitted or not hmac.compare_digest(submitted, expected):
+        raise HTTPException(
+            403,
+            "the session cookie is accepted on /api only with the session's X-CSRF-Token header; "
+            "API clients send 'Authorization: Bearer <token>'",
+        )
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise HTTPException(403, "with the session cookie, the API takes application/json bodies only")
+
+
 def current_principal(
     request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Authenticates the bearer token (or the console's session); 401 when missing or not valid."""
-    token = credentials.credentials if credentials else request.cookies.get("clearway_token")
+    """Authenticates the bearer token (or the console's session, with CSRF); 401 when missing or not valid."""
+    token = credentials.credentials if credentials else None
+    if token is None and (cookie := request.cookies.get(SESSION_COOKIE)):
+        if request.url.path.startswith("/api"):
+            _check_cookie_request(request, runtime, cookie)
+        token = cookie
     if not token:
         raise HTTPException(
             401,
@@ -91,3 +126,17 @@ def parse_json(model: type[M], body: bytes) -> M:
         return model.model_validate_json(body)
     except PydanticValidationError as exc:
         raise ValidationFailed(issues_from_pydantic(exc)) from None
+
+
+# Bounds of integer query and path parameters: what a signed 64-bit database column can hold.
+MAX_INT = 2**63 - 1
+BoundedId = Annotated[int, Query(ge=0, le=MAX_INT)]
+BoundedLimit = Annotated[int, Query(ge=1, le=1000)]
+
+
+def change_reason(request: Request) -> str:
+    """Returns the reason a caller gives for an administrative change (``X-Change-Reason`` header)."""
+    return request.headers.get("x-change-reason", "").strip()[:1000]
+
+
+ReasonDep = Annotated[str, Depends(change_reason)]

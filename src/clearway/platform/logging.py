@@ -9,18 +9,34 @@ import re
 from datetime import UTC, datetime
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
-_SECRET = re.compile(r"(cw_[A-Za-z0-9_\-]{8})[A-Za-z0-9_\-]+|(Bearer\s+)\S+", re.IGNORECASE)
+client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_address", default=None)
+# Token-shaped text: Clearway tokens (kept: the prefix and 4 characters), bearer credentials, and any run of
+# 24+ URL-safe base64 characters mixing letters and digits (someone else's token, a key, a password pasted
+# as a user name).
+_SECRET = re.compile(
+    r"(cw_[A-Za-z0-9_\-]{4})[A-Za-z0-9_\-]+"
+    r"|(Bearer\s+)\S+"
+    r"|(?<![A-Za-z0-9_\-])(?![0-9a-f]{8}-[0-9a-f]{4}-)(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[A-Za-z])"
+    r"[A-Za-z0-9_\-]{24,}={0,2}",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str) -> str:
-    """Masks bearer tokens in a log line."""
+    """Masks anything token-shaped in a log line."""
     return _SECRET.sub(lambda m: (m.group(1) or m.group(2) or "") + "…", text)
 
 
 class _Context(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get() or "-"
-        record.msg = redact(str(record.msg))
+        # Redact the formatted message: secrets often come in the arguments, not the format string.
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
         return True
 
 

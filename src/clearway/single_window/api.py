@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from clearway.core.issues import Issue, ValidationFailed
+from clearway.core.issues import Issue, NotFound, ValidationFailed
+from clearway.platform import approvals, audit
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import PrincipalDep, ReasonDep, RuntimeDep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 from clearway.single_window import catalog, loader, permits, report, routing, service
 from clearway.single_window.model import Agency, Permit, Requirement
@@ -126,25 +129,94 @@ def list_agencies(runtime: RuntimeDep, principal: PrincipalDep) -> list[AgencyOu
 @router.put(
     "/agencies/{code}",
     response_model=AgencyOut,
-    responses=_ERRORS,
+    responses={**_ERRORS, 202: {"description": "Switching on automated decisions waits for a second approval"}},
     openapi_extra=_body("AgencyIn"),
     summary="Create or update an agency",
 )
 async def put_agency(
-    code: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
-) -> AgencyOut:
-    del principal
+    code: str, request: Request, runtime: RuntimeDep, reason: ReasonDep, principal: Principal = require_roles("admin")
+) -> Any:
     data = parse_json(AgencyIn, await request.body())
     if data.code != code:
         raise ValidationFailed([Issue("CODE_MISMATCH", f"the body's code is {data.code}, the path's {code}", "/code")])
-    return await run_in_threadpool(_put_agency, runtime, data)
+    return await run_in_threadpool(_put_agency, runtime, data, principal, reason)
 
 
-def _put_agency(runtime: Runtime, data: AgencyIn) -> AgencyOut:
+def _put_agency(runtime: Runtime, data: AgencyIn, principal: Principal, reason: str) -> Any:
     with runtime.uow() as uow:
+        before = catalog.ruleset(uow, runtime.caches).agencies.get(data.code)
+        if data.automated_decisions and not (before is not None and before.automated_decisions):
+            # Letting the platform decide for an agency weakens a control: a second person must approve it.
+            cr = approvals.request(
+                uow,
+                kind=KIND_AUTOMATE,
+                target=f"agency:{data.code}",
+                payload=data.model_dump(mode="json"),
+                principal=principal,
+                reason=reason,
+            )
+            uow.commit()
+            return JSONResponse({"approval": cr.as_dict()}, status_code=202)
         agency = catalog.put_agency(uow, runtime.caches, data)
+        audit.record(
+            uow,
+            actor=principal.user,
+            role=principal.role,
+            action="single_window.agency.put",
+            target=f"agency:{data.code}",
+            before=before,
+            after=agency,
+            reason=reason,
+        )
         uow.commit()
     return agency_out(agency)
+
+
+def _apply_automation(uow: UnitOfWork, payload: dict[str, Any], approver: Principal, caches: dict[str, Any]) -> Any:
+    data = AgencyIn.model_validate_json(json.dumps(payload))
+    before = catalog.ruleset(uow, caches).agencies.get(data.code)
+    agency = catalog.put_agency(uow, caches, data)
+    audit.record(
+        uow,
+        actor=approver.user,
+        role=approver.role,
+        action="single_window.agency.put",
+        target=f"agency:{data.code}",
+        before=before,
+        after=agency,
+        reason="applied on approval",
+    )
+    return agency_out(agency).model_dump(mode="json")
+
+
+def _apply_retire(uow: UnitOfWork, payload: dict[str, Any], approver: Principal, caches: dict[str, Any]) -> Any:
+    data = RetireIn.model_validate_json(json.dumps({"effective_to": payload["effective_to"]}))
+    rule_id = str(payload["rule_id"])
+    req = catalog.retire_requirement(uow, caches, rule_id, data.effective_to)
+    audit.record(
+        uow,
+        actor=approver.user,
+        role=approver.role,
+        action="single_window.requirement.retire",
+        target=f"requirement:{rule_id}",
+        before={"version": req.version, "effective_to": None},
+        after={"version": req.version, "effective_to": data.effective_to},
+        reason="applied on approval",
+    )
+    return requirement_out(req).model_dump(mode="json")
+
+
+KIND_AUTOMATE = "single_window.agency.automated_decisions"
+KIND_RETIRE = "single_window.requirement.retire"
+approvals.register(
+    KIND_AUTOMATE,
+    _apply_automation,
+    approver_roles=("supervisor", "admin"),
+    description="Let the platform decide clear cases for an agency",
+)
+approvals.register(
+    KIND_RETIRE, _apply_retire, approver_roles=("supervisor", "admin"), description="End an agency requirement"
+)
 
 
 @router.get(
@@ -174,41 +246,72 @@ def list_requirements(
     summary="Add a requirement, or a new version of it from its effective date",
 )
 async def put_requirement(
-    rule_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
+    rule_id: str,
+    request: Request,
+    runtime: RuntimeDep,
+    reason: ReasonDep,
+    principal: Principal = require_roles("admin"),
 ) -> RequirementOut:
     data = parse_json(RequirementTermsIn, await request.body())
     if not RULE_ID.fullmatch(rule_id):
         raise ValidationFailed([Issue("RULE_ID", "a rule id has 2 to 60 letters, digits, '.', '_' or '-'", "")])
-    return await run_in_threadpool(_put_requirement, runtime, rule_id, data, principal.user)
+    return await run_in_threadpool(_put_requirement, runtime, rule_id, data, principal, reason)
 
 
-def _put_requirement(runtime: Runtime, rule_id: str, data: RequirementTermsIn, actor: str) -> RequirementOut:
+def _put_requirement(
+    runtime: Runtime, rule_id: str, data: RequirementTermsIn, principal: Principal, reason: str
+) -> RequirementOut:
     with runtime.uow() as uow:
-        req = catalog.put_requirement(uow, runtime.caches, rule_id, data, actor=actor)
+        req = catalog.put_requirement(uow, runtime.caches, rule_id, data, actor=principal.user)
+        audit.record(
+            uow,
+            actor=principal.user,
+            role=principal.role,
+            action="single_window.requirement.put",
+            target=f"requirement:{rule_id}",
+            before=None,
+            after=requirement_out(req),
+            reason=reason,
+        )
         uow.commit()
     return requirement_out(req)
 
 
 @router.post(
     "/requirements/{rule_id}/retire",
-    response_model=RequirementOut,
+    status_code=202,
     responses=_ERRORS,
     openapi_extra=_body("RetireIn"),
-    summary="End a requirement",
+    summary="Ask to end a requirement (applied once a second person approves it)",
 )
 async def retire_requirement(
-    rule_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
-) -> RequirementOut:
-    del principal
+    rule_id: str,
+    request: Request,
+    runtime: RuntimeDep,
+    reason: ReasonDep,
+    principal: Principal = require_roles("admin"),
+) -> JSONResponse:
     data = parse_json(RetireIn, await request.body())
-    return await run_in_threadpool(_retire, runtime, rule_id, data)
+    return await run_in_threadpool(_retire, runtime, rule_id, data, principal, reason)
 
 
-def _retire(runtime: Runtime, rule_id: str, data: RetireIn) -> RequirementOut:
+def _retire(runtime: Runtime, rule_id: str, data: RetireIn, principal: Principal, reason: str) -> JSONResponse:
+    """Files the retirement for a second person's approval (answers 202); nothing ends until approved."""
     with runtime.uow() as uow:
-        req = catalog.retire_requirement(uow, runtime.caches, rule_id, data.effective_to)
+        if not any(
+            r.rule_id == rule_id for r in catalog.requirements(uow, runtime.caches, agency=None, on=None, history=True)
+        ):
+            raise NotFound(f"no requirement '{rule_id}'")
+        cr = approvals.request(
+            uow,
+            kind=KIND_RETIRE,
+            target=f"requirement:{rule_id}",
+            payload={"rule_id": rule_id, "effective_to": data.effective_to.isoformat()},
+            principal=principal,
+            reason=reason,
+        )
         uow.commit()
-    return requirement_out(req)
+    return JSONResponse({"approval": cr.as_dict()}, status_code=202)
 
 
 @router.post(
@@ -220,7 +323,7 @@ def _retire(runtime: Runtime, rule_id: str, data: RetireIn) -> RequirementOut:
     description="Send `application/json`, `application/yaml` or `text/csv`; changed rules get a new version.",
 )
 async def load_requirements(
-    request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
+    request: Request, runtime: RuntimeDep, reason: ReasonDep, principal: Principal = require_roles("admin")
 ) -> LoadOut:
     body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -237,12 +340,40 @@ async def load_requirements(
             doc = loader.parse_csv(text)
         else:
             raise ValidationFailed([Issue("MEDIA_TYPE", f"cannot read '{media}'; send JSON, YAML or CSV", "")])
-    return await run_in_threadpool(_load, runtime, doc, principal.user)
+    return await run_in_threadpool(_load, runtime, doc, principal, reason)
 
 
-def _load(runtime: Runtime, doc: RuleFileIn, actor: str) -> LoadOut:
+def _load(runtime: Runtime, doc: RuleFileIn, principal: Principal, reason: str) -> LoadOut:
     with runtime.uow() as uow:
-        changed, added, unchanged = catalog.load(uow, runtime.caches, doc, actor=actor)
+        known = catalog.ruleset(uow, runtime.caches).agencies
+        automating = [
+            Issue(
+                "NEEDS_APPROVAL",
+                f"switching agency {a.code} to automated decisions needs a second person's approval: "
+                f"use PUT /api/v1/single-window/agencies/{a.code}",
+                f"/agencies/{i}/automated_decisions",
+            )
+            for i, a in enumerate(doc.agencies)
+            if a.automated_decisions and a.code in known and not known[a.code].automated_decisions
+        ]
+        if automating:
+            raise ValidationFailed(automating)
+        changed, added, unchanged = catalog.load(uow, runtime.caches, doc, actor=principal.user)
+        audit.record(
+            uow,
+            actor=principal.user,
+            role=principal.role,
+            action="single_window.requirements.load",
+            target="requirements",
+            before=None,
+            after={
+                "agencies": [a.code for a in doc.agencies],
+                "requirements": [r.id for r in doc.requirements],
+                "agencies_changed": changed,
+                "versions_added": added,
+            },
+            reason=reason,
+        )
         uow.commit()
     return LoadOut(agencies_changed=changed, requirements_added=added, requirements_unchanged=unchanged)
 

@@ -12,8 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from clearway.core.issues import NotFound
 from clearway.declarations import service as declarations_service
 from clearway.declarations.schemas import ErrorsOut
+from clearway.platform import audit
 from clearway.platform.auth import Principal
-from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import PrincipalDep, RuntimeDep, change_reason, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 from clearway.tariff import codec, payments, service
 from clearway.tariff.schemas import (
@@ -163,12 +164,11 @@ def get_accounts(runtime: RuntimeDep, principal: PrincipalDep) -> list[AccountOu
 async def post_account(
     request: Request, runtime: RuntimeDep, principal: Principal = require_roles("admin")
 ) -> Response:
-    del principal
     payload = parse_json(AccountIn, await request.body())
-    return await run_in_threadpool(_open_account, runtime, payload)
+    return await run_in_threadpool(_open_account, runtime, payload, principal, change_reason(request))
 
 
-def _open_account(runtime: Runtime, payload: AccountIn) -> Response:
+def _open_account(runtime: Runtime, payload: AccountIn, principal: Principal, reason: str = "") -> Response:
     with runtime.uow() as uow:
         row = payments.open_account(
             uow,
@@ -178,5 +178,15 @@ def _open_account(runtime: Runtime, payload: AccountIn) -> Response:
             limit=payload.limit,
             currency=runtime.settings.national_currency,
         )
+        out = AccountOut.model_validate(row, strict=False).model_dump(mode="json")
+        audit.record(
+            uow,
+            actor=principal.user,
+            role=principal.role,
+            action="tariff.account.open",
+            target=f"account:{payload.id}",
+            after=out,
+            reason=reason,
+        )
         uow.commit()
-    return JSONResponse(AccountOut.model_validate(row, strict=False).model_dump(mode="json"), status_code=201)
+    return JSONResponse(out, status_code=201)

@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from clearway.platform.db import metadata
+from clearway.platform.db import Money, metadata
 from clearway.tariff.model import ExchangeRate
 
 tariff_schedules = Table(
@@ -57,7 +57,7 @@ tariff_assessments = Table(
     Column("declaration_version", Integer, nullable=False),
     Column("schedule_key", String(36), nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("total", Numeric(18, 2), nullable=False),
+    Column("total", Money(18, 2), nullable=False),
     Column("document", JSON, nullable=False),
     Column("assessed_at", DateTime(timezone=True), nullable=False),
 )
@@ -70,7 +70,7 @@ tariff_payments = Table(
     Column("declaration_id", String(36), nullable=False, index=True),
     Column("mrn", String(18), nullable=False),
     Column("method", String(20), nullable=False),
-    Column("amount", Numeric(18, 2), nullable=False),
+    Column("amount", Money(18, 2), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("account_id", String(20), nullable=True),
     Column("paid_by", String(80), nullable=False),
@@ -84,8 +84,8 @@ tariff_accounts = Table(
     Column("party_id", String(40), nullable=False, index=True),
     Column("kind", String(12), nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("limit_amount", Numeric(18, 2), nullable=False),
-    Column("balance", Numeric(18, 2), nullable=False),
+    Column("limit_amount", Money(18, 2), nullable=False),
+    Column("balance", Money(18, 2), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -113,9 +113,11 @@ def test_the_dashboard_page_draws_the_figures(worked: Runtime, signed_in: Any) -
 
 def test_metrics_report_queue_depths_lanes_and_model_versions(worked: Runtime, signed_in: Any) -> None:
     b = signed_in("officer.rojas")
-    text = b.client.get("/metrics").text
+    worked.settings.metrics_token = "scrape-token"
+    scrape = {"Authorization": "Bearer scrape-token"}
+    text = b.client.get("/metrics", headers=scrape).text
     assert re.search(r'clearway_queue_depth\{lane="red",office="PEPAI",status="05"\} 1\.0', text)
     assert re.search(r'clearway_declarations_by_lane\{lane="red"\} 3\.0', text)
     assert re.search(r'clearway_risk_model_info\{source="risk-engine",version="test-model-7"\} 1\.0', text)
-    again = b.client.get("/metrics").text  # registered once, however often scraped
+    again = b.client.get("/metrics", headers=scrape).text  # registered once, however often scraped
     assert again.count("# TYPE clearway_queue_depth gauge") == 1

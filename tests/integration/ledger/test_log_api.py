@@ -29,7 +29,7 @@ def test_released_declarations_are_logged_signed_by_the_administration(client: T
     mrns = _lodge(client, tokens, 3)
     sth = client.get("/api/v1/ledger/get-sth", headers=tokens.broker).json()
     assert sth["tree_size"] == 3
-    entries = client.get("/api/v1/ledger/get-entries", params={"start": 0, "end": 2}, headers=tokens.agency).json()[
+    entries = client.get("/api/v1/ledger/get-entries", params={"start": 0, "end": 2}, headers=tokens.officer).json()[
         "entries"
     ]
     decisions = []

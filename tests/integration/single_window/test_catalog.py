@@ -106,8 +106,12 @@ def test_a_rule_cannot_be_rewritten_into_the_past_and_retiring_keeps_history(
     r = client.post(
         f"{SW}/requirements/SUCAMEC-WEAPONS/retire", json={"effective_to": "2026-06-30"}, headers=tokens.admin
     )
-    assert r.status_code == 200
-    assert r.json()["effective_to"] == "2026-06-30"
+    assert r.status_code == 202  # retiring a control waits for a second person (four eyes)
+    assert len(client.get(f"{SW}/requirements?agency=SUCAMEC", headers=tokens.officer).json()) == 1
+    approval = r.json()["approval"]["id"]
+    r = client.post(f"/api/v1/approvals/{approval}/approve", json={"reason": "rule lapsed"}, headers=tokens.supervisor)
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["effective_to"] == "2026-06-30"
     today = client.get(f"{SW}/requirements?agency=SUCAMEC", headers=tokens.officer).json()
     assert today == []
     history = client.get(f"{SW}/requirements?agency=SUCAMEC&history=true", headers=tokens.officer).json()
