@@ -31,6 +31,7 @@ from clearway.declarations.model import (
     Role,
     Status,
 )
+from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 
@@ -81,19 +82,9 @@ def role_of(principal: Principal) -> Role:
 
 def lodge(uow: UnitOfWork, data: DeclarationData, *, principal: Principal, ctx: LodgeContext) -> LodgeResult:
     """Validates and accepts a declaration, issuing its MRN; a retry with the same LRN returns the same MRN."""
-    if principal.is_trader and principal.party_id not in {
-        data.declarant.id,
-        data.representative.id if data.representative else None,
-    }:
-        raise ValidationFailed(
-            [
-                Issue(
-                    "DECLARANT_NOT_CALLER",
-                    f"you lodge for party {principal.party_id}; the declarant (or representative) must be that party",
-                    "/declarant/id",
-                )
-            ]
-        )
+    mandate_issues = mandates_service.check_declaration_parties(uow, principal, data)
+    if mandate_issues:
+        raise ValidationFailed(mandate_issues)
     issues = rules.validate(data, rules.RuleContext(ctx.nomenclature))
     if issues:
         raise ValidationFailed(issues)
@@ -312,7 +303,8 @@ def amend(
             f"declaration {decl.mrn} is at version {decl.version}, not {expected_version}",
             code="CONCURRENT_UPDATE",
         )
-    issues = rules.validate(new_data, rules.RuleContext(nomenclature))
+    issues = mandates_service.check_declaration_parties(uow, principal, new_data)
+    issues += rules.validate(new_data, rules.RuleContext(nomenclature))
     if issues:
         raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
     now = uow.clock()
