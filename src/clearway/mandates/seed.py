@@ -12,6 +12,8 @@ from clearway.platform.capability import DemoContext
 from clearway.platform.db import UnitOfWork
 
 ADMIN = Principal(user="admin", role="admin")
+# Importers of the other demo showcases (not in the generator's list): the single window's unlicensed importer.
+OTHER_DEMO_IMPORTERS = ("PE20488776655",)
 # In force long before the demo declarations, which are lodged over the weeks before today.
 SINCE = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -23,7 +25,8 @@ def _party_of(user: str) -> str:
 def grant_demo_mandates(uow: UnitOfWork) -> int:
     """Registers the demo mandates: importer.pacifico's party (and every demo importer) mandates each broker."""
     pacifico, andina = _party_of("importer.pacifico"), _party_of("broker.andina")
-    pairs = {(pacifico, andina)} | {(imp, broker) for imp, _ in IMPORTERS for broker, _ in BROKERS}
+    importers = [imp for imp, _ in IMPORTERS] + list(OTHER_DEMO_IMPORTERS)
+    pairs = {(pacifico, andina)} | {(imp, broker) for imp in importers for broker, _ in BROKERS}
     for principal_party, agent_party in sorted(pairs):
         service.grant(
             uow,

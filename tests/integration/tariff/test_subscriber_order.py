@@ -14,6 +14,7 @@ from clearway.declarations.events import DeclarationAccepted
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.model import Lane, Status
 from clearway.declarations.schemas import DeclarationIn
+from clearway.mandates import seed as mandates_seed
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
@@ -38,6 +39,7 @@ def early_green(settings: Settings) -> Iterator[Runtime]:
     handlers.subscribe(rt)
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)
         service.load_schedule_file(uow, demo_schedule_path(), national_currency="PEN", by="test")
         service.load_rates(uow, demo_rates(rt.clock().date()))
         uow.commit()
