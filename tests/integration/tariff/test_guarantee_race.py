@@ -104,7 +104,7 @@ def test_lowered_assessments_give_back_only_what_is_still_drawn(tariff: Runtime)
             limit=Decimal("1000.00"),
             currency="PEN",
         )
-        for amount, method, ref, account in (
+        for amount, method, ref, account_id in (
             ("50.00", "bank_transfer", "BCP-G1", None),
             ("100.00", "deferment", "DEF-G1", "DEF-G"),
         ):
@@ -116,7 +116,7 @@ def test_lowered_assessments_give_back_only_what_is_still_drawn(tariff: Runtime)
                 currency="PEN",
                 method=method,
                 reference=ref,
-                account_id=account,
+                account_id=account_id,
             )
             if result.pending:  # the bank confirms the transfer
                 assert result.order is not None

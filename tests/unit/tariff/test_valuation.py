@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -240,7 +241,8 @@ def test_a_negative_zero_or_undefined_base_is_refused_never_assessed(field: str,
     maize = item(1, "100590", "10000.00", unit="KGM", quantity="300000", net_mass="300000.000", gross_mass="300100.000")
     decl = declaration([maize], incoterm="CIF", currency="PEN")
     # built past the API's schema (which refuses NaN), as another channel or a bug might hand it over
-    bad_item = replace(decl.data.goods_items[0], **{field: D(value)})
+    changes: dict[str, Any] = {field: D(value)}
+    bad_item = replace(decl.data.goods_items[0], **changes)
     decl = replace(decl, data=replace(decl.data, goods_items=type(decl.data.goods_items)([bad_item])))
     with pytest.raises(ValidationFailed) as err:
         run(decl)
