@@ -120,3 +120,18 @@ def list_(
         )
     console.print(table)
     console.print(f"{len(rows)} of {total} mandate(s)")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Registers the demo mandates: every demo importer mandates each demo broker (demos and benchmarks)."""
+    runtime = open_runtime()
+    if runtime.settings.env == "production":
+        console.print("[red]PRODUCTION[/red] demo mandates are not registered in production")
+        raise typer.Exit(2)
+    from clearway.mandates import seed
+
+    with runtime.uow() as uow:
+        count = seed.grant_demo_mandates(uow)
+        uow.commit()
+    console.print(f"[green]Registered[/green] {count} demo mandates")
