@@ -221,6 +221,27 @@ def get_order(order_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Pa
 
 
 @payments_router.post(
+    "/orders/{order_id}/cancel",
+    response_model=PaymentOrderOut,
+    responses=_ERRORS,
+    summary="Cancel one of your pending payment orders",
+    description="Frees the amount for another way of paying. Should the bank confirm the order all the same, "
+    "the money counts as received and any excess becomes a refund due.",
+)
+async def post_cancel_order(
+    order_id: str, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
+) -> Response:
+    return await run_in_threadpool(_cancel, runtime, order_id[:24], principal)
+
+
+def _cancel(runtime: Runtime, order_id: str, principal: Principal) -> Response:
+    with runtime.uow() as uow:
+        row = payments.cancel_order(uow, order_id, principal)
+        uow.commit()
+    return JSONResponse(PaymentOrderOut.model_validate(row, strict=False).model_dump(mode="json"))
+
+
+@payments_router.post(
     "/orders/{order_id}/simulated-bank",
     response_model=SettlementOut,
     responses=_ERRORS,

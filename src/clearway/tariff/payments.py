@@ -362,3 +362,30 @@ def order_visible(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[
     if not allowed:
         raise NotFound(f"no payment order {order_id}")
     return order_dict(row)
+
+
+def cancel_order(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[str, Any]:
+    """Cancels a pending bank order of the caller's party (so that another way of paying may cover the amount).
+
+    Should its bank confirm it all the same, the money is counted as received, and any excess is a refund due.
+    """
+    visible = order_visible(uow, order_id, principal)
+    if not principal.is_trader:
+        raise Forbidden("only the trader that placed an order cancels it")
+    row = store.order_row(uow.conn, visible["id"], lock=True)
+    if row.status != "pending":
+        raise Conflict(
+            f"payment order {row.id} is {row.status}: only a pending order is cancelled", code="ORDER_CLOSED"
+        )
+    store.set_order_status(uow.conn, row.id, "cancelled")
+    decl = declarations_service.get(uow, row.mrn)
+    declarations_service.record_event(
+        uow,
+        decl,
+        "payment_order_cancelled",
+        actor=principal.user,
+        role=Role.DECLARANT,
+        reason=f"payment order {row.id} (ref {row.reference}) cancelled before its bank confirmed it",
+        data={"order": row.id, "reference": row.reference},
+    )
+    return order_dict(store.order_row(uow.conn, row.id))

@@ -62,9 +62,17 @@ def test_a_trader_posting_cash_or_any_reference_releases_nothing(
     assert order.status_code == 202 and order.json()["released"] is False
     assert order.json()["order"]["status"] == "pending" and order.json()["payment"] is None
     assert status(client, tokens, mrn) == "01" and paid(client, tokens, mrn) == 0
-    # a second order cannot be stacked on top of one awaiting the bank
+    # a second order cannot be stacked on top of one awaiting the bank, until that one is cancelled
     more = pay(client, tokens.broker, mrn, "1.00", "ANY-REF-2")
     assert more.status_code == 422 and more.json()["errors"][0]["code"] == "AMOUNT_EXCEEDS_DUE"
+    cancel_url = f"/api/v1/payments/orders/{order.json()['order']['id']}/cancel"
+    assert client.post(cancel_url, headers=tokens.other_broker).status_code == 404
+    assert client.post(cancel_url, headers=tokens.officer).status_code == 403
+    cancelled = client.post(cancel_url, headers=tokens.broker)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert client.post(cancel_url, headers=tokens.broker).status_code == 409
+    assert pay(client, tokens.broker, mrn, "1.00", "ANY-REF-3").status_code == 202
+    assert status(client, tokens, mrn) == "01" and paid(client, tokens, mrn) == 0
 
 
 def test_forged_unsigned_tampered_stale_or_replayed_notifications_settle_nothing(
