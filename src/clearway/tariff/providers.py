@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib.util
 import json
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+log = logging.getLogger(__name__)
 SIMULATED_BANK = "simbank"
 SIGNATURE_HEADER = "Clearway-Signature"
 KEY_FILE = "simulated-bank-ed25519.key"
@@ -54,9 +57,14 @@ class Ed25519Provider:
     public_key: bytes
 
     def verify(self, body: bytes, signature: str) -> bool:
-        """Verifies an Ed25519 signature; any malformed input is simply not valid."""
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        """Verifies an Ed25519 signature; any malformed input is simply not valid (nor is anything without
+        the ``cryptography`` package: then no notification can be verified, and none settles)."""
+        try:
+            from cryptography.exceptions import InvalidSignature
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        except ImportError:
+            log.error("payment notifications cannot be verified: install clearway[ledger] (cryptography)")
+            return False
 
         raw = _b64decode(signature)
         if raw is None or len(raw) != 64 or len(self.public_key) != 32:
@@ -66,6 +74,11 @@ class Ed25519Provider:
         except InvalidSignature:
             return False
         return True
+
+
+def signatures_available() -> bool:
+    """Tells whether the ``cryptography`` package (the ``ledger`` extra) is installed."""
+    return importlib.util.find_spec("cryptography") is not None
 
 
 def public_key_from_text(text: str) -> bytes | None:

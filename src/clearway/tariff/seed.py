@@ -19,7 +19,7 @@ from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
 from clearway.platform.db import UnitOfWork
 from clearway.tariff import accounts, payments, rates_demo, service, settlement
-from clearway.tariff.providers import SimulatedBank
+from clearway.tariff.providers import SimulatedBank, signatures_available
 
 # Importers of the demo generator that hold a guarantee account (the larger, regular importers).
 GUARANTEED_IMPORTERS = {
@@ -47,17 +47,21 @@ def seed_demo(ctx: DemoContext) -> None:
             accounts.open_account(
                 uow, account_id=f"GAR-{k + 1:04d}", party_id=party, kind="guarantee", limit=limit, currency=national
             )
-        bank = SimulatedBank.load_or_create(runtime.settings.data_dir)
-        settlement.register_provider(
-            uow,
-            name=bank.name,
-            public_key=bank.public_key_b64(),
-            by="demo",
-            reason="demo: the simulated bank confirms payment orders (its key is in the data folder)",
-        )
+        bank = SimulatedBank.load_or_create(runtime.settings.data_dir) if signatures_available() else None
+        if bank is not None:
+            settlement.register_provider(
+                uow,
+                name=bank.name,
+                public_key=bank.public_key_b64(),
+                by="demo",
+                reason="demo: the simulated bank confirms payment orders (its key is in the data folder)",
+            )
         uow.commit()
-    ctx.say(f"tariff: simulated bank {bank.name} registered to confirm payment orders")
     ctx.say(f"tariff: demo schedule in force, {count} exchange rates, {len(GUARANTEED_IMPORTERS)} guarantee accounts")
+    if bank is None:
+        ctx.say("tariff: no simulated bank (install clearway[ledger] for signatures): demo duties stay unpaid")
+        return
+    ctx.say(f"tariff: simulated bank {bank.name} registered to confirm payment orders")
     _showcase(ctx)
     # The demo declarations are lodged after this seed (by the clearance core's). Their traders pay most
     # declarations older than three days on the day of acceptance; recent ones stay due, to show the gate.
