@@ -96,6 +96,12 @@ def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> d
         check=True,
         capture_output=True,
     )
+    subprocess.run(  # the demo importers mandate the broker that lodges for them
+        [sys.executable, "-m", "clearway", "mandates", "seed-demo"],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
     token = subprocess.run(
         [
             sys.executable,

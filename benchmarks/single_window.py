@@ -32,6 +32,7 @@ from clearway.declarations import codec, lodging
 from clearway.declarations import service as declarations
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
+from clearway.mandates import seed as mandates_seed
 from clearway.platform.auth import Principal
 from clearway.platform.migrate import upgrade
 from clearway.platform.runtime import Runtime
@@ -76,6 +77,7 @@ def setup(runtime: Runtime, rng: random.Random) -> None:
     """Loads the nomenclature, the rules, and a standing licence per importer and agency."""
     with runtime.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
         catalog.load(uow, runtime.caches, rules_file(rng), actor="bench")
         rules = catalog.ruleset(uow, runtime.caches)
         for code in rules.agencies:

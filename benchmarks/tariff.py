@@ -35,6 +35,7 @@ from clearway.declarations import codec, lodging
 from clearway.declarations.model import Declaration, Status
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
+from clearway.mandates import seed as mandates_seed
 from clearway.platform.auth import Principal
 from clearway.platform.migrate import upgrade
 from clearway.platform.runtime import Runtime
@@ -101,6 +102,7 @@ def _runtime(url: str | None, data_dir: Path, with_tariff: bool) -> Runtime:
         )  # the tariff alone
     with runtime.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
         if with_tariff:
             tariff_service.load_schedule_file(uow, demo_schedule_path(), national_currency="PEN", by="bench")
             tariff_service.load_rates(uow, rates_demo.demo_rates(runtime.clock().date()))

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from clearway import bootstrap
+from clearway.mandates import seed as mandates_seed
 from clearway.platform import auth
 from clearway.platform.db import metadata
 from clearway.platform.migrate import upgrade
@@ -110,6 +111,7 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
     rt.caches["platform.migrated"] = True
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
         uow.commit()
     yield rt
     rt.engine.dispose()

@@ -1,6 +1,6 @@
 """Lodging a declaration: everything a lodgement goes through, in order, in this one file.
 
-    1. who may lodge        the caller acts for itself (mandates: see ``authorise``)
+    1. who may lodge        the caller acts for itself or under a mandate (``mandates``)
     2. validate once        every issue at once, or nothing is saved
     3. idempotency          the same caller and LRN return the same MRN; another's LRN reveals nothing
     4. MRN                  received (02) → accepted (01)
@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from clearway.core.codes import Nomenclature
 from clearway.core.ids import new_mrn
-from clearway.core.issues import Conflict, Issue, ValidationFailed
+from clearway.core.issues import Conflict, ValidationFailed
 from clearway.declarations import codec, rules, store
 from clearway.declarations.events import (
     DeclarationAccepted,
@@ -48,6 +48,7 @@ from clearway.declarations.ports import (
     SupplyChainFacts,
 )
 from clearway.declarations.service import SYSTEM, LodgeResult, release_blockers
+from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 
@@ -113,7 +114,7 @@ def lodge(
 ) -> LodgeResult:
     """Lodges a declaration through every step above; a retry with the same LRN returns the same MRN."""
     # 1. Who may lodge.
-    authorise(principal, data)
+    authorise(uow, principal, data)
 
     # 2. Validate once: every issue at once, or nothing is saved.
     issues = rules.validate(data, rules.RuleContext(ctx.nomenclature))
@@ -225,25 +226,15 @@ def lodge(
     return LodgeResult(decl, replayed=False)
 
 
-def authorise(principal: Principal, data: DeclarationData) -> None:
+def authorise(uow: UnitOfWork, principal: Principal, data: DeclarationData) -> None:
     """Refuses a lodgement a trader makes in another party's name.
 
-    A trader lodges as the declarant, or as the representative of the declarant. (Mandates — who may name whom
-    as importer or declarant — are checked here once the mandates register exists.)
+    A trader lodges as the declarant (or its representative), and names as importer or declarant only itself or
+    a party that mandated it for the declaration's procedures (``mandates``: ``NO_MANDATE`` with a pointer).
     """
-    if principal.is_trader and principal.party_id not in {
-        data.declarant.id,
-        data.representative.id if data.representative else None,
-    }:
-        raise ValidationFailed(
-            [
-                Issue(
-                    "DECLARANT_NOT_CALLER",
-                    f"you lodge for party {principal.party_id}; the declarant (or representative) must be that party",
-                    "/declarant/id",
-                )
-            ]
-        )
+    issues = mandates_service.check_declaration_parties(uow, principal, data)
+    if issues:
+        raise ValidationFailed(issues)
 
 
 def supply_chain_facts(uow: UnitOfWork, decl: Declaration) -> SupplyChainFacts:

@@ -25,6 +25,7 @@ from clearway.declarations.model import (
     Status,
 )
 from clearway.declarations.ports import Assessment, ReleaseGate, Routing
+from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 
@@ -172,7 +173,8 @@ def amend(
             code="CONCURRENT_UPDATE",
         )
     decl.ensure_amendable()
-    issues = rules.validate(new_data, rules.RuleContext(nomenclature))
+    issues = mandates_service.check_declaration_parties(uow, principal, new_data)
+    issues += rules.validate(new_data, rules.RuleContext(nomenclature))
     if issues:
         raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
     now = uow.clock()

@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
+from clearway.declarations.model import Declaration
+from clearway.mandates import service as mandates_service
 from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.db import UnitOfWork
 from clearway.single_window import catalog, permit_store
@@ -207,6 +209,15 @@ def draw(
             f"{permit.draw_for(lines)} {permit.unit}",
             code="PERMIT_EXHAUSTED",
         )
+
+
+def lodger_may_use(uow: UnitOfWork, decl: Declaration) -> bool:
+    """Tells whether the party that lodged a declaration may use its importer's permits and licences: the
+    importer itself, or a party the importer mandated for every procedure of the goods (``clearway.mandates``)."""
+    rep = decl.data.representative
+    lodger = rep.id if rep is not None else decl.data.declarant.id
+    procedures = sorted({item.procedure_code for item in decl.data.goods_items})
+    return mandates_service.may_act_for_all(uow, lodger, decl.data.importer.id, procedures=procedures, at=uow.clock())
 
 
 def can_see(principal: Principal, permit: Permit) -> bool:

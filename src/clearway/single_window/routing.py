@@ -152,7 +152,9 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
         return []
     ids = {agency: new_id() for agency in new}
     cited = _cited_permits(uow, decl, {a: routing.by_agency[a][1] for a in new}, ids, on)
-    licences = permit_store.standing_permits(uow.conn, decl.data.importer.id)
+    licences = (
+        permit_store.standing_permits(uow.conn, decl.data.importer.id) if permits.lodger_may_use(uow, decl) else []
+    )
     apps: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     draws: list[dict[str, Any]] = []
@@ -247,7 +249,13 @@ def _cited_permits(
     None when they cover only some (the agency decides the rest by hand).
     """
     docs = list(enumerate(decl.data.documents))
-    found = {p.number: p for p in permit_store.permits_by_numbers(uow.conn, [d.reference for _, d in docs])}
+    usable = permits.lodger_may_use(uow, decl)
+    # Another party's permit is treated as an unknown number: it is not used and nothing about it is told.
+    found = {
+        p.number: p
+        for p in permit_store.permits_by_numbers(uow.conn, [d.reference for _, d in docs])
+        if usable and p.holder_id == decl.data.importer.id
+    }
     if not found:
         return {}
     issues: list[Issue] = []
@@ -259,9 +267,7 @@ def _cited_permits(
         at = f"/documents/{index}/reference"
         used = [line for line in lines_by_agency[permit.agency] if doc.item_sequence in (None, line.sequence)]
         outside = [line for line in used if not permit.covers(line)]
-        if permit.holder_id != decl.data.importer.id:
-            issues.append(Issue("PERMIT_HOLDER", f"permit {permit.number} was issued to {permit.holder_id}", at))
-        elif not permit.valid_on(on):
+        if not permit.valid_on(on):
             state = " and revoked" if permit.revoked else ""
             issues.append(
                 Issue(

@@ -12,13 +12,16 @@ from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.platform.cli_support import open_runtime
-from clearway.tariff import payments, rates_demo, service
+from clearway.tariff import accounts, rates_demo, service, settlement
+from clearway.tariff.providers import SimulatedBank
 
 app = typer.Typer(help="Tariff: schedule, exchange rates, guarantee accounts, assessments.", no_args_is_help=True)
 rates_app = typer.Typer(help="Exchange rates the administration publishes.", no_args_is_help=True)
 accounts_app = typer.Typer(help="Guarantee and deferment accounts.", no_args_is_help=True)
 app.add_typer(rates_app, name="rates")
 app.add_typer(accounts_app, name="accounts")
+payments_app = typer.Typer(help="Payment providers and the demo's simulated bank.", no_args_is_help=True)
+app.add_typer(payments_app, name="payments")
 console = Console()
 MAX_FILE_BYTES = 20_000_000
 
@@ -147,7 +150,7 @@ def accounts_open(
         raise typer.Exit(1) from None
     try:
         with runtime.uow() as uow:
-            row = payments.open_account(
+            row = accounts.open_account(
                 uow,
                 account_id=account,
                 party_id=party,
@@ -160,3 +163,67 @@ def accounts_open(
         _fail(exc)
         return
     console.print(f"[green]Opened[/green] {row['kind']} account {row['id']} for {row['party_id']}: {row['limit']}")
+
+
+@payments_app.command("provider-add")
+def provider_add(
+    name: Annotated[str, typer.Argument(help="Provider name, e.g. bcp or treasury")],
+    public_key: Annotated[str, typer.Argument(help="Its Ed25519 public key: base64 of the 32 raw bytes")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it may confirm payments (recorded)")],
+    by: Annotated[str, typer.Option("--by", help="Administrator who registers it (recorded)")] = "cli",
+) -> None:
+    """Registers (or re-keys) a payment provider whose signed notifications settle payment orders."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            row = settlement.register_provider(uow, name=name, public_key=public_key, by=by, reason=reason)
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]Registered[/green] payment provider {row['name']} (key {row['public_key']})")
+
+
+@payments_app.command("providers")
+def providers_list() -> None:
+    """Lists the registered payment providers."""
+    runtime = open_runtime()
+    with runtime.uow(readonly=True) as uow:
+        rows = settlement.providers(uow)
+    table = Table("name", "public key", "active", "registered by", "reason")
+    for r in rows:
+        table.add_row(r["name"], r["public_key"], "yes" if r["active"] else "no", r["registered_by"], r["reason"])
+    console.print(table)
+
+
+@payments_app.command("simulate-bank")
+def simulate_bank(
+    orders: Annotated[list[str] | None, typer.Argument(help="Payment order ids (default: every pending one)")] = None,
+    fail: Annotated[bool, typer.Option("--fail", help="Answer 'failed' instead of 'settled'")] = False,
+) -> None:
+    """Demo: the simulated bank confirms pending payment orders with notifications signed by its own key."""
+    runtime = open_runtime()
+    if runtime.settings.env == "production":
+        console.print("[red]PRODUCTION[/red] there is no simulated bank in production")
+        raise typer.Exit(2)
+    if not SimulatedBank.exists(runtime.settings.data_dir):
+        console.print("[red]NO_BANK[/red] no simulated bank in this data folder (clearway demo creates it)")
+        raise typer.Exit(2)
+    bank = SimulatedBank.load_or_create(runtime.settings.data_dir)
+    with runtime.uow(readonly=True) as uow:
+        wanted = orders or settlement.pending_orders(uow, bank.name)
+    done = 0
+    for order_id in wanted:
+        try:
+            with runtime.uow() as uow:
+                result = settlement.simulate_bank(uow, bank, order_id, status="failed" if fail else "settled")
+                uow.commit()
+        except (ValidationFailed, DomainError) as exc:
+            message = exc.message if isinstance(exc, DomainError) else "; ".join(i.message for i in exc.issues)
+            console.print(f"[red]{order_id}[/red] {message}")
+            continue
+        done += 1
+        order = result.order
+        released = ", goods released" if result.released else ""
+        console.print(f"{order['id']} {order['mrn']} {order['amount']} {order['currency']}: {result.outcome}{released}")
+    console.print(f"{done} of {len(wanted)} order(s) confirmed by {bank.name}")

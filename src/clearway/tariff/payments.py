@@ -1,34 +1,44 @@
-"""Paying duties: payments by reference, guarantee and deferment accounts, and release once settled."""
+"""Paying duties: payment orders, guarantee and deferment accounts, cash receipts, and release once settled.
+
+A trader never settles its own duties: it initiates a payment order (bank transfer or card), and the order
+counts as paid only when the payment provider's signed notification settles it (``settlement``). A drawdown on a
+guarantee or deferment account is secured money and counts at once, but only on an account of the caller or of
+a party that mandated it (``clearway.mandates``). Cash is received by customs: an officer records the receipt.
+References are the caller's own: unique per party, never compared across parties.
+"""
 
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from clearway.core.issues import Conflict, DomainError, Forbidden, Issue, NotFound, ValidationFailed
+from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
 from clearway.declarations import service as declarations_service
-from clearway.declarations.model import Declaration, Role, Status
+from clearway.declarations.model import Declaration, Role
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import store
+from clearway.tariff import accounts, store
+from clearway.tariff.accounts import ACCOUNT_KINDS, CLOSED
 from clearway.tariff.model import ZERO
 
 log = logging.getLogger(__name__)
 ACTOR = "tariff"
-METHODS = ("bank_transfer", "card", "cash", "guarantee", "deferment")
-ACCOUNT_KINDS = ("guarantee", "deferment")
-_CLOSED = frozenset({Status.REJECTED, Status.INVALIDATED})
+BANK_METHODS = ("bank_transfer", "card")
+METHODS = (*BANK_METHODS, *ACCOUNT_KINDS)
+CASHIERS = frozenset({"officer", "supervisor"})
 
 
 @dataclass(frozen=True)
 class PaymentResult:
-    """The outcome of a payment: what was recorded, what remains due, whether the goods were released."""
+    """The outcome of a payment request: the order, what was recorded, what remains due, whether released."""
 
-    payment: dict[str, Any]
+    order: dict[str, Any] | None
+    payment: dict[str, Any] | None
     total: Decimal
     paid: Decimal
     currency: str
@@ -40,10 +50,38 @@ class PaymentResult:
         """Returns what is still due."""
         return self.total - self.paid
 
+    @property
+    def pending(self) -> bool:
+        """Tells whether the order waits for its provider's confirmation."""
+        return self.order is not None and self.order["status"] == "pending"
 
-def _payment_dict(row: Any) -> dict[str, Any]:
+
+def new_order_id() -> str:
+    """Returns a fresh payment order id, e.g. PO-7F3A9C21D04B6E18."""
+    return "PO-" + secrets.token_hex(8).upper()
+
+
+def order_dict(row: Any) -> dict[str, Any]:
+    """Describes a payment order."""
     return {
+        "id": row.id,
+        "mrn": row.mrn,
         "reference": row.reference,
+        "method": row.method,
+        "amount": str(Decimal(row.amount)),
+        "currency": row.currency,
+        "account": row.account_id,
+        "provider": row.provider,
+        "status": row.status,
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "settled_at": row.settled_at,
+    }
+
+
+def _payment_dict(row: Any, references: dict[str, str]) -> dict[str, Any]:
+    return {
+        "reference": references.get(row.order_id or "", row.reference),
         "method": row.method,
         "amount": str(Decimal(row.amount)),
         "currency": row.currency,
@@ -54,8 +92,20 @@ def _payment_dict(row: Any) -> dict[str, Any]:
 
 
 def payments_of(uow: UnitOfWork, declaration_id: str) -> list[dict[str, Any]]:
-    """Returns the payments and guarantee drawdowns of a declaration, oldest first."""
-    return [_payment_dict(r) for r in store.payments_of(uow.conn, declaration_id)]
+    """Returns the money received on a declaration (settled orders, drawdowns, cash), oldest first."""
+    references = {o.id: o.reference for o in store.orders_of(uow.conn, declaration_id=declaration_id)}
+    return [_payment_dict(r, references) for r in store.payments_of(uow.conn, declaration_id)]
+
+
+def orders_of(uow: UnitOfWork, declaration_id: str) -> list[dict[str, Any]]:
+    """Returns the payment orders of a declaration (pending, settled, failed, cancelled), oldest first."""
+    return [order_dict(r) for r in store.orders_of(uow.conn, declaration_id=declaration_id)]
+
+
+def _payment_of_order(uow: UnitOfWork, order_id: str) -> dict[str, Any] | None:
+    row = store.payment_by_reference(uow.conn, order_id)
+    order = store.order_row(uow.conn, order_id)
+    return None if row is None else _payment_dict(row, {order_id: order.reference} if order else {})
 
 
 def pay(
@@ -68,272 +118,274 @@ def pay(
     method: str,
     reference: str,
     account_id: str | None = None,
+    provider: str | None = None,
 ) -> PaymentResult:
-    """Records a payment (or a drawdown on the caller's guarantee account) against the amount due.
+    """Initiates a payment of what is due: a bank order (settled later by its provider) or an account drawdown.
 
-    Partial payments are allowed; paying more than is due is refused. The payment reference makes
-    it idempotent: the same reference again returns the first payment. When nothing remains due, a
-    green-lane declaration is released at once.
+    The reference is the caller's own: the same reference again returns the first order; another party's
+    reference means nothing here. A drawdown that leaves nothing due releases a green-lane declaration at once.
     """
     decl = declarations_service.get_visible(uow, mrn, principal)
-    if not principal.is_trader:
+    if not principal.is_trader or principal.party_id is None:
         raise Forbidden("only the declarant or importer pays a declaration's duties")
-    return record_payment(
-        uow,
-        decl,
-        payer=principal,
-        amount=amount,
-        currency=currency,
-        method=method,
-        reference=reference,
-        account_id=account_id,
-    )
-
-
-def record_payment(
-    uow: UnitOfWork,
-    decl: Declaration,
-    *,
-    payer: Principal,
-    amount: Decimal,
-    currency: str,
-    method: str,
-    reference: str,
-    account_id: str | None = None,
-) -> PaymentResult:
-    """Records a payment by a trader allowed to pay for a loaded declaration (amount, currency, reference checked)."""
-    principal = payer
-    existing = store.payment_by_reference(uow.conn, reference)
+    if method == "cash":
+        raise ValidationFailed(
+            [
+                Issue(
+                    "CASH_AT_CUSTOMS",
+                    "cash is paid at a customs cashier, whose officer records the receipt; pay by bank transfer "
+                    "or card (settled when the bank confirms it), or draw on a guarantee or deferment account",
+                    "/method",
+                )
+            ]
+        )
+    existing = store.order_by_reference(uow.conn, principal.party_id, reference)
     if existing is not None:
         return _replay(uow, decl, existing, amount)
-    row = store.assessment_head(uow.conn, decl.id, lock=True)
-    if row is None:
-        raise Conflict(f"declaration {decl.mrn} has no assessment: nothing to pay", code="NOT_ASSESSED")
-    if decl.status in _CLOSED:
-        raise Conflict(f"declaration {decl.mrn} is {decl.status.label}: nothing to pay", code="STATUS_TRANSITION")
+    row = assessment_open(uow, decl)
     total, paid = Decimal(row.total), store.paid_total(uow.conn, decl.id)
-    due = total - paid
-    issues = []
-    if currency != row.currency:
-        issues.append(Issue("PAYMENT_CURRENCY", f"pay in {row.currency}, the national currency", "/currency"))
+    due, pending = total - paid, store.pending_total(uow.conn, decl.id)
     if due <= ZERO:
         raise Conflict(f"nothing is due on {decl.mrn}: {total} {row.currency} already settled", code="NOTHING_DUE")
-    if amount > due:
+    issues = []
+    if method not in METHODS:
+        issues.append(Issue("PAYMENT_METHOD", f"method is one of {', '.join(METHODS)}", "/method"))
+    if currency != row.currency:
+        issues.append(Issue("PAYMENT_CURRENCY", f"pay in {row.currency}, the national currency", "/currency"))
+    if amount > due - pending:
+        waiting = f" ({pending} {row.currency} in orders awaiting the bank)" if pending else ""
         issues.append(
-            Issue("AMOUNT_EXCEEDS_DUE", f"the amount {amount} exceeds the {due} {row.currency} due", "/amount")
+            Issue(
+                "AMOUNT_EXCEEDS_DUE",
+                f"the amount {amount} exceeds the {due - pending} {row.currency} left to pay{waiting}",
+                "/amount",
+            )
         )
     if method in ACCOUNT_KINDS and not account_id:
         issues.append(Issue("REQUIRED", f"a {method} payment names the account to draw on", "/account"))
     if issues:
         raise ValidationFailed(issues)
-    now = uow.clock()
-    if method in ACCOUNT_KINDS:
-        assert account_id is not None
-        _draw(uow, account_id, principal, method, amount, row.currency)
+    if method in BANK_METHODS:
+        return _bank_order(uow, decl, principal, amount, row.currency, method, reference, provider, total, paid)
+    assert account_id is not None
+    return _account_draw(uow, decl, principal, amount, row.currency, method, reference, account_id, total, paid)
+
+
+def provider_for_order(uow: UnitOfWork, name: str | None) -> str:
+    """Returns the provider a bank order goes through: the one named, else the first active one."""
+    rows = [r for r in store.all_providers(uow.conn) if r.active]
+    if name is not None:
+        rows = [r for r in rows if r.name == name]
+    if not rows:
+        raise Conflict(
+            "no payment provider is registered to confirm bank payments"
+            + (f" under the name {name}" if name else "")
+            + "; draw on a guarantee account, or pay cash at a customs cashier",
+            code="NO_PAYMENT_PROVIDER",
+        )
+    return str(rows[0].name)
+
+
+def assessment_open(uow: UnitOfWork, decl: Declaration) -> Any:
+    """Returns the (locked) assessment of an open declaration; refuses when there is nothing to pay."""
+    row = store.assessment_head(uow.conn, decl.id, lock=True)
+    if row is None:
+        raise Conflict(f"declaration {decl.mrn} has no assessment: nothing to pay", code="NOT_ASSESSED")
+    if decl.status in CLOSED:
+        raise Conflict(f"declaration {decl.mrn} is {decl.status.label}: nothing to pay", code="STATUS_TRANSITION")
+    return row
+
+
+def _insert_order(uow: UnitOfWork, **values: Any) -> None:
     savepoint = uow.conn.begin_nested()
     try:
-        store.insert_payment(
-            uow.conn,
-            reference=reference,
-            declaration_id=decl.id,
-            mrn=decl.mrn,
-            method=method,
-            amount=amount,
-            currency=row.currency,
-            account_id=account_id if method in ACCOUNT_KINDS else None,
-            paid_by=principal.user,
-            paid_at=now,
-        )
-        savepoint.commit()
+        store.insert_order(uow.conn, **values)
     except IntegrityError:
         savepoint.rollback()
         raise Conflict(
-            f"payment reference {reference} was used at the same moment; retry", code="PAYMENT_RACE"
+            f"payment reference {values['reference']} was used at the same moment; retry", code="PAYMENT_RACE"
         ) from None
+    savepoint.commit()
+
+
+def _bank_order(
+    uow: UnitOfWork,
+    decl: Declaration,
+    principal: Principal,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    reference: str,
+    provider: str | None,
+    total: Decimal,
+    paid: Decimal,
+) -> PaymentResult:
+    chosen = provider_for_order(uow, provider)
+    order_id, now = new_order_id(), uow.clock()
+    _insert_order(
+        uow,
+        id=order_id,
+        party_id=principal.party_id,
+        reference=reference,
+        declaration_id=decl.id,
+        mrn=decl.mrn,
+        method=method,
+        amount=amount,
+        currency=currency,
+        account_id=None,
+        provider=chosen,
+        status="pending",
+        created_by=principal.user,
+        created_at=now,
+    )
+    declarations_service.record_event(
+        uow,
+        decl,
+        "payment_order",
+        actor=principal.user,
+        role=Role.DECLARANT,
+        reason=f"payment order {order_id} of {amount} {currency} by {method.replace('_', ' ')} (ref {reference}): "
+        f"counts once {chosen} confirms it",
+        data={"order": order_id, "reference": reference, "method": method, "amount": str(amount), "provider": chosen},
+    )
+    order = order_dict(store.order_row(uow.conn, order_id))
+    return PaymentResult(order, None, total, paid, currency, released=False, replayed=False)
+
+
+def _account_draw(
+    uow: UnitOfWork,
+    decl: Declaration,
+    principal: Principal,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    reference: str,
+    account_id: str,
+    total: Decimal,
+    paid: Decimal,
+) -> PaymentResult:
+    accounts.draw(uow, decl, account_id, principal, method, amount, currency)
+    order_id, now = new_order_id(), uow.clock()
+    _insert_order(
+        uow,
+        id=order_id,
+        party_id=principal.party_id,
+        reference=reference,
+        declaration_id=decl.id,
+        mrn=decl.mrn,
+        method=method,
+        amount=amount,
+        currency=currency,
+        account_id=account_id,
+        provider=None,
+        status="settled",
+        created_by=principal.user,
+        created_at=now,
+        settled_at=now,
+    )
+    store.insert_payment(
+        uow.conn,
+        reference=order_id,
+        order_id=order_id,
+        declaration_id=decl.id,
+        mrn=decl.mrn,
+        method=method,
+        amount=amount,
+        currency=currency,
+        account_id=account_id,
+        paid_by=principal.user,
+        paid_at=now,
+    )
     paid += amount
-    word = "drawn on account " + str(account_id) if method in ACCOUNT_KINDS else f"paid by {method.replace('_', ' ')}"
     declarations_service.record_event(
         uow,
         decl,
         "payment",
         actor=principal.user,
         role=Role.DECLARANT,
-        reason=f"{amount} {row.currency} {word} (ref {reference}); {total - paid} {row.currency} still due",
+        reason=f"{amount} {currency} drawn on {method} account {account_id} (ref {reference}); "
+        f"{total - paid} {currency} still due",
         data={"reference": reference, "method": method, "amount": str(amount), "balance": str(total - paid)},
     )
-    released = False
-    if total - paid <= ZERO:
-        released = declarations_service.try_release(
-            uow, decl, actor=ACTOR, reason="duties and taxes settled: released without control"
-        )
-    payment = _payment_dict(store.payment_by_reference(uow.conn, reference))
-    return PaymentResult(payment, total, paid, row.currency, released, replayed=False)
+    released = release_if_settled(uow, decl, total, paid)
+    order = order_dict(store.order_row(uow.conn, order_id))
+    return PaymentResult(order, _payment_of_order(uow, order_id), total, paid, currency, released, replayed=False)
+
+
+def release_if_settled(uow: UnitOfWork, decl: Declaration, total: Decimal, paid: Decimal) -> bool:
+    """Releases a green-lane declaration once nothing remains due; tells whether it did."""
+    if total - paid > ZERO:
+        return False
+    return declarations_service.try_release(
+        uow, decl, actor=ACTOR, reason="duties and taxes settled: released without control"
+    )
 
 
 def _replay(uow: UnitOfWork, decl: Declaration, existing: Any, amount: Decimal) -> PaymentResult:
     if existing.declaration_id != decl.id or Decimal(existing.amount) != amount:
         raise Conflict(
-            f"payment reference {existing.reference} was already used for another payment",
+            f"you already used payment reference {existing.reference} for another payment",
             code="PAYMENT_REFERENCE_REUSED",
         )
     row = store.assessment_head(uow.conn, decl.id)
     total = Decimal(row.total) if row is not None else Decimal(existing.amount)
     paid = store.paid_total(uow.conn, decl.id)
-    return PaymentResult(_payment_dict(existing), total, paid, existing.currency, released=False, replayed=True)
+    payment = _payment_of_order(uow, existing.id)
+    return PaymentResult(order_dict(existing), payment, total, paid, existing.currency, released=False, replayed=True)
 
 
-def _draw(uow: UnitOfWork, account_id: str, principal: Principal, kind: str, amount: Decimal, currency: str) -> None:
-    account = store.account_row(uow.conn, account_id)
-    if account is None or account.party_id != principal.party_id:
-        raise NotFound(f"no {kind} account {account_id} of yours")
-    if account.kind != kind or account.currency != currency:
-        raise DomainError(
-            f"account {account_id} is a {account.kind} account in {account.currency}", code="ACCOUNT_KIND"
-        )
-    if not store.draw_down(uow.conn, account_id, amount, uow.clock()):
-        raise Conflict(
-            f"account {account_id} does not cover {amount} {currency}; pay the duties or top up the account",
-            code="GUARANTEE_INSUFFICIENT",
-        )
+def cancel_pending_orders(uow: UnitOfWork, decl: Declaration) -> None:
+    """Cancels the bank orders still waiting on a declaration (invalidated): nothing is due on them any more."""
+    for order in store.orders_of(uow.conn, declaration_id=decl.id):
+        if order.status == "pending":
+            store.set_order_status(uow.conn, order.id, "cancelled")
 
 
-def settle_after_assessment(uow: UnitOfWork, decl: Declaration, total: Decimal, currency: str) -> None:
-    """Covers a new or changed assessment from the importer's or declarant's account when one suffices.
-
-    When a reassessment lowers the amount below what guarantee drawdowns covered, the excess goes
-    back to the account.
-    """
-    paid = store.paid_total(uow.conn, decl.id)
-    due = total - paid
-    count = len(store.payments_of(uow.conn, decl.id))
-    if due < ZERO:
-        _give_back(uow, decl, -due, currency, count)
-        return
-    if due == ZERO or decl.status in _CLOSED:
-        return
-    secure_on_account(uow, decl, due, currency, count=count)
-
-
-def secure_on_account(uow: UnitOfWork, decl: Declaration, due: Decimal, currency: str, *, count: int) -> None:
-    """Draws what is due from the importer's (else the declarant's) account when one covers it whole."""
-    now = uow.clock()
-    parties = [decl.data.importer.id, decl.data.declarant.id]
-    accounts = sorted(store.accounts_of(uow.conn, parties), key=lambda a: (parties.index(a.party_id), a.id))
-    for account in accounts:
-        if account.currency != currency or not store.draw_down(uow.conn, account.id, due, now):
-            continue
-        reference = f"{decl.mrn}:{account.kind[:3].upper()}:{count + 1}"  # ":" never in a trader's reference
-        store.insert_payment(
-            uow.conn,
-            reference=reference,
-            declaration_id=decl.id,
-            mrn=decl.mrn,
-            method=account.kind,
-            amount=due,
-            currency=currency,
-            account_id=account.id,
-            paid_by=ACTOR,
-            paid_at=now,
-        )
-        declarations_service.record_event(
-            uow,
-            decl,
-            "guaranteed",
-            actor=ACTOR,
-            role=Role.SYSTEM,
-            reason=f"{due} {currency} secured on {account.kind} account {account.id}: release without prior payment",
-            data={"account": account.id, "amount": str(due), "reference": reference},
-        )
-        return
-
-
-def _give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: str, count: int) -> None:
-    now = uow.clock()
-    net: dict[str, Decimal] = {}  # what is still drawn on each account (drawdowns less what went back)
-    for row in store.payments_of(uow.conn, decl.id):
-        if row.account_id is not None:
-            net[row.account_id] = net.get(row.account_id, ZERO) + Decimal(row.amount)
-    for account_id, drawn in reversed(list(net.items())):
-        if excess <= ZERO:
-            break
-        amount = min(excess, drawn)
-        if amount <= ZERO:
-            continue
-        count += 1
-        store.credit(uow.conn, account_id, amount, now)
-        store.insert_payment(
-            uow.conn,
-            reference=f"{decl.mrn}:REL:{count}",
-            declaration_id=decl.id,
-            mrn=decl.mrn,
-            method="release",
-            amount=-amount,
-            currency=currency,
-            account_id=account_id,
-            paid_by=ACTOR,
-            paid_at=now,
-        )
-        excess -= amount
-    if excess > ZERO:
-        declarations_service.record_event(
-            uow,
-            decl,
-            "refund_due",
-            actor=ACTOR,
-            role=Role.SYSTEM,
-            reason=f"{excess} {currency} paid in excess of what is now due: a refund is due",
-            data={"amount": str(excess), "currency": currency},
-        )
-
-
-def open_account(
-    uow: UnitOfWork, *, account_id: str, party_id: str, kind: str, limit: Decimal, currency: str
-) -> dict[str, Any]:
-    """Opens a guarantee or deferment account for a trader with a limit (its balance starts full)."""
-    issues = []
-    if kind not in ACCOUNT_KINDS:
-        issues.append(Issue("ACCOUNT_KIND", f"kind must be {' or '.join(ACCOUNT_KINDS)}", "/kind"))
-    if limit <= ZERO:
-        issues.append(Issue("VALUE_NOT_POSITIVE", "the limit must be greater than zero", "/limit"))
-    if not account_id.strip() or len(account_id) > 20:
-        issues.append(Issue("ACCOUNT_ID", "the account id has 1 to 20 characters", "/id"))
-    if issues:
-        raise ValidationFailed(issues)
-    if store.account_row(uow.conn, account_id) is not None:
-        raise Conflict(f"account {account_id} already exists", code="ACCOUNT_EXISTS")
-    now = uow.clock()
-    store.insert_account(
-        uow.conn,
-        id=account_id,
-        party_id=party_id,
-        kind=kind,
-        currency=currency,
-        limit_amount=limit,
-        balance=limit,
-        created_at=now,
-        updated_at=now,
-    )
-    return account_dict(store.account_row(uow.conn, account_id))
-
-
-def account_dict(row: Any) -> dict[str, Any]:
-    """Describes an account."""
-    return {
-        "id": row.id,
-        "party_id": row.party_id,
-        "kind": row.kind,
-        "currency": row.currency,
-        "limit": str(Decimal(row.limit_amount)),
-        "balance": str(Decimal(row.balance)),
-    }
-
-
-def accounts_visible(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
-    """Lists the accounts the caller may see: a trader its own, officers and admins all."""
+def orders_visible(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+    """Lists payment orders: a trader its own party's; customs staff every one (latest 500)."""
     if principal.is_trader:
-        rows = store.accounts_of(uow.conn, [principal.party_id or ""])
+        rows = store.orders_of(uow.conn, party_id=principal.party_id or "")
     elif principal.is_customs:
-        rows = store.all_accounts(uow.conn)
+        rows = store.orders_of(uow.conn)
     else:
         rows = []
-    return [account_dict(r) for r in rows]
+    return [order_dict(r) for r in rows]
+
+
+def order_visible(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[str, Any]:
+    """Returns a payment order of the caller's party (customs staff: any); anyone else's answers 404."""
+    row = store.order_row(uow.conn, order_id)
+    allowed = row is not None and (
+        principal.role in {"officer", "supervisor", "admin"}
+        or (principal.is_trader and row.party_id == principal.party_id)
+    )
+    if not allowed:
+        raise NotFound(f"no payment order {order_id}")
+    return order_dict(row)
+
+
+def cancel_order(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[str, Any]:
+    """Cancels a pending bank order of the caller's party (so that another way of paying may cover the amount).
+
+    Should its bank confirm it all the same, the money is counted as received, and any excess is a refund due.
+    """
+    visible = order_visible(uow, order_id, principal)
+    if not principal.is_trader:
+        raise Forbidden("only the trader that placed an order cancels it")
+    row = store.order_row(uow.conn, visible["id"], lock=True)
+    if row.status != "pending":
+        raise Conflict(
+            f"payment order {row.id} is {row.status}: only a pending order is cancelled", code="ORDER_CLOSED"
+        )
+    store.set_order_status(uow.conn, row.id, "cancelled")
+    decl = declarations_service.get(uow, row.mrn)
+    declarations_service.record_event(
+        uow,
+        decl,
+        "payment_order_cancelled",
+        actor=principal.user,
+        role=Role.DECLARANT,
+        reason=f"payment order {row.id} (ref {row.reference}) cancelled before its bank confirmed it",
+        data={"order": row.id, "reference": row.reference},
+    )
+    return order_dict(store.order_row(uow.conn, row.id))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2)]
 
@@ -16,7 +16,7 @@ class _In(BaseModel):
 
 
 class PaymentIn(_In):
-    """A payment of duties and taxes (or a drawdown on one's guarantee or deferment account)."""
+    """A payment order (bank transfer, card: counts once the bank confirms it) or an account drawdown."""
 
     amount: Annotated[Amount, Field(description="Amount paid, in national currency; partial payments allowed")]
     currency: Annotated[str, Field(min_length=3, max_length=3, description="ISO 4217; the national currency")]
@@ -27,12 +27,86 @@ class PaymentIn(_In):
             min_length=3,
             max_length=70,
             pattern=r"^[A-Za-z0-9\-_/.]+$",
-            description="Bank or receipt reference; unique: sending it again returns the first payment",
+            description="Your own reference; sending it again returns the first order (other parties' "
+            "references are theirs and never clash with yours)",
         ),
     ]
     account: Annotated[
         str | None, Field(min_length=1, max_length=20, description="Account to draw on (guarantee, deferment)")
     ] = None
+    provider: Annotated[
+        str | None, Field(min_length=2, max_length=40, description="Bank that will confirm it (default: the first)")
+    ] = None
+
+
+class CashReceiptIn(_In):
+    """Cash received at a customs cashier, recorded by an officer."""
+
+    amount: Amount
+    currency: Annotated[str, Field(min_length=3, max_length=3)]
+    receipt: Annotated[str, Field(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9\-_/.]+$")]
+    reason: Annotated[str, Field(min_length=3, max_length=500)]
+
+
+class NotificationIn(BaseModel):
+    """A payment provider's settlement notification (its signature over the exact body comes in a header)."""
+
+    model_config = ConfigDict(strict=False, extra="forbid")
+
+    provider: Annotated[str, Field(min_length=2, max_length=40)]
+    notification_id: Annotated[str, Field(min_length=4, max_length=80)]
+    order_id: Annotated[str, Field(min_length=4, max_length=24)]
+    status: Literal["settled", "failed"]
+    amount: Annotated[Decimal, Field(gt=0, max_digits=16, decimal_places=2, allow_inf_nan=False)]
+    currency: Annotated[str, Field(min_length=3, max_length=3)]
+    bank_reference: Annotated[str, Field(min_length=1, max_length=70)]
+    settled_at: AwareDatetime
+    sent_at: AwareDatetime
+
+
+class ProviderIn(_In):
+    """A payment provider an administrator registers by its Ed25519 public key."""
+
+    name: Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9\-]+$")]
+    public_key: Annotated[str, Field(min_length=40, max_length=64, description="base64 of the 32-byte key")]
+    reason: Annotated[str, Field(min_length=3, max_length=500)]
+
+
+class ProviderOut(BaseModel):
+    """A registered payment provider."""
+
+    name: str
+    public_key: str
+    active: bool
+    registered_by: str
+    registered_at: datetime
+    reason: str
+
+
+class PaymentOrderOut(BaseModel):
+    """A payment order: pending until its provider confirms it, then settled (or failed, cancelled)."""
+
+    id: str
+    mrn: str
+    reference: str
+    method: str
+    amount: Decimal
+    currency: str
+    account: str | None
+    provider: str | None
+    status: str
+    created_by: str
+    created_at: datetime
+    settled_at: datetime | None
+
+
+class SettlementOut(BaseModel):
+    """The answer to a provider's notification."""
+
+    order: PaymentOrderOut
+    outcome: str
+    replayed: bool
+    released: bool
 
 
 class AccountIn(_In):
@@ -68,10 +142,12 @@ class PaymentOut(BaseModel):
 
 
 class PaymentResultOut(BaseModel):
-    """The answer to a payment: what was recorded and what remains due."""
+    """The answer to a payment: the order, the money received if any (none while the bank has not confirmed),
+    and what remains due."""
 
     mrn: str
-    payment: PaymentOut
+    order: PaymentOrderOut | None
+    payment: PaymentOut | None
     total: Decimal
     paid: Decimal
     balance: Decimal
@@ -146,6 +222,7 @@ class AssessmentOut(BaseModel):
     paid: Decimal
     balance: Decimal
     payments: list[PaymentOut]
+    orders: list[PaymentOrderOut] = []
 
 
 class RateOut(BaseModel):

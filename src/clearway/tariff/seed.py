@@ -19,7 +19,8 @@ from clearway.declarations.schemas import DeclarationIn
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import payments, rates_demo, service
+from clearway.tariff import accounts, payments, rates_demo, service, settlement
+from clearway.tariff.providers import SimulatedBank, signatures_available
 
 # Importers of the demo generator that hold a guarantee account (the larger, regular importers).
 GUARANTEED_IMPORTERS = {
@@ -44,22 +45,54 @@ def seed_demo(ctx: DemoContext) -> None:
         service.load_schedule_file(uow, demo_schedule_path(), national_currency=national, by="demo")
         count = service.load_rates(uow, rates_demo.demo_rates(today))
         for k, (party, limit) in enumerate(sorted(GUARANTEED_IMPORTERS.items())):
-            payments.open_account(
+            accounts.open_account(
                 uow, account_id=f"GAR-{k + 1:04d}", party_id=party, kind="guarantee", limit=limit, currency=national
+            )
+        bank = SimulatedBank.load_or_create(runtime.settings.data_dir) if signatures_available() else None
+        if bank is not None:
+            settlement.register_provider(
+                uow,
+                name=bank.name,
+                public_key=bank.public_key_b64(),
+                by="demo",
+                reason="demo: the simulated bank confirms payment orders (its key is in the data folder)",
             )
         uow.commit()
     ctx.say(f"tariff: demo schedule in force, {count} exchange rates, {len(GUARANTEED_IMPORTERS)} guarantee accounts")
+    if bank is None:
+        ctx.say("tariff: no simulated bank (install clearway[ledger] for signatures): demo duties stay unpaid")
+        return
+    ctx.say(f"tariff: simulated bank {bank.name} registered to confirm payment orders")
     _showcase(ctx)
     # The demo declarations are lodged after this seed (by the clearance core's). Their traders pay most
     # declarations older than three days on the day of acceptance; recent ones stay due, to show the gate.
-    runtime.bus.subscribe(DeclarationAccepted, _DemoTraderPays(today - timedelta(days=3)))
+    runtime.bus.subscribe(DeclarationAccepted, _DemoTraderPays(today - timedelta(days=3), bank))
+
+
+def _pay_through_bank(uow: UnitOfWork, bank: SimulatedBank, mrn: str, broker: Principal, reference: str) -> None:
+    """The broker orders a bank transfer of what is due, and the simulated bank confirms it (signed)."""
+    due = service.due_on(uow, declarations_service.get(uow, mrn).id)
+    if due is None or due[0] <= due[1]:
+        return
+    result = payments.pay(
+        uow,
+        mrn,
+        principal=broker,
+        amount=due[0] - due[1],
+        currency=due[2],
+        method="bank_transfer",
+        reference=reference,
+    )
+    assert result.order is not None
+    settlement.simulate_bank(uow, bank, result.order["id"])
 
 
 class _DemoTraderPays:
     """Pays, by bank transfer, most demo declarations accepted before a day (inert for anything newer)."""
 
-    def __init__(self, before: date) -> None:
+    def __init__(self, before: date, bank: SimulatedBank) -> None:
         self.before = before
+        self.bank = bank
 
     def __call__(self, uow: UnitOfWork, event: DeclarationAccepted) -> None:
         decl = declarations_service.get(uow, event.mrn)
@@ -68,19 +101,8 @@ class _DemoTraderPays:
             return
         if hashlib.sha256(decl.mrn.encode()).digest()[0] < 26:  # about one in ten stays unpaid
             return
-        due = service.due_on(uow, decl.id)
-        if due is None or due[0] <= due[1]:
-            return
         broker = Principal(user=f"broker.{decl.declarant_id[-4:]}", role="declarant", party_id=decl.declarant_id)
-        payments.record_payment(
-            uow,
-            decl,
-            payer=broker,
-            amount=due[0] - due[1],
-            currency=due[2],
-            method="bank_transfer",
-            reference=f"BCP-{decl.mrn}",
-        )
+        _pay_through_bank(uow, self.bank, decl.mrn, broker, f"BCP-{decl.mrn}")
 
 
 def _showcase(ctx: DemoContext) -> None:
@@ -122,17 +144,10 @@ def _showcase(ctx: DemoContext) -> None:
     mrn = result.declaration.mrn
     clock.now += timedelta(hours=3)
     with runtime.uow(clock=clock) as uow:
-        assessment = service.get_assessment(uow, mrn)
-        due = service.due_on(uow, result.declaration.id)
-        if assessment is not None and due is not None and due[0] > due[1]:
-            payments.pay(
-                uow,
-                mrn,
-                principal=broker,
-                amount=due[0] - due[1],
-                currency=assessment.currency,
-                method="bank_transfer",
-                reference=f"BCP-{day:%y%m%d}-778812",
-            )
+        bank = SimulatedBank.load_or_create(runtime.settings.data_dir)
+        _pay_through_bank(uow, bank, mrn, broker, f"BCP-{day:%y%m%d}-778812")
         uow.commit()
-    ctx.say(f"tariff: showcase {mrn} (Chilean wine, Pacific Alliance preference) assessed and paid")
+    ctx.say(
+        f"tariff: showcase {mrn} (Chilean wine, Pacific Alliance preference) assessed, paid by transfer, "
+        "confirmed by the simulated bank"
+    )

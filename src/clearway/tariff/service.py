@@ -14,7 +14,7 @@ from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Declaration, Role
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import codec, payments, schedule_io, store
+from clearway.tariff import accounts, codec, payments, schedule_io, store
 from clearway.tariff.model import ZERO, Assessment, ExchangeRate, Schedule, rate_in_force
 from clearway.tariff.valuation import acceptance_date, assess
 
@@ -188,19 +188,21 @@ def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
         },
     )
     if previous is None:  # nothing paid yet: only an account can cover it
-        payments.secure_on_account(uow, decl, assessment.total, assessment.currency, count=0)
+        accounts.secure_on_account(uow, decl, assessment.total, assessment.currency, count=0)
     else:
-        payments.settle_after_assessment(uow, decl, assessment.total, assessment.currency)
+        accounts.settle_after_assessment(uow, decl, assessment.total, assessment.currency)
     return assessment
 
 
 def cancel_assessment(uow: UnitOfWork, decl: Declaration) -> None:
-    """Settles an invalidated declaration to zero: guarantees drawn go back, payments become refunds due."""
+    """Settles an invalidated declaration to zero: guarantees drawn go back, money received becomes a refund due;
+    bank orders still waiting are cancelled (nothing was received on them, so nothing is refunded)."""
     row = store.assessment_head(uow.conn, decl.id, lock=True)
     if row is None:
         return
     store.set_total(uow.conn, decl.id, ZERO)
-    payments.settle_after_assessment(uow, decl, ZERO, str(row.currency))
+    payments.cancel_pending_orders(uow, decl)  # money never received is never refunded
+    accounts.settle_after_assessment(uow, decl, ZERO, str(row.currency))
 
 
 def due_on(uow: UnitOfWork, declaration_id: str) -> tuple[Decimal, Decimal, str] | None:

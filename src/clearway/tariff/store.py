@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Connection,
     Date,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    UniqueConstraint,
     delete,
     func,
     select,
@@ -75,6 +77,7 @@ tariff_payments = Table(
     Column("account_id", String(20), nullable=True),
     Column("paid_by", String(80), nullable=False),
     Column("paid_at", DateTime(timezone=True), nullable=False),
+    Column("order_id", String(24), nullable=True),
 )
 
 tariff_accounts = Table(
@@ -88,6 +91,55 @@ tariff_accounts = Table(
     Column("balance", Money(18, 2), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# What a trader asks to pay (by bank transfer, card, or a drawdown on an account); a bank order counts as paid
+# only once its provider's signed notification settles it. References are unique per party, never globally.
+tariff_payment_orders = Table(
+    "tariff_payment_orders",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("party_id", String(40), nullable=False),
+    Column("reference", String(70), nullable=False),
+    Column("declaration_id", String(36), nullable=False, index=True),
+    Column("mrn", String(18), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("account_id", String(20), nullable=True),
+    Column("provider", String(40), nullable=True),
+    Column("status", String(12), nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("settled_at", DateTime(timezone=True), nullable=True),
+    Column("provider_reference", String(70), nullable=True),
+    UniqueConstraint("party_id", "reference"),
+)
+
+# Every provider notification accepted (append-only): a notification id is used once per provider.
+tariff_payment_notifications = Table(
+    "tariff_payment_notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("provider", String(40), nullable=False),
+    Column("notification_id", String(80), nullable=False),
+    Column("order_id", String(24), nullable=False, index=True),
+    Column("outcome", String(20), nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("provider", "notification_id"),
+)
+
+# The payment providers whose signed notifications settle orders, by their Ed25519 public key.
+tariff_payment_providers = Table(
+    "tariff_payment_providers",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("public_key", String(64), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("registered_by", String(80), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("reason", String(500), nullable=False),
 )
 
 
@@ -323,3 +375,95 @@ def credit(conn: Connection, account_id: str, amount: Decimal, at: datetime) -> 
             .where(tariff_accounts.c.id == account_id)
             .values(balance=balance + amount, updated_at=at)
         )
+
+
+def insert_order(conn: Connection, **values: Any) -> None:
+    """Records a payment order."""
+    conn.execute(tariff_payment_orders.insert().values(**values))
+
+
+def order_row(conn: Connection, order_id: str, *, lock: bool = False) -> Any:
+    """Returns a payment order by id (locked for update when asked)."""
+    query = select(tariff_payment_orders).where(tariff_payment_orders.c.id == order_id)
+    return conn.execute(query.with_for_update() if lock else query).first()
+
+
+def order_by_reference(conn: Connection, party_id: str, reference: str) -> Any:
+    """Returns a party's payment order with a reference (another party's never)."""
+    return conn.execute(
+        select(tariff_payment_orders).where(
+            tariff_payment_orders.c.party_id == party_id, tariff_payment_orders.c.reference == reference
+        )
+    ).first()
+
+
+def orders_of(conn: Connection, *, declaration_id: str | None = None, party_id: str | None = None) -> list[Any]:
+    """Returns payment orders of a declaration and/or a party, oldest first."""
+    query = select(tariff_payment_orders)
+    if declaration_id is not None:
+        query = query.where(tariff_payment_orders.c.declaration_id == declaration_id)
+    if party_id is not None:
+        query = query.where(tariff_payment_orders.c.party_id == party_id)
+    return list(conn.execute(query.order_by(tariff_payment_orders.c.created_at, tariff_payment_orders.c.id).limit(500)))
+
+
+def pending_total(conn: Connection, declaration_id: str) -> Decimal:
+    """Returns what bank orders not yet settled would pay on a declaration."""
+    rows = conn.execute(
+        select(tariff_payment_orders.c.amount).where(
+            tariff_payment_orders.c.declaration_id == declaration_id, tariff_payment_orders.c.status == "pending"
+        )
+    )
+    return sum((Decimal(r.amount) for r in rows), Decimal(0))
+
+
+def set_order_status(conn: Connection, order_id: str, status: str, **values: Any) -> None:
+    """Moves a payment order to a status (settled, failed, cancelled)."""
+    conn.execute(
+        update(tariff_payment_orders).where(tariff_payment_orders.c.id == order_id).values(status=status, **values)
+    )
+
+
+def notification_seen(conn: Connection, provider: str, notification_id: str) -> Any:
+    """Returns the notification already accepted with this id from this provider, if any."""
+    return conn.execute(
+        select(tariff_payment_notifications).where(
+            tariff_payment_notifications.c.provider == provider,
+            tariff_payment_notifications.c.notification_id == notification_id,
+        )
+    ).first()
+
+
+def insert_notification(conn: Connection, **values: Any) -> None:
+    """Records an accepted notification."""
+    conn.execute(tariff_payment_notifications.insert().values(**values))
+
+
+def provider_row(conn: Connection, name: str) -> Any:
+    """Returns a registered payment provider."""
+    return conn.execute(select(tariff_payment_providers).where(tariff_payment_providers.c.name == name)).first()
+
+
+def all_providers(conn: Connection) -> list[Any]:
+    """Returns every registered payment provider."""
+    return list(conn.execute(select(tariff_payment_providers).order_by(tariff_payment_providers.c.name)))
+
+
+def upsert_provider(conn: Connection, **values: Any) -> None:
+    """Registers a provider, or replaces its key and state."""
+    if provider_row(conn, values["name"]) is None:
+        conn.execute(tariff_payment_providers.insert().values(**values))
+    else:
+        name = values.pop("name")
+        conn.execute(update(tariff_payment_providers).where(tariff_payment_providers.c.name == name).values(**values))
+
+
+def orders_waiting(conn: Connection, provider: str) -> list[Any]:
+    """Returns the orders waiting for a provider's confirmation, oldest first."""
+    return list(
+        conn.execute(
+            select(tariff_payment_orders)
+            .where(tariff_payment_orders.c.provider == provider, tariff_payment_orders.c.status == "pending")
+            .order_by(tariff_payment_orders.c.created_at, tariff_payment_orders.c.id)
+        )
+    )

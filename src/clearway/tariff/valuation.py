@@ -88,6 +88,9 @@ def assess(
         used[currency] = RateUsed(currency, found.rate, found.valid_from)
         return found.rate
 
+    unassessable = base_issues(data)
+    if unassessable:  # nothing meaningful (nor safe: NaN, infinity) can be computed from these bases
+        raise ValidationFailed(unassessable)
     invoice_rate = rate_of(data.invoice.currency, "/invoice/currency")
     freight, insurance = _charges(data, issues)
     prices = [
@@ -117,6 +120,7 @@ def assess(
         )
     if issues:
         raise ValidationFailed(issues)
+    _refuse_impossible_levies(items)
     fees = tuple(
         Levy(t.code, "fee", t.name, ZERO, t.rounding.apply(t.amount or ZERO), f"{t.amount} {national}")
         for t in schedule.taxes
@@ -137,6 +141,63 @@ def assess(
         items=tuple(items),
         declaration_levies=fees,
     )
+
+
+def _finite(value: Decimal | None) -> bool:
+    return value is None or value.is_finite()
+
+
+def base_issues(data: DeclarationData) -> list[Issue]:
+    """Returns why the declared bases cannot be assessed: a mass or quantity not above zero, a negative or
+    non-finite amount. The tariff never turns such a base into a negative (or NaN) duty or tax."""
+    issues: list[Issue] = []
+    inv = data.invoice
+    for name, value in (("freight", inv.freight), ("insurance", inv.insurance), ("total_amount", inv.total_amount)):
+        if value is not None and (not value.is_finite() or value < ZERO):
+            issues.append(
+                Issue(
+                    "TARIFF_BASE_NEGATIVE",
+                    f"invoice {name.replace('_', ' ')} must be a number of 0 or more",
+                    f"/invoice/{name}",
+                )
+            )
+    for k, item in enumerate(data.goods_items):
+        for name, value in (("net_mass", item.net_mass), ("quantity", item.quantity)):
+            if not value.is_finite() or value <= ZERO:
+                issues.append(
+                    Issue(
+                        "TARIFF_BASE_NOT_POSITIVE",
+                        f"the {name.replace('_', ' ')} of item {item.sequence} must be greater than zero, not {value}",
+                        pointer("goods_items", k, name),
+                    )
+                )
+        if not item.invoice_amount.is_finite() or item.invoice_amount < ZERO:
+            issues.append(
+                Issue(
+                    "TARIFF_BASE_NEGATIVE",
+                    f"the invoice amount of item {item.sequence} must be 0 or more, not {item.invoice_amount}",
+                    pointer("goods_items", k, "invoice_amount"),
+                )
+            )
+    return issues
+
+
+def _refuse_impossible_levies(items: list[ItemAssessment]) -> None:
+    """Last guard: no assessment leaves with a negative or non-finite customs value, duty or tax."""
+    issues = []
+    for k, item in enumerate(items):
+        bad = [lv.code for lv in item.levies if not lv.amount.is_finite() or lv.amount < ZERO]
+        if bad or not item.customs_value.is_finite() or item.customs_value < ZERO:
+            issues.append(
+                Issue(
+                    "LEVY_NOT_POSITIVE",
+                    f"item {item.sequence} would owe a negative or undefined {', '.join(bad) or 'customs value'}; "
+                    "check its value, quantity and mass",
+                    pointer("goods_items", k),
+                )
+            )
+    if issues:
+        raise ValidationFailed(issues)
 
 
 def _charges(data: DeclarationData, issues: list[Issue]) -> tuple[Decimal, Decimal]:

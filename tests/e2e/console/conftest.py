@@ -15,6 +15,7 @@ import uvicorn
 from clearway import bootstrap
 from clearway.console.testing import core_app, core_runtime
 from clearway.demo import users
+from clearway.mandates import seed as mandates_seed
 from clearway.platform.migrate import upgrade
 from clearway.platform.settings import Settings
 from clearway.reference import seed as reference_seed
@@ -52,6 +53,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     runtime.caches["platform.migrated"] = True
     with runtime.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
         uow.commit()
     users.issue_tokens(runtime)
     port = _free_port()

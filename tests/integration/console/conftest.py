@@ -21,6 +21,7 @@ from clearway.declarations.examples import example_declaration
 from clearway.declarations.model import Declaration, Lane
 from clearway.declarations.ports import LaneProposal, LodgingFacts
 from clearway.declarations.schemas import DeclarationIn
+from clearway.mandates import seed as mandates_seed
 from clearway.platform import auth
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -73,6 +74,7 @@ def console_runtime(settings: Settings) -> Iterator[Runtime]:
     rt.ports.add(LaneByLrn())
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
         for name, role, scope in USERS:
             auth.ensure_user(uow, name=name, role=role, **scope)
         uow.conn.execute(update(users).values(password_hash=_demo_hash()))  # one scrypt per session, not per user

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clearway.console.testing import core_app, core_runtime
+from clearway.mandates import seed as mandates_seed
 from clearway.platform import auth
 from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
@@ -27,6 +28,7 @@ def runtime_with(settings: Settings, extra: tuple[str, ...]) -> Runtime:
     rt = core_runtime(settings, extra)
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)
         for name, role, scope in (
             ("broker.andina", "declarant", {"party_id": "PE20100047218"}),
             ("officer.rojas", "officer", {"office": "PECLL"}),
@@ -40,13 +42,17 @@ def runtime_with(settings: Settings, extra: tuple[str, ...]) -> Runtime:
 
 @pytest.fixture
 def with_tariff(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
+    from clearway.tariff import settlement
     from clearway.tariff.model import ExchangeRate
+    from clearway.tariff.providers import SimulatedBank
     from clearway.tariff.seed import demo_schedule_path
 
     rt = runtime_with(settings, ("clearway.tariff",))
     with rt.uow() as uow:
         tariff_service.load_schedule_file(uow, demo_schedule_path(), national_currency="PEN", by="test")
         tariff_service.load_rates(uow, [ExchangeRate("USD", rt.clock().date() - timedelta(days=1), Decimal("3.8"))])
+        bank = SimulatedBank.load_or_create(rt.settings.data_dir)
+        settlement.register_provider(uow, name=bank.name, public_key=bank.public_key_b64(), by="test", reason="test")
         uow.commit()
     with TestClient(core_app(rt, ("clearway.tariff",)), follow_redirects=False) as c:
         yield rt, c
@@ -73,8 +79,19 @@ def test_a_trader_sees_the_duties_and_pays_them_and_the_goods_are_released(with_
     )
     assert paid.status_code == 303 and paid.headers["location"].endswith("?done=paid")
     after = b.get(paid.headers["location"])
-    assert "Payment recorded." in after.text and reference in after.text
-    assert "released" in re.search(r'<p class="meta">(.*?)</p>', after.text, re.S).group(1)
+    # the trader's order releases nothing until the bank confirms it (finding 2)
+    assert "released" not in re.search(r'<p class="meta">(.*?)</p>', after.text, re.S).group(1)
+    from clearway.tariff import payments, settlement
+    from clearway.tariff.providers import SimulatedBank
+
+    with rt.uow() as uow:
+        decl_id = tariff_service.get_assessment(uow, mrn).declaration_id
+        order = payments.orders_of(uow, decl_id)[0]
+        settlement.simulate_bank(uow, SimulatedBank.load_or_create(rt.settings.data_dir), order["id"])
+        uow.commit()
+    settled = b.get(paid.headers["location"])
+    assert reference in settled.text
+    assert "released" in re.search(r'<p class="meta">(.*?)</p>', settled.text, re.S).group(1)
 
 
 @pytest.fixture

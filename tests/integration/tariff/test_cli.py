@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from clearway.declarations.examples import example_declaration
 from clearway.platform.runtime import Runtime
 from clearway.tariff import service
 from clearway.tariff.cli import app
 from clearway.tariff.seed import demo_schedule_path
+from tests.conftest import Tokens
 
 runner = CliRunner()
 
@@ -55,3 +58,25 @@ def test_loading_the_schedule_duty_lines_and_rates_from_files(
     again = runner.invoke(app, ["accounts", "open", "--id", "GAR-1", "--party", "PE20512345678", "--limit", "5000"])
     assert again.exit_code == 1 and "ACCOUNT_EXISTS" in again.output
     assert runner.invoke(app, ["show", "26PE00000000000000"]).exit_code == 1
+
+
+def test_the_simulated_bank_confirms_pending_orders_from_the_command_line(
+    tariff: Runtime, client: TestClient, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("clearway.tariff.cli.open_runtime", lambda: tariff)
+    r = client.post("/api/v1/declarations", json=example_declaration("CLI-BANK-1"), headers=tokens.broker)
+    mrn = r.json()["mrn"]
+    order = client.post(
+        f"/api/v1/declarations/{mrn}/payments",
+        json={"amount": "35698.74", "currency": "PEN", "method": "bank_transfer", "reference": "CLI-BANK-REF"},
+        headers=tokens.broker,
+    )
+    assert order.status_code == 202, order.text
+    bad = runner.invoke(app, ["payments", "provider-add", "bcp", "not-a-key", "--reason", "main bank"])
+    assert bad.exit_code == 1 and "PUBLIC_KEY" in bad.output
+    done = runner.invoke(app, ["payments", "simulate-bank"])
+    assert done.exit_code == 0, done.output
+    assert "1 of 1 order(s) confirmed by simbank" in done.output and "goods released" in done.output
+    assert client.get(f"/api/v1/declarations/{mrn}", headers=tokens.broker).json()["status"] == "08"
+    again = runner.invoke(app, ["payments", "simulate-bank", order.json()["order"]["id"]])
+    assert "0 of 1" in again.output and "already settled" in again.output  # confirmed once only

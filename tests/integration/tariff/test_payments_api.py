@@ -12,6 +12,7 @@ from clearway.platform.runtime import Runtime
 from clearway.tariff import schedule_io, service
 from clearway.tariff.seed import demo_schedule_path
 from tests.conftest import Tokens
+from tests.integration.tariff.conftest import settle
 
 D = Decimal
 IMPORTER = "PE20512345678"  # the example declaration's importer
@@ -75,20 +76,25 @@ def test_partial_then_full_payment_releases_a_green_lane_declaration(
 ) -> None:
     mrn = lodge(client, tokens, "TAR-2")["mrn"]
     first = pay(client, tokens.broker, mrn, "10000.00", "BCP-0001")
-    assert first.status_code == 201, first.text
-    assert first.json()["balance"] == "25698.74" and first.json()["status"] == "01"
-    assert first.json()["released"] is False
+    assert first.status_code == 202, first.text  # an order: nothing is paid until the bank confirms it
+    assert first.json()["order"]["status"] == "pending" and first.json()["payment"] is None
+    assert first.json()["balance"] == str(TOTAL) and first.json()["status"] == "01"
+    confirmed = settle(client, tariff, first.json()["order"])
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["order"]["status"] == "settled" and confirmed.json()["released"] is False
     second = pay(client, tokens.broker, mrn, "25698.74", "BCP-0002", method="card")
-    assert second.status_code == 201
-    assert second.json()["released"] is True and second.json()["status"] == "08"
-    # the same reference again is the same payment, not a new one
+    assert second.status_code == 202
+    assert second.json()["released"] is False and second.json()["status"] == "01"
+    assert settle(client, tariff, second.json()["order"]).json()["released"] is True
+    assert client.get(f"/api/v1/declarations/{mrn}", headers=tokens.broker).json()["status"] == "08"
+    # the same reference again is the same order, not a new one
     again = pay(client, tokens.broker, mrn, "25698.74", "BCP-0002", method="card")
     assert again.status_code == 200 and again.json()["replayed"] is True
     a = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.officer).json()
     assert D(a["paid"]) == TOTAL and D(a["balance"]) == 0
     assert [p["reference"] for p in a["payments"]] == ["BCP-0001", "BCP-0002"]
     kinds = [n["kind"] for n in client.get(f"/api/v1/declarations/{mrn}/notifications", headers=tokens.broker).json()]
-    assert kinds[-3:] == ["payment", "payment", "release"]
+    assert kinds[-5:] == ["payment_order", "payment", "payment_order", "payment", "release"]
     late = pay(client, tokens.broker, mrn, "1.00", "BCP-0003")
     assert late.status_code == 409 and late.json()["errors"][0]["code"] == "NOTHING_DUE"
 
@@ -108,7 +114,9 @@ def test_payments_are_checked_and_nothing_is_half_saved(tariff: Runtime, client:
     assert pay(client, tokens.officer, mrn, "10.00", "BCP-1006").status_code == 403
     assert pay(client, {}, mrn, "10.00", "BCP-1007").status_code == 401
     assert pay(client, tokens.broker, "26PE00000000000000", "10.00", "BCP-1008").status_code == 404
-    assert pay(client, tokens.broker, mrn, "10.00", "BCP-1009").status_code == 201
+    good = pay(client, tokens.broker, mrn, "10.00", "BCP-1009")
+    assert good.status_code == 202
+    assert settle(client, tariff, good.json()["order"]).status_code == 200
     reused = pay(client, tokens.broker, other, "10.00", "BCP-1009")
     assert reused.status_code == 409 and reused.json()["errors"][0]["code"] == "PAYMENT_REFERENCE_REUSED"
     a = client.get(f"/api/v1/declarations/{mrn}/assessment", headers=tokens.broker).json()
@@ -148,9 +156,9 @@ def test_a_guarantee_account_secures_duties_and_releases_without_prior_payment(
     second = lodge(client, tokens, "TAR-7")
     assert second["status"] == "01"
     assert client.get("/api/v1/tariff/accounts", headers=tokens.other_broker).json() == []
-    # the broker cannot draw on the importer's account
+    # the broker, whom the importer mandated, may draw on the importer's account for the importer's declaration
     drawn = pay(client, tokens.broker, second["mrn"], "100.00", "GAR-DRAW-1", method="guarantee", account="GAR-1")
-    assert drawn.status_code == 404
+    assert drawn.status_code == 201, drawn.text
 
 
 def test_a_declarant_draws_on_its_own_account_but_never_beyond_its_balance(
@@ -250,7 +258,8 @@ def test_invalidating_a_declaration_gives_the_guarantee_back(
     assert (
         pay(client, tokens.broker, mrn, "600.00", "DEF-DRAW-7", method="deferment", account="DEF-7").status_code == 201
     )
-    assert pay(client, tokens.broker, mrn, "100.00", "BCP-7001").status_code == 201
+    transfer = pay(client, tokens.broker, mrn, "100.00", "BCP-7001")
+    assert transfer.status_code == 202 and settle(client, tariff, transfer.json()["order"]).status_code == 200
     assert client.get("/api/v1/tariff/accounts", headers=tokens.broker).json()[0]["balance"] == "400.00"
     r = client.post(
         f"/api/v1/declarations/{mrn}/decisions",

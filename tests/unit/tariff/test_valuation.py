@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -221,3 +222,35 @@ def test_a_procedure_that_suspends_duties_leaves_the_item_without_levies() -> No
     assert warehoused.notes == ("duties and taxes suspended under procedure 71 (customs warehousing)",)
     assert levy(a, 2, "DUTY") == D("380.00")
     assert a.totals["TDA"] == D("24")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("net_mass", "-300000.000", "TARIFF_BASE_NOT_POSITIVE"),
+        ("net_mass", "0.000", "TARIFF_BASE_NOT_POSITIVE"),
+        ("net_mass", "NaN", "TARIFF_BASE_NOT_POSITIVE"),
+        ("quantity", "-15000", "TARIFF_BASE_NOT_POSITIVE"),
+        ("quantity", "sNaN", "TARIFF_BASE_NOT_POSITIVE"),
+        ("invoice_amount", "-10000.00", "TARIFF_BASE_NEGATIVE"),
+        ("invoice_amount", "Infinity", "TARIFF_BASE_NEGATIVE"),
+    ],
+)
+def test_a_negative_zero_or_undefined_base_is_refused_never_assessed(field: str, value: str, code: str) -> None:
+    # Finding 3: maize at 0.05 PEN/kg with net mass -300,000 kg was assessed at -15,000 duty and -2,393.62 IGV.
+    maize = item(1, "100590", "10000.00", unit="KGM", quantity="300000", net_mass="300000.000", gross_mass="300100.000")
+    decl = declaration([maize], incoterm="CIF", currency="PEN")
+    # built past the API's schema (which refuses NaN), as another channel or a bug might hand it over
+    changes: dict[str, Any] = {field: D(value)}
+    bad_item = replace(decl.data.goods_items[0], **changes)
+    decl = replace(decl, data=replace(decl.data, goods_items=type(decl.data.goods_items)([bad_item])))
+    with pytest.raises(ValidationFailed) as err:
+        run(decl)
+    assert (code, f"/goods_items/0/{field}") in [(i.code, i.pointer) for i in err.value.issues]
+
+
+def test_negative_freight_cannot_lower_the_duty() -> None:
+    phones = item(1, "610910", "1000.00")
+    with pytest.raises(ValidationFailed) as err:
+        run(declaration([phones], incoterm="FOB", freight="-5000.00", insurance="0"))
+    assert [(i.code, i.pointer) for i in err.value.issues] == [("TARIFF_BASE_NEGATIVE", "/invoice/freight")]

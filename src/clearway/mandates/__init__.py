@@ -1,0 +1,1 @@
+"""Mandates: who may act for whom, from when to when, for which customs procedures."""
