@@ -12,7 +12,7 @@ from typing import Any
 from clearway.core.codes import Nomenclature
 from clearway.core.ids import new_mrn
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
-from clearway.declarations import codec, rules, store
+from clearway.declarations import codec, store, validation
 from clearway.declarations.events import (
     ControlResultRecorded,
     DeclarationAccepted,
@@ -94,9 +94,10 @@ def lodge(uow: UnitOfWork, data: DeclarationData, *, principal: Principal, ctx: 
                 )
             ]
         )
-    issues = rules.validate(data, rules.RuleContext(ctx.nomenclature))
-    if issues:
-        raise ValidationFailed(issues)
+    checked = validation.check(data, validation.CheckContext(ctx.nomenclature, today=uow.clock().date()))
+    if checked.issues or checked.data is None:
+        raise ValidationFailed(checked.issues)
+    data = checked.data
     document = codec.to_json(data)
     fingerprint = codec.payload_hash(document)
     existing = store.find_by_lrn(uow.conn, data.declarant.id, data.lrn)
@@ -116,7 +117,7 @@ def lodge(uow: UnitOfWork, data: DeclarationData, *, principal: Principal, ctx: 
         role=Role.SYSTEM,
         reason=f"valid; MRN {mrn} issued",
         status_to=Status.ACCEPTED,
-        data={"mrn": mrn},
+        data={"mrn": mrn, "derived": [d.as_dict() for d in checked.derived]},
     )
     raced = store.insert(uow.conn, decl, fingerprint, now, document)
     if raced is not None:
@@ -312,9 +313,10 @@ def amend(
             f"declaration {decl.mrn} is at version {decl.version}, not {expected_version}",
             code="CONCURRENT_UPDATE",
         )
-    issues = rules.validate(new_data, rules.RuleContext(nomenclature))
-    if issues:
-        raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
+    checked = validation.check(new_data, validation.CheckContext(nomenclature, today=uow.clock().date()))
+    if checked.issues or checked.data is None:
+        raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in checked.issues])
+    new_data = checked.data
     now = uow.clock()
     decl.amend(new_data, at=now, actor=principal.user, reason=reason)
     store.save(uow.conn, decl, now)
