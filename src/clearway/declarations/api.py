@@ -17,7 +17,6 @@ from clearway.declarations.model import Decision, Declaration, DeclarationData
 from clearway.declarations.schemas import (
     AmendmentIn,
     DecisionIn,
-    DeclarationIn,
     DeclarationOut,
     ErrorsOut,
     HistoryOut,

@@ -26,8 +26,8 @@ def _text(value: Any, upper: bool = False) -> str:
     """A declared text, stripped; the empty string stands for 'not declared'."""
     if not isinstance(value, str):
         return ""
-    value = value.strip()
-    return value.upper() if upper else value
+    text: str = value.strip()
+    return text.upper() if upper else text
 
 
 def _opt_text(value: Any) -> str | None:
@@ -65,7 +65,12 @@ def _map(value: Any) -> dict[str, Any]:
 
 def _party_of(value: Any) -> Party:
     p = _map(value)
-    return Party(id=_text(p.get("id")), name=_text(p.get("name")), country=_text(p.get("country"), True), address=_opt_text(p.get("address")))
+    return Party(
+        id=_text(p.get("id")),
+        name=_text(p.get("name")),
+        country=_text(p.get("country"), True),
+        address=_opt_text(p.get("address")),
+    )
 
 
 def from_document(
@@ -80,8 +85,14 @@ def from_document(
     zero = Decimal(0)
     rep = doc.get("representative")
     c, inv = _map(doc.get("consignment")), _map(doc.get("invoice"))
-    items = [i if isinstance(i, dict) else {} for i in doc.get("goods_items") or []] if isinstance(doc.get("goods_items"), list) else []
-    documents = [x for x in doc.get("documents") or [] if isinstance(x, dict)] if isinstance(doc.get("documents"), list) else []
+    items = (
+        [i if isinstance(i, dict) else {} for i in doc.get("goods_items") or []]
+        if isinstance(doc.get("goods_items"), list)
+        else []
+    )
+    documents = (
+        [x for x in doc.get("documents") or [] if isinstance(x, dict)] if isinstance(doc.get("documents"), list) else []
+    )
     fallback = today or date(1970, 1, 1)
     return DeclarationData(
         type=_text(doc.get("type"), True),
@@ -92,7 +103,10 @@ def from_document(
         importer=_party_of(doc.get("importer")),
         exporter=_party_of(doc.get("exporter")),
         representative=Representative(
-            _text(rep.get("id")), _text(rep.get("name")), _text(rep.get("country"), True), _text(rep.get("representation"))
+            _text(rep.get("id")),
+            _text(rep.get("name")),
+            _text(rep.get("country"), True),
+            _text(rep.get("representation")),
         )
         if isinstance(rep, dict)
         else None,

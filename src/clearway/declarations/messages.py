@@ -13,7 +13,7 @@ from typing import Any
 from clearway.core.issues import Issue
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext no-op marker
+def N_(message: str) -> str:
     """Marks a string for translation without translating it here."""
     return message
 
@@ -43,7 +43,7 @@ CATALOGUE: dict[str, str] = {
         "Additional declaration type '{value}' is unknown: use a letter such as A (standard), D (pre-lodged) "
         "or Y (supplementary)"
     ),
-    "CODE_OFFICE": N_("Customs office '{value}' must start with a UN/LOCODE such as PECLL"),
+    "CODE_OFFICE": N_("Customs office '{value}' must be a UN/LOCODE such as PECLL"),
     "CODE_COUNTRY": N_("{element} '{value}' is not an ISO 3166 country code such as PE, CN or US"),
     "CODE_REPRESENTATION": N_("Representation must be 'direct' or 'indirect'"),
     "CODE_TRANSPORT_MODE": N_("Transport mode {value} is unknown: use {choices}"),
@@ -77,9 +77,7 @@ CATALOGUE: dict[str, str] = {
         "for (e.g. 'cotton T-shirts for men, knitted')"
     ),
     # Lodging and WCO DM specifics
-    "DECLARANT_NOT_CALLER": N_(
-        "You lodge for party {party}: the declarant (or the representative) must be that party"
-    ),
+    "DECLARANT_NOT_CALLER": N_("You lodge for party {party}: the declarant (or the representative) must be that party"),
     "AUTHORISATION_HOLDER_NOT_PARTY": N_(
         "Authorisation {kind} is declared for {holder}, who is neither the importer nor the declarant: "
         "declare the EORI of the party that holds the authorisation"
@@ -187,7 +185,7 @@ KIND_TEXT: dict[str, str] = {
 
 
 def element_key(pointer: str) -> str:
-    """Returns the catalogue key of the element a JSON pointer designates (/goods_items/2/quantity → goods_items.quantity)."""
+    """Returns the catalogue key of the element at a JSON pointer (/goods_items/2/quantity → goods_items.quantity)."""
     parts = [p for p in pointer.split("/")[1:] if p and not p.isdigit()]
     return ".".join(parts)
 

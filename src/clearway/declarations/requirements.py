@@ -83,9 +83,7 @@ CONDITIONS: dict[str, tuple[str, Condition]] = {
     ),
     "method_other_than_1": (
         "the value is not the transaction value (a valuation method other than 1)",
-        lambda doc, item: any(
-            i.get("valuation_method") not in {None, "1"} for i in ([item] if item else _items(doc))
-        ),
+        lambda doc, item: any(i.get("valuation_method") not in {None, "1"} for i in ([item] if item else _items(doc))),
     ),
     "no_supplementary_units": (
         "no quantity in supplementary units is declared (the net mass is the measure)",
@@ -220,7 +218,7 @@ def parse_matrix(doc: Any, source: str = "") -> Matrix:
     """Builds a matrix from its YAML document, refusing unknown elements, levels or conditions."""
     if not isinstance(doc, Mapping) or not isinstance(doc.get("categories"), list) or not doc["categories"]:
         raise MatrixError(f"{source}: a matrix needs 'administration', 'version' and a list of 'categories'")
-    base = {k: v for k, v in (doc.get("defaults") or {}).items()}
+    base = dict(doc.get("defaults") or {})
     categories = []
     for n, raw in enumerate(doc["categories"]):
         where = f"{source} categories[{n}]"

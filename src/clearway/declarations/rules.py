@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from clearway.core import codes
 from clearway.core.codes import Nomenclature
@@ -65,6 +65,8 @@ DECLARATION_TYPES = frozenset({"IM", "EX", "CO"})
 ADDITIONAL_TYPES = frozenset("ABCDEFGHJKLMNOPQRSTUVWXYZ")
 VALUATION_METHODS = frozenset({"1", "2", "3", "4", "5", "6"})
 _PROCEDURE = re.compile(r"^\d{4}$")
+# UN Rec 19 modes at the border; 6 (multimodal: roll-on roll-off, as UK CDS uses it) besides the core list.
+TRANSPORT_MODES: dict[int, str] = {**codes.TRANSPORT_MODES, 6: "multimodal (roll-on roll-off)"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _declaration_codes(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
         yield issue("CODE_DECLARATION_TYPE", "/type", value=d.type)
     if d.additional_type and d.additional_type not in ADDITIONAL_TYPES:
         yield issue("CODE_ADDITIONAL_TYPE", "/additional_type", value=d.additional_type)
-    if d.office and not codes.is_locode(d.office[:5]):
+    if d.office and not codes.is_locode(d.office):
         yield issue("CODE_OFFICE", "/office", value=d.office)
 
 
@@ -133,9 +135,7 @@ def _party_countries(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     rep = d.representative
     if rep is not None:
         if rep.country and not codes.is_country(rep.country):
-            yield issue(
-                "CODE_COUNTRY", "/representative/country", element="Representative country", value=rep.country
-            )
+            yield issue("CODE_COUNTRY", "/representative/country", element="Representative country", value=rep.country)
         if rep.representation not in {"direct", "indirect"}:
             yield issue("CODE_REPRESENTATION", "/representative/representation")
 
@@ -143,12 +143,12 @@ def _party_countries(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
 def _consignment_codes(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     del ctx
     c = d.consignment
-    if c.transport_mode and c.transport_mode not in codes.TRANSPORT_MODES:
+    if c.transport_mode and c.transport_mode not in TRANSPORT_MODES:
         yield issue(
             "CODE_TRANSPORT_MODE",
             "/consignment/transport_mode",
             value=c.transport_mode,
-            choices=", ".join(f"{k} {v}" for k, v in codes.TRANSPORT_MODES.items()),
+            choices=", ".join(f"{k} {v}" for k, v in sorted(TRANSPORT_MODES.items())),
         )
     if c.means_nationality and not codes.is_country(c.means_nationality):
         yield issue(
@@ -240,7 +240,9 @@ def _totals(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     if len(same_currency) == d.item_count and all(i.invoice_amount for i in d.goods_items):
         total = sum((i.invoice_amount for i in d.goods_items), Decimal(0))
         if abs(total - d.invoice.total_amount) > TOTAL_TOLERANCE:
-            yield issue("INVOICE_TOTAL_MISMATCH", "/invoice/total_amount", declared=d.invoice.total_amount, counted=total)
+            yield issue(
+                "INVOICE_TOTAL_MISMATCH", "/invoice/total_amount", declared=d.invoice.total_amount, counted=total
+            )
 
 
 def _plausibility(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
@@ -293,4 +295,4 @@ RULES: tuple[Rule, ...] = (
 
 def validate(data: DeclarationData, ctx: RuleContext) -> list[Issue]:
     """Runs every rule and returns all issues found (empty when the declaration is acceptable)."""
-    return [issue for rule in RULES for issue in rule.check(data, ctx)]
+    return [found for rule in RULES for found in rule.check(data, ctx)]

@@ -42,9 +42,9 @@ class ConsignmentIn(_In):
     """How the goods arrive. WCO DM: Consignment, ArrivalTransportMeans, LoadingLocation, UnloadingLocation."""
 
     transport_mode: Annotated[int | None, Field(ge=0, le=9, description="UN Rec 19 mode (WCO: ModeCode)")] = None
-    means_id: Annotated[
-        str | None, Field(min_length=1, max_length=35, description="IMO, flight, plate (WCO: ID)")
-    ] = None
+    means_id: Annotated[str | None, Field(min_length=1, max_length=35, description="IMO, flight, plate (WCO: ID)")] = (
+        None
+    )
     means_nationality: Annotated[
         str | None, Field(min_length=2, max_length=2, description="ISO 3166 (WCO: RegistrationNationalityCode)")
     ] = None
@@ -81,9 +81,9 @@ class GoodsItemIn(_In):
             description="HS code, 6 to 10 digits (WCO: Classification/ID)",
         ),
     ] = None
-    origin_country: Annotated[
-        str | None, Field(min_length=2, max_length=2, description="WCO: Origin/CountryCode")
-    ] = None
+    origin_country: Annotated[str | None, Field(min_length=2, max_length=2, description="WCO: Origin/CountryCode")] = (
+        None
+    )
     preference: Annotated[
         str | None,
         Field(
@@ -100,14 +100,14 @@ class GoodsItemIn(_In):
             description="Quantity in the unit (WCO: TariffQuantity); default: the net mass in KGM",
         ),
     ] = None
-    unit: Annotated[
-        str | None, Field(min_length=2, max_length=3, description="UN/ECE Rec 20 unit, e.g. KGM, H87")
-    ] = None
+    unit: Annotated[str | None, Field(min_length=2, max_length=3, description="UN/ECE Rec 20 unit, e.g. KGM, H87")] = (
+        None
+    )
     net_mass: Annotated[Mass | None, Field(description="Net mass in kg (WCO: NetNetWeightMeasure)")] = None
     gross_mass: Annotated[Mass | None, Field(description="Gross mass in kg (WCO: GrossMassMeasure)")] = None
-    invoice_amount: Annotated[
-        Amount | None, Field(description="Item price on the invoice (WCO: ItemChargeAmount)")
-    ] = None
+    invoice_amount: Annotated[Amount | None, Field(description="Item price on the invoice (WCO: ItemChargeAmount)")] = (
+        None
+    )
     invoice_currency: Annotated[
         str | None, Field(min_length=3, max_length=3, description="ISO 4217; default: the invoice's")
     ] = None
@@ -138,12 +138,10 @@ class InvoiceIn(_In):
     """The commercial invoice and delivery terms. WCO DM: Invoice, TradeTerms, CustomsValuation charges."""
 
     number: Annotated[str | None, Field(max_length=35, description="WCO: Invoice/ID")] = None
-    incoterm: Annotated[
-        str | None, Field(min_length=3, max_length=3, description="WCO: TradeTerms/ConditionCode")
-    ] = None
-    currency: Annotated[
-        str | None, Field(min_length=3, max_length=3, description="ISO 4217 invoice currency")
-    ] = None
+    incoterm: Annotated[str | None, Field(min_length=3, max_length=3, description="WCO: TradeTerms/ConditionCode")] = (
+        None
+    )
+    currency: Annotated[str | None, Field(min_length=3, max_length=3, description="ISO 4217 invoice currency")] = None
     total_amount: Annotated[
         Amount | None, Field(description="WCO: TotalInvoiceAmount; default: the sum of the item prices")
     ] = None

@@ -123,7 +123,7 @@ _KIND = {
 }
 
 
-def schema_issues(exc: ValidationError, doc: Any, prefix: tuple[str | int, ...] = ()) -> list[Issue]:
+def schema_issues(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[Issue]:
     """Turns Pydantic errors into issues in plain words from the catalogue, one per field."""
     out: list[Issue] = []
     for err in exc.errors(include_url=False):
@@ -138,7 +138,13 @@ def schema_issues(exc: ValidationError, doc: Any, prefix: tuple[str | int, ...] 
             out.append(messages.issue("UNKNOWN_FIELD", ptr, name=str(loc[-1]) if loc else ""))
         elif kind in _KIND:
             expected = messages.expected_format(pointer(*loc), _KIND[kind])
-            out.append(Issue("SCHEMA_" + kind.upper(), messages.render("SCHEMA_TYPE", {"element": label, "expected": expected}), ptr))
+            out.append(
+                Issue(
+                    "SCHEMA_" + kind.upper(),
+                    messages.render("SCHEMA_TYPE", {"element": label, "expected": expected}),
+                    ptr,
+                )
+            )
         elif kind in {"string_too_long", "too_long"}:
             key = "SCHEMA_TOO_LONG" if kind == "string_too_long" else "SCHEMA_TOO_MANY"
             limit = ctx.get("max_length", "")
@@ -159,14 +165,26 @@ def schema_issues(exc: ValidationError, doc: Any, prefix: tuple[str | int, ...] 
             out.append(Issue("SCHEMA_" + kind.upper(), text, ptr))
         elif kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
             low, high = ctx.get("ge", ctx.get("gt", "…")), ctx.get("le", ctx.get("lt", "…"))
-            out.append(Issue("SCHEMA_" + kind.upper(), messages.render("SCHEMA_RANGE", {"element": label, "low": low, "high": high}), ptr))
+            out.append(
+                Issue(
+                    "SCHEMA_" + kind.upper(),
+                    messages.render("SCHEMA_RANGE", {"element": label, "low": low, "high": high}),
+                    ptr,
+                )
+            )
         elif kind in {"decimal_max_places", "decimal_max_digits", "decimal_whole_digits"}:
             key = "SCHEMA_DECIMALS" if kind == "decimal_max_places" else "SCHEMA_DIGITS"
             limit = ctx.get("decimal_places", ctx.get("max_digits", ctx.get("whole_digits", "")))
             out.append(Issue("SCHEMA_" + kind.upper(), messages.render(key, {"element": label, "limit": limit}), ptr))
         else:
             expected = messages.expected_format(pointer(*loc))
-            out.append(Issue("SCHEMA_" + kind.upper(), messages.render("SCHEMA_TYPE", {"element": label, "expected": expected}), ptr))
+            out.append(
+                Issue(
+                    "SCHEMA_" + kind.upper(),
+                    messages.render("SCHEMA_TYPE", {"element": label, "expected": expected}),
+                    ptr,
+                )
+            )
     return out
 
 
@@ -174,12 +192,11 @@ def _drop(doc: Any, loc: tuple[str | int, ...]) -> None:
     """Removes a broken value from the lenient copy so that the rest can still be checked."""
     node = doc
     for part in loc[:-1]:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
             return
+        node = node[part]
     last = loc[-1] if loc else None
     if isinstance(node, dict) and isinstance(last, str):
         node.pop(last, None)
@@ -237,16 +254,22 @@ def category_of(doc: Mapping[str, Any], matrix: Matrix) -> Category:
 def requirement_issues(doc: Mapping[str, Any], category: Category, skip: set[str]) -> list[Issue]:
     """Checks the presence of every element the category requires, and the absence of those it refuses."""
     out: list[Issue] = []
-    items = [i if isinstance(i, Mapping) else {} for i in doc.get("goods_items") or [] if isinstance(doc.get("goods_items"), list)]
+    items = [
+        i if isinstance(i, Mapping) else {}
+        for i in doc.get("goods_items") or []
+        if isinstance(doc.get("goods_items"), list)
+    ]
     for element, path in ELEMENTS.items():
         req = category.requirement(element)
         if req.level == "optional":
             continue
         if "*" in path:
             head, _, tail = path.partition("/*/")
-            targets = [(pointer(head.strip("/"), n, *tail.split("/")), item, _get(item, tail)) for n, item in enumerate(items)]
+            targets = [
+                (pointer(head.strip("/"), n, *tail.split("/")), item, _get(item, tail)) for n, item in enumerate(items)
+            ]
         else:
-            targets = [(path, None, _get(doc, path))]
+            targets = [(path, {}, _get(doc, path))]
         for ptr, item, value in targets:
             if any(ptr == s or ptr.startswith(s + "/") or s.startswith(ptr + "/") for s in skip):
                 continue
@@ -254,7 +277,7 @@ def requirement_issues(doc: Mapping[str, Any], category: Category, skip: set[str
             if req.level == "not_allowed":
                 if not _absent(value):
                     out.append(messages.issue("NOT_ALLOWED", ptr, element=label, category=category.label))
-            elif _absent(value) and req.applies(doc, item):
+            elif _absent(value) and req.applies(doc, item or None):
                 if req.level == "conditional":
                     text = messages.render(
                         "CONDITIONAL_REQUIRED",
@@ -269,14 +292,24 @@ def requirement_issues(doc: Mapping[str, Any], category: Category, skip: set[str
 def derive(doc: dict[str, Any], category: Category, today: date) -> list[Derivation]:
     """Fills what can be taken from elsewhere in the declaration, and says where from."""
     out: list[Derivation] = []
-    items = [i for i in doc.get("goods_items") or [] if isinstance(i, dict)] if isinstance(doc.get("goods_items"), list) else []
+    items = (
+        [i for i in doc.get("goods_items") or [] if isinstance(i, dict)]
+        if isinstance(doc.get("goods_items"), list)
+        else []
+    )
     invoice = doc.get("invoice") if isinstance(doc.get("invoice"), dict) else None
     method = category.requirement("goods_items.valuation_method")
     for n, item in enumerate(items):
         base = f"/goods_items/{n}"
         if _absent(item.get("valuation_method")) and method.default and method.level != "not_allowed":
             item["valuation_method"] = method.default
-            out.append(Derivation(f"{base}/valuation_method", method.default, f"the default of {category.label}: the transaction value"))
+            out.append(
+                Derivation(
+                    f"{base}/valuation_method",
+                    method.default,
+                    f"the default of {category.label}: the transaction value",
+                )
+            )
         if _absent(item.get("net_mass")) and not _absent(item.get("gross_mass")):
             item["net_mass"] = item["gross_mass"]
             out.append(Derivation(f"{base}/net_mass", item["gross_mass"], f"{base}/gross_mass"))
@@ -308,7 +341,11 @@ def derive(doc: dict[str, Any], category: Category, today: date) -> list[Derivat
         doc["total_items"] = len(items)
         out.append(Derivation("/total_items", len(items), "the number of /goods_items"))
     counts = [_get(i, "packages/count") for i in items]
-    if items and _absent(doc.get("total_packages")) and all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
+    if (
+        items
+        and _absent(doc.get("total_packages"))
+        and all(isinstance(c, int) and not isinstance(c, bool) for c in counts)
+    ):
         doc["total_packages"] = sum(c for c in counts if isinstance(c, int))
         out.append(Derivation("/total_packages", doc["total_packages"], "the sum of /goods_items/*/packages/count"))
     consignment = doc.get("consignment")
@@ -368,14 +405,19 @@ def check(
     if not isinstance(doc, dict):
         return Checked(None, [messages.issue("NOT_AN_OBJECT", "")], [], None)
     if _too_deep(doc):
-        return Checked(None, [messages.issue("SCHEMA_TYPE", "", element="The document", expected="nested at most 12 levels deep")], [], None)
+        return Checked(
+            None,
+            [messages.issue("SCHEMA_TYPE", "", element="The document", expected="nested at most 12 levels deep")],
+            [],
+            None,
+        )
     body = {k: v for k, v in doc.items() if k != "extensions"}
     lenient: dict[str, Any] = json.loads(json.dumps(body, default=_plain))
     broken: set[str] = set()
     try:
         DeclarationIn.model_validate_json(json.dumps(body, default=_plain))
     except ValidationError as exc:
-        issues = schema_issues(exc, body)
+        issues = schema_issues(exc)
         for err in exc.errors(include_url=False):
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             broken.add(pointer(*loc))
@@ -386,7 +428,9 @@ def check(
     derived = _merge(earlier, derive(lenient, category, today))
     reported = {i.pointer for i in issues} | broken
     data = codec.from_document(lenient, extensions, today=today)
-    found = [] if ctx.nomenclature is None else rules.validate(data, rules.RuleContext(ctx.nomenclature, matrix, category))
+    found = (
+        [] if ctx.nomenclature is None else rules.validate(data, rules.RuleContext(ctx.nomenclature, matrix, category))
+    )
     for issue in found:
         inputs = _AGGREGATES.get(issue.code)
         if inputs is not None:

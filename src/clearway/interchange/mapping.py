@@ -370,9 +370,7 @@ def _when(raw: str | None) -> date | None:
 def _administration_rules(decl: Node, doc: dict[str, Any], matrix: Matrix, today: date) -> list[Issue]:
     """Checks what only the XML carries against the administration's matrix: authorisations, acceptance date."""
     out: list[Issue] = []
-    parties = {
-        (doc.get(k) or {}).get("id") for k in ("declarant", "importer", "representative") if doc.get(k)
-    } - {None}
+    parties = {(doc.get(k) or {}).get("id") for k in ("declarant", "importer", "representative") if doc.get(k)} - {None}
     for holder in decl.all("AuthorisationHolder"):
         kind, ident = holder.text("CategoryCode"), holder.text("ID")
         if kind in matrix.own_party_authorisations and ident and parties and ident not in parties:
@@ -420,9 +418,7 @@ def parse(
             "xml": body.decode(decl.el.getroottree().docinfo.encoding or "utf-8", errors="replace"),
         }
     }
-    checked = validation.check(
-        doc, validation.CheckContext(None, reqs, today), extensions=extensions, prior=derived
-    )
+    checked = validation.check(doc, validation.CheckContext(None, reqs, today), extensions=extensions, prior=derived)
     seen = {i.pointer for i in issues}
     for issue in checked.issues:
         where = issue.pointer if issue.pointer.startswith("/Declaration") else to_xml_pointer(issue.pointer, r.sources)
