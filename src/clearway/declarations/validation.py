@@ -289,8 +289,13 @@ def requirement_issues(doc: Mapping[str, Any], category: Category, skip: set[str
     return out
 
 
-def derive(doc: dict[str, Any], category: Category, today: date) -> list[Derivation]:
-    """Fills what can be taken from elsewhere in the declaration, and says where from."""
+def derive(
+    doc: dict[str, Any], category: Category, today: date, broken: set[str] | frozenset[str] = frozenset()
+) -> list[Derivation]:
+    """Fills what can be taken from elsewhere in the declaration, and says where from.
+
+    Nothing is derived into a field that was declared wrong (``broken``): that field is reported instead.
+    """
     out: list[Derivation] = []
     items = (
         [i for i in doc.get("goods_items") or [] if isinstance(i, dict)]
@@ -301,7 +306,16 @@ def derive(doc: dict[str, Any], category: Category, today: date) -> list[Derivat
     method = category.requirement("goods_items.valuation_method")
     for n, item in enumerate(items):
         base = f"/goods_items/{n}"
-        if _absent(item.get("valuation_method")) and method.default and method.level != "not_allowed":
+
+        def free(name: str, base: str = base) -> bool:
+            return f"{base}/{name}" not in broken
+
+        if (
+            _absent(item.get("valuation_method"))
+            and method.default
+            and method.level != "not_allowed"
+            and free("valuation_method")
+        ):
             item["valuation_method"] = method.default
             out.append(
                 Derivation(
@@ -310,46 +324,62 @@ def derive(doc: dict[str, Any], category: Category, today: date) -> list[Derivat
                     f"the default of {category.label}: the transaction value",
                 )
             )
-        if _absent(item.get("net_mass")) and not _absent(item.get("gross_mass")):
+        if _absent(item.get("net_mass")) and not _absent(item.get("gross_mass")) and free("net_mass"):
             item["net_mass"] = item["gross_mass"]
             out.append(Derivation(f"{base}/net_mass", item["gross_mass"], f"{base}/gross_mass"))
-        if _absent(item.get("gross_mass")) and not _absent(item.get("net_mass")):
+        if _absent(item.get("gross_mass")) and not _absent(item.get("net_mass")) and free("gross_mass"):
             item["gross_mass"] = item["net_mass"]
             out.append(Derivation(f"{base}/gross_mass", item["net_mass"], f"{base}/net_mass"))
-        if _absent(item.get("quantity")) and not _absent(item.get("net_mass")):
+        unit_free = _absent(item.get("unit")) or item.get("unit") == "KGM"
+        if (
+            _absent(item.get("quantity"))
+            and not _absent(item.get("net_mass"))
+            and unit_free
+            and not {f"{base}/quantity", f"{base}/unit"} & broken
+        ):
             item["quantity"], item["unit"] = item["net_mass"], "KGM"
             out.append(Derivation(f"{base}/quantity", item["net_mass"], f"{base}/net_mass (in KGM)"))
-        if _absent(item.get("invoice_currency")) and invoice and not _absent(invoice.get("currency")):
+        if (
+            _absent(item.get("invoice_currency"))
+            and invoice
+            and not _absent(invoice.get("currency"))
+            and free("invoice_currency")
+        ):
             item["invoice_currency"] = invoice["currency"]
             out.append(Derivation(f"{base}/invoice_currency", invoice["currency"], "/invoice/currency"))
     if invoice is None and items:
         invoice = doc["invoice"] = {}
     if invoice is not None:
-        if _absent(invoice.get("currency")):
+        if _absent(invoice.get("currency")) and "/invoice/currency" not in broken:
             currency = next((i.get("invoice_currency") for i in items if not _absent(i.get("invoice_currency"))), None)
             if currency is not None:
                 invoice["currency"] = currency
                 out.append(Derivation("/invoice/currency", currency, "/goods_items/0/invoice_currency"))
-        if _absent(invoice.get("total_amount")):
+        if _absent(invoice.get("total_amount")) and "/invoice/total_amount" not in broken:
             amounts = [_decimal(i.get("invoice_amount")) for i in items]
             same = all(i.get("invoice_currency") in {None, invoice.get("currency")} for i in items)
             if items and same and all(a is not None for a in amounts):
                 total = sum((a for a in amounts if a is not None), Decimal(0))
                 invoice["total_amount"] = str(total)
                 out.append(Derivation("/invoice/total_amount", str(total), "the sum of /goods_items/*/invoice_amount"))
-    if items and _absent(doc.get("total_items")):
+    if items and _absent(doc.get("total_items")) and "/total_items" not in broken:
         doc["total_items"] = len(items)
         out.append(Derivation("/total_items", len(items), "the number of /goods_items"))
     counts = [_get(i, "packages/count") for i in items]
     if (
         items
         and _absent(doc.get("total_packages"))
+        and "/total_packages" not in broken
         and all(isinstance(c, int) and not isinstance(c, bool) for c in counts)
     ):
         doc["total_packages"] = sum(c for c in counts if isinstance(c, int))
         out.append(Derivation("/total_packages", doc["total_packages"], "the sum of /goods_items/*/packages/count"))
     consignment = doc.get("consignment")
-    if isinstance(consignment, dict) and _absent(consignment.get("arrival_date")):
+    if (
+        isinstance(consignment, dict)
+        and _absent(consignment.get("arrival_date"))
+        and "/consignment/arrival_date" not in broken
+    ):
         consignment["arrival_date"] = today.isoformat()
         out.append(Derivation("/consignment/arrival_date", today.isoformat(), "the lodgement date"))
     return out
@@ -425,7 +455,7 @@ def check(
     matrix = ctx.requirements.for_office(str(lenient.get("office") or ""))
     category = category_of(lenient, matrix)
     issues += requirement_issues(lenient, category, broken)
-    derived = _merge(earlier, derive(lenient, category, today))
+    derived = _merge(earlier, derive(lenient, category, today, broken))
     reported = {i.pointer for i in issues} | broken
     data = codec.from_document(lenient, extensions, today=today)
     found = (
