@@ -90,10 +90,17 @@ def lodge_context(runtime: Runtime, uow: Any) -> service.LodgeContext:
 
 
 def _checked(body: bytes | str | dict[str, Any], runtime: Runtime) -> DeclarationData:
-    """Reads a JSON declaration in one pass (schema, data requirements, derivations); rules run on lodging."""
-    checked = validation.check(body, validation.CheckContext(None, today=runtime.clock().date()))
+    """Reads a JSON declaration (schema, data requirements, derivations); the rules run on lodging.
+
+    When reading finds problems, the rules run too, so that the answer lists every issue at once.
+    """
+    today = runtime.clock().date()
+    checked = validation.check(body, validation.CheckContext(None, today=today))
     if checked.issues or checked.data is None:
-        raise ValidationFailed(checked.issues)
+        with runtime.uow(readonly=True) as uow:
+            nomenclature = reference_service.nomenclature(uow, runtime.caches)
+        full = validation.check(body, validation.CheckContext(nomenclature, today=today))
+        raise ValidationFailed(full.issues or checked.issues)
     return checked.data
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from lxml import etree
 
 from clearway.core import codes
+from clearway.core.codes import Nomenclature
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import messages, validation
 from clearway.declarations.model import DeclarationData
@@ -392,7 +393,11 @@ def _administration_rules(decl: Node, doc: dict[str, Any], matrix: Matrix, today
 
 
 def parse(
-    body: bytes, *, today: date, requirements: Requirements | None = None
+    body: bytes,
+    *,
+    today: date,
+    requirements: Requirements | None = None,
+    nomenclature: Nomenclature | None = None,
 ) -> tuple[DeclarationData, dict[str, str]]:
     """Parses and maps a WCO DM declaration; raises ValidationFailed with XML pointers for every problem.
 
@@ -419,6 +424,11 @@ def parse(
         }
     }
     checked = validation.check(doc, validation.CheckContext(None, reqs, today), extensions=extensions, prior=derived)
+    if (issues or checked.issues) and nomenclature is not None:
+        # Something is wrong already: run the rules too, so that the answer lists every problem at once.
+        checked = validation.check(
+            doc, validation.CheckContext(nomenclature, reqs, today), extensions=extensions, prior=derived
+        )
     seen = {i.pointer for i in issues}
     for issue in checked.issues:
         where = issue.pointer if issue.pointer.startswith("/Declaration") else to_xml_pointer(issue.pointer, r.sources)
