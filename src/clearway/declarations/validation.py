@@ -454,8 +454,8 @@ def check(
             _drop(lenient, loc)
     matrix = ctx.requirements.for_office(str(lenient.get("office") or ""))
     category = category_of(lenient, matrix)
+    derived = _merge(earlier, derive(lenient, category, today, broken))  # derive first: don't demand it
     issues += requirement_issues(lenient, category, broken)
-    derived = _merge(earlier, derive(lenient, category, today, broken))
     reported = {i.pointer for i in issues} | broken
     data = codec.from_document(lenient, extensions, today=today)
     found = (
