@@ -39,9 +39,7 @@ def test_the_api_reports_every_mistake_in_plain_words(client: TestClient, tokens
 
 
 def test_the_batch_endpoint_reports_the_same_messages(client: TestClient, tokens: Tokens) -> None:
-    r = client.post(
-        "/api/v1/declarations/batch", json={"declarations": [_bad("PLAIN-2")]}, headers=tokens.broker
-    )
+    r = client.post("/api/v1/declarations/batch", json={"declarations": [_bad("PLAIN-2")]}, headers=tokens.broker)
     assert r.status_code in {200, 207, 422}, r.text
     (result,) = r.json()["results"]
     errors = {e["pointer"]: e["message"] for e in result["errors"]}
