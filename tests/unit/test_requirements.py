@@ -201,3 +201,16 @@ def test_every_catalogue_template_is_a_plain_literal_with_named_fields() -> None
     assert source.count("N_(") >= len(messages.CATALOGUE) + len(messages.ELEMENTS)
     for template in messages.CATALOGUE.values():
         assert "{}" not in template and "%" not in template
+
+
+def test_a_catalogue_message_is_translated_with_its_named_fields() -> None:
+    spanish = {
+        messages.CATALOGUE["SCHEMA_TYPE"]: "{element} debe ser {expected}",
+        messages.ELEMENTS["goods_items.quantity"]: "Cantidad",
+        messages.FORMATS["goods_items.quantity"]: "un número",
+    }
+    doc = example_declaration()
+    doc["goods_items"][0]["quantity"] = False
+    (found,) = validation.check(json.dumps(doc).encode(), CTX).issues
+    assert found.message == "Quantity must be a number"
+    assert messages.translate(found, lambda text: spanish.get(text, text)) == "Cantidad debe ser un número"

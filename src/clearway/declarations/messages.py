@@ -7,7 +7,8 @@ Codes are stable: a translation or a reworded template never changes the code a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from clearway.core.issues import Issue
@@ -218,9 +219,58 @@ class _Keep(dict[str, Any]):
         return "{" + key + "}"
 
 
-def issue(code: str, pointer: str, **params: Any) -> Issue:
+@dataclass(frozen=True, slots=True)
+class Message(Issue):
+    """An issue that remembers its catalogue template and parameters, so that it can be translated."""
+
+    template: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """Returns the message in the language of a gettext function (the element names translated too)."""
+        params = {k: gettext(v) if k in _TRANSLATED_PARAMS else v for k, v in self.params}
+        template = gettext(CATALOGUE.get(self.template, self.message))
+        try:
+            return template.format_map(_Keep(params))
+        except (ValueError, IndexError):  # pragma: no cover - a malformed translation never loses the issue
+            return self.message
+
+
+# Parameters that are themselves catalogue texts (element names, expected formats), translated with the template.
+_TRANSLATED_PARAMS = frozenset({"element", "expected", "condition"})
+
+
+def coded(code: str, template: str, pointer: str, **params: Any) -> Message:
+    """Builds an issue with its own code and the message of a catalogue template (e.g. SCHEMA_* → SCHEMA_TYPE)."""
+    return Message(
+        code,
+        render(template, params),
+        pointer,
+        template=template,
+        params=tuple((k, str(v)) for k, v in params.items()),
+    )
+
+
+def issue(code: str, pointer: str, **params: Any) -> Message:
     """Builds an issue whose message comes from the catalogue."""
-    return Issue(code, render(code, params), pointer)
+    return coded(code, code, pointer, **params)
 
 
-__all__ = ["CATALOGUE", "ELEMENTS", "FORMATS", "N_", "element_label", "expected_format", "issue", "render"]
+def translate(found: Issue, gettext: Callable[[str], str]) -> str:
+    """Returns an issue's message translated, when it came from the catalogue; else its message as is."""
+    return found.translated(gettext) if isinstance(found, Message) else found.message
+
+
+__all__ = [
+    "CATALOGUE",
+    "ELEMENTS",
+    "FORMATS",
+    "N_",
+    "Message",
+    "coded",
+    "element_label",
+    "expected_format",
+    "issue",
+    "render",
+    "translate",
+]

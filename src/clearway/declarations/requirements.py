@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from clearway.declarations.messages import N_
+
 MATRICES_DIR = Path(__file__).with_name("matrices")
 ENV_FILES = "CLEARWAY_REQUIREMENTS"
 REQUIREMENTS = frozenset({"required", "optional", "not_allowed", "conditional"})
@@ -70,31 +72,31 @@ def _mode(doc: Mapping[str, Any]) -> Any:
 Condition = Callable[[Mapping[str, Any], Mapping[str, Any] | None], bool]
 CONDITIONS: dict[str, tuple[str, Condition]] = {
     "sea_or_air": (
-        "the goods cross the border by sea or air",
+        N_("the goods cross the border by sea or air"),
         lambda doc, item: _mode(doc) in {1, 4},
     ),
     "not_postal": (
-        "the goods do not come by post",
+        N_("the goods do not come by post"),
         lambda doc, item: _mode(doc) not in {5},
     ),
     "transaction_value": (
-        "the value is the transaction value (valuation method 1)",
+        N_("the value is the transaction value (valuation method 1)"),
         lambda doc, item: any(i.get("valuation_method") in {None, "1"} for i in ([item] if item else _items(doc))),
     ),
     "method_other_than_1": (
-        "the value is not the transaction value (a valuation method other than 1)",
+        N_("the value is not the transaction value (a valuation method other than 1)"),
         lambda doc, item: any(i.get("valuation_method") not in {None, "1"} for i in ([item] if item else _items(doc))),
     ),
     "no_supplementary_units": (
-        "no quantity in supplementary units is declared (the net mass is the measure)",
+        N_("no quantity in supplementary units is declared (the net mass is the measure)"),
         lambda doc, item: item is not None and item.get("quantity") is None,
     ),
     "preference_claimed": (
-        "a tariff preference is claimed",
+        N_("a tariff preference is claimed"),
         lambda doc, item: item is not None and bool(item.get("preference")),
     ),
     "item_price_declared": (
-        "item prices are declared",
+        N_("item prices are declared"),
         lambda doc, item: any(i.get("invoice_amount") is not None for i in _items(doc)),
     ),
 }

@@ -132,59 +132,41 @@ def schema_issues(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> l
         kind, ctx = err["type"], err.get("ctx") or {}
         label = messages.element_label(pointer(*loc)) if loc else messages.element_label("")
         value = err.get("input")
+        code = "SCHEMA_" + kind.upper()
         if kind == "missing" or (value is None and kind in _KIND):
             out.append(messages.issue("REQUIRED", ptr, element=label, category="all"))
         elif kind == "extra_forbidden":
             out.append(messages.issue("UNKNOWN_FIELD", ptr, name=str(loc[-1]) if loc else ""))
         elif kind in _KIND:
             expected = messages.expected_format(pointer(*loc), _KIND[kind])
-            out.append(
-                Issue(
-                    "SCHEMA_" + kind.upper(),
-                    messages.render("SCHEMA_TYPE", {"element": label, "expected": expected}),
-                    ptr,
-                )
-            )
+            out.append(messages.coded(code, "SCHEMA_TYPE", ptr, element=label, expected=expected))
         elif kind in {"string_too_long", "too_long"}:
             key = "SCHEMA_TOO_LONG" if kind == "string_too_long" else "SCHEMA_TOO_MANY"
-            limit = ctx.get("max_length", "")
-            out.append(Issue("SCHEMA_" + kind.upper(), messages.render(key, {"element": label, "limit": limit}), ptr))
+            out.append(messages.coded(code, key, ptr, element=label, limit=ctx.get("max_length", "")))
         elif kind in {"string_too_short", "too_short"}:
-            key = "SCHEMA_TOO_SHORT" if kind == "string_too_short" else "SCHEMA_TOO_FEW"
-            limit = ctx.get("min_length", "")
             fmt = messages.FORMATS.get(messages.element_key(pointer(*loc)))
-            text = (
-                messages.render("SCHEMA_FORMAT", {"element": label, "expected": fmt, "value": str(value)[:40]})
-                if fmt and kind == "string_too_short" and value
-                else messages.render(key, {"element": label, "limit": limit})
-            )
-            out.append(Issue("SCHEMA_" + kind.upper(), text, ptr))
+            if fmt and kind == "string_too_short" and value:
+                out.append(
+                    messages.coded(code, "SCHEMA_FORMAT", ptr, element=label, expected=fmt, value=str(value)[:40])
+                )
+            else:
+                key = "SCHEMA_TOO_SHORT" if kind == "string_too_short" else "SCHEMA_TOO_FEW"
+                out.append(messages.coded(code, key, ptr, element=label, limit=ctx.get("min_length", "")))
         elif kind == "string_pattern_mismatch":
             expected = messages.expected_format(pointer(*loc))
-            text = messages.render("SCHEMA_FORMAT", {"element": label, "expected": expected, "value": str(value)[:40]})
-            out.append(Issue("SCHEMA_" + kind.upper(), text, ptr))
+            out.append(
+                messages.coded(code, "SCHEMA_FORMAT", ptr, element=label, expected=expected, value=str(value)[:40])
+            )
         elif kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
             low, high = ctx.get("ge", ctx.get("gt", "…")), ctx.get("le", ctx.get("lt", "…"))
-            out.append(
-                Issue(
-                    "SCHEMA_" + kind.upper(),
-                    messages.render("SCHEMA_RANGE", {"element": label, "low": low, "high": high}),
-                    ptr,
-                )
-            )
+            out.append(messages.coded(code, "SCHEMA_RANGE", ptr, element=label, low=low, high=high))
         elif kind in {"decimal_max_places", "decimal_max_digits", "decimal_whole_digits"}:
             key = "SCHEMA_DECIMALS" if kind == "decimal_max_places" else "SCHEMA_DIGITS"
             limit = ctx.get("decimal_places", ctx.get("max_digits", ctx.get("whole_digits", "")))
-            out.append(Issue("SCHEMA_" + kind.upper(), messages.render(key, {"element": label, "limit": limit}), ptr))
+            out.append(messages.coded(code, key, ptr, element=label, limit=limit))
         else:
             expected = messages.expected_format(pointer(*loc))
-            out.append(
-                Issue(
-                    "SCHEMA_" + kind.upper(),
-                    messages.render("SCHEMA_TYPE", {"element": label, "expected": expected}),
-                    ptr,
-                )
-            )
+            out.append(messages.coded(code, "SCHEMA_TYPE", ptr, element=label, expected=expected))
     return out
 
 
@@ -279,11 +261,16 @@ def requirement_issues(doc: Mapping[str, Any], category: Category, skip: set[str
                     out.append(messages.issue("NOT_ALLOWED", ptr, element=label, category=category.label))
             elif _absent(value) and req.applies(doc, item or None):
                 if req.level == "conditional":
-                    text = messages.render(
-                        "CONDITIONAL_REQUIRED",
-                        {"element": label, "category": category.label, "condition": req.condition_text},
+                    out.append(
+                        messages.coded(
+                            "REQUIRED",
+                            "CONDITIONAL_REQUIRED",
+                            ptr,
+                            element=label,
+                            category=category.label,
+                            condition=req.condition_text,
+                        )
                     )
-                    out.append(Issue("REQUIRED", text, ptr))
                 else:
                     out.append(messages.issue("REQUIRED", ptr, element=label, category=category.label))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -434,7 +435,7 @@ def parse(
         where = issue.pointer if issue.pointer.startswith("/Declaration") else to_xml_pointer(issue.pointer, r.sources)
         if (issue.code, where) not in {(i.code, i.pointer) for i in issues} and where not in seen:
             seen.add(where)
-            issues.append(Issue(issue.code, issue.message, where))
+            issues.append(replace(issue, pointer=where))  # keeps the catalogue template for translation
     if issues or checked.data is None:
         raise ValidationFailed(issues)
     return checked.data, r.sources
