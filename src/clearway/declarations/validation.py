@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -236,6 +236,7 @@ def category_of(doc: Mapping[str, Any], matrix: Matrix) -> Category:
 def requirement_issues(doc: Mapping[str, Any], category: Category, skip: set[str]) -> list[Issue]:
     """Checks the presence of every element the category requires, and the absence of those it refuses."""
     out: list[Issue] = []
+    above_skipped = {p for s in skip for p in _prefixes(s)}
     items = [
         i if isinstance(i, Mapping) else {}
         for i in doc.get("goods_items") or []
@@ -252,27 +253,28 @@ def requirement_issues(doc: Mapping[str, Any], category: Category, skip: set[str
             ]
         else:
             targets = [(path, {}, _get(doc, path))]
+        label = messages.element_label(element)
+        if req.level == "not_allowed":
+            found = messages.issue("NOT_ALLOWED", "", element=label, category=category.label)
+        elif req.level == "conditional":
+            found = messages.coded(
+                "REQUIRED",
+                "CONDITIONAL_REQUIRED",
+                "",
+                element=label,
+                category=category.label,
+                condition=req.condition_text,
+            )
+        else:
+            found = messages.issue("REQUIRED", "", element=label, category=category.label)
         for ptr, item, value in targets:
-            if any(ptr == s or ptr.startswith(s + "/") or s.startswith(ptr + "/") for s in skip):
+            if _covered(ptr, skip) or ptr in above_skipped:
                 continue
-            label = messages.element_label(ptr)
             if req.level == "not_allowed":
                 if not _absent(value):
-                    out.append(messages.issue("NOT_ALLOWED", ptr, element=label, category=category.label))
+                    out.append(replace(found, pointer=ptr))
             elif _absent(value) and req.applies(doc, item or None):
-                if req.level == "conditional":
-                    out.append(
-                        messages.coded(
-                            "REQUIRED",
-                            "CONDITIONAL_REQUIRED",
-                            ptr,
-                            element=label,
-                            category=category.label,
-                            condition=req.condition_text,
-                        )
-                    )
-                else:
-                    out.append(messages.issue("REQUIRED", ptr, element=label, category=category.label))
+                out.append(replace(found, pointer=ptr))
     return out
 
 
@@ -391,8 +393,15 @@ _AGGREGATES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _prefixes(ptr: str) -> list[str]:
+    """Returns the pointer and every pointer above it (/a/b/c → /a/b/c, /a/b, /a)."""
+    parts = ptr.split("/")
+    return ["/".join(parts[:n]) for n in range(len(parts), 1, -1)]
+
+
 def _covered(ptr: str, reported: set[str]) -> bool:
-    return any(ptr == r or ptr.startswith(r + "/") for r in reported)
+    """Tells whether the pointer, or a field above it, is already reported (in time linear in its depth)."""
+    return any(p in reported for p in _prefixes(ptr))
 
 
 def check(
