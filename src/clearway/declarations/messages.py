@@ -22,7 +22,7 @@ def N_(message: str) -> str:
 CATALOGUE: dict[str, str] = {
     # Reading the document
     "BODY_EMPTY": N_("The request body is empty: send a declaration as a JSON document"),
-    "JSON_INVALID": N_("The document is not valid JSON: {detail}"),
+    "JSON_INVALID": N_("Invalid JSON: the document cannot be read ({detail})"),
     "NOT_AN_OBJECT": N_("A declaration must be a JSON object with fields such as type, lrn and goods_items"),
     "UNKNOWN_FIELD": N_("'{name}' is not a field of a declaration: remove it or check its spelling"),
     # Schema: presence, types, lengths, formats
