@@ -100,7 +100,7 @@ def test_code_lists_countries_currencies_locodes_units_incoterms() -> None:
         data,
         goods_items=tuple(items),
         office="PE123",
-        consignment=replace(data.consignment, loading_place="XXABC", transport_mode=6),
+        consignment=replace(data.consignment, loading_place="XXABC", transport_mode=11),
         invoice=replace(data.invoice, incoterm="FOX"),
         exporter=replace(data.exporter, country="ZZ"),
     )

@@ -11,13 +11,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
-from clearway.declarations import codec, lodging, service
+from clearway.declarations import codec, lodging, service, validation
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.model import Decision, Declaration, DeclarationData
 from clearway.declarations.schemas import (
     AmendmentIn,
     DecisionIn,
-    DeclarationIn,
     DeclarationOut,
     ErrorsOut,
     HistoryOut,
@@ -90,11 +89,26 @@ def lodge_context(runtime: Runtime, uow: Any) -> lodging.LodgeContext:
     )
 
 
+def _checked(body: bytes | str | dict[str, Any], runtime: Runtime) -> DeclarationData:
+    """Reads a JSON declaration (schema, data requirements, derivations); the rules run on lodging.
+
+    When reading finds problems, the rules run too, so that the answer lists every issue at once.
+    """
+    today = runtime.clock().date()
+    checked = validation.check(body, validation.CheckContext(None, today=today))
+    if checked.issues or checked.data is None:
+        with runtime.uow(readonly=True) as uow:
+            nomenclature = reference_service.nomenclature(uow, runtime.caches)
+        full = validation.check(body, validation.CheckContext(nomenclature, today=today))
+        raise ValidationFailed(full.issues or checked.issues)
+    return checked.data
+
+
 def parse_declaration(runtime: Runtime, body: bytes, content_type: str) -> DeclarationData:
     """Parses a lodged body as JSON or through a registered parser for its media type."""
     media = content_type.split(";")[0].strip().lower()
     if media in {"", "application/json"}:
-        return codec.to_domain(parse_json(DeclarationIn, body))
+        return _checked(body, runtime)
     parser = runtime.caches.get("declarations.parsers", {}).get(media)
     if parser is None:
         raise ValidationFailed(
@@ -245,16 +259,9 @@ def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Res
         ctx = lodge_context(runtime, uow)
         for index, item in enumerate(items):
             try:
-                data = codec.to_domain(DeclarationIn.model_validate_json(_dumps(item)))
-            except Exception as exc:
-                from pydantic import ValidationError
-
-                from clearway.platform.deps import issues_from_pydantic
-
-                issues = (
-                    issues_from_pydantic(exc) if isinstance(exc, ValidationError) else [Issue("SCHEMA", str(exc), "")]
-                )
-                results.append({"index": index, "status": "rejected", "errors": [i.as_dict() for i in issues]})
+                data = _checked(item if isinstance(item, dict) else _dumps(item), runtime)
+            except ValidationFailed as exc:
+                results.append({"index": index, "status": "rejected", "errors": [i.as_dict() for i in exc.issues]})
                 continue
             savepoint = uow.conn.begin_nested()
             try:

@@ -1,7 +1,7 @@
 """Lodging a declaration: everything a lodgement goes through, in order, in this one file.
 
     1. who may lodge        the caller acts for itself or under a mandate (``mandates``)
-    2. validate once        every issue at once, or nothing is saved
+    2. validate once        the category's data requirements; every issue at once, or nothing is saved
     3. idempotency          the same caller and LRN return the same MRN; another's LRN reveals nothing
     4. MRN                  received (02) → accepted (01)
     5. assessment           duties and taxes                       port ``Assessment``       (tariff)
@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from clearway.core.codes import Nomenclature
 from clearway.core.ids import new_mrn
 from clearway.core.issues import Conflict, ValidationFailed
-from clearway.declarations import codec, rules, store
+from clearway.declarations import codec, store, validation
 from clearway.declarations.events import (
     DeclarationAccepted,
     DeclarationDecided,
@@ -116,10 +116,12 @@ def lodge(
     # 1. Who may lodge.
     authorise(uow, principal, data)
 
-    # 2. Validate once: every issue at once, or nothing is saved.
-    issues = rules.validate(data, rules.RuleContext(ctx.nomenclature))
-    if issues:
-        raise ValidationFailed(issues)
+    # 2. Validate once, against the data requirements of the declaration's category: every issue at once, or
+    #    nothing is saved. What can be derived (totals, defaults) is derived and said where from.
+    checked = validation.check(data, validation.CheckContext(ctx.nomenclature, today=uow.clock().date()))
+    if checked.issues or checked.data is None:
+        raise ValidationFailed(checked.issues)
+    data = checked.data
 
     # 3. Idempotency: the same declarant and LRN give the same MRN.
     document = codec.to_json(data)
@@ -144,7 +146,7 @@ def lodge(
             role=Role.SYSTEM,
             reason=f"valid; MRN {mrn} issued",
             status_to=Status.ACCEPTED,
-            data={"mrn": mrn},
+            data={"mrn": mrn, "derived": [d.as_dict() for d in checked.derived]},
         )
 
         # 5. Assessment of duties and taxes.

@@ -1,4 +1,8 @@
-"""Validation rules for declarations: named, each with a stable code, all reported at once."""
+"""Validation rules for declarations: named, each with a stable code, all reported at once.
+
+Messages come from the catalogue (``messages.py``). A rule checks what is declared: an element left out
+(the empty string in the domain) is the data requirements' business, not a rule's.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from clearway.core import codes
 from clearway.core.codes import Nomenclature
 from clearway.core.issues import Issue, pointer
+from clearway.declarations.messages import issue
 from clearway.declarations.model import DeclarationData, GoodsItem, Party
+
+if TYPE_CHECKING:
+    from clearway.declarations.requirements import Category, Matrix
 
 # Descriptions too vague to control: ICS2 rejects them when they stand alone.
 VAGUE_DESCRIPTIONS = frozenset(
@@ -56,13 +65,36 @@ DECLARATION_TYPES = frozenset({"IM", "EX", "CO"})
 ADDITIONAL_TYPES = frozenset("ABCDEFGHJKLMNOPQRSTUVWXYZ")
 VALUATION_METHODS = frozenset({"1", "2", "3", "4", "5", "6"})
 _PROCEDURE = re.compile(r"^\d{4}$")
+# UN Rec 19 modes at the border; 6 (multimodal: roll-on roll-off, as UK CDS uses it) besides the core list.
+TRANSPORT_MODES: dict[int, str] = {**codes.TRANSPORT_MODES, 6: "multimodal (roll-on roll-off)"}
 
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What the rules look things up in: the loaded nomenclature."""
+    """What the rules look things up in: the loaded nomenclature, and the category's data requirements."""
 
     nomenclature: Nomenclature
+    matrix: Matrix | None = None
+    category: Category | None = None
+
+    def needs(self, element: str, d: DeclarationData, item: GoodsItem | None = None) -> bool:
+        """Tells whether the category requires an element (always, without a category)."""
+        if self.category is None:
+            return True
+        req = self.category.requirement(element)
+        if req.level == "conditional":
+            return req.applies({"consignment": {"transport_mode": d.consignment.transport_mode}}, _item_doc(item))
+        return req.level == "required"
+
+
+def _item_doc(item: GoodsItem | None) -> dict[str, object] | None:
+    if item is None:
+        return None
+    return {
+        "valuation_method": item.valuation_method or None,
+        "preference": item.preference,
+        "quantity": item.quantity if item.unit != "KGM" else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -81,17 +113,12 @@ def _item_ptr(item: GoodsItem, index: int, *field: str) -> str:
 
 def _declaration_codes(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     del ctx
-    if d.type not in DECLARATION_TYPES:
-        yield Issue("CODE_DECLARATION_TYPE", f"type '{d.type}' is not IM, EX or CO", "/type")
-    if d.additional_type not in ADDITIONAL_TYPES:
-        yield Issue(
-            "CODE_ADDITIONAL_TYPE",
-            f"additional_type '{d.additional_type}' is not a declaration type letter (A standard, "
-            "D pre-lodged, Y simplified…)",
-            "/additional_type",
-        )
-    if not codes.is_locode(d.office):
-        yield Issue("CODE_OFFICE", f"office '{d.office}' is not a UN/LOCODE-style office code", "/office")
+    if d.type and d.type not in DECLARATION_TYPES:
+        yield issue("CODE_DECLARATION_TYPE", "/type", value=d.type)
+    if d.additional_type and d.additional_type not in ADDITIONAL_TYPES:
+        yield issue("CODE_ADDITIONAL_TYPE", "/additional_type", value=d.additional_type)
+    if d.office and not codes.is_locode(d.office):
+        yield issue("CODE_OFFICE", "/office", value=d.office)
 
 
 def _party_countries(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
@@ -101,194 +128,143 @@ def _party_countries(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
         ("importer", d.importer),
         ("exporter", d.exporter),
     ]
+    labels = {"declarant": "Declarant country", "importer": "Importer country", "exporter": "Exporter country"}
     for name, party in parties:
-        if party is not None and not codes.is_country(party.country):
-            yield Issue(
-                "CODE_COUNTRY",
-                f"{name} country '{party.country}' is not an ISO 3166 code",
-                pointer(name, "country"),
-            )
+        if party is not None and party.country and not codes.is_country(party.country):
+            yield issue("CODE_COUNTRY", pointer(name, "country"), element=labels[name], value=party.country)
     rep = d.representative
     if rep is not None:
-        if not codes.is_country(rep.country):
-            yield Issue(
-                "CODE_COUNTRY",
-                f"representative country '{rep.country}' is not an ISO 3166 code",
-                "/representative/country",
-            )
+        if rep.country and not codes.is_country(rep.country):
+            yield issue("CODE_COUNTRY", "/representative/country", element="Representative country", value=rep.country)
         if rep.representation not in {"direct", "indirect"}:
-            yield Issue(
-                "CODE_REPRESENTATION",
-                "representation must be 'direct' or 'indirect'",
-                "/representative/representation",
-            )
+            yield issue("CODE_REPRESENTATION", "/representative/representation")
 
 
 def _consignment_codes(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     del ctx
     c = d.consignment
-    if c.transport_mode not in codes.TRANSPORT_MODES:
-        yield Issue(
+    if c.transport_mode and c.transport_mode not in TRANSPORT_MODES:
+        yield issue(
             "CODE_TRANSPORT_MODE",
-            f"transport_mode {c.transport_mode} is not a UN Rec 19 mode "
-            f"({', '.join(f'{k} {v}' for k, v in codes.TRANSPORT_MODES.items())})",
             "/consignment/transport_mode",
+            value=c.transport_mode,
+            choices=", ".join(f"{k} {v}" for k, v in sorted(TRANSPORT_MODES.items())),
         )
-    if not codes.is_country(c.means_nationality):
-        yield Issue(
+    if c.means_nationality and not codes.is_country(c.means_nationality):
+        yield issue(
             "CODE_COUNTRY",
-            f"means_nationality '{c.means_nationality}' is not an ISO 3166 code",
             "/consignment/means_nationality",
+            element="Nationality of the means of transport",
+            value=c.means_nationality,
         )
-    for field in ("loading_place", "discharge_place"):
+    for field, label in (("loading_place", "Loading place"), ("discharge_place", "Discharge place")):
         value = getattr(c, field)
-        if not codes.is_locode(value):
-            yield Issue(
-                "CODE_LOCODE",
-                f"{field} '{value}' is not a UN/LOCODE (country + 3 letters, e.g. PECLL)",
-                pointer("consignment", field),
-            )
+        if value and not codes.is_locode(value):
+            yield issue("CODE_LOCODE", pointer("consignment", field), element=label, value=value)
 
 
 def _invoice_codes(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     del ctx
-    if d.invoice.incoterm not in codes.INCOTERMS:
-        yield Issue(
-            "CODE_INCOTERM",
-            f"incoterm '{d.invoice.incoterm}' is not an Incoterms 2020 rule ({', '.join(sorted(codes.INCOTERMS))})",
-            "/invoice/incoterm",
+    if d.invoice.incoterm and d.invoice.incoterm not in codes.INCOTERMS:
+        yield issue(
+            "CODE_INCOTERM", "/invoice/incoterm", value=d.invoice.incoterm, choices=", ".join(sorted(codes.INCOTERMS))
         )
-    if not codes.is_currency(d.invoice.currency):
-        yield Issue("CODE_CURRENCY", f"currency '{d.invoice.currency}' is not an ISO 4217 code", "/invoice/currency")
-    for field in ("freight", "insurance"):
+    if d.invoice.currency and not codes.is_currency(d.invoice.currency):
+        yield issue("CODE_CURRENCY", "/invoice/currency", element="Invoice currency", value=d.invoice.currency)
+    for field, label in (("freight", "Freight"), ("insurance", "Insurance")):
         value = getattr(d.invoice, field)
         if value is not None and value < 0:
-            yield Issue("VALUE_NEGATIVE", f"{field} cannot be negative", pointer("invoice", field))
+            yield issue("VALUE_NEGATIVE", pointer("invoice", field), element=label)
 
 
 def _item_codes(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     for i, item in enumerate(d.goods_items):
-        if not codes.is_hs_format(item.commodity_code):
-            yield Issue(
-                "CODE_HS_FORMAT",
-                f"commodity_code '{item.commodity_code}' must have 6, 8 or 10 digits",
-                _item_ptr(item, i, "commodity_code"),
-            )
+        if not item.commodity_code:
+            pass
+        elif not codes.is_hs_format(item.commodity_code):
+            yield issue("CODE_HS_FORMAT", _item_ptr(item, i, "commodity_code"), value=item.commodity_code)
         elif not ctx.nomenclature.knows(item.commodity_code):
-            yield Issue(
-                "CODE_HS_UNKNOWN",
-                f"commodity_code '{item.commodity_code}' is not in the loaded HS nomenclature; "
-                "check the subheading (first 6 digits)",
-                _item_ptr(item, i, "commodity_code"),
-            )
-        if not codes.is_country(item.origin_country):
-            yield Issue(
+            yield issue("CODE_HS_UNKNOWN", _item_ptr(item, i, "commodity_code"), value=item.commodity_code)
+        if item.origin_country and not codes.is_country(item.origin_country):
+            yield issue(
                 "CODE_COUNTRY",
-                f"origin_country '{item.origin_country}' is not an ISO 3166 code",
                 _item_ptr(item, i, "origin_country"),
+                element="Country of origin",
+                value=item.origin_country,
             )
-        if not codes.is_currency(item.invoice_currency):
-            yield Issue(
+        if item.invoice_currency and not codes.is_currency(item.invoice_currency):
+            yield issue(
                 "CODE_CURRENCY",
-                f"invoice_currency '{item.invoice_currency}' is not ISO 4217",
                 _item_ptr(item, i, "invoice_currency"),
+                element="Item price currency",
+                value=item.invoice_currency,
             )
-        if item.unit not in codes.UNITS:
-            yield Issue(
-                "CODE_UNIT",
-                f"unit '{item.unit}' is not a UN/ECE Rec 20 unit this office accepts "
-                f"({', '.join(sorted(codes.UNITS))})",
-                _item_ptr(item, i, "unit"),
+        if item.unit and item.unit not in codes.UNITS:
+            yield issue(
+                "CODE_UNIT", _item_ptr(item, i, "unit"), value=item.unit, choices=", ".join(sorted(codes.UNITS))
             )
-        if item.valuation_method not in VALUATION_METHODS:
-            yield Issue(
-                "CODE_VALUATION_METHOD",
-                "valuation_method must be a WTO method 1–6",
-                _item_ptr(item, i, "valuation_method"),
-            )
-        if not _PROCEDURE.match(item.procedure_code):
-            yield Issue(
-                "CODE_PROCEDURE",
-                "procedure_code must be 4 digits (requested + previous procedure, e.g. 4000)",
-                _item_ptr(item, i, "procedure_code"),
-            )
+        if item.valuation_method and item.valuation_method not in VALUATION_METHODS:
+            yield issue("CODE_VALUATION_METHOD", _item_ptr(item, i, "valuation_method"), value=item.valuation_method)
+        if item.procedure_code and not _PROCEDURE.match(item.procedure_code):
+            yield issue("CODE_PROCEDURE", _item_ptr(item, i, "procedure_code"), value=item.procedure_code)
 
 
 def _item_arithmetic(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     del ctx
     seen: set[int] = set()
     for i, item in enumerate(d.goods_items):
-        if item.net_mass > item.gross_mass:
-            yield Issue(
-                "MASS_NET_EXCEEDS_GROSS",
-                f"net mass {item.net_mass} kg exceeds gross mass {item.gross_mass} kg",
-                _item_ptr(item, i, "net_mass"),
+        if item.net_mass > item.gross_mass > 0:
+            yield issue(
+                "MASS_NET_EXCEEDS_GROSS", _item_ptr(item, i, "net_mass"), net=item.net_mass, gross=item.gross_mass
             )
         if item.sequence != i + 1:
             code = "ITEM_SEQUENCE_DUPLICATE" if item.sequence in seen else "ITEM_SEQUENCE"
-            yield Issue(
-                code,
-                f"goods items must be numbered 1, 2, 3… in order; expected {i + 1}, found {item.sequence}",
-                _item_ptr(item, i, "sequence"),
-            )
+            yield issue(code, _item_ptr(item, i, "sequence"), expected=i + 1, found=item.sequence)
         seen.add(item.sequence)
         if item.packages.count < 0:
-            yield Issue("VALUE_NEGATIVE", "package count cannot be negative", _item_ptr(item, i, "packages", "count"))
+            yield issue("VALUE_NEGATIVE", _item_ptr(item, i, "packages", "count"), element="Number of packages")
 
 
 def _totals(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
     del ctx
     if not d.goods_items:
-        yield Issue("ITEMS_REQUIRED", "a declaration needs at least one goods item", "/goods_items")
+        yield issue("ITEMS_REQUIRED", "/goods_items")
         return
     if d.total_items is not None and d.total_items != d.item_count:
-        yield Issue(
-            "TOTAL_ITEMS_MISMATCH",
-            f"total_items says {d.total_items} but {d.item_count} goods items were declared",
-            "/total_items",
-        )
+        yield issue("TOTAL_ITEMS_MISMATCH", "/total_items", declared=d.total_items, counted=d.item_count)
     if d.total_packages is not None:
         packages = sum(item.packages.count for item in d.goods_items)
         if d.total_packages != packages:
-            yield Issue(
-                "TOTAL_PACKAGES_MISMATCH",
-                f"total_packages says {d.total_packages} but the items add up to {packages}",
-                "/total_packages",
-            )
+            yield issue("TOTAL_PACKAGES_MISMATCH", "/total_packages", declared=d.total_packages, counted=packages)
     same_currency = [i for i in d.goods_items if i.invoice_currency == d.invoice.currency]
-    if len(same_currency) == d.item_count:
+    if len(same_currency) == d.item_count and all(i.invoice_amount for i in d.goods_items):
         total = sum((i.invoice_amount for i in d.goods_items), Decimal(0))
         if abs(total - d.invoice.total_amount) > TOTAL_TOLERANCE:
-            yield Issue(
-                "INVOICE_TOTAL_MISMATCH",
-                f"invoice total_amount {d.invoice.total_amount} differs from the sum of the items' "
-                f"invoice amounts {total}",
-                "/invoice/total_amount",
+            yield issue(
+                "INVOICE_TOTAL_MISMATCH", "/invoice/total_amount", declared=d.invoice.total_amount, counted=total
             )
 
 
 def _plausibility(d: DeclarationData, ctx: RuleContext) -> Iterator[Issue]:
-    del ctx
-    if d.invoice.total_amount <= 0:
-        yield Issue("VALUE_NOT_POSITIVE", "the invoice total must be greater than zero", "/invoice/total_amount")
+    """Values positive where the category needs them, never negative; descriptions precise enough."""
+    if d.invoice.total_amount < 0:
+        yield issue("VALUE_NEGATIVE", "/invoice/total_amount", element="Invoice total")
+    elif d.invoice.total_amount == 0 and ctx.needs("goods_items.invoice_amount", d):
+        yield issue("VALUE_NOT_POSITIVE", "/invoice/total_amount", element="Invoice total")
     for i, item in enumerate(d.goods_items):
-        if item.invoice_amount <= 0:
-            yield Issue(
-                "VALUE_NOT_POSITIVE",
-                "the item's invoice amount must be greater than zero",
-                _item_ptr(item, i, "invoice_amount"),
-            )
-        if item.quantity <= 0:
-            yield Issue("QUANTITY_NOT_POSITIVE", "quantity must be greater than zero", _item_ptr(item, i, "quantity"))
-        if item.gross_mass <= 0:
-            yield Issue("MASS_NOT_POSITIVE", "gross mass must be greater than zero", _item_ptr(item, i, "gross_mass"))
-        if is_vague(item.description):
-            yield Issue(
-                "DESCRIPTION_TOO_VAGUE",
-                f"'{item.description}' is too vague to control: say what the goods are, what they "
-                "are made of and what they are for (e.g. 'cotton T-shirts for men, knitted')",
-                _item_ptr(item, i, "description"),
-            )
+        checks = (
+            ("invoice_amount", "goods_items.invoice_amount", "Item price", "VALUE_NOT_POSITIVE", item.invoice_amount),
+            ("quantity", "goods_items.quantity", "Quantity", "QUANTITY_NOT_POSITIVE", item.quantity),
+            ("net_mass", "goods_items.net_mass", "Net mass", "MASS_NOT_POSITIVE", item.net_mass),
+            ("gross_mass", "goods_items.gross_mass", "Gross mass", "MASS_NOT_POSITIVE", item.gross_mass),
+        )
+        for field, element, label, code, value in checks:
+            if value < 0:
+                yield issue("VALUE_NEGATIVE", _item_ptr(item, i, field), element=label)
+            elif value == 0 and (field == "quantity" or ctx.needs(element, d, item)):
+                yield issue(code, _item_ptr(item, i, field), element=label)
+        if item.description and is_vague(item.description):
+            yield issue("DESCRIPTION_TOO_VAGUE", _item_ptr(item, i, "description"), value=item.description)
 
 
 def is_vague(description: str) -> bool:
@@ -319,4 +295,4 @@ RULES: tuple[Rule, ...] = (
 
 def validate(data: DeclarationData, ctx: RuleContext) -> list[Issue]:
     """Runs every rule and returns all issues found (empty when the declaration is acceptable)."""
-    return [issue for rule in RULES for issue in rule.check(data, ctx)]
+    return [found for rule in RULES for found in rule.check(data, ctx)]

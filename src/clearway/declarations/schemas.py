@@ -45,14 +45,22 @@ class RepresentativeIn(_In):
 class ConsignmentIn(_In):
     """How the goods arrive. WCO DM: Consignment, ArrivalTransportMeans, LoadingLocation, UnloadingLocation."""
 
-    transport_mode: Annotated[int, Field(ge=0, le=9, description="UN Rec 19 mode (WCO: ModeCode)")]
-    means_id: Annotated[str, Field(min_length=1, max_length=35, description="IMO, flight, plate (WCO: ID)")]
+    transport_mode: Annotated[int | None, Field(ge=0, le=9, description="UN Rec 19 mode (WCO: ModeCode)")] = None
+    means_id: Annotated[str | None, Field(min_length=1, max_length=35, description="IMO, flight, plate (WCO: ID)")] = (
+        None
+    )
     means_nationality: Annotated[
-        str, Field(min_length=2, max_length=2, description="ISO 3166 (WCO: RegistrationNationalityCode)")
-    ]
-    loading_place: Annotated[str, Field(min_length=5, max_length=5, description="UN/LOCODE (WCO: LoadingLocation)")]
-    discharge_place: Annotated[str, Field(min_length=5, max_length=5, description="UN/LOCODE (WCO: UnloadingLocation)")]
-    arrival_date: Annotated[date, Field(description="Expected or actual arrival (WCO: ArrivalDateTime)")]
+        str | None, Field(min_length=2, max_length=2, description="ISO 3166 (WCO: RegistrationNationalityCode)")
+    ] = None
+    loading_place: Annotated[
+        str | None, Field(min_length=5, max_length=5, description="UN/LOCODE (WCO: LoadingLocation)")
+    ] = None
+    discharge_place: Annotated[
+        str | None, Field(min_length=5, max_length=5, description="UN/LOCODE (WCO: UnloadingLocation)")
+    ] = None
+    arrival_date: Annotated[
+        date | None, Field(description="Expected or actual arrival (WCO: ArrivalDateTime); default: lodgement date")
+    ] = None
 
 
 class PackagesIn(_In):
@@ -69,15 +77,17 @@ class GoodsItemIn(_In):
     sequence: Annotated[int, Field(ge=1, le=9999, description="WCO: SequenceNumeric")]
     description: Annotated[str, Field(min_length=1, max_length=512, description="WCO: Commodity/Description")]
     commodity_code: Annotated[
-        str,
+        str | None,
         Field(
             min_length=6,
             max_length=10,
             pattern=r"^\d+$",
             description="HS code, 6 to 10 digits (WCO: Classification/ID)",
         ),
-    ]
-    origin_country: Annotated[str, Field(min_length=2, max_length=2, description="WCO: Origin/CountryCode")]
+    ] = None
+    origin_country: Annotated[str | None, Field(min_length=2, max_length=2, description="WCO: Origin/CountryCode")] = (
+        None
+    )
     preference: Annotated[
         str | None,
         Field(
@@ -87,22 +97,32 @@ class GoodsItemIn(_In):
         ),
     ] = None
     quantity: Annotated[
-        Decimal,
-        Field(max_digits=18, decimal_places=3, description="Quantity in the unit (WCO: TariffQuantity)"),
-    ]
-    unit: Annotated[str, Field(min_length=2, max_length=3, description="UN/ECE Rec 20 unit, e.g. KGM, H87")]
-    net_mass: Annotated[Mass, Field(description="Net mass in kg (WCO: NetNetWeightMeasure)")]
-    gross_mass: Annotated[Mass, Field(description="Gross mass in kg (WCO: GrossMassMeasure)")]
-    invoice_amount: Annotated[Amount, Field(description="Item price on the invoice (WCO: ItemChargeAmount)")]
-    invoice_currency: Annotated[str, Field(min_length=3, max_length=3, description="ISO 4217")]
+        Decimal | None,
+        Field(
+            max_digits=18,
+            decimal_places=3,
+            description="Quantity in the unit (WCO: TariffQuantity); default: the net mass in KGM",
+        ),
+    ] = None
+    unit: Annotated[str | None, Field(min_length=2, max_length=3, description="UN/ECE Rec 20 unit, e.g. KGM, H87")] = (
+        None
+    )
+    net_mass: Annotated[Mass | None, Field(description="Net mass in kg (WCO: NetNetWeightMeasure)")] = None
+    gross_mass: Annotated[Mass | None, Field(description="Gross mass in kg (WCO: GrossMassMeasure)")] = None
+    invoice_amount: Annotated[Amount | None, Field(description="Item price on the invoice (WCO: ItemChargeAmount)")] = (
+        None
+    )
+    invoice_currency: Annotated[
+        str | None, Field(min_length=3, max_length=3, description="ISO 4217; default: the invoice's")
+    ] = None
     valuation_method: Annotated[
-        str,
+        str | None,
         Field(
             min_length=1,
             max_length=1,
-            description="WTO valuation method 1–6 (WCO: CustomsValuation/MethodCode)",
+            description="WTO valuation method 1–6 (WCO: CustomsValuation/MethodCode); default 1 where allowed",
         ),
-    ]
+    ] = None
     procedure_code: Annotated[
         str,
         Field(
@@ -111,7 +131,7 @@ class GoodsItemIn(_In):
             description="Requested + previous procedure, e.g. 4000 (WCO: GovernmentProcedure/CurrentCode+PreviousCode)",
         ),
     ]
-    packages: PackagesIn
+    packages: PackagesIn | None = None
     product_ids: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=80)]],
         Field(max_length=100, description="Serials or GTIN+lot for traceability"),
@@ -122,9 +142,13 @@ class InvoiceIn(_In):
     """The commercial invoice and delivery terms. WCO DM: Invoice, TradeTerms, CustomsValuation charges."""
 
     number: Annotated[str | None, Field(max_length=35, description="WCO: Invoice/ID")] = None
-    incoterm: Annotated[str, Field(min_length=3, max_length=3, description="WCO: TradeTerms/ConditionCode")]
-    currency: Annotated[str, Field(min_length=3, max_length=3, description="ISO 4217 invoice currency")]
-    total_amount: Annotated[Amount, Field(description="WCO: TotalInvoiceAmount")]
+    incoterm: Annotated[str | None, Field(min_length=3, max_length=3, description="WCO: TradeTerms/ConditionCode")] = (
+        None
+    )
+    currency: Annotated[str | None, Field(min_length=3, max_length=3, description="ISO 4217 invoice currency")] = None
+    total_amount: Annotated[
+        Amount | None, Field(description="WCO: TotalInvoiceAmount; default: the sum of the item prices")
+    ] = None
     freight: Annotated[Amount | None, Field(description="Freight to the border, if paid apart")] = None
     insurance: Annotated[Amount | None, Field(description="Insurance, if paid apart")] = None
 
@@ -157,10 +181,10 @@ class DeclarationIn(_In):
     office: Annotated[str, Field(min_length=5, max_length=8, description="Customs office of lodgement")]
     declarant: PartyIn
     importer: PartyIn
-    exporter: PartyIn
+    exporter: PartyIn | None = None
     representative: RepresentativeIn | None = None
     consignment: ConsignmentIn
-    invoice: InvoiceIn
+    invoice: InvoiceIn | None = None
     goods_items: Annotated[list[GoodsItemIn], Field(min_length=1, max_length=999)]
     documents: Annotated[list[DocumentIn], Field(max_length=200)] = []
     total_items: Annotated[int | None, Field(ge=1, le=999, description="WCO: GoodsItemQuantity")] = None

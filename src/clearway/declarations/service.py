@@ -8,7 +8,7 @@ from typing import Any
 
 from clearway.core.codes import Nomenclature
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
-from clearway.declarations import codec, rules, store
+from clearway.declarations import codec, store, validation
 from clearway.declarations.events import (
     ControlResultRecorded,
     DeclarationAmended,
@@ -173,10 +173,12 @@ def amend(
             code="CONCURRENT_UPDATE",
         )
     decl.ensure_amendable()
-    issues = mandates_service.check_declaration_parties(uow, principal, new_data)
-    issues += rules.validate(new_data, rules.RuleContext(nomenclature))
-    if issues:
+    mandate_issues = mandates_service.check_declaration_parties(uow, principal, new_data)
+    checked = validation.check(new_data, validation.CheckContext(nomenclature, today=uow.clock().date()))
+    issues = mandate_issues + checked.issues
+    if issues or checked.data is None:
         raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
+    new_data = checked.data
     now = uow.clock()
     old_document = codec.to_json(decl.data)
     if old_document.get("extensions") and not new_data.extensions:

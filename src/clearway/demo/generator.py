@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -280,6 +281,26 @@ def _money(x: Decimal) -> Decimal:
     return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# SUNAT customs regimes the demo lodges, with their share: the requested procedure of procedure_code
+# (regime 10 with no previous regime = 1000). See declarations/matrices/pe-sunat.yaml.
+REGIMES: tuple[tuple[str, str, int], ...] = (
+    ("10", "importación para el consumo", 80),
+    ("20", "admisión temporal para reexportación en el mismo estado", 7),
+    ("21", "admisión temporal para perfeccionamiento activo", 5),
+    ("70", "depósito aduanero", 8),
+)
+
+
+def regime_for(lrn: str) -> str:
+    """Picks the SUNAT regime of a demo declaration from its LRN (stable, and draws nothing from the rng)."""
+    bucket = int(hashlib.sha256(lrn.encode()).hexdigest()[:8], 16) % 100
+    for code, _name, share in REGIMES:
+        if bucket < share:
+            return code
+        bucket -= share
+    return REGIMES[0][0]
+
+
 def declaration(
     rng: random.Random,
     *,
@@ -299,6 +320,7 @@ def declaration(
     n_items = items or rng.choices((1, 2, 3, 4, 6), weights=(35, 25, 20, 12, 8))[0]
     goods = rng.sample(CATALOGUE, k=min(n_items, len(CATALOGUE)))
     doc_items = []
+    procedure = f"{regime_for(lrn)}00"
     total = Decimal(0)
     packages_total = 0
     for seq, g in enumerate(goods, start=1):
@@ -328,7 +350,7 @@ def declaration(
                 "invoice_amount": str(amount),
                 "invoice_currency": "USD",
                 "valuation_method": "1",
-                "procedure_code": "4000",
+                "procedure_code": procedure,
                 "packages": {"count": pkgs, "kind": g.package_kind},
                 **({"preference": "PA"} if origin in {"CL", "CO", "MX"} and rng.random() < 0.6 else {}),
             }

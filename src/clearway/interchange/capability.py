@@ -7,13 +7,16 @@ from clearway.declarations.model import DeclarationData
 from clearway.interchange import api, cli, seed, service
 from clearway.platform.capability import Capability
 from clearway.platform.runtime import Runtime
+from clearway.reference import service as reference_service
 
 
 def subscribe(runtime: Runtime) -> None:
     """Lets the lodge endpoint read WCO DM XML and answer it in kind."""
 
     def parser(body: bytes) -> DeclarationData:
-        return service.parse_declaration(body, today=runtime.clock().date())
+        with runtime.uow(readonly=True) as uow:
+            nomenclature = reference_service.nomenclature(uow, runtime.caches)
+        return service.parse_declaration(body, today=runtime.clock().date(), nomenclature=nomenclature)
 
     renderer = api.XmlRenderer(runtime)
     for media in ("application/xml", "text/xml"):

@@ -71,7 +71,7 @@ def _procedure(r: Reading, item: Node, ptr: str) -> str | None:
     return None
 
 
-def _packages(r: Reading, item: Node, ptr: str) -> dict[str, Any]:
+def _packages(r: Reading, item: Node, ptr: str) -> dict[str, Any] | None:
     packs = item.all("Packaging")
     if not packs:
         r.source(ptr, item.at("Packaging"))
@@ -82,7 +82,7 @@ def _packages(r: Reading, item: Node, ptr: str) -> dict[str, Any]:
                 item.at("Packaging/QuantityQuantity"),
             )
         )
-        return {"count": None, "kind": None}
+        return None
     count = 0
     for p in packs:
         count += r.integer(p.text("QuantityQuantity"), p.at("QuantityQuantity"), "QuantityQuantity") or 0

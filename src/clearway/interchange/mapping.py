@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from lxml import etree
-from pydantic import ValidationError
 
 from clearway.core import codes
+from clearway.core.codes import Nomenclature
 from clearway.core.issues import Issue, ValidationFailed
-from clearway.declarations import codec
+from clearway.declarations import messages, validation
 from clearway.declarations.model import DeclarationData
-from clearway.declarations.schemas import DeclarationIn
+from clearway.declarations.requirements import Matrix, Requirements, shipped
 from clearway.interchange import wco, xmlsafe
 from clearway.interchange.items import read_documents, read_items
 from clearway.interchange.xmlnode import Node, Reading
-from clearway.platform.deps import issues_from_pydantic
 
 EXTENSION_KEY = "wco_dm"
 _REPRESENTATION = {"2": "direct", "3": "indirect"}
@@ -72,7 +72,7 @@ def _country_of(identifier: str | None) -> str | None:
     return None
 
 
-def _party(r: Reading, node: Node | None, path: str, ptr: str, what: str) -> dict[str, Any]:
+def _party(r: Reading, node: Node | None, path: str, ptr: str, what: str) -> dict[str, Any] | None:
     """Reads a party (ID, Name, Address); name and country are derived from the ID when absent."""
     ident = node.text("ID") if node else None
     name = node.text("Name") if node else None
@@ -82,8 +82,8 @@ def _party(r: Reading, node: Node | None, path: str, ptr: str, what: str) -> dic
     if node is None or (ident is None and name is None):
         for field in ("id", "name", "country"):
             r.source(f"/{ptr}/{field}", path + "/ID")
-        r.issues.append(Issue("REQUIRED", f"the {what} (ID or Name) is required", path + "/ID"))
-        return {"id": None, "name": None, "country": None}
+        r.source(f"/{ptr}", path + "/ID")
+        return None  # whether the party is required is the category's business
     r.source(f"/{ptr}/id", path + "/ID")
     if ident is None:
         ident = (name or "")[:40]
@@ -130,9 +130,7 @@ def _office(r: Reading, decl: Node, location: Node | None, trade_place: str | No
     if trade_place and codes.is_locode(trade_place):
         r.derive("/office", decl.at("GoodsShipment/TradeTerms/LocationID"), "the office at the named delivery place")
         return trade_place
-    r.issues.append(
-        Issue("REQUIRED", "the supervising office (or a goods location) is required", decl.at("SupervisingOffice/ID"))
-    )
+    r.source("/office", decl.at("SupervisingOffice/ID"))
     return None
 
 
@@ -265,7 +263,7 @@ def read(body: bytes, *, today: date) -> tuple[dict[str, Any], Reading, Node]:
     doc["exporter"] = _party(r, exporter, exporter_path, "exporter", "exporter")
     agent = decl.one("Agent")
     if agent is not None and agent.text("FunctionCode") in _REPRESENTATION:
-        declarant = doc["declarant"]
+        declarant = doc["declarant"] or {"id": None, "name": None, "country": None}
         doc["representative"] = {
             "id": agent.text("ID") or declarant["id"],
             "name": agent.text("Name") or declarant["name"],
@@ -275,7 +273,7 @@ def read(body: bytes, *, today: date) -> tuple[dict[str, Any], Reading, Node]:
         r.source("/representative/representation", agent.at("FunctionCode"))
         for field in ("id", "name", "country"):
             r.source(f"/representative/{field}", agent.at("ID") if agent.text("ID") else decl.at("Declarant/ID"))
-    doc["consignment"] = _consignment(r, decl, gs, today, doc["exporter"]["country"])
+    doc["consignment"] = _consignment(r, decl, gs, today, (doc["exporter"] or {}).get("country"))
     documents: list[dict[str, Any]] = []
     index = read_documents(r, decl.all("AdditionalDocument"), None, 0, documents)
     index = read_documents(r, gs.all("PreviousDocument"), None, index, documents)
@@ -361,22 +359,61 @@ def to_xml_pointer(pointer: str, sources: dict[str, str]) -> str:
     return "/Declaration"
 
 
-def parse(body: bytes, *, today: date) -> tuple[DeclarationData, dict[str, str]]:
-    """Parses and maps a WCO DM declaration; raises ValidationFailed with XML pointers for every problem."""
-    doc, r, decl = read(body, today=today)
-    issues = list(r.issues)
-    seen = {i.pointer for i in issues}
+def _when(raw: str | None) -> date | None:
+    """Reads a DMS date-time string (format 304, e.g. 20201231010000+01) as its date."""
+    if raw is None or len(raw) < 8 or not raw[:8].isdigit():
+        return None
     try:
-        model = DeclarationIn.model_validate(doc, strict=False)
-    except ValidationError as exc:
-        for issue in issues_from_pydantic(exc):
-            where = to_xml_pointer(issue.pointer, r.sources)
-            if where not in seen:
-                seen.add(where)
-                issues.append(Issue(issue.code, issue.message, where))
-        raise ValidationFailed(issues) from None
-    if issues:
-        raise ValidationFailed(issues)
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    except ValueError:
+        return None
+
+
+def _administration_rules(decl: Node, doc: dict[str, Any], matrix: Matrix, today: date) -> list[Issue]:
+    """Checks what only the XML carries against the administration's matrix: authorisations, acceptance date."""
+    out: list[Issue] = []
+    parties = {(doc.get(k) or {}).get("id") for k in ("declarant", "importer", "representative") if doc.get(k)} - {None}
+    for holder in decl.all("AuthorisationHolder"):
+        kind, ident = holder.text("CategoryCode"), holder.text("ID")
+        if kind in matrix.own_party_authorisations and ident and parties and ident not in parties:
+            out.append(messages.issue("AUTHORISATION_HOLDER_NOT_PARTY", holder.at("ID"), kind=kind, holder=ident))
+    accepted = _when(decl.text("AcceptanceDateTime/DateTimeString"))
+    if accepted is not None:
+        if matrix.valid_from is not None and accepted < matrix.valid_from:
+            out.append(
+                messages.issue(
+                    "ACCEPTANCE_DATE_BEFORE_TARIFF",
+                    decl.at("AcceptanceDateTime"),
+                    value=accepted.isoformat(),
+                    valid_from=matrix.valid_from.isoformat(),
+                )
+            )
+        elif accepted > today + timedelta(days=1):
+            out.append(messages.issue("ACCEPTANCE_DATE_IN_FUTURE", decl.at("AcceptanceDateTime"), value=accepted))
+    return out
+
+
+def parse(
+    body: bytes,
+    *,
+    today: date,
+    requirements: Requirements | None = None,
+    nomenclature: Nomenclature | None = None,
+) -> tuple[DeclarationData, dict[str, str]]:
+    """Parses and maps a WCO DM declaration; raises ValidationFailed with XML pointers for every problem.
+
+    What the mapping could not read is left out; whether it was needed is decided by the data requirements
+    of the declaration's category (``declarations.validation``), and every issue is located in the XML.
+    """
+    doc, r, decl = read(body, today=today)
+    issues = [i for i in r.issues if i.code != "REQUIRED"]
+    reqs = requirements or shipped()
+    matrix = reqs.for_office(doc.get("office"))
+    issues += _administration_rules(decl, doc, matrix, today)
+    derived = [
+        {"pointer": ptr, "value": None, "source": f"{how} ({r.sources.get(ptr, '/Declaration')})"}
+        for ptr, how in r.derived.items()
+    ]
     extensions = {
         EXTENSION_KEY: {
             "version": "3.6",
@@ -387,4 +424,18 @@ def parse(body: bytes, *, today: date) -> tuple[DeclarationData, dict[str, str]]
             "xml": body.decode(decl.el.getroottree().docinfo.encoding or "utf-8", errors="replace"),
         }
     }
-    return codec.to_domain(model, extensions), r.sources
+    checked = validation.check(doc, validation.CheckContext(None, reqs, today), extensions=extensions, prior=derived)
+    if (issues or checked.issues) and nomenclature is not None:
+        # Something is wrong already: run the rules too, so that the answer lists every problem at once.
+        checked = validation.check(
+            doc, validation.CheckContext(nomenclature, reqs, today), extensions=extensions, prior=derived
+        )
+    seen = {i.pointer for i in issues}
+    for issue in checked.issues:
+        where = issue.pointer if issue.pointer.startswith("/Declaration") else to_xml_pointer(issue.pointer, r.sources)
+        if (issue.code, where) not in {(i.code, i.pointer) for i in issues} and where not in seen:
+            seen.add(where)
+            issues.append(replace(issue, pointer=where))  # keeps the catalogue template for translation
+    if issues or checked.data is None:
+        raise ValidationFailed(issues)
+    return checked.data, r.sources

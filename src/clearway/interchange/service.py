@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from clearway.core.codes import Nomenclature
 from clearway.core.issues import DomainError, Issue
 from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Declaration, DeclarationData
@@ -42,11 +43,11 @@ _STATUS_CODES = {
 }
 
 
-def parse_declaration(body: bytes, *, today: date) -> DeclarationData:
+def parse_declaration(body: bytes, *, today: date, nomenclature: Nomenclature | None = None) -> DeclarationData:
     """Parses a WCO DM declaration for lodging, remembering its field sources to answer with XML pointers."""
     state = _Lodging()
     _CURRENT.set(state)
-    data, sources = mapping.parse(body, today=today)
+    data, sources = mapping.parse(body, today=today, nomenclature=nomenclature)
     state.lrn, state.sources = data.lrn, sources
     return data
 

@@ -16,6 +16,10 @@ NS_RES_DS = "urn:wco:datamodel:WCO:Response_DS:DMS:2"
 WCO_IDS: dict[str, str] = {
     "": "42A",
     "FunctionCode": "017",
+    "AcceptanceDateTime": "023",
+    "AuthorisationHolder": "17C",
+    "AuthorisationHolder/ID": "R144",
+    "AuthorisationHolder/CategoryCode": "R145",
     "FunctionalReferenceID": "D026",
     "TypeCode": "D013",
     "GoodsItemQuantity": "228",
@@ -185,6 +189,11 @@ _SHORT_CODES: dict[str, str] = {
     "MASS_NOT_POSITIVE": "CW00211",
     "DESCRIPTION_TOO_VAGUE": "CW00212",
     "DECLARANT_NOT_CALLER": "CW00301",
+    "NOT_ALLOWED": "CW00003",
+    "AUTHORISATION_HOLDER_NOT_PARTY": "CW00302",
+    "ACCEPTANCE_DATE_BEFORE_TARIFF": "CW00303",
+    "ACCEPTANCE_DATE_IN_FUTURE": "CW00304",
+    "VALUE_NEGATIVE_MASS": "CW00213",
 }
 
 

@@ -1,0 +1,91 @@
+"""Parity with UK CDS: each sample of ../shared/data/wco-dms with CDS notifications is lodged over HTTP, and
+Clearway's answer is compared with CDS's (DMSACC/DMSCLE accepted; DMSREJ rejected at the same class/tag)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+
+from clearway import bootstrap
+from clearway.interchange import parity
+from clearway.platform import auth
+from clearway.platform.runtime import Runtime
+from clearway.platform.settings import Settings
+from clearway.reference import service as reference_service
+from tests.conftest import SHARED_DATA, shared_data
+
+ROOT = SHARED_DATA / "wco-dms" / "samples"
+SAMPLES = parity.samples(ROOT) if ROOT.is_dir() else []
+WITH_NOTIFICATIONS = [s for s in SAMPLES if s.labelled_by == "notifications"]
+
+
+@pytest.fixture(scope="module")
+def cds_client(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Runtime]]:
+    """A platform with the real HS nomenclature, lanes all green, lodging the samples over HTTP."""
+    hs = shared_data("hs", "harmonized-system.csv")
+    folder = tmp_path_factory.mktemp("cds")
+    shutil.copy(sqlite_template, folder / "clearway.db")
+    settings = Settings(
+        env="test",
+        database_url=f"sqlite:///{folder / 'clearway.db'}",
+        data_dir=folder,
+        secret_key="test-secret",
+        selectivity_red_rate=0,
+        selectivity_yellow_rate=0,
+    )
+    bootstrap.import_tables()
+    rt = bootstrap.build_runtime(settings)
+    rt.caches["platform.migrated"] = True
+    with rt.uow() as uow:
+        reference_service.load_hs_file(uow, hs)
+        uow.commit()
+    with TestClient(bootstrap.build_app(rt), raise_server_exceptions=False) as client:
+        yield client, rt
+    rt.engine.dispose()
+
+
+def _lodge(client: TestClient, rt: Runtime, path: Path) -> tuple[bool, parity.CdsOutcome | None]:
+    body = path.read_bytes()
+    found = etree.fromstring(body).find(".//{*}Declaration/{*}Declarant/{*}ID")
+    party = found.text.strip() if found is not None and found.text else "GB000000000000"
+    with rt.uow() as uow:
+        token = auth.create_token(uow, user="broker.uk", role="declarant", party_id=party)
+        uow.commit()
+    r = client.post(
+        "/api/v1/declarations",
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"},
+    )
+    assert r.status_code in {200, 201, 422}, r.text
+    tmp = Path(rt.settings.data_dir) / "answer.xml"
+    tmp.write_bytes(r.content)
+    return r.status_code in {200, 201}, parity.read_notifications([tmp])
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    "sample", WITH_NOTIFICATIONS or [None], ids=[str(s.path.relative_to(ROOT)) for s in WITH_NOTIFICATIONS] or ["-"]
+)
+def test_clearway_answers_each_sample_as_cds_did(
+    sample: parity.Sample | None, cds_client: tuple[TestClient, Runtime]
+) -> None:
+    if sample is None:
+        pytest.skip("shared data not present: ../shared/data/wco-dms/samples")
+    client, rt = cds_client
+    accepted, ours = _lodge(client, rt, sample.path)
+    assert accepted == sample.outcome.accepted, f"CDS {'accepted' if sample.outcome.accepted else 'rejected'} it"
+    if not accepted:
+        assert ours is not None and ours.pointers & sample.outcome.pointers, (ours, sample.outcome.pointers)
+
+
+@pytest.mark.shared_data
+def test_every_sample_with_notifications_is_found() -> None:
+    if not ROOT.is_dir():
+        pytest.skip("shared data not present: ../shared/data/wco-dms/samples")
+    assert len(WITH_NOTIFICATIONS) == 16
+    assert sum(not s.outcome.accepted for s in WITH_NOTIFICATIONS) == 2
