@@ -13,6 +13,7 @@ from lxml import etree
 
 from clearway import bootstrap
 from clearway.interchange import parity
+from clearway.mandates import service as mandates_service
 from clearway.platform import auth
 from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
@@ -53,8 +54,23 @@ def _lodge(client: TestClient, rt: Runtime, path: Path) -> tuple[bool, parity.Cd
     body = path.read_bytes()
     found = etree.fromstring(body).find(".//{*}Declaration/{*}Declarant/{*}ID")
     party = found.text.strip() if found is not None and found.text else "GB000000000000"
+    importer = etree.fromstring(body).find(".//{*}Declaration/{*}GoodsShipment/{*}Importer/{*}ID")
     with rt.uow() as uow:
         token = auth.create_token(uow, user="broker.uk", role="declarant", party_id=party)
+        if importer is not None and importer.text and importer.text.strip() != party:
+            # CDS knows the declarant's authority to represent the importer; here it is a registered mandate.
+            admin = auth.Principal(user="admin", role="admin")
+            mandates_service.grant(
+                uow,
+                admin,
+                principal_party=importer.text.strip(),
+                agent_party=party,
+                procedures=["all"],
+                valid_from=None,
+                valid_to=None,
+                reason="representation authority on file (test of the CDS samples)",
+                evidence="CDS sample",
+            )
         uow.commit()
     r = client.post(
         "/api/v1/declarations",

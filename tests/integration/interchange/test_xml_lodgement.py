@@ -22,6 +22,13 @@ XML = {"Content-Type": "application/xml"}
 RES = "{urn:wco:datamodel:WCO:RES-DMS:2}"
 
 
+class _HoldRelease:
+    """A release gate that holds every declaration (as unpaid duties would)."""
+
+    def blockers(self, uow: Any, decl: Any) -> list[str]:
+        return ["test hold"]
+
+
 def _lodge(client: TestClient, tokens: Tokens, doc: dict[str, Any], media: str = "application/xml") -> Any:
     return client.post(
         "/api/v1/declarations",
@@ -175,7 +182,7 @@ def test_the_tariff_assessment_becomes_a_tax_calculation_notification(
 def test_amendment_and_detention_notifications_validate(
     client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runtime.settings, "selectivity_yellow_rate", Decimal(1))
+    runtime.ports.add(_HoldRelease())  # open (accepted, waiting), so the trader may still amend it
     r = _lodge(client, tokens, example_declaration("WCO-AMD-1"))
     mrn = etree.fromstring(r.content).findtext(f"{RES}Response/{RES}Declaration/{RES}ID")
     corrected = example_declaration("WCO-AMD-1")
@@ -187,7 +194,7 @@ def test_amendment_and_detention_notifications_validate(
     detain = {"decision": "detain", "reason": "counterfeit suspicion"}
     assert client.post(f"/api/v1/declarations/{mrn}/decisions", json=detain, headers=tokens.officer).status_code == 200
     body = client.get(f"/api/v1/declarations/{mrn}/notifications.xml", headers=tokens.broker).content
-    assert _codes(body) == ["02", "01", "06", "07", "05"]
+    assert _codes(body) == ["02", "01", "07", "05"]
     assert "counterfeit suspicion" in body.decode()
     assert_valid_response(body)
 
@@ -204,7 +211,7 @@ def _amendment(mrn: str, changes: str, kind: str = "COR", reason: str = "price c
 def test_an_xml_amendment_changes_only_what_it_carries(
     client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runtime.settings, "selectivity_yellow_rate", Decimal(1))
+    runtime.ports.add(_HoldRelease())  # open (accepted, waiting), so the trader may still amend it
     r = _lodge(client, tokens, example_declaration("WCO-COR-1"))
     mrn = etree.fromstring(r.content).findtext(f"{RES}Response/{RES}Declaration/{RES}ID") or ""
     changes = """<InvoiceAmount currencyID="USD">48700.00</InvoiceAmount><GoodsShipment><GovernmentAgencyGoodsItem>
@@ -242,7 +249,7 @@ def test_an_xml_amendment_changes_only_what_it_carries(
     again = client.post("/api/v1/interchange/amendments", content=_amendment(mrn, ""), headers={**tokens.broker, **XML})
     assert again.status_code == 409 and _codes(again.content) == ["03"]
     notes = client.get(f"/api/v1/interchange/declarations/{mrn}/notifications", headers=tokens.broker).content
-    assert _codes(notes) == ["02", "01", "06", "07", "10"]
+    assert _codes(notes) == ["02", "01", "07", "10"]
 
 
 def test_json_lodged_declarations_are_amended_with_json(client: TestClient, tokens: Tokens) -> None:
