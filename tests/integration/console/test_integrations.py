@@ -17,7 +17,7 @@ from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
 from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
-from tests.integration.console.conftest import lodge, sign_in
+from tests.integration.console.conftest import ENGLISH, lodge, sign_in
 
 tariff_service = pytest.importorskip("clearway.tariff.service", reason="the tariff capability is not installed")
 sw_seed = pytest.importorskip("clearway.single_window.seed", reason="the single window is not installed")
@@ -48,7 +48,7 @@ def with_tariff(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
         tariff_service.load_schedule_file(uow, demo_schedule_path(), national_currency="PEN", by="test")
         tariff_service.load_rates(uow, [ExchangeRate("USD", rt.clock().date() - timedelta(days=1), Decimal("3.8"))])
         uow.commit()
-    with TestClient(core_app(rt, ("clearway.tariff",)), follow_redirects=False) as c:
+    with TestClient(core_app(rt, ("clearway.tariff",)), follow_redirects=False, headers=ENGLISH) as c:
         yield rt, c
     rt.engine.dispose()
 
@@ -59,7 +59,7 @@ def test_a_trader_sees_the_duties_and_pays_them_and_the_goods_are_released(with_
     b = sign_in(client, "broker.andina")
     page = b.get(f"/console/declarations/{mrn}")
     assert "Duties and taxes" in page.text and "not paid or guaranteed" in page.text
-    due = re.search(r'<input id="amount" name="amount" inputmode="decimal" value="([\d.]+)">', page.text).group(1)
+    due = re.search(r'<input id="amount" name="amount" inputmode="decimal" value="([\d.]+)"', page.text).group(1)
     reference = re.search(r'name="reference" value="([^"]+)"', page.text).group(1)
     too_much = b.post(
         f"/console/declarations/{mrn}/payments",
@@ -80,7 +80,7 @@ def test_a_trader_sees_the_duties_and_pays_them_and_the_goods_are_released(with_
 @pytest.fixture
 def with_single_window(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
     rt = runtime_with(settings, ("clearway.single_window",))
-    with TestClient(core_app(rt, ("clearway.single_window",)), follow_redirects=False) as c:
+    with TestClient(core_app(rt, ("clearway.single_window",)), follow_redirects=False, headers=ENGLISH) as c:
         yield rt, c
     rt.engine.dispose()
 
@@ -97,7 +97,7 @@ def test_an_agency_works_its_queue_in_the_console(with_single_window: Any) -> No
     admin.post("/console/logout", {})
     doc = sw_seed.showcase_declaration("SW-CONSOLE-1", rt.clock().date())
     mrn = lodge(rt, "SW-CONSOLE-1", **{k: v for k, v in doc.items() if k != "lrn"})
-    agency = sign_in(TestClient(client.app, follow_redirects=False), "agency.senasa")
+    agency = sign_in(TestClient(client.app, follow_redirects=False, headers=ENGLISH), "agency.senasa")
     queue = agency.get("/console/agency")
     assert queue.status_code == 200 and mrn in queue.text
     app_id = re.search(r'<a href="/console/agency/([^"]+)" class="mono">', queue.text).group(1)
