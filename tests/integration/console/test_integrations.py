@@ -66,6 +66,13 @@ def test_a_trader_sees_the_duties_and_pays_them_and_the_goods_are_released(with_
         {"amount": str(Decimal(due) + 1), "currency": "PEN", "method": "bank_transfer", "reference": reference},
     )
     assert too_much.status_code == 303 and "pay_error=" in too_much.headers["location"]
+    for unsettleable in ("0.001", "\u0661\u0662\u0665\u0660"):  # a thousandth of a sol; Arabic-Indic digits
+        refused = b.post(
+            f"/console/declarations/{mrn}/payments",
+            {"amount": unsettleable, "currency": "PEN", "method": "bank_transfer", "reference": reference},
+        )
+        assert refused.status_code == 303 and "pay_error=" in refused.headers["location"]
+        assert "at most 2 decimals" in b.get(refused.headers["location"]).text
     assert "exceeds" in b.get(too_much.headers["location"]).text
     paid = b.post(
         f"/console/declarations/{mrn}/payments",
