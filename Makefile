@@ -7,7 +7,10 @@ BIN := $(VENV)/bin
 DEMO_EXTRAS ?= analytics,ledger,evm
 TEST_EXTRAS ?= dev,analytics,ledger,evm,e2e,spark
 
-.PHONY: demo test lint typecheck contracts unit integration e2e bench install clean serve
+i18n: $(VENV)/.installed-test  ## Extract translatable strings (babel.cfg) into the console's es/pt/fr catalogues
+	$(BIN)/python -m clearway.console.catalog
+
+.PHONY: i18n demo test lint typecheck contracts unit integration e2e bench install clean serve
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
