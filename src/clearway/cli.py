@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 from typing import Annotated
@@ -93,10 +94,8 @@ def demo(
         return
     import uvicorn
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C stops the demo quietly
         uvicorn.run(bootstrap.build_app(runtime), host=host, port=port, log_config=None, log_level="warning")
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        pass
 
 
 def main() -> None:
