@@ -73,6 +73,9 @@ def test_spanish_pages_use_peruvian_customs_words_and_lima_time(console_runtime:
     assert "20 nov. 2026 07:00" in page.text  # 12:00 UTC lodgement, shown in Lima time
     assert "Horas de America/Lima" in page.text
     assert 'title="yellow"' in page.text  # the code stays the same in every language
+    for path in ("/console/queue", "/console/declarations", "/console/dashboard", "/console/agency"):
+        assert b.get(path, headers={"Accept-Language": "es"}).status_code == 200, path  # plurals and all
+    assert "1 declaración pendiente" in b.get("/console/queue", headers={"Accept-Language": "es"}).text
 
 
 def test_an_officer_records_findings_alone_and_sees_them_in_full(console_runtime: Runtime, signed_in: Any) -> None:

@@ -36,10 +36,17 @@ def test_every_extracted_string_has_a_translation(extracted: catalog.Catalog, la
 def test_translations_keep_every_placeholder(extracted: catalog.Catalog, lang: str) -> None:
     translations = i18n.translations(lang)
     for message in extracted:
-        if not message.id or not isinstance(message.id, str):
+        if not message.id:
             continue
-        wanted = sorted(re.findall(r"%\(\w+\)s", message.id))
-        assert sorted(re.findall(r"%\(\w+\)s", translations.gettext(message.id))) == wanted, message.id
+        if isinstance(message.id, str):
+            wanted = sorted(re.findall(r"%\(\w+\)s", message.id))
+            assert sorted(re.findall(r"%\(\w+\)s", translations.gettext(message.id))) == wanted, message.id
+            continue
+        singular, plural = message.id[0], message.id[1]
+        for n in (1, 2, 5):
+            text = translations.ngettext(singular, plural, n)
+            assert text not in (singular, plural), f"{singular!r} untranslated for n={n}"
+            assert sorted(re.findall(r"%\(\w+\)s", text)) == sorted(re.findall(r"%\(\w+\)s", plural)), singular
 
 
 def test_customs_vocabulary_per_language() -> None:
