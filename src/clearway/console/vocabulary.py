@@ -63,7 +63,12 @@ FINDING_KINDS = {
     "other": N_("other"),
 }
 HISTORY_KINDS = {
+    "received": N_("received"),
     "lodged": N_("lodged"),
+    "payment": N_("payment"),
+    "reassessed": N_("reassessed"),
+    "agency_decision": N_("agency decision"),
+    "agencies_routed": N_("sent to agencies"),
     "accepted": N_("accepted"),
     "lane_assigned": N_("lane assigned"),
     "control_result": N_("control result"),
@@ -100,6 +105,7 @@ ROLES = {
     "admin": N_("administrator"),
     "carrier": N_("carrier"),
     "analyst": N_("risk analyst"),
+    "system": N_("system"),
 }
 
 
