@@ -109,6 +109,10 @@ def test_an_agency_works_its_queue_in_the_console(with_single_window: Any) -> No
     assert queue.status_code == 200 and mrn in queue.text
     app_id = re.search(r'<a href="/console/agency/([^"]+)" class="mono">', queue.text).group(1)
     detail = agency.get(f"/console/agency/{app_id}")
+    assert "None" not in detail.text and "{&#34;" not in detail.text and '{"' not in detail.text  # words, not JSON
+    assert doc["importer"]["name"] in detail.text  # the importer's name
+    form = detail.text.split('action="/console/agency/')[1].split("</form>")[0]
+    assert " checked" not in form  # no decision pre-selected
     version = re.search(r'name="expected_version" value="(\d+)"', detail.text).group(1)
     empty = agency.post(
         f"/console/agency/{app_id}/decisions", {"decision": "request_info", "message": "", "expected_version": version}
@@ -124,3 +128,28 @@ def test_an_agency_works_its_queue_in_the_console(with_single_window: Any) -> No
         f"/console/agency/{app_id}/decisions", {"decision": "refuse", "reasons": "late", "expected_version": version}
     )
     assert stale.status_code == 409 and "acted first" in stale.text
+
+
+def test_a_refusal_shows_as_a_blocker_in_the_officers_queue(with_single_window: Any) -> None:
+    rt, client = with_single_window
+    admin = sign_in(client, "admin")
+    admin.client.post(
+        "/api/v1/single-window/requirements/load",
+        content=sw_seed.demo_requirements_text().encode(),
+        headers={"content-type": "application/yaml"},
+    )
+    admin.post("/console/logout", {})
+    doc = sw_seed.showcase_declaration("SW-REFUSE-1", rt.clock().date())
+    mrn = lodge(rt, "SW-REFUSE-1", **{k: v for k, v in doc.items() if k != "lrn"})
+    agency = sign_in(TestClient(client.app, follow_redirects=False, headers=ENGLISH), "agency.senasa")
+    app_id = re.search(r'<a href="/console/agency/([^"]+)" class="mono">', agency.get("/console/agency").text).group(1)
+    version = re.search(r'name="expected_version" value="(\d+)"', agency.get(f"/console/agency/{app_id}").text)
+    refused = agency.post(
+        f"/console/agency/{app_id}/decisions",
+        {"decision": "refuse", "reasons": "fruit fly host without treatment", "expected_version": version.group(1)},
+    )
+    assert refused.status_code == 303
+    officer = sign_in(TestClient(client.app, follow_redirects=False, headers=ENGLISH), "officer.rojas")
+    row = next(r for r in officer.get("/console/queue?office=").text.split("<tr>") if mrn in r)
+    assert "refused: fruit fly host without treatment" in row  # the refusal is what the declaration waits for
+    assert "refused" in officer.get(f"/console/declarations/{mrn}").text
