@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_EXTRAS ?= analytics,ledger,evm
 TEST_EXTRAS ?= dev,analytics,ledger,evm,e2e,spark
 
-.PHONY: demo test lint typecheck contracts unit integration e2e bench install clean serve
+.PHONY: i18n demo test lint typecheck contracts unit integration e2e bench install clean serve
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,6 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+i18n: $(VENV)/.installed-test  ## Extract translatable strings (babel.cfg) into the console's es/pt/fr catalogues
+	$(BIN)/python -m clearway.console.catalog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 from typing import Annotated
@@ -63,25 +64,39 @@ def demo(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     seed: Annotated[int, typer.Option(help="Random seed of the demo data")] = 2026,
 ) -> None:
-    """Seeds demo users, reference data and declarations (once), prints tokens, and serves."""
-    from clearway.demo import users
+    """Seeds demo users, reference data and declarations (once), prints one summary, and serves."""
+    from clearway.demo import output, users
 
+    settings = get_settings()
+    log_file = settings.data_dir / "clearway-demo.log"
+    output.log_to_file(log_file)
+    if not seed_only and not output.port_free(host, port):
+        console.print(
+            f"[bold red]Port {port} on {host} is already in use[/bold red] (another Clearway, or another program). "
+            f"Stop it, or run [bold]clearway demo --port {port + 1}[/bold].",
+            width=output.WIDTH,
+        )
+        raise typer.Exit(1)
     runtime = open_runtime()
-    ctx = DemoContext(runtime=runtime, rng=random.Random(seed), say=lambda m: console.print(f"  {m}"))
+    seeded: list[str] = []
+    ctx = DemoContext(runtime=runtime, rng=random.Random(seed), say=seeded.append)
+    extra: tuple[dict[str, str | None], ...] = ()
     if users.already_seeded(runtime):
-        console.print("Demo data already seeded; issuing fresh tokens.")
+        seeded.append("already seeded; fresh tokens issued")
+        extra = users.seeded_users(runtime)
     else:
-        console.print("Seeding demo data…")
-        for cap in sorted(bootstrap.capabilities(), key=lambda c: c.seed_order):
-            if cap.seed_demo is not None:
-                cap.seed_demo(ctx)
-    tokens = users.issue_tokens(runtime)
-    users.print_welcome(console, tokens, host, port)
+        with console.status("Seeding demo data…"):
+            for cap in sorted(bootstrap.capabilities(), key=lambda c: c.seed_order):
+                if cap.seed_demo is not None:
+                    cap.seed_demo(ctx)
+    tokens = users.issue_tokens_with_roles(runtime, extra)
+    output.print_summary(console, tokens, host, port, seeded=seeded, log_file=log_file, serving=not seed_only)
     if seed_only:
         return
     import uvicorn
 
-    uvicorn.run(bootstrap.build_app(runtime), host=host, port=port, log_level="warning")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C stops the demo quietly
+        uvicorn.run(bootstrap.build_app(runtime), host=host, port=port, log_config=None, log_level="warning")
 
 
 def main() -> None:

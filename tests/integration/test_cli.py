@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,8 +91,11 @@ def test_token_create_prints_a_token_that_the_api_accepts(tmp_path: Path) -> Non
 
 def test_demo_seed_fills_recent_weeks_and_prints_working_tokens(tmp_path: Path) -> None:
     out = run(tmp_path, "demo", "--seed-only", random_lanes=True).stdout
-    assert "officer.rojas=cw_" in out and "broker.andina=cw_" in out
-    officer = next(line.split("=", 1)[1] for line in out.splitlines() if line.startswith("officer.rojas="))
+    tokens = dict(re.findall(r"^│ (\S+) +│[^│\n]*│[^│\n]*│ (cw_\S+) +│$", out, re.M))  # one table, each token once
+    assert tokens.get("broker.andina") and out.count(tokens["broker.andina"]) == 1
+    assert {"agency.senasa", "carrier.demo"} <= set(tokens) or "officer.rojas" in tokens
+    officer = tokens["officer.rojas"]
+    assert "Serving on" not in out  # --seed-only does not serve
     from fastapi.testclient import TestClient
 
     from clearway import bootstrap

@@ -11,6 +11,8 @@ from clearway.console import (
     views_declarations,
     views_integrations,
     views_lodge,
+    views_misc,
+    views_trader,
 )
 from clearway.platform.capability import Capability
 from clearway.platform.runtime import Runtime
@@ -30,6 +32,9 @@ capability = Capability(
         views_lodge.router,
         views_dashboard.router,
         views_integrations.router,
+        views_trader.router,
+        views_misc.router,
+        views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,
     seed_demo=seed.seed_demo,

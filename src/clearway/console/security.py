@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response
 
+from clearway.console.i18n import N_
 from clearway.platform.auth import Principal, resolve_token
 from clearway.platform.deps import RuntimeDep
 from clearway.platform.runtime import Runtime
@@ -84,7 +85,9 @@ def _require_session(request: Request, runtime: RuntimeDep) -> Session:
         raise HTTPException(303, "sign in first", headers={"Location": f"/console/login?next={quote(target)}"})
     principal, token = found
     request.state.principal = principal
-    return Session(principal, token, csrf_for(runtime, token))
+    session = Session(principal, token, csrf_for(runtime, token))
+    request.state.console_session = session  # error pages show the signed-in user's menu and language
+    return session
 
 
 SessionDep = Annotated[Session, Depends(_require_session)]
@@ -97,14 +100,16 @@ def check_origin(request: Request) -> None:
         return  # SameSite=Strict cookies are not sent cross-site; the CSRF token still applies
     host = request.headers.get("host", "")
     if urlsplit(origin).netloc != host:
-        raise HTTPException(403, "this form was posted from another site; reload the page and try again")
+        raise HTTPException(403, N_("This form was posted from another site; reload the page and try again."))
 
 
 def check_csrf(request: Request, session: Session, submitted: str | None) -> None:
     """Refuses a signed-in form post without the session's CSRF token."""
     check_origin(request)
     if not submitted or not hmac.compare_digest(submitted, session.csrf):
-        raise HTTPException(403, "the form has expired or did not come from Clearway; reload the page and try again")
+        raise HTTPException(
+            403, N_("The form has expired or did not come from Clearway; reload the page and try again.")
+        )
 
 
 def check_login_csrf(request: Request, submitted: str | None) -> None:
@@ -112,4 +117,4 @@ def check_login_csrf(request: Request, submitted: str | None) -> None:
     check_origin(request)
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not submitted or not cookie or not hmac.compare_digest(submitted, cookie):
-        raise HTTPException(403, "the sign-in form has expired; reload the page and try again")
+        raise HTTPException(403, N_("The sign-in form has expired; reload the page and try again."))

@@ -11,11 +11,15 @@ from fastapi.responses import Response
 from clearway.console.render import ConsoleRoute
 
 router = APIRouter(prefix="/console/static", include_in_schema=False, route_class=ConsoleRoute)
-FILES = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
+FILES = {
+    "console.css": "text/css; charset=utf-8",
+    "console.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 
 
 @lru_cache(maxsize=8)
-def _read(name: str) -> bytes:
+def read(name: str) -> bytes:
     return resources.files("clearway.console").joinpath("static", name).read_bytes()
 
 
@@ -23,5 +27,5 @@ def _read(name: str) -> bytes:
 def static_file(name: str) -> Response:
     """Serves one of the console's static files; anything else is not found."""
     if name not in FILES:
-        raise HTTPException(404, f"no static file {name[:60]}")
-    return Response(_read(name), media_type=FILES[name], headers={"Cache-Control": "public, max-age=3600"})
+        raise HTTPException(404, "there is no such file")
+    return Response(read(name), media_type=FILES[name], headers={"Cache-Control": "public, max-age=3600"})

@@ -34,6 +34,20 @@ def nice_max(value: float) -> float:
     return float(10 * exp)  # pragma: no cover - the loop always returns
 
 
+def axis_ticks(value: float, *, whole: bool) -> list[float]:
+    """Returns 3 to 6 round ticks from 0 to at least the value; whole-number steps when counting things."""
+    if value <= 0:
+        return [0.0, 1.0]
+    rough = value / 4
+    exp = 10 ** math.floor(math.log10(rough))
+    step = next(m * exp for m in (1, 2, 5, 10) if m * exp >= rough)
+    if whole:
+        step = max(1.0, float(math.ceil(step)))
+    top = step * math.ceil(value / step)
+    count = round(top / step)
+    return [step * k for k in range(count + 1)]
+
+
 def _fmt(v: float) -> str:
     return f"{v:,.0f}" if v >= 10 or v == int(v) else f"{v:.1f}"
 
@@ -45,7 +59,9 @@ def stacked_columns(
     left, right, top, bottom = 44, 10, 28, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
-    ymax = nice_max(max(totals, default=0))
+    whole = all(float(v).is_integer() for s in series for v in s.values)
+    ticks = axis_ticks(max(totals, default=0), whole=whole)
+    ymax = ticks[-1]
     n = max(len(categories), 1)
     slot = plot_w / n
     bar_w = max(slot * 0.72, 1.0)
@@ -53,9 +69,8 @@ def stacked_columns(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>'
     ]
-    for k in range(5):
-        v = ymax * k / 4
-        y = top + plot_h - plot_h * k / 4
+    for v in ticks:
+        y = top + plot_h - plot_h * v / ymax
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{_fmt(v)}</text>'

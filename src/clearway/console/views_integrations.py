@@ -4,23 +4,51 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
+from babel.numbers import get_currency_precision
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clearway.console import integrations, security
-from clearway.console.render import ConsoleRoute, page
+from clearway.console import controls, integrations, security
+from clearway.console.i18n import N_
+from clearway.console.render import ConsoleRoute, error_page, localizer, page
 from clearway.console.security import SessionDep
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
 from clearway.declarations import dashboard
+from clearway.declarations import service as declarations_service
 from clearway.platform.deps import RuntimeDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 APP_STATUSES = ("submitted", "info_requested", "approved", "refused")
+
+
+AMOUNT = re.compile(r"[0-9]{1,15}(?:\.([0-9]+))?")
+
+
+def minor_units(currency: str) -> int:
+    """Returns how many decimals a currency has (2 for PEN and USD, 0 for JPY, 3 for KWD)."""
+    try:
+        return int(get_currency_precision(currency.strip().upper()))
+    except (KeyError, ValueError):
+        return 2
+
+
+def parse_amount(raw: str, currency: str) -> Decimal | None:
+    """Reads an amount strictly: ASCII digits, one decimal point, at most the currency's minor units, > 0."""
+    text = raw.strip()
+    found = AMOUNT.fullmatch(text)
+    if found is None or (found.group(1) is not None and len(found.group(1)) > minor_units(currency)):
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value > 0 else None
 
 
 def new_payment_reference() -> str:
@@ -44,13 +72,14 @@ def pay(
     """Pays (part of) the duties and taxes due on a declaration."""
     security.check_csrf(request, session, csrf_token)
     if not session.principal.is_trader:
-        raise HTTPException(403, "only the declarant or importer pays duties")
-    try:
-        value = Decimal(amount.strip().replace(",", ""))
-        if not value.is_finite() or value <= 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        return _back(mrn, "pay_error", "Enter the amount to pay, e.g. 1250.00.")
+        raise HTTPException(403, N_("Only the declarant or the importer pays duties."))
+    value = parse_amount(amount, currency)
+    if value is None:
+        digits = minor_units(currency)
+        message = N_("Enter the amount with digits 0-9 and at most %(digits)s decimals, e.g. %(example)s.")
+        example = "1250" if digits == 0 else "1250." + "0" * digits
+        words = localizer(request, session).gettext(message) % {"digits": digits, "example": example}
+        return _back(mrn, "pay_error", words)
     try:
         integrations.pay(
             runtime,
@@ -70,6 +99,11 @@ def pay(
         return _back(mrn, "pay_error", exc.message)
     except LookupError:
         raise HTTPException(404, "payments need the tariff capability, which is not installed") from None
+    with runtime.uow() as uow:
+        released = controls.release_if_control_cleared(uow, mrn)
+        uow.commit()
+    if released:
+        log.info("released %s after payment: its control found no discrepancy", mrn)
     log.info("console payment of %s %s on %s by %s", value, currency, mrn, session.principal.user)
     return RedirectResponse(f"/console/declarations/{mrn}?done=paid", status_code=303)
 
@@ -82,7 +116,7 @@ def _back(mrn: str, key: str, message: str) -> Response:
 
 def _require_agency_or_customs(session: security.Session) -> None:
     if session.principal.role not in {"agency", *dashboard.CUSTOMS_ROLES}:
-        raise HTTPException(403, "the single window queue is for partner agencies and customs")
+        raise HTTPException(403, N_("The single window queue is for partner agencies and customs."))
 
 
 @router.get("/agency")
@@ -120,14 +154,7 @@ def agency_application(
     try:
         app, history = integrations.application(runtime, app_id, session.principal)
     except (NotFound, LookupError):
-        return page(
-            request,
-            "error.html",
-            session,
-            status_code=404,
-            title="Application not found",
-            message=f"There is no application {app_id[:40]} that you may see.",
-        )
+        return error_page(request, session, 404, N_("There is no such application that you may see."))
     return page(
         request,
         "agency_app.html",
@@ -135,7 +162,8 @@ def agency_application(
         active="agency",
         app=app,
         history=history,
-        flash="Decision recorded." if done else None,
+        flash=N_("Decision recorded.") if done else None,
+        **agency_context(runtime, app),
     )
 
 
@@ -206,4 +234,41 @@ def agency_decide(
         error=error,
         form=form,
         issues=[Issue("", error or "", "")],
+        **agency_context(runtime, app),
     )
+
+
+NEED_KINDS = {
+    "document": N_("document"),
+    "certificate": N_("certificate"),
+    "licence": N_("licence"),
+    "permit": N_("permit"),
+    "inspection": N_("inspection"),
+}
+GOODS_COLUMNS = (
+    ("sequence", N_("Item")),
+    ("commodity_code", N_("HS code")),
+    ("description", N_("Description")),
+    ("origin_country", N_("Origin")),
+    ("quantity", N_("Quantity")),
+    ("unit", N_("Unit")),
+    ("net_mass", N_("Net mass (kg)")),
+    ("end_use", N_("End use")),
+)
+
+
+def agency_context(runtime: Any, app: dict[str, Any]) -> dict[str, Any]:
+    """What the application page shows besides the application: the importer's name, goods columns, need words."""
+    importer_name = ""
+    if app.get("mrn"):
+        try:
+            with runtime.uow(readonly=True) as uow:
+                decl = declarations_service.get(uow, str(app["mrn"]))
+            if decl.data.importer.id == app.get("importer_id") or not app.get("importer_id"):
+                importer_name = decl.data.importer.name
+        except NotFound:
+            importer_name = ""
+    goods = app.get("goods") or []
+    present = {k for g in goods if isinstance(g, dict) for k, v in g.items() if v not in (None, "")}
+    columns = [(k, label) for k, label in GOODS_COLUMNS if k in present]
+    return {"importer_name": importer_name, "goods_columns": columns, "need_kinds": NEED_KINDS}

@@ -53,6 +53,129 @@ class OfficeTimes:
     p90_hours: float
 
 
+STAGES: tuple[str, ...] = ("lodgement", "assessment", "payment", "agency", "control", "release")
+
+
+@dataclass(frozen=True)
+class StageTimes:
+    """Median and 90th percentile of one stage of the Time Release Study, over the declarations it applies to."""
+
+    stage: str
+    count: int
+    median_hours: float
+    p90_hours: float
+
+
+@dataclass(frozen=True)
+class GroupTimes:
+    """Time Release Study of one office, lane or agency: arrival (or lodgement) to release, and its longest stage."""
+
+    key: str
+    released: int
+    median_hours: float
+    p90_hours: float
+    stages: list[StageTimes]
+    longest_stage: str | None
+
+
+@dataclass
+class TimeReleaseStudy:
+    """The WCO Time Release Study of a period: total time and per-stage times, per office, lane and agency."""
+
+    overall: GroupTimes | None
+    by_office: list[GroupTimes]
+    by_lane: list[GroupTimes]
+    by_agency: list[GroupTimes]
+
+
+def _start_of(arrival: Any, lodged: datetime) -> datetime:
+    """Returns when the clock starts: arrival of the goods, or lodgement when it came first (pre-arrival)."""
+    try:
+        arrived = datetime.combine(date.fromisoformat(str(arrival)[:10]), time(0), tzinfo=UTC)
+    except ValueError:
+        return lodged
+    return min(arrived, lodged)
+
+
+def stage_hours(timeline: dict[str, Any]) -> tuple[float, dict[str, float]]:
+    """Splits one released declaration's clearance into WCO stages; returns (total hours, hours per stage).
+
+    The clock starts at arrival (or lodgement when the declaration was lodged before arrival). Stages:
+    lodgement (start → lodgement), assessment (lodgement → duties assessed), payment (assessment → last
+    payment), agency (lodgement → last agency decision), control (control ordered → result recorded) and
+    release (the last of those milestones → release). Stages that did not happen are left out.
+    """
+    lodged: datetime = timeline["lodged_at"]
+    released: datetime = timeline["released_at"]
+    start = _start_of(timeline.get("arrival_date"), lodged)
+
+    def hours(a: datetime, b: datetime) -> float:
+        return max((b - a).total_seconds(), 0) / 3600
+
+    events = [(k, at) for k, at, _agency in timeline.get("events", []) if at <= released]
+    out: dict[str, float] = {"lodgement": hours(start, lodged)}
+    milestones = [lodged]
+    assessed = next((at for k, at in events if k == "assessed"), None)
+    if assessed is not None:
+        out["assessment"] = hours(lodged, assessed)
+        milestones.append(assessed)
+    payments = [at for k, at in events if k == "payment"]
+    if payments:
+        out["payment"] = hours(assessed or lodged, payments[-1])
+        milestones.append(payments[-1])
+    agency = [at for k, at in events if k == "agency_decision"]
+    if agency:
+        out["agency"] = hours(lodged, agency[-1])
+        milestones.append(agency[-1])
+    ordered = next((at for k, at in events if k in {"physical_check", "request_documents"}), None)
+    if ordered is not None:
+        result = next((at for k, at in events if k == "control_result" and at >= ordered), released)
+        out["control"] = hours(ordered, result)
+        milestones.append(result)
+    out["release"] = hours(max(milestones), released)
+    return hours(start, released), out
+
+
+def _group(key: str, items: list[tuple[float, dict[str, float]]]) -> GroupTimes:
+    totals = [t for t, _ in items]
+    stages = []
+    for stage in STAGES:
+        values = [s[stage] for _, s in items if stage in s]
+        if values:
+            stages.append(StageTimes(stage, len(values), percentile(values, 50), percentile(values, 90)))
+    longest = max(stages, key=lambda st: (st.median_hours, st.p90_hours), default=None)
+    return GroupTimes(
+        key,
+        len(items),
+        percentile(totals, 50),
+        percentile(totals, 90),
+        stages,
+        longest.stage if longest is not None and longest.p90_hours > 0 else None,
+    )
+
+
+def time_release_study(timelines: list[dict[str, Any]]) -> TimeReleaseStudy:
+    """Computes the Time Release Study of released declarations' timelines."""
+    measured = [(t, stage_hours(t)) for t in timelines]
+    if not measured:
+        return TimeReleaseStudy(None, [], [], [])
+    by_office: dict[str, list[tuple[float, dict[str, float]]]] = defaultdict(list)
+    by_lane: dict[str, list[tuple[float, dict[str, float]]]] = defaultdict(list)
+    by_agency: dict[str, list[tuple[float, dict[str, float]]]] = defaultdict(list)
+    for t, m in measured:
+        by_office[str(t["office"])].append(m)
+        by_lane[str(t["lane"] or "none")].append(m)
+        for agency in sorted({a for k, _, a in t.get("events", []) if k == "agency_decision" and a}):
+            by_agency[agency].append(m)
+    lane_order = {"red": 0, "yellow": 1, "green": 2}
+    return TimeReleaseStudy(
+        overall=_group("all", [m for _, m in measured]),
+        by_office=[_group(k, v) for k, v in sorted(by_office.items())],
+        by_lane=[_group(k, v) for k, v in sorted(by_lane.items(), key=lambda kv: lane_order.get(kv[0], 9))],
+        by_agency=[_group(k, v) for k, v in sorted(by_agency.items())],
+    )
+
+
 @dataclass
 class Dashboard:
     """Every figure of the customs dashboard for one period."""
@@ -70,6 +193,8 @@ class Dashboard:
     hits_by_kind: list[tuple[str, int]]
     top_rules: list[tuple[str, int]]
     offices: list[str] = field(default_factory=list)
+    study: TimeReleaseStudy | None = None
+    currency: str = ""
 
     @property
     def hit_rate(self) -> float | None:
@@ -107,6 +232,13 @@ def rules_of(lane_data: dict[str, Any]) -> list[Any]:
     return list(lane_data.get("rules") or lane_data.get("reasons") or [])
 
 
+def _assessment_currency(conn: Any, start: datetime, end: datetime, office: str | None) -> str:
+    """Returns the currency duties are assessed in (from the assessments recorded), empty when none."""
+    for _, _, d in stats.history_data(conn, "assessed", start=start, end=end, office=office)[:1]:
+        return str(d.get("currency") or "")
+    return ""
+
+
 def _require_customs(principal: Principal) -> None:
     if principal.role not in CUSTOMS_ROLES:
         raise Forbidden("dashboards and work queues are for customs officers, supervisors and administrators")
@@ -134,6 +266,7 @@ def build(uow: UnitOfWork, principal: Principal, period: Period) -> Dashboard:
     controls = stats.history_data(conn, "control_result", start=start, end=end, office=period.office)
     hits = [d for _, _, d in controls if d.get("result") == "discrepancy"]
     kinds = Counter(str(d.get("kind") or "unspecified") for d in hits)
+    revenue_currency = _assessment_currency(conn, start, end, period.office)
     rules: Counter[str] = Counter()
     for _, _, d in stats.history_data(conn, "lane_assigned", start=start, end=end, office=period.office):
         if d.get("source") == "selectivity":
@@ -153,6 +286,8 @@ def build(uow: UnitOfWork, principal: Principal, period: Period) -> Dashboard:
         hits_by_kind=kinds.most_common(),
         top_rules=rules.most_common(10),
         offices=stats.offices(conn),
+        study=time_release_study(stats.release_timelines(conn, start=start, end=end, office=period.office)),
+        currency=revenue_currency,
     )
 
 

@@ -125,3 +125,62 @@ def latest_lane_sources(conn: Connection, limit: int = 200) -> list[dict[str, An
         .limit(limit)
     ).all()
     return [dict(r[0] or {}) for r in rows]
+
+
+TIMELINE_KINDS = ("assessed", "payment", "agency_decision", "control_result", "physical_check", "request_documents")
+
+
+def release_timelines(
+    conn: Connection, *, start: datetime, end: datetime, office: str | None = None
+) -> list[dict[str, Any]]:
+    """Returns, per declaration lodged in [start, end) and released, its milestones for a Time Release Study.
+
+    Each item: office, lane, arrival_date (ISO date or None), lodged_at, accepted_at, released_at and
+    ``events``: (kind, at, agency) of assessment, payments, agency decisions and controls, in order.
+    """
+    rows = conn.execute(
+        select(
+            declarations.c.id,
+            declarations.c.office,
+            declarations.c.lane,
+            declarations.c.document,
+            declarations.c.lodged_at,
+            declarations.c.accepted_at,
+            declarations.c.released_at,
+        ).where(and_(_in_range(start, end, office), declarations.c.released_at.is_not(None)))
+    ).all()
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        doc = r[3] if isinstance(r[3], dict) else {}
+        consignment = doc.get("consignment") if isinstance(doc.get("consignment"), dict) else {}
+        out[r[0]] = {
+            "office": r[1],
+            "lane": r[2] or "",
+            "arrival_date": (consignment or {}).get("arrival_date"),
+            "lodged_at": ensure_utc(r[4]),
+            "accepted_at": ensure_utc(r[5]) if r[5] is not None else None,
+            "released_at": ensure_utc(r[6]),
+            "events": [],
+        }
+    ids = list(out)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        events = conn.execute(
+            select(
+                declaration_events.c.declaration_id,
+                declaration_events.c.kind,
+                declaration_events.c.at,
+                declaration_events.c.data,
+            )
+            .where(
+                and_(
+                    declaration_events.c.declaration_id.in_(chunk),
+                    declaration_events.c.kind.in_(TIMELINE_KINDS),
+                )
+            )
+            .order_by(declaration_events.c.id)
+        ).all()
+        for e in events:
+            data = e[3] if isinstance(e[3], dict) else {}
+            out[e[0]]["events"].append((e[1], ensure_utc(e[2]), str(data.get("agency") or "")))
+    return list(out.values())

@@ -28,9 +28,20 @@ def already_seeded(runtime: Runtime) -> bool:
 
 def issue_tokens(runtime: Runtime, extra: tuple[dict[str, str | None], ...] = ()) -> list[tuple[str, str, str]]:
     """Creates the demo users (password 'demo') and returns (user, what, token) for each."""
+    return [(user, what, token) for user, _role, what, token in issue_tokens_with_roles(runtime, extra)]
+
+
+def issue_tokens_with_roles(
+    runtime: Runtime, extra: tuple[dict[str, str | None], ...] = ()
+) -> list[tuple[str, str, str, str]]:
+    """Creates the demo users (password 'demo') and returns (user, role, what, token) for each, once each."""
+    seen: set[str] = set()
     out = []
     with runtime.uow() as uow:
         for u in (*DEMO_USERS, *extra, *runtime.caches.get("demo.extra_users", ())):
+            if str(u["user"]) in seen:
+                continue
+            seen.add(str(u["user"]))
             auth.ensure_user(
                 uow,
                 name=str(u["user"]),
@@ -49,7 +60,7 @@ def issue_tokens(runtime: Runtime, extra: tuple[dict[str, str | None], ...] = ()
                 office=u.get("office"),
                 label="demo",
             )
-            out.append((str(u["user"]), str(u.get("what") or u["role"]), token))
+            out.append((str(u["user"]), str(u["role"]), str(u.get("what") or u["role"]), token))
         uow.commit()
     return out
 
@@ -69,3 +80,17 @@ def print_welcome(console: Console, tokens: list[tuple[str, str, str]], host: st
     for user, _, token in tokens:
         console.print(f"{user}={token}", soft_wrap=True, highlight=False)
     console.print(f"Try: curl -H 'Authorization: Bearer <token>' {base}/api/v1/declarations\n")
+
+
+def seeded_users(runtime: Runtime) -> tuple[dict[str, str | None], ...]:
+    """Returns the users a previous demo seed created besides the core ones (agency and carrier users)."""
+    core = {str(u["user"]) for u in DEMO_USERS}
+    with runtime.uow(readonly=True) as uow:
+        rows = uow.conn.execute(
+            select(users.c.name, users.c.role, users.c.party_id, users.c.agency, users.c.office).order_by(users.c.name)
+        ).all()
+    return tuple(
+        {"user": r[0], "role": r[1], "party_id": r[2], "agency": r[3], "office": r[4], "what": r[3] or r[1]}
+        for r in rows
+        if r[0] not in core
+    )

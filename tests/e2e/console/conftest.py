@@ -43,9 +43,20 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serves Clearway over HTTP with the demo users and nomenclature; every lodgement goes to the red lane."""
+    yield from serve(tmp_path_factory, red=1, yellow=0)
+
+
+@pytest.fixture(scope="module")
+def yellow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same server where every lodgement goes to the yellow lane (customs asks for documents)."""
+    yield from serve(tmp_path_factory, red=0, yellow=1)
+
+
+def serve(tmp_path_factory: pytest.TempPathFactory, *, red: float, yellow: float) -> Iterator[str]:
+    """Serves Clearway over HTTP on a free port with a temporary SQLite database."""
     data_dir = tmp_path_factory.mktemp("console-e2e")
     settings = Settings(
-        env="test", data_dir=data_dir, secret_key="e2e-secret", selectivity_red_rate=1, selectivity_yellow_rate=0
+        env="test", data_dir=data_dir, secret_key="e2e-secret", selectivity_red_rate=red, selectivity_yellow_rate=yellow
     )
     bootstrap.import_tables()
     runtime = core_runtime(settings)  # the console over the clearance core, whatever else is installed

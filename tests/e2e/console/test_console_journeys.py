@@ -14,11 +14,11 @@ def sign_in(page: Any, base: str, user: str) -> None:
     page.goto(base + "/")
     page.fill("#user", user)
     page.fill("#password", "demo")
-    page.click("button:has-text('Sign in')")
+    page.click("#sign-in")
 
 
 def test_lodge_fix_release_and_count_without_javascript(live_server: str, browser: Any) -> None:
-    context = browser.new_context(java_script_enabled=False)  # every step must work without scripts
+    context = browser.new_context(java_script_enabled=False, locale="en-US")  # every step works without scripts
     page = context.new_page()
     sign_in(page, live_server, "broker.andina")
     page.wait_for_url(re.compile(r".*/console/declarations$"))
@@ -27,7 +27,7 @@ def test_lodge_fix_release_and_count_without_javascript(live_server: str, browse
     page.click("text=Lodge a declaration")
     page.click("text=Start from an example")
     page.fill("#goods_items-0-commodity_code", "999999")
-    page.click("button:has-text('Lodge declaration')")
+    page.click("#lodge-button")
     field = page.locator(".field.has-error", has=page.locator("#goods_items-0-commodity_code"))
     assert field.count() == 1
     assert "commodity" in field.locator(".error-message").inner_text().lower()
@@ -35,12 +35,12 @@ def test_lodge_fix_release_and_count_without_javascript(live_server: str, browse
 
     # ... fixes it and lodges: an MRN is issued
     page.fill("#goods_items-0-commodity_code", "851713")
-    page.click("button:has-text('Lodge declaration')")
+    page.click("#lodge-button")
     page.wait_for_url(re.compile(r".*/console/declarations/\w+\?done=lodged"))
     mrn = page.locator("h1").inner_text().strip()
     assert re.fullmatch(r"\d{2}PE[0-9A-Z]{14}", mrn)
     assert "physical check" in page.locator(".meta").inner_text()
-    page.click("button:has-text('Sign out')")
+    page.click("button.link-button")
 
     # the officer finds it first in the queue (red lane) and releases it after the check
     sign_in(page, live_server, "officer.rojas")
@@ -49,13 +49,12 @@ def test_lodge_fix_release_and_count_without_javascript(live_server: str, browse
     assert mrn in first.inner_text() and "red" in first.inner_text().lower()
     first.locator("a").click()
     page.check("#decision-release")
-    page.click("button:has-text('Record decision')")
+    page.click("#record-decision")
     assert page.locator("#d-reason .error-message").count() == 1  # a reason is required
-    page.check("#decision-release")
-    page.select_option("#result", "no_discrepancy")
-    page.fill("#reason", "goods match the declaration; released")
-    page.click("button:has-text('Record decision')")
-    page.wait_for_url(re.compile(r".*\?done=release"))
+    page.check("#result-no_discrepancy")
+    page.fill("#findings-reason", "goods match the declaration; released")
+    page.click("#record-findings")
+    page.wait_for_url(re.compile(r".*\?done=findings_released.*"))
     assert "released" in page.locator(".meta").inner_text()
 
     # the dashboard counts it: one declaration, one control, no discrepancy
@@ -66,7 +65,7 @@ def test_lodge_fix_release_and_count_without_javascript(live_server: str, browse
 
 
 def test_a_trader_cannot_open_the_officers_queue(live_server: str, browser: Any) -> None:
-    context = browser.new_context()
+    context = browser.new_context(locale="en-US")
     page = context.new_page()
     sign_in(page, live_server, "importer.pacifico")
     page.wait_for_url(re.compile(r".*/console/declarations$"))

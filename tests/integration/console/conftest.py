@@ -41,6 +41,7 @@ USERS = (
     ("admin", "admin", {}),
 )
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+ENGLISH = {"Accept-Language": "en"}  # the existing assertions read English; tests/…/test_languages.py reads the others
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +88,9 @@ def console_runtime(settings: Settings) -> Iterator[Runtime]:
 @pytest.fixture
 def app_client(console_runtime: Runtime) -> Iterator[TestClient]:
     """A browser-like client of the console (no network); cookies persist across requests."""
-    with TestClient(core_app(console_runtime), raise_server_exceptions=False, follow_redirects=False) as c:
+    with TestClient(
+        core_app(console_runtime), raise_server_exceptions=False, follow_redirects=False, headers=ENGLISH
+    ) as c:
         yield c
 
 
@@ -128,7 +131,9 @@ def signed_in(console_runtime: Runtime) -> Iterator[Any]:
     clients: list[TestClient] = []
 
     def make(user: str) -> Browser:
-        c = TestClient(core_app(console_runtime), raise_server_exceptions=False, follow_redirects=False)
+        c = TestClient(
+            core_app(console_runtime), raise_server_exceptions=False, follow_redirects=False, headers=ENGLISH
+        )
         clients.append(c)
         return sign_in(c, user)
 

@@ -18,7 +18,7 @@ from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
 from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
-from tests.integration.console.conftest import lodge, sign_in
+from tests.integration.console.conftest import ENGLISH, lodge, sign_in
 
 tariff_service = pytest.importorskip("clearway.tariff.service", reason="the tariff capability is not installed")
 sw_seed = pytest.importorskip("clearway.single_window.seed", reason="the single window is not installed")
@@ -54,7 +54,7 @@ def with_tariff(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
         bank = SimulatedBank.load_or_create(rt.settings.data_dir)
         settlement.register_provider(uow, name=bank.name, public_key=bank.public_key_b64(), by="test", reason="test")
         uow.commit()
-    with TestClient(core_app(rt, ("clearway.tariff",)), follow_redirects=False) as c:
+    with TestClient(core_app(rt, ("clearway.tariff",)), follow_redirects=False, headers=ENGLISH) as c:
         yield rt, c
     rt.engine.dispose()
 
@@ -65,13 +65,20 @@ def test_a_trader_sees_the_duties_and_pays_them_and_the_goods_are_released(with_
     b = sign_in(client, "broker.andina")
     page = b.get(f"/console/declarations/{mrn}")
     assert "Duties and taxes" in page.text and "not paid or guaranteed" in page.text
-    due = re.search(r'<input id="amount" name="amount" inputmode="decimal" value="([\d.]+)">', page.text).group(1)
+    due = re.search(r'<input id="amount" name="amount" inputmode="decimal" value="([\d.]+)"', page.text).group(1)
     reference = re.search(r'name="reference" value="([^"]+)"', page.text).group(1)
     too_much = b.post(
         f"/console/declarations/{mrn}/payments",
         {"amount": str(Decimal(due) + 1), "currency": "PEN", "method": "bank_transfer", "reference": reference},
     )
     assert too_much.status_code == 303 and "pay_error=" in too_much.headers["location"]
+    for unsettleable in ("0.001", "\u0661\u0662\u0665\u0660"):  # a thousandth of a sol; Arabic-Indic digits
+        refused = b.post(
+            f"/console/declarations/{mrn}/payments",
+            {"amount": unsettleable, "currency": "PEN", "method": "bank_transfer", "reference": reference},
+        )
+        assert refused.status_code == 303 and "pay_error=" in refused.headers["location"]
+        assert "at most 2 decimals" in b.get(refused.headers["location"]).text
     assert "exceeds" in b.get(too_much.headers["location"]).text
     paid = b.post(
         f"/console/declarations/{mrn}/payments",
@@ -97,7 +104,7 @@ def test_a_trader_sees_the_duties_and_pays_them_and_the_goods_are_released(with_
 @pytest.fixture
 def with_single_window(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
     rt = runtime_with(settings, ("clearway.single_window",))
-    with TestClient(core_app(rt, ("clearway.single_window",)), follow_redirects=False) as c:
+    with TestClient(core_app(rt, ("clearway.single_window",)), follow_redirects=False, headers=ENGLISH) as c:
         yield rt, c
     rt.engine.dispose()
 
@@ -118,11 +125,15 @@ def test_an_agency_works_its_queue_in_the_console(with_single_window: Any) -> No
     admin.post("/console/logout", {})
     doc = sw_seed.showcase_declaration("SW-CONSOLE-1", rt.clock().date())
     mrn = lodge(rt, "SW-CONSOLE-1", **{k: v for k, v in doc.items() if k != "lrn"})
-    agency = sign_in(TestClient(client.app, follow_redirects=False), "agency.senasa")
+    agency = sign_in(TestClient(client.app, follow_redirects=False, headers=ENGLISH), "agency.senasa")
     queue = agency.get("/console/agency")
     assert queue.status_code == 200 and mrn in queue.text
     app_id = re.search(r'<a href="/console/agency/([^"]+)" class="mono">', queue.text).group(1)
     detail = agency.get(f"/console/agency/{app_id}")
+    assert "None" not in detail.text and "{&#34;" not in detail.text and '{"' not in detail.text  # words, not JSON
+    assert doc["importer"]["name"] in detail.text  # the importer's name
+    form = detail.text.split('action="/console/agency/')[1].split("</form>")[0]
+    assert " checked" not in form  # no decision pre-selected
     version = re.search(r'name="expected_version" value="(\d+)"', detail.text).group(1)
     empty = agency.post(
         f"/console/agency/{app_id}/decisions", {"decision": "request_info", "message": "", "expected_version": version}
@@ -138,3 +149,28 @@ def test_an_agency_works_its_queue_in_the_console(with_single_window: Any) -> No
         f"/console/agency/{app_id}/decisions", {"decision": "refuse", "reasons": "late", "expected_version": version}
     )
     assert stale.status_code == 409 and "acted first" in stale.text
+
+
+def test_a_refusal_shows_as_a_blocker_in_the_officers_queue(with_single_window: Any) -> None:
+    rt, client = with_single_window
+    admin = sign_in(client, "admin")
+    admin.client.post(
+        "/api/v1/single-window/requirements/load",
+        content=sw_seed.demo_requirements_text().encode(),
+        headers={"content-type": "application/yaml"},
+    )
+    admin.post("/console/logout", {})
+    doc = sw_seed.showcase_declaration("SW-REFUSE-1", rt.clock().date())
+    mrn = lodge(rt, "SW-REFUSE-1", **{k: v for k, v in doc.items() if k != "lrn"})
+    agency = sign_in(TestClient(client.app, follow_redirects=False, headers=ENGLISH), "agency.senasa")
+    app_id = re.search(r'<a href="/console/agency/([^"]+)" class="mono">', agency.get("/console/agency").text).group(1)
+    version = re.search(r'name="expected_version" value="(\d+)"', agency.get(f"/console/agency/{app_id}").text)
+    refused = agency.post(
+        f"/console/agency/{app_id}/decisions",
+        {"decision": "refuse", "reasons": "fruit fly host without treatment", "expected_version": version.group(1)},
+    )
+    assert refused.status_code == 303
+    officer = sign_in(TestClient(client.app, follow_redirects=False, headers=ENGLISH), "officer.rojas")
+    row = next(r for r in officer.get("/console/queue?office=").text.split("<tr>") if mrn in r)
+    assert "refused: fruit fly host without treatment" in row  # the refusal is what the declaration waits for
+    assert "refused" in officer.get(f"/console/declarations/{mrn}").text

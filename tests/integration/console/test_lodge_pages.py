@@ -48,7 +48,7 @@ def test_an_error_shows_next_to_its_field_then_the_fixed_form_lodges(signed_in: 
     assert r.status_code == 303
     mrn = re.search(r"/console/declarations/(\w+)\?done=lodged", r.headers["location"]).group(1)
     page = b.get(r.headers["location"])
-    assert "Declaration lodged and accepted." in page.text and mrn in page.text
+    assert "Declaration lodged." in page.text and mrn in page.text
     assert count(b) == 1
 
 

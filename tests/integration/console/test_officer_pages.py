@@ -77,7 +77,7 @@ def test_a_decision_needs_a_reason_and_the_check_needs_its_findings(signed_in: A
         f"/console/declarations/{mrn}/decisions",
         {"decision": "release", "expected_version": version, "reason": "all good"},
     )
-    assert r.status_code == 422 and "record what the physical check found" in r.text
+    assert r.status_code == 422 and "Record the physical check" in r.text
     assert "physical check" in b.get(f"/console/declarations/{mrn}").text
 
 
@@ -101,7 +101,7 @@ def test_release_after_a_check_records_the_findings(
     )
     assert r.status_code == 303 and r.headers["location"].endswith("?done=release")
     page = b.get(r.headers["location"])
-    assert "Decision recorded: release the goods." in page.text
+    assert "Decision recorded: the goods are released." in page.text
     assert "undervaluation" in page.text and "1,250.50" in page.text
     history = b.client.get(f"/api/v1/declarations/{mrn}").json()["history"]
     control = [h for h in history if h["kind"] == "control_result"]
@@ -127,7 +127,7 @@ def test_when_another_officer_acted_first_the_console_says_who_and_what(
         {"decision": "release", "expected_version": version, "reason": "documents in order"},
     )
     assert late.status_code == 409
-    assert "another officer acted first: officer.diaz" in late.text
+    assert "Another officer acted first: officer.diaz" in late.text
     assert "seal broken on arrival" in late.text
     history = rojas.client.get(f"/api/v1/declarations/{mrn}").json()["history"]
     assert [h["kind"] for h in history].count("release") == 0

@@ -1,0 +1,150 @@
+"""The console's customs vocabulary: statuses, lanes, modes, decisions and findings, marked for translation.
+
+Codes (``01``, ``green``, ``1``) never change; only the words shown beside them are translated.
+"""
+
+from __future__ import annotations
+
+from clearway.console.i18n import N_, gettext
+
+STATUS_WORDS: dict[str, str] = {
+    "01": N_("accepted"),
+    "02": N_("received"),
+    "03": N_("rejected"),
+    "05": N_("physical check"),
+    "06": N_("documents required"),
+    "07": N_("amended"),
+    "08": N_("released"),
+    "09": N_("cleared"),
+    "10": N_("invalidated"),
+    "52": N_("detained"),
+}
+LANE_WORDS = {"green": N_("green lane"), "yellow": N_("yellow lane"), "red": N_("red lane")}
+LANE_SHORT = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red")}
+TRANSPORT_MODES: dict[str, str] = {
+    "1": N_("sea"),
+    "2": N_("rail"),
+    "3": N_("road"),
+    "4": N_("air"),
+    "5": N_("post"),
+    "7": N_("fixed installation"),
+    "8": N_("inland waterway"),
+    "9": N_("own propulsion"),
+}
+DECISION_LABELS = {
+    "request_documents": N_("Request documents"),
+    "physical_check": N_("Order a physical check"),
+    "release": N_("Release the goods"),
+    "detain": N_("Detain the goods"),
+    "clear": N_("Clear (close the file)"),
+    "invalidate": N_("Invalidate"),
+}
+DECISION_DONE = {
+    "request_documents": N_("Decision recorded: documents requested."),
+    "physical_check": N_("Decision recorded: physical check ordered."),
+    "release": N_("Decision recorded: the goods are released."),
+    "detain": N_("Decision recorded: the goods are detained."),
+    "clear": N_("Decision recorded: the file is closed."),
+    "invalidate": N_("Decision recorded: the declaration is invalidated."),
+    "findings": N_("Control result recorded."),
+    "findings_released": N_("Control result recorded; nothing else blocked release, so the goods are released."),
+    "paid": N_("Payment recorded."),
+    "replayed": N_("This declaration was lodged before with the same LRN; here it is."),
+    "answered": N_("Your reply and documents were sent to customs."),
+    "amended": N_("Amendment sent."),
+}
+FINDING_RESULTS = {"no_discrepancy": N_("No discrepancy"), "discrepancy": N_("Discrepancy found")}
+FINDING_KINDS = {
+    "misclassification": N_("misclassification"),
+    "undervaluation": N_("undervaluation"),
+    "origin": N_("origin"),
+    "quantity": N_("quantity"),
+    "prohibited": N_("prohibited goods"),
+    "other": N_("other"),
+}
+HISTORY_KINDS = {
+    "received": N_("received"),
+    "lodged": N_("lodged"),
+    "payment": N_("payment"),
+    "reassessed": N_("reassessed"),
+    "agency_decision": N_("agency decision"),
+    "agencies_routed": N_("sent to agencies"),
+    "accepted": N_("accepted"),
+    "lane_assigned": N_("lane assigned"),
+    "control_result": N_("control result"),
+    "amended": N_("amended"),
+    "assessed": N_("assessed"),
+    "paid": N_("paid"),
+    "routed": N_("sent to agencies"),
+    "reply": N_("trader's reply"),
+    "request_documents": N_("documents requested"),
+    "physical_check": N_("physical check ordered"),
+    "release": N_("released"),
+    "detain": N_("detained"),
+    "clear": N_("cleared"),
+    "invalidate": N_("invalidated"),
+}
+APP_STATUSES = {
+    "submitted": N_("submitted"),
+    "info_requested": N_("information requested"),
+    "approved": N_("approved"),
+    "refused": N_("refused"),
+}
+PARTY_ROLES = {
+    "declarant": N_("Declarant"),
+    "importer": N_("Importer"),
+    "exporter": N_("Exporter"),
+    "representative": N_("Customs broker (representative)"),
+}
+REPRESENTATION = {"direct": N_("direct representation"), "indirect": N_("indirect representation")}
+ROLES = {
+    "declarant": N_("trader or broker"),
+    "officer": N_("customs officer"),
+    "supervisor": N_("supervisor"),
+    "agency": N_("partner agency"),
+    "admin": N_("administrator"),
+    "carrier": N_("carrier"),
+    "analyst": N_("risk analyst"),
+    "system": N_("system"),
+}
+
+
+def _word(table: dict[str, str], code: str | None) -> str:
+    if not code:
+        return "—"
+    found = table.get(str(code))
+    return gettext(found) if found else str(code).replace("_", " ")
+
+
+def status_label(code: str | None) -> str:
+    """Returns a status in words in the current language (the code itself when unknown)."""
+    return _word(STATUS_WORDS, code)
+
+
+def lane_label(code: str | None) -> str:
+    """Returns a lane in words ('canal rojo', 'red lane')."""
+    return _word(LANE_WORDS, code)
+
+
+def transport_mode(code: str | int | None) -> str:
+    """Returns a transport mode in words, with its code: 'sea (1)'."""
+    if code in (None, ""):
+        return "—"
+    word = TRANSPORT_MODES.get(str(code))
+    return f"{gettext(word)} ({code})" if word else str(code)
+
+
+def word(kind: str, code: str | None) -> str:
+    """Returns a code of a named vocabulary in words (decision, finding, kind, history, app, party, role)."""
+    tables = {
+        "decision": DECISION_LABELS,
+        "result": FINDING_RESULTS,
+        "finding": FINDING_KINDS,
+        "history": HISTORY_KINDS,
+        "app": APP_STATUSES,
+        "party": PARTY_ROLES,
+        "representation": REPRESENTATION,
+        "role": ROLES,
+        "lane_short": LANE_SHORT,
+    }
+    return _word(tables.get(kind, {}), code)
