@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clearway.core.issues import Conflict, DomainError, Issue, ValidationFailed
+from clearway.core.issues import DomainError, Issue, ValidationFailed
 from clearway.declarations import service
-from clearway.declarations.events import ControlResultRecorded
 from clearway.declarations.model import Decision, Declaration, Status
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -53,41 +52,10 @@ def record_findings(
     reason: str,
     expected_version: int | None,
 ) -> tuple[Declaration, bool]:
-    """Records what a control found; releases when there is no discrepancy and no blocker. Returns (decl, released)."""
-    decl = service.get_visible(uow, mrn, principal)
-    if principal.role not in {"officer", "supervisor"}:
-        raise DomainError("only customs officers record control results", code="FORBIDDEN")
-    if expected_version is not None and expected_version != decl.version:
-        raise Conflict(
-            f"declaration {decl.mrn} is at version {decl.version}, not {expected_version}", code="CONCURRENT_UPDATE"
-        )
-    if decl.status not in CONTROL_STATUSES:
-        raise DomainError(
-            "findings are recorded only during a documentary or physical check", code="FINDINGS_WITHOUT_CONTROL"
-        )
-    if findings.get("result") == "no_discrepancy" and not service.release_blockers(uow, decl):
-        released = service.decide(
-            uow,
-            mrn,
-            Decision.RELEASE,
-            principal=principal,
-            reason=reason,
-            expected_version=expected_version,
-            findings=findings,
-        )
-        return released, True
-    role = service.role_of(principal)
-    service.record_event(
-        uow,
-        decl,
-        "control_result",
-        actor=principal.user,
-        role=role,
-        reason=reason,
-        data=findings,
+    """Records what a control found (the core's use case); returns (declaration, released)."""
+    return service.record_control_result(
+        uow, mrn, findings, principal=principal, reason=reason, expected_version=expected_version
     )
-    uow.publish(ControlResultRecorded(at=uow.clock(), actor=principal.user, declaration=decl, findings=findings))
-    return decl, False
 
 
 @dataclass(frozen=True)

@@ -290,3 +290,46 @@ def record_event(
     """Appends an entry to a declaration's history without changing its status (assessed, paid, routed…)."""
     decl.record(kind, at=uow.clock(), actor=actor, role=role, reason=reason, data=data)
     store.flush_history(uow.conn, decl)
+
+
+def record_control_result(
+    uow: UnitOfWork,
+    mrn: str,
+    findings: dict[str, Any],
+    *,
+    principal: Principal,
+    reason: str,
+    expected_version: int | None = None,
+) -> tuple[Declaration, bool]:
+    """Records what a documentary or physical control found, on its own.
+
+    With no discrepancy and nothing blocking release, the goods are released at once; otherwise the declaration
+    stays under control with the result recorded (an officer decides next). Returns (declaration, released).
+    """
+    decl = get_visible(uow, mrn, principal)
+    if principal.role not in {"officer", "supervisor"}:
+        raise DomainError("only customs officers record control results", code="FORBIDDEN")
+    if expected_version is not None and expected_version != decl.version:
+        raise Conflict(
+            f"declaration {decl.mrn} is at version {decl.version}, not {expected_version}", code="CONCURRENT_UPDATE"
+        )
+    if decl.status not in {Status.PHYSICAL_CHECK, Status.DOCUMENTS_REQUIRED}:
+        raise DomainError(
+            "findings are recorded only during a documentary or physical check", code="FINDINGS_WITHOUT_CONTROL"
+        )
+    if findings.get("result") == "no_discrepancy" and not release_blockers(uow, decl):
+        released = decide(
+            uow,
+            mrn,
+            Decision.RELEASE,
+            principal=principal,
+            reason=reason,
+            expected_version=expected_version,
+            findings=findings,
+        )
+        return released, True
+    record_event(
+        uow, decl, "control_result", actor=principal.user, role=role_of(principal), reason=reason, data=findings
+    )
+    uow.publish(ControlResultRecorded.of(decl, at=uow.clock(), actor=principal.user, findings=findings))
+    return decl, False
