@@ -305,8 +305,7 @@ def _replay(uow: UnitOfWork, existing: tuple[str, str, str], fingerprint: str, p
         # Another party's LRN: say nothing about its declaration.
         where = f" for declaration {mrn}" if mine else ""
         raise Conflict(
-            f"this LRN was already used{where} with different content; use a new LRN"
-            + (f" or amend {mrn}" if mine else ""),
+            f"LRN already used{where} with different content; use a new LRN" + (f" or amend {mrn}" if mine else ""),
             code="LRN_REUSED",
         )
     return LodgeResult(decl, replayed=True)

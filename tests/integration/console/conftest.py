@@ -66,6 +66,13 @@ class LaneByLrn:
         return None
 
 
+class HoldByLrn:
+    """Test release gate: an LRN containing HOLD waits for release (as unpaid duties would), still amendable."""
+
+    def blockers(self, uow: UnitOfWork, decl: Declaration) -> list[str]:
+        return ["duties not paid (test hold)"] if "HOLD" in decl.data.lrn else []
+
+
 @pytest.fixture
 def console_runtime(settings: Settings) -> Iterator[Runtime]:
     """The core and the console over the test database, clock fixed, demo nomenclature and users loaded."""
@@ -73,6 +80,7 @@ def console_runtime(settings: Settings) -> Iterator[Runtime]:
     rt = core_runtime(settings)
     rt.clock = clock
     rt.ports.add(LaneByLrn())
+    rt.ports.add(HoldByLrn())
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
         mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers

@@ -154,11 +154,15 @@ def test_an_agency_works_its_queue_in_the_console(with_single_window: Any) -> No
 def test_a_refusal_shows_as_a_blocker_in_the_officers_queue(with_single_window: Any) -> None:
     rt, client = with_single_window
     admin = sign_in(client, "admin")
-    admin.client.post(
+    loaded = admin.client.post(
         "/api/v1/single-window/requirements/load",
         content=sw_seed.demo_requirements_text().encode(),
-        headers={"content-type": "application/yaml"},
+        headers={
+            "content-type": "application/yaml",
+            "Authorization": f"Bearer {admin.client.cookies['clearway_token']}",
+        },
     )
+    assert loaded.status_code in {200, 201}, loaded.text
     admin.post("/console/logout", {})
     doc = sw_seed.showcase_declaration("SW-REFUSE-1", rt.clock().date())
     mrn = lodge(rt, "SW-REFUSE-1", **{k: v for k, v in doc.items() if k != "lrn"})

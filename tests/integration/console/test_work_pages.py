@@ -162,10 +162,10 @@ def test_a_trader_answers_a_documents_request_with_a_document(console_runtime: R
 
 
 def test_a_trader_amends_after_seeing_the_diff(console_runtime: Runtime, signed_in: Any) -> None:
-    mrn = lodge(console_runtime, "YEL-AMEND")
+    mrn = lodge(console_runtime, "HOLD-AMEND")
     trader = signed_in("broker.andina")
     form = trader.get(f"/console/declarations/{mrn}/amend")
-    assert form.status_code == 200 and 'value="YEL-AMEND"' in form.text  # prefilled with the declaration
+    assert form.status_code == 200 and 'value="HOLD-AMEND"' in form.text  # prefilled with the declaration
     values = form_values(form.text)
     values["goods_items.0.description"] = "Mobile phones, 128 GB, model X2"
     values["expected_version"] = version_of(form.text)
