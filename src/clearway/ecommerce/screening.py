@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 
-from clearway.ecommerce import matching
+from clearway.ecommerce import lexicon, matching
 from clearway.ecommerce.model import Flag, Recall, RegisteredBrand, ScreeningConfig
 
 _HS6 = r"^\d{6}"
@@ -27,7 +27,12 @@ def _fmt_money(expr: pl.Expr) -> pl.Expr:
 def prepare(parcels: pl.DataFrame, cfg: ScreeningConfig, received_at: datetime) -> pl.DataFrame:
     """Adds the derived columns screening uses: time, value in the threshold currency, HS6, consignee keys."""
     thr_rate = float(cfg.usd_rates.get(cfg.de_minimis.currency, 1))
+    nouns = matching.title_chapters(parcels["desc_norm"]) if parcels.height else None
     address = pl.col("consignee_address").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    if nouns is not None:
+        parcels = parcels.join(nouns, on="desc_norm", how="left")
+    else:
+        parcels = parcels.with_columns(noun=pl.lit(None, pl.String), noun_chapters=pl.lit(None, pl.String))
     return parcels.with_columns(
         t=pl.col("shipped_at").fill_null(pl.lit(received_at).dt.replace_time_zone("UTC")),
         value_thr=pl.col("value_usd") / thr_rate,
@@ -105,22 +110,42 @@ def split_shipments(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
     return found.group_by("parcel_id").agg(pl.col("reason").first().alias(why(Flag.SPLIT_SHIPMENT)))
 
 
-def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags declared values far below the listing, or unit values far below the HS x origin median."""
+def peer_stats(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Robust unit-value statistics of comparable parcels (same HS6 and product noun, enough of them).
+
+    Returns hs6, noun, n, med (median of log unit value USD) and spread (1.4826 x MAD, at least the floor).
+    """
+    lv = (pl.col("value_usd") / pl.col("quantity")).log()
+    d = df.filter(pl.col("hs6").is_not_null() & pl.col("noun").is_not_null() & (pl.col("value_usd") > 0)).select(
+        "hs6", "noun", lv.alias("lv")
+    )
+    return (
+        d.with_columns(med=pl.col("lv").median().over("hs6", "noun"))
+        .group_by("hs6", "noun")
+        .agg(n=pl.len(), med=pl.col("med").first(), mad=(pl.col("lv") - pl.col("med")).abs().median())
+        .filter(pl.col("n") >= cfg.unit_value_min_group)
+        .select("hs6", "noun", "n", "med", spread=pl.max_horizontal(1.4826 * pl.col("mad"), pl.lit(cfg.peer_min_spread)))
+    )
+
+
+def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig, peers: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Flags undervalued parcels, evidence first.
+
+    With a listed price, the listing is the evidence of the price paid: declared under ``listing_ratio`` of
+    it is undervaluation, and a declared value that matches a cheap listing is not. Only without a listing
+    are peer prices used: the unit value far below comparable parcels (``peer_stats``).
+    """
     value = pl.col("declared_value").cast(pl.Float64)
     listed_total = pl.col("listed_price").cast(pl.Float64) * pl.col("quantity")
-    unit = pl.col("value_usd") / pl.col("quantity")
-    groups = ["hs6", "origin_country"]
-    d = df.select("parcel_id", "declared_value", "currency", "listed_price", "quantity", "value_usd", *groups)
-    d = d.with_columns(
-        uv=unit,
-        med=pl.when(pl.col("hs6").is_not_null()).then(unit.median().over(groups)),
-        n=pl.len().over(groups),
-    )
-    by_listing = pl.when(listed_total.is_not_null() & (listed_total > 0) & (value < cfg.listing_ratio * listed_total))
-    by_listing_text = by_listing.then(
+    has_listing = listed_total.is_not_null() & (listed_total > 0)
+    peers = peer_stats(df, cfg) if peers is None else peers
+    d = df.select(
+        "parcel_id", "declared_value", "currency", "listed_price", "quantity", "value_usd", "hs6", "noun"
+    ).join(peers, on=["hs6", "noun"], how="left")
+    uv = pl.col("value_usd") / pl.col("quantity")
+    by_listing = pl.when(has_listing & (value < cfg.listing_ratio * listed_total)).then(
         pl.format(
-            "undervaluation: declared {} {} is {}% of the listed price {} x {}",
+            "undervaluation (evidence: listing price): declared {} {} is {}% of the listed price {} x {}",
             pl.col("declared_value"),
             pl.col("currency"),
             (100 * value / listed_total).round(0).cast(pl.Int64),
@@ -128,26 +153,29 @@ def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
             pl.col("quantity"),
         )
     )
-    by_median = pl.when(
-        (pl.col("n") >= cfg.unit_value_min_group) & (pl.col("uv") < cfg.unit_value_ratio * pl.col("med"))
-    ).then(
+    median = pl.col("med").exp()
+    z = (uv.log() - pl.col("med")) / pl.col("spread")
+    low = (uv < cfg.unit_value_ratio * median) & (z < -cfg.peer_z)
+    by_peers = pl.when(~has_listing & pl.col("med").is_not_null() & (pl.col("value_usd") > 0) & low).then(
         pl.format(
-            "undervaluation: unit value {} USD is {}% of the median {} USD for HS {} from {} ({} parcels)",
-            _fmt_money(pl.col("uv")),
-            (100 * pl.col("uv") / pl.col("med")).round(0).cast(pl.Int64),
-            _fmt_money(pl.col("med")),
-            pl.col("hs6"),
-            pl.col("origin_country"),
+            "undervaluation (evidence: peer prices, no listing given): unit value {} USD is {}% of the median "
+            "{} USD of {} parcels of HS {} '{}', {} robust deviations below it",
+            _fmt_money(uv),
+            (100 * uv / median).round(0).cast(pl.Int64),
+            _fmt_money(median),
             pl.col("n"),
+            pl.col("hs6"),
+            pl.col("noun"),
+            (-z).round(1).cast(pl.String),
         )
     )
-    return d.select("parcel_id", pl.coalesce(by_listing_text, by_median).alias(why(Flag.UNDERVALUATION))).filter(
+    return d.select("parcel_id", pl.coalesce(by_listing, by_peers).alias(why(Flag.UNDERVALUATION))).filter(
         pl.col(why(Flag.UNDERVALUATION)).is_not_null()
     )
 
 
 def recalled_products(df: pl.DataFrame, recalls: list[Recall], cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags parcels whose description matches a recalled product (brand, model or product, HS heading)."""
+    """Flags parcels whose description names a recalled product (brand and model, product type, HS chapter)."""
     name = why(Flag.RECALLED_PRODUCT)
     if not recalls:
         return pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
@@ -157,31 +185,32 @@ def recalled_products(df: pl.DataFrame, recalls: list[Recall], cfg: ScreeningCon
         .join(hits, on="desc_norm")
         .join(matching.recalls_frame(recalls), on="recall_id")
         .filter(
-            pl.col("recall_hs4").is_null()
+            pl.col("recall_hs2").is_null()
             | pl.col("hs_code").is_null()
-            | (pl.col("hs_code").str.slice(0, 4) == pl.col("recall_hs4"))
+            | (pl.col("hs_code").str.slice(0, 2) == pl.col("recall_hs2"))
         )
         .sort("recall_score", descending=True)
     )
     reason = pl.format(
-        "recalled product: matches recall {} ({} {} {}; hazard: {}), similarity {}%",
+        "recalled product: matches recall {} ({} {} {}; hazard: {}) on {}, similarity {}%",
         pl.col("recall_id"),
         pl.col("recall_brand"),
         pl.col("recall_model"),
         pl.col("recall_product"),
         pl.col("recall_hazard"),
+        pl.col("recall_words"),
         pl.col("recall_score").round(0).cast(pl.Int64),
     )
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
 
 
 def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags registered brands sold by unknown sellers far below the lowest genuine price."""
+    """Flags registered brands named as maker, sold by unknown sellers far below the lowest genuine price."""
     name = why(Flag.IP_INFRINGEMENT)
     if not brands:
         return pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
     rates = {k: float(v) for k, v in cfg.usd_rates.items()}
-    hits = matching.brand_hits(df["desc_norm"], [b.brand for b in brands])
+    hits = matching.brand_candidates(df["desc_norm"], brands)
     seller = pl.concat_str([pl.lit(" "), pl.col("seller_norm"), pl.lit(" ")])
     listed_usd = pl.col("listed_price").cast(pl.Float64) * pl.col("rate")
     d = (
@@ -221,10 +250,11 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
         )
     )
     reason = pl.format(
-        "IP: registered brand {} (rights holder {}) sold by seller {} ({}) at {} USD a unit, {}% of the lowest "
-        "genuine price {} {}",
+        "IP: registered brand {} (rights holder {}) named as maker ({}), sold by seller {} ({}) at {} USD a "
+        "unit, {}% of the lowest genuine price {} {}",
         pl.col("brand"),
         pl.col("rights_holder"),
+        pl.col("brand_words"),
         pl.col("seller_id").fill_null("?"),
         pl.col("seller_name").fill_null("no name"),
         _fmt_money(pl.col("unit_usd")),
@@ -233,6 +263,36 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
         pl.col("brand_currency"),
     )
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
+
+
+def hs_implausible(df: pl.DataFrame) -> pl.Expr:
+    """Flags a declared HS code whose section cannot hold the goods the title names (a chapter check).
+
+    Only when the title's product noun is known; chapters of the same HS section count as plausible.
+    """
+    chapter = pl.col("hs6").str.slice(0, 2)
+    sec = chapter.replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
+    allowed = pl.col("noun_chapters").str.split(";")
+    allowed_sections = allowed.list.eval(
+        pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
+    )
+    bad = pl.col("noun").is_not_null() & pl.col("hs6").is_not_null() & ~allowed_sections.list.contains(sec)
+    return (
+        pl.when(bad)
+        .then(
+            pl.format(
+                "HS {} (chapter {}) is implausible for the description: '{}' is goods of chapter {}",
+                pl.col("hs_code"),
+                chapter,
+                pl.col("noun"),
+                pl.col("noun_chapters").str.replace_all(";", " or "),
+            )
+        )
+        .alias(why(Flag.HS_IMPLAUSIBLE))
+    )
+
+
+_CHAPTER_SECTION = {f"{c:02d}": lexicon.section(f"{c:02d}") for c in range(1, 100)}
 
 
 def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
@@ -257,13 +317,18 @@ def screen(
     recalls: list[Recall],
     brands: list[RegisteredBrand],
     profiles: pl.DataFrame,
+    peers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Runs every rule over prepared parcels and returns them with one reason column per flag."""
+    """Runs every rule over prepared parcels and returns them with one reason column per flag.
+
+    ``peers`` are the comparable-parcel statistics (``peer_stats``) when screening runs in parts of a larger
+    manifest; by default they are computed over ``df``.
+    """
     dq = pl.when(pl.col("dq_codes") != "").then(pl.format("data quality: {}", pl.col("dq_text")))
-    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)))
+    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)), hs_implausible(df))
     for found in (
         split_shipments(df, cfg),
-        undervaluation(df, cfg),
+        undervaluation(df, cfg, peers),
         recalled_products(df, recalls, cfg),
         ip_infringements(df, brands, cfg),
         risky_sellers(df, profiles, cfg),
