@@ -75,6 +75,7 @@ class Lexicon:
 
     nouns: dict[str, frozenset[str]]
     common: frozenset[str]
+    hand: frozenset[str] = frozenset()  # the hand-written marketplace nouns (strong evidence of the goods)
 
     def noun(self, title: str) -> Noun | None:
         """Returns the product noun of a title (the last lexicon word of its head), or None."""
@@ -159,7 +160,7 @@ def shipped() -> Lexicon:
         nouns[last] = frozenset(row["chapters"].split(";"))
         hand.add(last)
     common = frozenset(stem(r["word"]) for r in _read("common_words.csv"))
-    return Lexicon(nouns, common | STOPWORDS)
+    return Lexicon(nouns, common | STOPWORDS, frozenset(hand))
 
 
 # HS sections by chapter range: goods of one section are easily confused with one another.

@@ -215,28 +215,38 @@ def brands_frame(brands: list[RegisteredBrand], usd_rates: dict[str, float]) -> 
 
 
 def title_chapters(descs: pl.Series) -> pl.DataFrame:
-    """Returns (desc_norm, noun, noun_chapters) for each unique description that names a known noun.
+    """Returns, per unique description naming a known noun: ``noun`` (the product noun: the last
+    hand-written marketplace noun of the head, else its last nomenclature word), ``strong`` (whether it is a
+    hand-written one), ``noun_chapters`` (chapters of the head's nouns) and ``any_chapters`` (chapters of
+    every lexicon word of the whole title, the benefit of the doubt for the HS check).
 
-    Vectorised: the head of the title is cut at "for"/"with"/…, its words are joined with every spelling of
-    the lexicon's nouns; ``noun`` is the last one, ``noun_chapters`` the chapters of all of them.
+    Vectorised: words are joined with every spelling of the lexicon's nouns.
     """
     lex = lexicon.shipped()
     table = pl.DataFrame(
-        [(form, w, ";".join(sorted(ch))) for w, ch in lex.nouns.items() for form in lexicon.forms(w)],
-        schema={"word": pl.String, "noun": pl.String, "noun_chapters": pl.String},
+        [(form, w, ";".join(sorted(ch)), w in lex.hand) for w, ch in lex.nouns.items() for form in lexicon.forms(w)],
+        schema={"word": pl.String, "noun": pl.String, "chapters": pl.String, "strong": pl.Boolean},
         orient="row",
     ).unique("word", keep="first")
     frame = pl.DataFrame({"desc_norm": descs.unique()})
     cut = pl.col("desc_norm").str.replace(r"(^|\s)(for|with|compatible|fits|suitable)(\s.*)?$", "")
-    return (
-        frame.with_columns(word=cut.str.split(" "))
+    head_len = cut.str.split(" ").list.len()
+    words = (
+        frame.with_columns(word=pl.col("desc_norm").str.split(" "), head_len=head_len)
         .with_columns(pos=pl.int_ranges(pl.col("word").list.len()))
         .explode("word", "pos")
         .join(table, on="word")
         .sort("pos")
-        .group_by("desc_norm")
-        .agg(
-            pl.col("noun").last(),
-            pl.col("noun_chapters").str.split(";").explode().unique().sort().str.join(";"),
-        )
     )
+    chapters = pl.col("chapters").str.split(";").explode().unique().sort().str.join(";")
+    in_head = words.filter(pl.col("pos") < pl.col("head_len"))
+    head = in_head.group_by("desc_norm").agg(
+        noun=pl.coalesce(pl.col("noun").filter(pl.col("strong")).last(), pl.col("noun").last()),
+        strong=pl.col("strong").any(),
+        noun_chapters=pl.coalesce(
+            pl.col("chapters").filter(pl.col("strong")).str.split(";").explode().unique().sort().str.join(";"),
+            chapters,
+        ),
+    )
+    whole = words.group_by("desc_norm").agg(any_chapters=chapters)
+    return head.join(whole, on="desc_norm", how="left")

@@ -130,7 +130,9 @@ class ScreeningConfig:
     # below it. `peer_z` was calibrated on the calibration half of the real listings (docs/ecommerce.md).
     unit_value_ratio: float = 0.35
     unit_value_min_group: int = 30  # comparable parcels a group needs before its median counts
-    peer_z: float = 2.5
+    peer_z: float = 13.4
+    title_min_group: int = 5  # parcels with the same description before their median counts
+    title_ratio: float = 0.38  # unit value below this share of the same description's median
     peer_min_spread: float = 0.25
     recall_min_score: float = 90.0
     ip_price_ratio: float = 0.5  # below this share of the minimum genuine price

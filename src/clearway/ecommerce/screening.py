@@ -32,7 +32,12 @@ def prepare(parcels: pl.DataFrame, cfg: ScreeningConfig, received_at: datetime) 
     if nouns is not None:
         parcels = parcels.join(nouns, on="desc_norm", how="left")
     else:
-        parcels = parcels.with_columns(noun=pl.lit(None, pl.String), noun_chapters=pl.lit(None, pl.String))
+        parcels = parcels.with_columns(
+            noun=pl.lit(None, pl.String),
+            strong=pl.lit(None, pl.Boolean),
+            noun_chapters=pl.lit(None, pl.String),
+            any_chapters=pl.lit(None, pl.String),
+        )
     return parcels.with_columns(
         t=pl.col("shipped_at").fill_null(pl.lit(received_at).dt.replace_time_zone("UTC")),
         value_thr=pl.col("value_usd") / thr_rate,
@@ -128,20 +133,41 @@ def peer_stats(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
     )
 
 
-def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig, peers: pl.DataFrame | None = None) -> pl.DataFrame:
+def title_stats(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Median log unit value of parcels with the very same description (at least ``title_min_group``)."""
+    lv = (pl.col("value_usd") / pl.col("quantity")).log()
+    return (
+        df.filter((pl.col("value_usd") > 0) & (pl.col("desc_norm").str.len_chars() >= 12))
+        .group_by("desc_norm")
+        .agg(t_n=pl.len(), t_med=lv.median())
+        .filter(pl.col("t_n") >= cfg.title_min_group)
+    )
+
+
+def undervaluation(
+    df: pl.DataFrame,
+    cfg: ScreeningConfig,
+    peers: pl.DataFrame | None = None,
+    same_title: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Flags undervalued parcels, evidence first.
 
     With a listed price, the listing is the evidence of the price paid: declared under ``listing_ratio`` of
     it is undervaluation, and a declared value that matches a cheap listing is not. Only without a listing
-    are peer prices used: the unit value far below comparable parcels (``peer_stats``).
+    are peer prices used: first parcels with the very same description (under ``title_ratio`` of their
+    median), else comparable parcels of the same HS6 and product noun (``peer_stats``).
     """
     value = pl.col("declared_value").cast(pl.Float64)
     listed_total = pl.col("listed_price").cast(pl.Float64) * pl.col("quantity")
     has_listing = listed_total.is_not_null() & (listed_total > 0)
     peers = peer_stats(df, cfg) if peers is None else peers
-    d = df.select(
-        "parcel_id", "declared_value", "currency", "listed_price", "quantity", "value_usd", "hs6", "noun"
-    ).join(peers, on=["hs6", "noun"], how="left")
+    same = title_stats(df, cfg) if same_title is None else same_title
+    d = (
+        df.select("parcel_id", "declared_value", "currency", "listed_price", "quantity", "value_usd", "hs6", "noun")
+        .with_columns(desc_norm=df["desc_norm"])
+        .join(peers, on=["hs6", "noun"], how="left")
+        .join(same, on="desc_norm", how="left")
+    )
     uv = pl.col("value_usd") / pl.col("quantity")
     by_listing = pl.when(has_listing & (value < cfg.listing_ratio * listed_total)).then(
         pl.format(
@@ -156,7 +182,9 @@ def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig, peers: pl.DataFrame |
     median = pl.col("med").exp()
     z = (uv.log() - pl.col("med")) / pl.col("spread")
     low = (uv < cfg.unit_value_ratio * median) & (z < -cfg.peer_z)
-    by_peers = pl.when(~has_listing & pl.col("med").is_not_null() & (pl.col("value_usd") > 0) & low).then(
+    by_peers = pl.when(
+        ~has_listing & pl.col("t_med").is_null() & pl.col("med").is_not_null() & (pl.col("value_usd") > 0) & low
+    ).then(
         pl.format(
             "undervaluation (evidence: peer prices, no listing given): unit value {} USD is {}% of the median "
             "{} USD of {} parcels of HS {} '{}', {} robust deviations below it",
@@ -169,7 +197,21 @@ def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig, peers: pl.DataFrame |
             (-z).round(1).cast(pl.String),
         )
     )
-    return d.select("parcel_id", pl.coalesce(by_listing, by_peers).alias(why(Flag.UNDERVALUATION))).filter(
+    title_median = pl.col("t_med").exp()
+    by_title = pl.when(
+        ~has_listing & pl.col("t_med").is_not_null() & (pl.col("value_usd") > 0) & (uv < cfg.title_ratio * title_median)
+    ).then(
+        pl.format(
+            "undervaluation (evidence: the same item in other parcels, no listing given): unit value {} USD is "
+            "{}% of the median {} USD of {} parcels with the same description",
+            _fmt_money(uv),
+            (100 * uv / title_median).round(0).cast(pl.Int64),
+            _fmt_money(title_median),
+            pl.col("t_n"),
+        )
+    )
+    found = pl.coalesce(by_listing, by_title, by_peers).alias(why(Flag.UNDERVALUATION))
+    return d.select("parcel_id", found).filter(
         pl.col(why(Flag.UNDERVALUATION)).is_not_null()
     )
 
@@ -268,15 +310,21 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
 def hs_implausible(df: pl.DataFrame) -> pl.Expr:
     """Flags a declared HS code whose section cannot hold the goods the title names (a chapter check).
 
-    Only when the title's product noun is known; chapters of the same HS section count as plausible.
+    Only when the title names marketplace nouns of the hand-written lexicon, all of one HS section (an
+    unambiguous kind of goods: jewellery, footwear, a phone); the code is plausible when its
+    section is that of any chapter a word of the title points at (HS sections group goods easily confused).
     """
     chapter = pl.col("hs6").str.slice(0, 2)
     sec = chapter.replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
-    allowed = pl.col("noun_chapters").str.split(";")
+    allowed = pl.concat_str([pl.col("noun_chapters"), pl.col("any_chapters")], separator=";").str.split(";")
     allowed_sections = allowed.list.eval(
         pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
     )
-    bad = pl.col("noun").is_not_null() & pl.col("hs6").is_not_null() & ~allowed_sections.list.contains(sec)
+    own = pl.col("noun_chapters").str.split(";").list.eval(
+        pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
+    )
+    sure = pl.col("strong").fill_null(False) & (own.list.n_unique() == 1)
+    bad = sure & pl.col("hs6").is_not_null() & ~allowed_sections.list.contains(sec)
     return (
         pl.when(bad)
         .then(
