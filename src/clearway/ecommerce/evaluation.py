@@ -298,7 +298,7 @@ def chunks(listings: pl.DataFrame, plan: Plan, recalls: list[Recall], chunk: int
         done += n
 
 
-def _chunk(  # noqa: PLR0913, PLR0915
+def _chunk(
     n: int,
     offset: int,
     rng: np.random.Generator,
@@ -324,7 +324,7 @@ def _chunk(  # noqa: PLR0913, PLR0915
         slots = rng.permutation(n)
         at = 0
         for k, share in PLANT_SHARE.items():
-            m = int(round(n * share))
+            m = round(n * share)
             idx = slots[at : at + m]
             at += m
             kind[idx] = k
@@ -447,13 +447,17 @@ def screen_file(
     parcels = pl.scan_parquet([str(p) for p in result.parts]).collect()
     received = datetime(2026, 11, 8, tzinfo=UTC)
     prepared = screening.prepare(parcels, cfg, received)
-    profiles = pl.DataFrame(schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64})
+    profiles = pl.DataFrame(
+        schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64, "confirmed": pl.Int64}
+    )
     screened = screening.screen(prepared, cfg, recalls=recalls, brands=brands, profiles=profiles)
     decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
     return decide.apply_capacity(decided, cfg)
 
 
-def calibrate(manifest: Path, work: Path, target: float = 0.0005, cfg: ScreeningConfig | None = None) -> dict[str, float]:
+def calibrate(
+    manifest: Path, work: Path, target: float = 0.0005, cfg: ScreeningConfig | None = None
+) -> dict[str, float]:
     """Chooses the peer-price thresholds on a manifest of ordinary parcels (the calibration half).
 
     Each threshold is set so that its rule flags at most ``target`` of the ordinary parcels (of those
@@ -509,12 +513,16 @@ def score(decided: pl.DataFrame, truth: pl.DataFrame) -> dict[str, object]:
             "recall": round(tp / max(1, int(planted.sum())), 4),
             "false_flag_rate": round(fp / max(1, ordinary.height), 5),
         }
-    risky = ordinary["flags"].str.contains("|".join(RISK_FLAGS))
+    n = max(1, ordinary.height)
+    risky = int(ordinary["flags"].str.contains("|".join(RISK_FLAGS)).sum())
+    over = int(ordinary["flags"].str.contains("over_de_minimis").sum())
+    held = int((ordinary["decision"] != "release").sum())
     out["ordinary"] = {
         "parcels": ordinary.height,
-        "false_flag_rate": round(float(risky.mean() or 0.0), 5),
-        "over_de_minimis_rate": round(float(ordinary["flags"].str.contains("over_de_minimis").mean() or 0), 5),
-        "not_released_rate": round(float((ordinary["decision"] != "release").mean() or 0), 5),
+        "false_flags": risky,
+        "false_flag_rate": round(risky / n, 5),
+        "over_de_minimis_rate": round(over / n, 5),
+        "not_released_rate": round(held / n, 5),
     }
     return out
 

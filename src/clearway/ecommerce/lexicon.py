@@ -34,7 +34,7 @@ STOPWORDS = frozenset(
     girls boys kids baby unisex solid printed self design designer fashion style stylish cute beautiful
     premium quality high low small large big mini multi multicolor color colour black white red blue green
     yellow pink purple grey gray brown gold golden silver orange beige maroon navy dark light free size
-    regular slim fit one two three four five six pair combo""".split()
+    regular slim fit one two three four five six pair combo""".split()  # noqa: SIM905
 )
 
 
@@ -165,8 +165,27 @@ def shipped() -> Lexicon:
 
 # HS sections by chapter range: goods of one section are easily confused with one another.
 _SECTIONS = (
-    (1, 5), (6, 14), (15, 15), (16, 24), (25, 27), (28, 38), (39, 40), (41, 43), (44, 46), (47, 49), (50, 63),
-    (64, 67), (68, 70), (71, 71), (72, 83), (84, 85), (86, 89), (90, 92), (93, 93), (94, 96), (97, 99),
+    (1, 5),
+    (6, 14),
+    (15, 15),
+    (16, 24),
+    (25, 27),
+    (28, 38),
+    (39, 40),
+    (41, 43),
+    (44, 46),
+    (47, 49),
+    (50, 63),
+    (64, 67),
+    (68, 70),
+    (71, 71),
+    (72, 83),
+    (84, 85),
+    (86, 89),
+    (90, 92),
+    (93, 93),
+    (94, 96),
+    (97, 99),
 )
 
 

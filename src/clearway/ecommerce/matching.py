@@ -83,7 +83,7 @@ class RecallHit:
     matched: str
 
 
-def _content(text: str, lex: lexicon.Lexicon) -> set[str]:
+def _content(text: str) -> set[str]:
     return {w for w in lexicon.words(text) if w not in lexicon.STOPWORDS and len(w) > 2}
 
 
@@ -99,13 +99,15 @@ def recall_hit(recall: Recall, desc_norm: str, min_score: float, lex: lexicon.Le
     if want and got and not (want & got):
         return None
     title_words = set(lexicon.words(desc_norm))
-    product = _content(recall.product, lex) - set(lexicon.words(brand))
+    product = _content(recall.product) - set(lexicon.words(brand))
     shared = sorted(product & title_words)
     if normalise(recall.model):
         score = model_match(recall.model, desc_norm, min_score)
         if score < min_score:
             return None
-        words = f"brand '{recall.brand}', model '{recall.model}'" + (f", product '{' '.join(shared)}'" if shared else "")
+        words = f"brand '{recall.brand}', model '{recall.model}'" + (
+            f", product '{' '.join(shared)}'" if shared else ""
+        )
         return RecallHit(recall.recall_id, score, words)
     if not product or not shared or (common and len(shared) < len(product)):
         return None

@@ -79,7 +79,9 @@ def checks(cfg: ScreeningConfig) -> list[tuple[str, pl.Expr, pl.Expr]]:
             )
             .otherwise(
                 pl.format(
-                    "declared value {} {} is a placeholder amount, not a price", pl.col("declared_value"), pl.col("currency")
+                    "declared value {} {} is a placeholder amount, not a price",
+                    pl.col("declared_value"),
+                    pl.col("currency"),
                 )
             ),
         ),

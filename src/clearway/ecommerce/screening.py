@@ -129,7 +129,9 @@ def peer_stats(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
         .group_by("hs6", "noun")
         .agg(n=pl.len(), med=pl.col("med").first(), mad=(pl.col("lv") - pl.col("med")).abs().median())
         .filter(pl.col("n") >= cfg.unit_value_min_group)
-        .select("hs6", "noun", "n", "med", spread=pl.max_horizontal(1.4826 * pl.col("mad"), pl.lit(cfg.peer_min_spread)))
+        .select(
+            "hs6", "noun", "n", "med", spread=pl.max_horizontal(1.4826 * pl.col("mad"), pl.lit(cfg.peer_min_spread))
+        )
     )
 
 
@@ -211,9 +213,7 @@ def undervaluation(
         )
     )
     found = pl.coalesce(by_listing, by_title, by_peers).alias(why(Flag.UNDERVALUATION))
-    return d.select("parcel_id", found).filter(
-        pl.col(why(Flag.UNDERVALUATION)).is_not_null()
-    )
+    return d.select("parcel_id", found).filter(pl.col(why(Flag.UNDERVALUATION)).is_not_null())
 
 
 def recalled_products(df: pl.DataFrame, recalls: list[Recall], cfg: ScreeningConfig) -> pl.DataFrame:
@@ -307,7 +307,7 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
 
 
-def hs_implausible(df: pl.DataFrame) -> pl.Expr:
+def hs_implausible() -> pl.Expr:
     """Flags a declared HS code whose section cannot hold the goods the title names (a chapter check).
 
     Only when the title names marketplace nouns of the hand-written lexicon, all of one HS section (an
@@ -320,8 +320,10 @@ def hs_implausible(df: pl.DataFrame) -> pl.Expr:
     allowed_sections = allowed.list.eval(
         pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
     )
-    own = pl.col("noun_chapters").str.split(";").list.eval(
-        pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
+    own = (
+        pl.col("noun_chapters")
+        .str.split(";")
+        .list.eval(pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64))
     )
     sure = pl.col("strong").fill_null(False) & (own.list.n_unique() == 1)
     bad = sure & pl.col("hs6").is_not_null() & ~allowed_sections.list.contains(sec)
@@ -344,16 +346,34 @@ _CHAPTER_SECTION = {f"{c:02d}": lexicon.section(f"{c:02d}") for c in range(1, 10
 
 
 def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags sellers whose earlier parcels were often flagged (profiles: seller_id, parcels, flagged)."""
+    """Flags sellers with evidence against them: officers' confirmed findings (any party), or the
+    submitting party's own earlier parcels of the seller often flagged (profiles: seller_id, parcels,
+    flagged, confirmed — see ``service.seller_profiles``)."""
     name = why(Flag.RISKY_SELLER)
-    risky = profiles.filter(
-        (pl.col("parcels") >= cfg.seller_min_history) & (pl.col("flagged") >= cfg.seller_flag_share * pl.col("parcels"))
+    if "confirmed" not in profiles.columns:
+        profiles = profiles.with_columns(confirmed=pl.lit(0, pl.Int64))
+    by_history = (pl.col("parcels") >= cfg.seller_min_history) & (
+        pl.col("flagged") >= cfg.seller_flag_share * pl.col("parcels")
     )
-    reason = pl.format(
-        "risky seller: {}% of {} earlier parcels from seller {} were flagged",
-        (100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
-        pl.col("parcels"),
-        pl.col("seller_id"),
+    by_findings = pl.col("confirmed") >= cfg.seller_min_confirmed
+    risky = profiles.filter(by_history | by_findings)
+    reason = (
+        pl.when(by_findings)
+        .then(
+            pl.format(
+                "risky seller: officers confirmed fraud on {} earlier parcels from seller {}",
+                pl.col("confirmed"),
+                pl.col("seller_id"),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "risky seller: {}% of {} earlier parcels from seller {} in your manifests were flagged",
+                (100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
+                pl.col("parcels"),
+                pl.col("seller_id"),
+            )
+        )
     )
     return df.select("parcel_id", "seller_id").join(risky, on="seller_id").select("parcel_id", reason.alias(name))
 
@@ -373,7 +393,7 @@ def screen(
     manifest; by default they are computed over ``df``.
     """
     dq = pl.when(pl.col("dq_codes") != "").then(pl.format("data quality: {}", pl.col("dq_text")))
-    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)), hs_implausible(df))
+    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)), hs_implausible())
     for found in (
         split_shipments(df, cfg),
         undervaluation(df, cfg, peers),

@@ -65,7 +65,7 @@ def test_undervaluation_against_the_listing_and_the_unit_value_distribution(tmp_
     _, decided = run(csv_bytes(rows), tmp_path)
     got = by_id(decided)
     assert "20% of the listed price" in str(got["LIST"]["reasons"])
-    assert "of the median" in str(got["UNIT"]["reasons"]) and "evidence: peer prices" in str(got["UNIT"]["reasons"])
+    assert "of the median" in str(got["UNIT"]["reasons"]) and "evidence: the same item" in str(got["UNIT"]["reasons"])
     assert got["LIST"]["decision"] == got["UNIT"]["decision"] == "hold_inspection"
     assert got["FAIR"]["flags"] == ""
     assert not any("undervaluation" in str(r["flags"]) for pid, r in got.items() if pid.startswith("N"))
