@@ -7,7 +7,7 @@ brand as whole words (one Aho-Corasick pass in Polars). Then, per candidate:
   goods go with, not who made them: it is an accessory mention and matches nothing by itself;
 - a recall with a model needs the model too (token-level: the model's letters and digits in a row, or a
   close spelling of it, ``partial_ratio`` ≥ the minimum score); without a model, the recall's product words
-  must be in the title — all of them when the brand is an everyday word ("Moon", "Apple");
+  must be in the title — two of them at least when the brand is an everyday word ("Moon", "Apple");
 - the product type must agree: the HS chapters the title's product noun allows (``lexicon``) must include
   the recall's chapter ("a lighting chain is not a brooch");
 - a registered brand that is an everyday word counts only as the first words of the title or next to one of
@@ -55,10 +55,21 @@ def _positions(tokens: list[str], brand: list[str]) -> list[int]:
 
 
 def brand_use(desc_norm: str, brand_norm: str) -> tuple[bool, bool]:
-    """Tells whether a title names the brand as maker (not only "for <brand>"), and whether it leads the title."""
+    """Tells whether a title names the brand as maker, and whether it leads the title.
+
+    Only the head of the title counts: after "for", "with", "compatible", … the title says what the goods
+    go with ("Back Cover for Apple iPad Air, Apple iPad Air 5").
+    """
     tokens, brand = desc_norm.split(), brand_norm.split()
-    maker = [i for i in _positions(tokens, brand) if i == 0 or tokens[i - 1] not in ACCESSORY_WORDS]
+    end = next((i for i, t in enumerate(tokens) if t in ACCESSORY_WORDS and i > 0), len(tokens))
+    maker = [i for i in _positions(tokens, brand) if i + len(brand) <= end]
     return bool(maker), bool(maker) and maker[0] == 0
+
+
+def _without(desc_norm: str, brand_norm: str) -> str:
+    """Removes the brand's words from a title (a brand that is a word, "Apple", is not the goods)."""
+    drop = set(brand_norm.split())
+    return " ".join(t for t in desc_norm.split() if t not in drop)
 
 
 def _compact(text: str) -> str:
@@ -95,7 +106,7 @@ def recall_hit(recall: Recall, desc_norm: str, min_score: float, lex: lexicon.Le
         return None
     common = lex.is_common(recall.brand)
     want = frozenset({recall.hs_code[:2]}) if recall.hs_code else lex.chapters(recall.product)
-    got = lex.chapters(desc_norm)
+    got = lex.chapters(_without(desc_norm, brand))
     if want and got and not (want & got):
         return None
     title_words = set(lexicon.words(desc_norm))
@@ -109,11 +120,9 @@ def recall_hit(recall: Recall, desc_norm: str, min_score: float, lex: lexicon.Le
             f", product '{' '.join(shared)}'" if shared else ""
         )
         return RecallHit(recall.recall_id, score, words)
-    if not product or not shared or (common and len(shared) < len(product)):
+    if not product or len(shared) < (min(2, len(product)) if common else 1):
         return None
     score = 100.0 * len(shared) / len(product)
-    if score < min_score and common:
-        return None
     return RecallHit(recall.recall_id, score, f"brand '{recall.brand}', product '{' '.join(shared)}'")
 
 
@@ -154,14 +163,14 @@ def brand_candidates(descs: pl.Series, brands: list[RegisteredBrand]) -> pl.Data
         if not maker:
             continue
         chapters = {code[:2] for code in brand.hs_codes}
-        got = lex.chapters(desc)
+        got = lex.chapters(_without(desc, brand_norm))
         if chapters and got and not (chapters & got):
             continue
         tokens = set(desc.split())
         models = [m for m in brand.models if set(normalise(m).split()) <= tokens]
         if lex.is_common(brand.brand) and not models and not (leads and chapters and got):
             continue
-        noun = lex.noun(desc)
+        noun = lex.noun(_without(desc, brand_norm))
         words = f"brand '{brand.brand}'" + (f", model '{models[0]}'" if models else "")
         words += f", goods '{noun.word}'" if noun else ""
         rows.append((desc, brand_norm, words))
