@@ -9,7 +9,7 @@ written by hand from the HS nomenclature); the carrier declares the listed price
 
 Planted the way a fraudster would: undervalued parcels (8-40 % of the price, with or without the listing),
 placeholder values (0, 0.01, 0.10, 1.00), split orders (one seller, one consignee, 2-4 parcels in 2 days,
-each under the threshold), recalled products (brand and model in varied spellings, common-word brands
+each under the 200 USD threshold, together over it), recalled products (brand and model in varied spellings, common-word brands
 among them), counterfeits of registered brands (common-word brands among them) and HS codes of an unrelated
 section (a phone declared as a book).
 """
@@ -289,7 +289,7 @@ def chunks(listings: pl.DataFrame, plan: Plan, recalls: list[Recall], chunk: int
     base = listings.select("title", "price", "hs", "seller_id", "seller_name")
     titles, prices = base["title"].to_numpy(), base["price"].to_numpy()
     hs, sid, sname = base["hs"].to_numpy(), base["seller_id"].to_numpy(), base["seller_name"].to_numpy()
-    split_pool = np.flatnonzero((prices > 60) & (prices < 195))
+    split_pool = np.flatnonzero((prices > 101) & (prices < 195))  # two or more of them exceed 200 USD
     dear = np.flatnonzero(prices >= 10)
     done = 0
     while done < plan.parcels:

@@ -162,12 +162,12 @@ def brand_candidates(descs: pl.Series, brands: list[RegisteredBrand]) -> pl.Data
         maker, leads = brand_use(desc, brand_norm)
         if not maker:
             continue
-        chapters = {code[:2] for code in brand.hs_codes}
-        got = lex.chapters(_without(desc, brand_norm))
-        if chapters and got and not (chapters & got):
-            continue
         tokens = set(desc.split())
         models = [m for m in brand.models if set(normalise(m).split()) <= tokens]
+        chapters = {code[:2] for code in brand.hs_codes}
+        got = lex.chapters(_without(desc, brand_norm))
+        if chapters and got and not (chapters & got) and not models:  # brand + its model name outweigh a noun
+            continue
         if lex.is_common(brand.brand) and not models and not (leads and chapters and got):
             continue
         noun = lex.noun(_without(desc, brand_norm))
