@@ -114,9 +114,15 @@ def main() -> None:
         runtime = bootstrap.build_runtime(Settings(env="test", database_url=url, data_dir=folder))
         upgrade(runtime.engine)
         with runtime.uow() as uow:
-            service.load_recalls(uow, folder / "recalls.csv")
-            service.load_brands(uow, folder / "brands.csv")
+            loaded = [
+                service.load_recalls(uow, folder / "recalls.csv"),
+                service.load_brands(uow, folder / "brands.csv"),
+            ]
             uow.commit()
+        for name, done in zip(("recalls", "brands"), loaded, strict=True):
+            print(f"{name}: {done.loaded} loaded" + "".join(f"; {i.message}" for i in done.issues))
+            if done.issues:
+                sys.exit("a reference list did not load whole")
         if overrides:
             base = config.for_country
 

@@ -132,7 +132,7 @@ class ScreeningConfig:
     unit_value_min_group: int = 30  # comparable parcels a group needs before its median counts
     peer_z: float = 13.4
     title_min_group: int = 5  # parcels with the same description before their median counts
-    title_ratio: float = 0.38  # unit value below this share of the same description's median
+    title_ratio: float = 0.35  # unit value below this share of the same description's median
     peer_min_spread: float = 0.25
     recall_min_score: float = 90.0
     ip_price_ratio: float = 0.5  # below this share of the minimum genuine price
@@ -188,11 +188,13 @@ def _text(row: dict[str, str | None], key: str, line: int, issues: list[Issue], 
     return value
 
 
-def _hs(value: str, line: int, key: str, issues: list[Issue]) -> str | None:
+def _hs(value: str, line: int, key: str, issues: list[Issue], *, shortest: int = 4) -> str | None:
     if not value:
         return None
-    if not re.fullmatch(r"\d{4}(\d{2}){0,3}", value):
-        issues.append(Issue("HS_INVALID", f"line {line}: '{value}' is not a 4-10 digit HS code", f"/{line}/{key}"))
+    if not re.fullmatch(r"\d{%d}(\d{2}){0,%d}" % (shortest, (10 - shortest) // 2), value):  # noqa: UP031
+        issues.append(
+            Issue("HS_INVALID", f"line {line}: '{value}' is not a {shortest}-10 digit HS code", f"/{line}/{key}")
+        )
         return None
     return value
 
@@ -234,7 +236,7 @@ def brand_from_row(row: dict[str, str | None], line: int) -> tuple[RegisteredBra
         issues.append(Issue("CURRENCY_INVALID", f"line {line}: '{currency}' is not ISO 4217", f"/{line}/currency"))
     codes: list[str] = []
     for code in re.split(r"[;,\s]+", (row.get("hs_codes") or "").strip()):
-        if code and _hs(code, line, "hs_codes", issues):
+        if code and _hs(code, line, "hs_codes", issues, shortest=2):  # a chapter, heading or subheading
             codes.append(code)
     models = tuple(m.strip()[:60] for m in (row.get("models") or "").split(";") if normalise(m))[:50]
     if brand and not normalise(brand):
