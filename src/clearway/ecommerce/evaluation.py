@@ -11,8 +11,7 @@ Planted the way a fraudster would: undervalued parcels (8-40 % of the price, wit
 placeholder values (0, 0.01, 0.10, 1.00), split orders (one seller, one consignee, 2-4 parcels in 2 days,
 each under the 200 USD threshold, together over it), recalled products (brand and model in varied spellings,
 common-word brands among them), counterfeits of registered brands (common-word brands among them) and HS
-codes of an unrelated
-section (a phone declared as a book).
+codes of an unrelated section (a phone declared as a book).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from clearway.ecommerce import lexicon, matching
-from clearway.ecommerce.model import Recall, RegisteredBrand, normalise
+from clearway.ecommerce.model import Recall, RegisteredBrand, brand_from_row, normalise
 from tests.unit.ecommerce.helpers import by_id, csv_bytes, parcel, run
 
 MOON = Recall("RC-M", "LED lighting chain", "MOON", "ML-220", "overheating transformer", "940540")
@@ -133,3 +133,12 @@ def test_the_lexicon_is_built_from_the_nomenclature_descriptions(tmp_path: Path)
     terms = dict(lexicon.build_terms(hs))
     assert terms["footwear"] == "64" and terms["shirt"] == "61"
     assert "rubber" in terms and "of" not in terms
+
+
+def test_the_brand_register_takes_chapter_prefixes_and_model_names() -> None:
+    row = {"brand": "Puma", "rights_holder": "Puma SE", "min_genuine_price": "5.66", "currency": "USD"}
+    brand, issues = brand_from_row({**row, "hs_codes": "64;61;4202", "models": "Suede; Speedcat"}, 2)
+    assert issues == [] and brand is not None
+    assert brand.hs_codes == ("64", "61", "4202") and brand.models == ("Suede", "Speedcat")
+    _, issues = brand_from_row({**row, "hs_codes": "6"}, 3)
+    assert [i.code for i in issues] == ["HS_INVALID"]
