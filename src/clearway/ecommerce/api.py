@@ -5,13 +5,21 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.ecommerce import queries, service
-from clearway.ecommerce.schemas import AggregatesOut, DecisionOut, DecisionPageOut, ManifestOut, ManifestPageOut
+from clearway.ecommerce.schemas import (
+    AggregatesOut,
+    DecisionOut,
+    DecisionPageOut,
+    FindingIn,
+    FindingOut,
+    ManifestOut,
+    ManifestPageOut,
+)
 from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.deps import RuntimeDep, require_roles
 from clearway.platform.runtime import Runtime
@@ -133,7 +141,7 @@ def get_decisions(
         str | None,
         Query(
             pattern="^(data_quality|split_shipment|undervaluation|recalled_product|ip_infringement|"
-            "over_de_minimis|risky_seller)$"
+            "over_de_minimis|risky_seller|hs_implausible)$"
         ),
     ] = None,
 ) -> DecisionPageOut:
@@ -152,6 +160,30 @@ def get_decisions(
         for r in rows
     ]
     return DecisionPageOut(data=data, next_after=data[-1].parcel_id if len(data) == limit else None)
+
+
+@router.post(
+    "/manifests/{manifest_id}/parcels/{parcel_id}/finding",
+    status_code=201,
+    response_model=FindingOut,
+    responses=_ERRORS,
+    summary="Record what a check of a parcel found",
+    description="Officers only. A confirmed finding is the only seller evidence that weighs on every party's "
+    "later parcels; a party's own manifests weigh only on its own parcels.",
+)
+def post_finding(
+    manifest_id: Annotated[str, Path(max_length=36)],
+    parcel_id: Annotated[str, Path(max_length=64)],
+    body: FindingIn,
+    runtime: RuntimeDep,
+    principal: Principal = require_roles("officer", "supervisor"),
+) -> FindingOut:
+    with runtime.uow() as uow:
+        found = service.record_finding(
+            uow, manifest_id, parcel_id, confirmed=body.confirmed, officer=principal.user, reason=body.reason
+        )
+        uow.commit()
+    return FindingOut.model_validate(found)
 
 
 @router.get("/aggregates", response_model=AggregatesOut, responses=_ERRORS, summary="Officers' aggregates")

@@ -53,6 +53,7 @@ class Flag(StrEnum):
     IP_INFRINGEMENT = "ip_infringement"
     OVER_DE_MINIMIS = "over_de_minimis"
     RISKY_SELLER = "risky_seller"
+    HS_IMPLAUSIBLE = "hs_implausible"
 
 
 # How much each flag adds to a parcel's risk score (orders parcels for the inspection capacity).
@@ -64,6 +65,7 @@ FLAG_WEIGHTS: dict[Flag, int] = {
     Flag.RISKY_SELLER: 25,
     Flag.OVER_DE_MINIMIS: 10,
     Flag.DATA_QUALITY: 10,
+    Flag.HS_IMPLAUSIBLE: 20,
 }
 
 # Words that say nothing about what is in the parcel.
@@ -122,17 +124,29 @@ class ScreeningConfig:
     usd_rates: dict[str, Decimal] = field(default_factory=dict)
     split_window_days: int = 3
     listing_ratio: float = 0.5  # declared below this share of the listed price is undervaluation
-    unit_value_ratio: float = 0.2  # unit value below this share of the HS x origin median
-    unit_value_min_group: int = 30  # parcels an HS x origin group needs before its median counts
+    # Peer prices, used only for parcels without a listed price: comparable parcels share HS6 and the
+    # title's product noun. A unit value is low when it is under `unit_value_ratio` of the group's median
+    # AND more than `peer_z` robust deviations (1.4826 MAD of log unit values, at least `peer_min_spread`)
+    # below it. `peer_z` was calibrated on the calibration half of the real listings (docs/ecommerce.md).
+    unit_value_ratio: float = 0.35
+    unit_value_min_group: int = 30  # comparable parcels a group needs before its median counts
+    peer_z: float = 13.4
+    title_min_group: int = 5  # parcels with the same description before their median counts
+    title_ratio: float = 0.35  # unit value below this share of the same description's median
+    peer_min_spread: float = 0.25
     recall_min_score: float = 90.0
     ip_price_ratio: float = 0.5  # below this share of the minimum genuine price
     seller_min_history: int = 20
     seller_flag_share: float = 0.25
+    seller_min_confirmed: int = 2  # officers' confirmed findings that make a seller risky for every party
     inspection_share: float = 0.05  # share of parcels per day and country the inspection lane can take
     # Screening compares parcels across the whole manifest in memory (about 2 KB each at peak): above this,
     # intake stops and asks for smaller manifests instead of exhausting the machine.
     max_parcels: int = 5_000_000
-    token_value_usd: Decimal = Decimal("1")
+    # Placeholder amounts carriers type when they do not know the value; a placeholder that matches the
+    # listing (an item really sold at 1.00) is not one.
+    token_amounts: tuple[str, ...] = ("0.01", "0.10", "1.00")
+    token_listing_ratio: float = 0.05  # declared under this share of the listed price is a token value
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +170,7 @@ class RegisteredBrand:
     min_genuine_price: Decimal
     currency: str
     hs_codes: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()  # product lines written with the brand ("iPhone", "iPad")
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -173,11 +188,13 @@ def _text(row: dict[str, str | None], key: str, line: int, issues: list[Issue], 
     return value
 
 
-def _hs(value: str, line: int, key: str, issues: list[Issue]) -> str | None:
+def _hs(value: str, line: int, key: str, issues: list[Issue], *, shortest: int = 4) -> str | None:
     if not value:
         return None
-    if not re.fullmatch(r"\d{4}(\d{2}){0,3}", value):
-        issues.append(Issue("HS_INVALID", f"line {line}: '{value}' is not a 4-10 digit HS code", f"/{line}/{key}"))
+    if not re.fullmatch(r"\d{%d}(\d{2}){0,%d}" % (shortest, (10 - shortest) // 2), value):  # noqa: UP031
+        issues.append(
+            Issue("HS_INVALID", f"line {line}: '{value}' is not a {shortest}-10 digit HS code", f"/{line}/{key}")
+        )
         return None
     return value
 
@@ -219,13 +236,15 @@ def brand_from_row(row: dict[str, str | None], line: int) -> tuple[RegisteredBra
         issues.append(Issue("CURRENCY_INVALID", f"line {line}: '{currency}' is not ISO 4217", f"/{line}/currency"))
     codes: list[str] = []
     for code in re.split(r"[;,\s]+", (row.get("hs_codes") or "").strip()):
-        if code and _hs(code, line, "hs_codes", issues):
+        if code and _hs(code, line, "hs_codes", issues, shortest=2):  # a chapter, heading or subheading
             codes.append(code)
+    models = tuple(m.strip()[:60] for m in (row.get("models") or "").split(";") if normalise(m))[:50]
     if brand and not normalise(brand):
         issues.append(Issue("BRAND_INVALID", f"line {line}: the brand has no letters or digits", f"/{line}/brand"))
     if issues:
         return None, issues
-    return RegisteredBrand(brand[:100], holder[:200], price.quantize(Decimal("0.01")), currency, tuple(codes)), []
+    price = price.quantize(Decimal("0.01"))
+    return RegisteredBrand(brand[:100], holder[:200], price, currency, tuple(codes), models), []
 
 
 def decide(flags: set[Flag]) -> Outcome:

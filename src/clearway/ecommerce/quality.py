@@ -35,7 +35,19 @@ def _present(raw: str) -> pl.Expr:
     return pl.col(raw).is_not_null()
 
 
-def checks(token_value_usd: float) -> list[tuple[str, pl.Expr, pl.Expr]]:
+def token_value(cfg: ScreeningConfig) -> pl.Expr:
+    """Tells a token value: a placeholder amount (0.01, 0.10, 1.00) that the listing does not bear out, or a
+    declared value far below the listed price. A real low price that matches its listing is not one."""
+    listed_total = pl.col("listed_price").cast(pl.Float64) * pl.col("quantity")
+    value = pl.col("declared_value").cast(pl.Float64)
+    has_listing = listed_total.is_not_null() & (listed_total > 0)
+    placeholder = pl.col("declared_value").cast(pl.String).is_in(list(cfg.token_amounts))
+    matches_listing = has_listing & (value >= cfg.listing_ratio * listed_total)
+    far_below = has_listing & (value < cfg.token_listing_ratio * listed_total)
+    return (value > 0) & ((placeholder & ~matches_listing) | far_below)
+
+
+def checks(cfg: ScreeningConfig) -> list[tuple[str, pl.Expr, pl.Expr]]:
     """Returns each intake check as (code, condition, message) over a typed manifest chunk.
 
     The chunk has the typed columns plus the raw text of the numeric fields (``raw_*``).
@@ -54,8 +66,24 @@ def checks(token_value_usd: float) -> list[tuple[str, pl.Expr, pl.Expr]]:
         ("VALUE_ZERO", value == 0, pl.lit("declared value is zero")),
         (
             "VALUE_TOKEN",
-            (value > 0) & (pl.col("value_usd") < token_value_usd),
-            pl.format("declared value {} {} is a token amount", pl.col("declared_value"), pl.col("currency")),
+            token_value(cfg),
+            pl.when(listed_total > 0)
+            .then(
+                pl.format(
+                    "declared value {} {} is a token amount (listed price {} x {})",
+                    pl.col("declared_value"),
+                    pl.col("currency"),
+                    pl.col("listed_price"),
+                    pl.col("quantity"),
+                )
+            )
+            .otherwise(
+                pl.format(
+                    "declared value {} {} is a placeholder amount, not a price",
+                    pl.col("declared_value"),
+                    pl.col("currency"),
+                )
+            ),
         ),
         (
             "VALUE_ABOVE_LISTING",
@@ -101,10 +129,10 @@ def checks(token_value_usd: float) -> list[tuple[str, pl.Expr, pl.Expr]]:
     ]
 
 
-def with_issues(chunk: pl.DataFrame, token_value_usd: float) -> pl.DataFrame:
+def with_issues(chunk: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
     """Adds ``dq_codes`` (';'-joined issue codes) and ``dq_text`` (the words) to a typed chunk."""
     chunk = chunk.with_columns(origin_ok=pl.col("origin_country").is_in(_countries()))
-    found = checks(token_value_usd)
+    found = checks(cfg)
     codes = [pl.when(cond).then(pl.lit(code)) for code, cond, _ in found]
     texts = [pl.when(cond).then(msg) for _, cond, msg in found]
     return chunk.with_columns(
@@ -188,5 +216,5 @@ def type_chunk(raw: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
             [pl.when(c).then(m) for _, c, m in rejects], separator="; ", ignore_nulls=True
         ).fill_null(""),
     )
-    df = with_issues(df, float(cfg.token_value_usd))
+    df = with_issues(df, cfg)
     return df.drop("raw_quantity", "raw_gross_mass_kg", "raw_listed_price", "raw_shipped_at", "raw_value")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RejectOut(BaseModel):
@@ -90,3 +90,24 @@ class AggregatesOut(BaseModel):
     marketplaces: list[RankedOut]
     consignees: list[RankedOut]
     days: list[DayOut]
+
+
+class FindingIn(BaseModel):
+    """What an officer's check of a parcel found: fraud confirmed, or the parcel was in order."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    confirmed: bool
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class FindingOut(BaseModel):
+    """A recorded finding."""
+
+    manifest_id: str
+    parcel_id: str
+    seller_id: str | None
+    confirmed: bool
+    officer: str
+    reason: str
+    recorded_at: datetime

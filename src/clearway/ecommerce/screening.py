@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 
-from clearway.ecommerce import matching
+from clearway.ecommerce import lexicon, matching
 from clearway.ecommerce.model import Flag, Recall, RegisteredBrand, ScreeningConfig
 
 _HS6 = r"^\d{6}"
@@ -27,7 +27,17 @@ def _fmt_money(expr: pl.Expr) -> pl.Expr:
 def prepare(parcels: pl.DataFrame, cfg: ScreeningConfig, received_at: datetime) -> pl.DataFrame:
     """Adds the derived columns screening uses: time, value in the threshold currency, HS6, consignee keys."""
     thr_rate = float(cfg.usd_rates.get(cfg.de_minimis.currency, 1))
+    nouns = matching.title_chapters(parcels["desc_norm"]) if parcels.height else None
     address = pl.col("consignee_address").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    if nouns is not None:
+        parcels = parcels.join(nouns, on="desc_norm", how="left")
+    else:
+        parcels = parcels.with_columns(
+            noun=pl.lit(None, pl.String),
+            strong=pl.lit(None, pl.Boolean),
+            noun_chapters=pl.lit(None, pl.String),
+            any_chapters=pl.lit(None, pl.String),
+        )
     return parcels.with_columns(
         t=pl.col("shipped_at").fill_null(pl.lit(received_at).dt.replace_time_zone("UTC")),
         value_thr=pl.col("value_usd") / thr_rate,
@@ -105,22 +115,65 @@ def split_shipments(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
     return found.group_by("parcel_id").agg(pl.col("reason").first().alias(why(Flag.SPLIT_SHIPMENT)))
 
 
-def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags declared values far below the listing, or unit values far below the HS x origin median."""
+def peer_stats(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Robust unit-value statistics of comparable parcels (same HS6 and product noun, enough of them).
+
+    Returns hs6, noun, n, med (median of log unit value USD) and spread (1.4826 x MAD, at least the floor).
+    """
+    lv = (pl.col("value_usd") / pl.col("quantity")).log()
+    d = df.filter(pl.col("hs6").is_not_null() & pl.col("noun").is_not_null() & (pl.col("value_usd") > 0)).select(
+        "hs6", "noun", lv.alias("lv")
+    )
+    return (
+        d.with_columns(med=pl.col("lv").median().over("hs6", "noun"))
+        .group_by("hs6", "noun")
+        .agg(n=pl.len(), med=pl.col("med").first(), mad=(pl.col("lv") - pl.col("med")).abs().median())
+        .filter(pl.col("n") >= cfg.unit_value_min_group)
+        .select(
+            "hs6", "noun", "n", "med", spread=pl.max_horizontal(1.4826 * pl.col("mad"), pl.lit(cfg.peer_min_spread))
+        )
+    )
+
+
+def title_stats(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Median log unit value of parcels with the very same description (at least ``title_min_group``)."""
+    lv = (pl.col("value_usd") / pl.col("quantity")).log()
+    return (
+        df.filter((pl.col("value_usd") > 0) & (pl.col("desc_norm").str.len_chars() >= 12))
+        .group_by("desc_norm")
+        .agg(t_n=pl.len(), t_med=lv.median())
+        .filter(pl.col("t_n") >= cfg.title_min_group)
+    )
+
+
+def undervaluation(
+    df: pl.DataFrame,
+    cfg: ScreeningConfig,
+    peers: pl.DataFrame | None = None,
+    same_title: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Flags undervalued parcels, evidence first.
+
+    With a listed price, the listing is the evidence of the price paid: declared under ``listing_ratio`` of
+    it is undervaluation, and a declared value that matches a cheap listing is not. Only without a listing
+    are peer prices used: first parcels with the very same description (under ``title_ratio`` of their
+    median), else comparable parcels of the same HS6 and product noun (``peer_stats``).
+    """
     value = pl.col("declared_value").cast(pl.Float64)
     listed_total = pl.col("listed_price").cast(pl.Float64) * pl.col("quantity")
-    unit = pl.col("value_usd") / pl.col("quantity")
-    groups = ["hs6", "origin_country"]
-    d = df.select("parcel_id", "declared_value", "currency", "listed_price", "quantity", "value_usd", *groups)
-    d = d.with_columns(
-        uv=unit,
-        med=pl.when(pl.col("hs6").is_not_null()).then(unit.median().over(groups)),
-        n=pl.len().over(groups),
+    has_listing = listed_total.is_not_null() & (listed_total > 0)
+    peers = peer_stats(df, cfg) if peers is None else peers
+    same = title_stats(df, cfg) if same_title is None else same_title
+    d = (
+        df.select("parcel_id", "declared_value", "currency", "listed_price", "quantity", "value_usd", "hs6", "noun")
+        .with_columns(desc_norm=df["desc_norm"])
+        .join(peers, on=["hs6", "noun"], how="left")
+        .join(same, on="desc_norm", how="left")
     )
-    by_listing = pl.when(listed_total.is_not_null() & (listed_total > 0) & (value < cfg.listing_ratio * listed_total))
-    by_listing_text = by_listing.then(
+    uv = pl.col("value_usd") / pl.col("quantity")
+    by_listing = pl.when(has_listing & (value < cfg.listing_ratio * listed_total)).then(
         pl.format(
-            "undervaluation: declared {} {} is {}% of the listed price {} x {}",
+            "undervaluation (evidence: listing price): declared {} {} is {}% of the listed price {} x {}",
             pl.col("declared_value"),
             pl.col("currency"),
             (100 * value / listed_total).round(0).cast(pl.Int64),
@@ -128,26 +181,43 @@ def undervaluation(df: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
             pl.col("quantity"),
         )
     )
-    by_median = pl.when(
-        (pl.col("n") >= cfg.unit_value_min_group) & (pl.col("uv") < cfg.unit_value_ratio * pl.col("med"))
+    median = pl.col("med").exp()
+    z = (uv.log() - pl.col("med")) / pl.col("spread")
+    low = (uv < cfg.unit_value_ratio * median) & (z < -cfg.peer_z)
+    by_peers = pl.when(
+        ~has_listing & pl.col("t_med").is_null() & pl.col("med").is_not_null() & (pl.col("value_usd") > 0) & low
     ).then(
         pl.format(
-            "undervaluation: unit value {} USD is {}% of the median {} USD for HS {} from {} ({} parcels)",
-            _fmt_money(pl.col("uv")),
-            (100 * pl.col("uv") / pl.col("med")).round(0).cast(pl.Int64),
-            _fmt_money(pl.col("med")),
-            pl.col("hs6"),
-            pl.col("origin_country"),
+            "undervaluation (evidence: peer prices, no listing given): unit value {} USD is {}% of the median "
+            "{} USD of {} parcels of HS {} '{}', {} robust deviations below it",
+            _fmt_money(uv),
+            (100 * uv / median).round(0).cast(pl.Int64),
+            _fmt_money(median),
             pl.col("n"),
+            pl.col("hs6"),
+            pl.col("noun"),
+            (-z).round(1).cast(pl.String),
         )
     )
-    return d.select("parcel_id", pl.coalesce(by_listing_text, by_median).alias(why(Flag.UNDERVALUATION))).filter(
-        pl.col(why(Flag.UNDERVALUATION)).is_not_null()
+    title_median = pl.col("t_med").exp()
+    by_title = pl.when(
+        ~has_listing & pl.col("t_med").is_not_null() & (pl.col("value_usd") > 0) & (uv < cfg.title_ratio * title_median)
+    ).then(
+        pl.format(
+            "undervaluation (evidence: the same item in other parcels, no listing given): unit value {} USD is "
+            "{}% of the median {} USD of {} parcels with the same description",
+            _fmt_money(uv),
+            (100 * uv / title_median).round(0).cast(pl.Int64),
+            _fmt_money(title_median),
+            pl.col("t_n"),
+        )
     )
+    found = pl.coalesce(by_listing, by_title, by_peers).alias(why(Flag.UNDERVALUATION))
+    return d.select("parcel_id", found).filter(pl.col(why(Flag.UNDERVALUATION)).is_not_null())
 
 
 def recalled_products(df: pl.DataFrame, recalls: list[Recall], cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags parcels whose description matches a recalled product (brand, model or product, HS heading)."""
+    """Flags parcels whose description names a recalled product (brand and model, product type, HS chapter)."""
     name = why(Flag.RECALLED_PRODUCT)
     if not recalls:
         return pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
@@ -157,31 +227,32 @@ def recalled_products(df: pl.DataFrame, recalls: list[Recall], cfg: ScreeningCon
         .join(hits, on="desc_norm")
         .join(matching.recalls_frame(recalls), on="recall_id")
         .filter(
-            pl.col("recall_hs4").is_null()
+            pl.col("recall_hs2").is_null()
             | pl.col("hs_code").is_null()
-            | (pl.col("hs_code").str.slice(0, 4) == pl.col("recall_hs4"))
+            | (pl.col("hs_code").str.slice(0, 2) == pl.col("recall_hs2"))
         )
         .sort("recall_score", descending=True)
     )
     reason = pl.format(
-        "recalled product: matches recall {} ({} {} {}; hazard: {}), similarity {}%",
+        "recalled product: matches recall {} ({} {} {}; hazard: {}) on {}, similarity {}%",
         pl.col("recall_id"),
         pl.col("recall_brand"),
         pl.col("recall_model"),
         pl.col("recall_product"),
         pl.col("recall_hazard"),
+        pl.col("recall_words"),
         pl.col("recall_score").round(0).cast(pl.Int64),
     )
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
 
 
 def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags registered brands sold by unknown sellers far below the lowest genuine price."""
+    """Flags registered brands named as maker, sold by unknown sellers far below the lowest genuine price."""
     name = why(Flag.IP_INFRINGEMENT)
     if not brands:
         return pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
     rates = {k: float(v) for k, v in cfg.usd_rates.items()}
-    hits = matching.brand_hits(df["desc_norm"], [b.brand for b in brands])
+    hits = matching.brand_candidates(df["desc_norm"], brands)
     seller = pl.concat_str([pl.lit(" "), pl.col("seller_norm"), pl.lit(" ")])
     listed_usd = pl.col("listed_price").cast(pl.Float64) * pl.col("rate")
     d = (
@@ -221,10 +292,11 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
         )
     )
     reason = pl.format(
-        "IP: registered brand {} (rights holder {}) sold by seller {} ({}) at {} USD a unit, {}% of the lowest "
-        "genuine price {} {}",
+        "IP: registered brand {} (rights holder {}) named as maker ({}), sold by seller {} ({}) at {} USD a "
+        "unit, {}% of the lowest genuine price {} {}",
         pl.col("brand"),
         pl.col("rights_holder"),
+        pl.col("brand_words"),
         pl.col("seller_id").fill_null("?"),
         pl.col("seller_name").fill_null("no name"),
         _fmt_money(pl.col("unit_usd")),
@@ -235,17 +307,73 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
 
 
-def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags sellers whose earlier parcels were often flagged (profiles: seller_id, parcels, flagged)."""
-    name = why(Flag.RISKY_SELLER)
-    risky = profiles.filter(
-        (pl.col("parcels") >= cfg.seller_min_history) & (pl.col("flagged") >= cfg.seller_flag_share * pl.col("parcels"))
+def hs_implausible() -> pl.Expr:
+    """Flags a declared HS code whose section cannot hold the goods the title names (a chapter check).
+
+    Only when the title names marketplace nouns of the hand-written lexicon, all of one HS section (an
+    unambiguous kind of goods: jewellery, footwear, a phone); the code is plausible when its
+    section is that of any chapter a word of the title points at (HS sections group goods easily confused).
+    """
+    chapter = pl.col("hs6").str.slice(0, 2)
+    sec = chapter.replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
+    allowed = pl.concat_str([pl.col("noun_chapters"), pl.col("any_chapters")], separator=";").str.split(";")
+    allowed_sections = allowed.list.eval(
+        pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
     )
-    reason = pl.format(
-        "risky seller: {}% of {} earlier parcels from seller {} were flagged",
-        (100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
-        pl.col("parcels"),
-        pl.col("seller_id"),
+    own = (
+        pl.col("noun_chapters")
+        .str.split(";")
+        .list.eval(pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64))
+    )
+    sure = pl.col("strong").fill_null(False) & (own.list.n_unique() == 1)
+    bad = sure & pl.col("hs6").is_not_null() & ~allowed_sections.list.contains(sec)
+    return (
+        pl.when(bad)
+        .then(
+            pl.format(
+                "HS {} (chapter {}) is implausible for the description: '{}' is goods of chapter {}",
+                pl.col("hs_code"),
+                chapter,
+                pl.col("noun"),
+                pl.col("noun_chapters").str.replace_all(";", " or "),
+            )
+        )
+        .alias(why(Flag.HS_IMPLAUSIBLE))
+    )
+
+
+_CHAPTER_SECTION = {f"{c:02d}": lexicon.section(f"{c:02d}") for c in range(1, 100)}
+
+
+def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
+    """Flags sellers with evidence against them: officers' confirmed findings (any party), or the
+    submitting party's own earlier parcels of the seller often flagged (profiles: seller_id, parcels,
+    flagged, confirmed — see ``service.seller_profiles``)."""
+    name = why(Flag.RISKY_SELLER)
+    if "confirmed" not in profiles.columns:
+        profiles = profiles.with_columns(confirmed=pl.lit(0, pl.Int64))
+    by_history = (pl.col("parcels") >= cfg.seller_min_history) & (
+        pl.col("flagged") >= cfg.seller_flag_share * pl.col("parcels")
+    )
+    by_findings = pl.col("confirmed") >= cfg.seller_min_confirmed
+    risky = profiles.filter(by_history | by_findings)
+    reason = (
+        pl.when(by_findings)
+        .then(
+            pl.format(
+                "risky seller: officers confirmed fraud on {} earlier parcels from seller {}",
+                pl.col("confirmed"),
+                pl.col("seller_id"),
+            )
+        )
+        .otherwise(
+            pl.format(
+                "risky seller: {}% of {} earlier parcels from seller {} in your manifests were flagged",
+                (100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
+                pl.col("parcels"),
+                pl.col("seller_id"),
+            )
+        )
     )
     return df.select("parcel_id", "seller_id").join(risky, on="seller_id").select("parcel_id", reason.alias(name))
 
@@ -257,13 +385,18 @@ def screen(
     recalls: list[Recall],
     brands: list[RegisteredBrand],
     profiles: pl.DataFrame,
+    peers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Runs every rule over prepared parcels and returns them with one reason column per flag."""
+    """Runs every rule over prepared parcels and returns them with one reason column per flag.
+
+    ``peers`` are the comparable-parcel statistics (``peer_stats``) when screening runs in parts of a larger
+    manifest; by default they are computed over ``df``.
+    """
     dq = pl.when(pl.col("dq_codes") != "").then(pl.format("data quality: {}", pl.col("dq_text")))
-    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)))
+    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)), hs_implausible())
     for found in (
         split_shipments(df, cfg),
-        undervaluation(df, cfg),
+        undervaluation(df, cfg, peers),
         recalled_products(df, recalls, cfg),
         ip_infringements(df, brands, cfg),
         risky_sellers(df, profiles, cfg),

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
-from clearway.core.issues import Issue, ValidationFailed
+from clearway.core.issues import Issue, NotFound, ValidationFailed
 from clearway.ecommerce import config, decide, ingest, screening, store
 from clearway.ecommerce.model import Flag, Outcome, Recall, RegisteredBrand, brand_from_row, recall_from_row
 from clearway.platform.db import UnitOfWork
@@ -131,6 +131,7 @@ def load_brands(uow: UnitOfWork, path: Path) -> LoadReport:
                     "min_genuine_price": brand.min_genuine_price,
                     "currency": brand.currency,
                     "hs_codes": ";".join(brand.hs_codes),
+                    "models": ";".join(brand.models)[:500],
                     "loaded_at": uow.clock(),
                 }
             )
@@ -149,24 +150,69 @@ def current_brands(uow: UnitOfWork) -> list[RegisteredBrand]:
     rows = uow.conn.execute(select(store.brands)).all()
     return [
         RegisteredBrand(
-            r.brand, r.rights_holder, r.min_genuine_price, r.currency, tuple(filter(None, r.hs_codes.split(";")))
+            r.brand,
+            r.rights_holder,
+            r.min_genuine_price,
+            r.currency,
+            tuple(filter(None, r.hs_codes.split(";"))),
+            tuple(filter(None, (r.models or "").split(";"))),
         )
         for r in rows
     ]
 
 
-def seller_profiles(uow: UnitOfWork, min_parcels: int) -> pl.DataFrame:
-    """Returns sellers with enough history: seller_id, parcels, flagged."""
-    rows = uow.conn.execute(
-        select(store.profiles.c.key, store.profiles.c.parcels, store.profiles.c.flagged).where(
-            store.profiles.c.kind == "seller", store.profiles.c.parcels >= min_parcels
-        )
+def seller_profiles(uow: UnitOfWork, party: str | None) -> pl.DataFrame:
+    """Returns the seller evidence that may weigh on a party's parcels: seller_id, parcels, flagged, confirmed.
+
+    ``parcels``/``flagged`` come from that party's own earlier manifests only (another party's manifests,
+    fake or not, do not count); ``confirmed`` counts officers' confirmed findings on the seller's parcels
+    from any party, the only evidence that crosses parties.
+    """
+    h = store.seller_history
+    own = uow.conn.execute(select(h.c.seller_id, h.c.parcels, h.c.flagged).where(h.c.party == (party or ""))).all()
+    f = store.findings
+    confirmed = uow.conn.execute(
+        select(f.c.seller_id, func.count())
+        .where(f.c.confirmed.is_(True), f.c.seller_id.is_not(None))
+        .group_by(f.c.seller_id)
     ).all()
-    return pl.DataFrame(
-        [tuple(r) for r in rows],
-        schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64},
-        orient="row",
+    schema = {"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64}
+    a = pl.DataFrame([tuple(r) for r in own], schema=schema, orient="row")
+    b = pl.DataFrame(
+        [tuple(r) for r in confirmed], schema={"seller_id": pl.String, "confirmed": pl.Int64}, orient="row"
     )
+    return a.join(b, on="seller_id", how="full", coalesce=True).with_columns(
+        pl.col("parcels", "flagged", "confirmed").fill_null(0)
+    )
+
+
+def record_finding(
+    uow: UnitOfWork, manifest_id: str, parcel_id: str, *, confirmed: bool, officer: str, reason: str
+) -> dict[str, Any]:
+    """Records (or corrects) an officer's finding on a screened parcel after a check; returns it.
+
+    A confirmed finding is evidence against the parcel's seller for every party's later parcels.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed([Issue("REASON_REQUIRED", "say what the check found", "/reason")])
+    p = store.parcels
+    row = uow.conn.execute(
+        select(p.c.seller_id).where(p.c.manifest_id == manifest_id, p.c.parcel_id == parcel_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no parcel {parcel_id} in manifest {manifest_id}", code="PARCEL_NOT_FOUND")
+    finding = {
+        "manifest_id": manifest_id,
+        "parcel_id": parcel_id,
+        "seller_id": row.seller_id,
+        "confirmed": confirmed,
+        "officer": officer[:100],
+        "reason": reason[:1000],
+        "recorded_at": uow.clock(),
+    }
+    store.upsert(uow.conn, store.findings, [finding], ["manifest_id", "parcel_id"])
+    return finding
 
 
 def screen_manifest(
@@ -219,7 +265,7 @@ def screen_manifest(
         rejects = sorted(result.rejects, key=lambda r: r.line)
         parcels = parcels.with_columns(first_line=first).filter(pl.col("line") == pl.col("first_line"))
     clock = time.perf_counter()
-    decided = _screen(uow, parcels, cfg, received_at) if parcels.height else None
+    decided = _screen(uow, parcels, cfg, received_at, submitter_party) if parcels.height else None
     seconds["screen"] = time.perf_counter() - clock
     clock = time.perf_counter()
     counts = {o.value: 0 for o in Outcome}
@@ -246,14 +292,14 @@ def screen_manifest(
     return report
 
 
-def _screen(uow: UnitOfWork, parcels: pl.DataFrame, cfg: Any, received_at: datetime) -> pl.DataFrame:
+def _screen(uow: UnitOfWork, parcels: pl.DataFrame, cfg: Any, received_at: datetime, party: str | None) -> pl.DataFrame:
     prepared = screening.prepare(parcels, cfg, received_at)
     screened = screening.screen(
         prepared,
         cfg,
         recalls=current_recalls(uow),
         brands=current_brands(uow),
-        profiles=seller_profiles(uow, cfg.seller_min_history),
+        profiles=seller_profiles(uow, party),
     )
     decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
     days = decided["day"].unique().to_list()
@@ -330,6 +376,19 @@ def _save(
         )
     for start in range(0, len(profile_rows), 5000):
         store.add_profile_counts(conn, profile_rows[start : start + 5000])
+    agg = decided.filter(pl.col("seller_id").is_not_null()).group_by("seller_id").agg(n=pl.len(), f=fraud.sum())
+    history = [
+        {
+            "party": submitter_party or "",
+            "seller_id": k,
+            "parcels": int(n),
+            "flagged": int(f),
+            "updated_at": received_at,
+        }
+        for k, n, f in agg.iter_rows()
+    ]
+    for start in range(0, len(history), 5000):
+        store.add_seller_history(conn, history[start : start + 5000])
 
 
 def write_decisions_csv(decided: pl.DataFrame | None, path: Path) -> None:

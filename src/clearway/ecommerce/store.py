@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Connection,
     Date,
@@ -96,6 +97,7 @@ brands = Table(
     Column("min_genuine_price", Money(18, 2), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("hs_codes", String(200), nullable=False),
+    Column("models", String(500), nullable=False, server_default=""),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -107,6 +109,31 @@ profiles = Table(
     Column("parcels", Integer, nullable=False),
     Column("flagged", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Seller history per submitting party (carrier or marketplace): a party's manifests move only the risk of
+# that party's own parcels, so that fake parcels sent by one party cannot make another's parcels risky.
+seller_history = Table(
+    "ecommerce_seller_history",
+    metadata,
+    Column("party", String(40), primary_key=True),  # "" for manifests screened without a party (CLI)
+    Column("seller_id", String(64), primary_key=True),
+    Column("parcels", Integer, nullable=False),
+    Column("flagged", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Officers' findings on parcels after a check: the only seller evidence that counts across parties.
+findings = Table(
+    "ecommerce_findings",
+    metadata,
+    Column("manifest_id", String(36), primary_key=True),
+    Column("parcel_id", String(64), primary_key=True),
+    Column("seller_id", String(64), nullable=True, index=True),
+    Column("confirmed", Boolean, nullable=False),  # fraud confirmed (True) or the parcel was in order
+    Column("officer", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
 PARCEL_COLUMNS = tuple(c.name for c in parcels.columns)
@@ -135,6 +162,26 @@ def add_profile_counts(conn: Connection, rows: Sequence[dict[str, Any]]) -> None
             set_={
                 "parcels": profiles.c.parcels + stmt.excluded.parcels,
                 "flagged": profiles.c.flagged + stmt.excluded.flagged,
+                "updated_at": stmt.excluded.updated_at,
+            },
+        ),
+        list(rows),
+    )
+
+
+def add_seller_history(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Adds parcel and flagged counts to (party, seller) histories (rows: party, seller_id, parcels, flagged,
+    updated_at)."""
+    if not rows:
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(seller_history)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["party", "seller_id"],
+            set_={
+                "parcels": seller_history.c.parcels + stmt.excluded.parcels,
+                "flagged": seller_history.c.flagged + stmt.excluded.flagged,
                 "updated_at": stmt.excluded.updated_at,
             },
         ),

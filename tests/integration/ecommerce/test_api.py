@@ -107,3 +107,26 @@ def test_officers_see_top_risky_sellers_and_daily_trends(
     assert agg["sellers"][0] == {"key": "S666", "parcels": 3, "flagged": 3, "refused": 3}
     assert [s["key"] for s in agg["sellers"]] == ["S666"]
     assert agg["days"][-1]["parcels"] == 13 and agg["days"][-1]["refuse"] == 3
+
+
+def test_only_officers_record_findings_and_only_on_parcels_that_exist(
+    client: TestClient, tokens: Tokens, runtime: Runtime
+) -> None:
+    r = client.post(
+        "/api/v1/ecommerce/manifests?country=PE",
+        content=csv_bytes([parcel("P1"), parcel("P2")]),
+        headers={**tokens.broker, **CSV},
+    )
+    assert r.status_code == 201, r.text
+    url = f"/api/v1/ecommerce/manifests/{r.json()['id']}/parcels/P1/finding"
+    body = {"confirmed": True, "reason": "invoice shows 90 USD"}
+    # the carrier cannot vouch for or against a seller, nor can a plain token holder
+    assert client.post(url, json=body, headers=tokens.broker).status_code == 403
+    assert client.post(url, json=body, headers=tokens.agency).status_code == 403
+    assert client.post(url, json=body).status_code == 401
+    assert client.post(url, json={"confirmed": True, "reason": ""}, headers=tokens.officer).status_code == 422
+    missing = url.replace("/P1/", "/NOPE/")
+    assert client.post(missing, json=body, headers=tokens.officer).status_code == 404
+    ok = client.post(url, json=body, headers=tokens.officer)
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["seller_id"] == "S1" and ok.json()["officer"] and ok.json()["confirmed"] is True

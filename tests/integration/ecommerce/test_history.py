@@ -12,7 +12,9 @@ from tests.unit.ecommerce.helpers import csv_bytes, parcel
 RECALLED = {"description": "Cuddlo plush toy Bear B-12", "hs_code": "950300"}
 
 
-def _screen(runtime: Runtime, rows: list[dict[str, str]], share: float | None = None) -> service.ScreenReport:
+def _screen(
+    runtime: Runtime, rows: list[dict[str, str]], share: float | None = None, party: str | None = None
+) -> service.ScreenReport:
     with runtime.uow() as uow:
         report = service.screen_manifest(
             uow,
@@ -20,6 +22,7 @@ def _screen(runtime: Runtime, rows: list[dict[str, str]], share: float | None = 
             source_name="m.csv",
             country="PE",
             submitted_by="test",
+            submitter_party=party,
             inspection_share=share,
         )
         uow.commit()
@@ -38,14 +41,14 @@ def test_a_seller_whose_parcels_were_often_flagged_is_risky_next_time(runtime: R
     assert second.decided is not None
     got = {r["parcel_id"]: r for r in second.decided.to_dicts()}
     assert got["A100"]["flags"] == "risky_seller" and got["B100"]["flags"] == ""
-    assert "50% of 20 earlier parcels from seller S666 were flagged" in got["A100"]["reasons"]
+    assert "50% of 20 earlier parcels from seller S666 in your manifests were flagged" in got["A100"]["reasons"]
     assert got["A100"]["decision"] == "hold_documents"  # risky alone asks for documents, not inspection
 
 
 def test_manifests_of_the_same_day_share_one_inspection_capacity(runtime: Runtime) -> None:
     def day(prefix: str, undervalued: int) -> list[dict[str, str]]:
         rows = [parcel(f"{prefix}{i}") for i in range(40 - undervalued)]
-        return rows + [parcel(f"{prefix}U{i}", declared_value="1.00", listed_price="20.00") for i in range(undervalued)]
+        return rows + [parcel(f"{prefix}U{i}", declared_value="5.00", listed_price="20.00") for i in range(undervalued)]
 
     first = _screen(runtime, day("X", 4), share=0.1)
     assert first.decisions["hold_inspection"] == 4
@@ -55,3 +58,38 @@ def test_manifests_of_the_same_day_share_one_inspection_capacity(runtime: Runtim
     assert second.decided is not None
     moved = second.decided.filter(second.decided["reasons"].str.contains("inspection capacity"))
     assert moved.height == 4 and set(moved["flags"]) == {"undervaluation"}
+
+
+def _by_id(report: service.ScreenReport) -> dict[str, dict[str, object]]:
+    assert report.decided is not None
+    return {r["parcel_id"]: r for r in report.decided.to_dicts()}
+
+
+def test_fake_parcels_from_one_carrier_do_not_make_another_carriers_parcels_of_that_seller_risky(
+    runtime: Runtime,
+) -> None:
+    # carrier A poisons seller S9's history with 25 fake undervalued parcels
+    fakes = [parcel(f"F{i}", seller_id="S9", declared_value="1.00", listed_price="20.00") for i in range(25)]
+    assert _screen(runtime, fakes, party="CARRIER-A").flags["undervaluation"] == 25
+    genuine = [parcel(f"G{i}", seller_id="S9") for i in range(5)]
+    got = _by_id(_screen(runtime, genuine, party="CARRIER-B"))
+    assert all(r["decision"] == "release" and r["flags"] == "" for r in got.values())
+    # without a party (the CLI) is a party of its own too
+    assert all(r["flags"] == "" for r in _by_id(_screen(runtime, [parcel("N1", seller_id="S9")])).values())
+    # carrier A's own history does weigh on carrier A's own parcels of that seller
+    own = _by_id(_screen(runtime, [parcel("A1", seller_id="S9")], party="CARRIER-A"))
+    assert own["A1"]["flags"] == "risky_seller"
+
+
+def test_officers_confirmed_findings_weigh_on_every_partys_parcels_of_the_seller(runtime: Runtime) -> None:
+    first = _screen(runtime, [parcel(f"U{i}", seller_id="S7", declared_value="2.00") for i in range(3)], party="A")
+    with runtime.uow() as uow:
+        for pid in ("U0", "U1"):
+            service.record_finding(
+                uow, first.manifest_id, pid, confirmed=True, officer="insp1", reason="invoice shows 20 USD"
+            )
+        service.record_finding(uow, first.manifest_id, "U2", confirmed=False, officer="insp1", reason="in order")
+        uow.commit()
+    got = _by_id(_screen(runtime, [parcel("B1", seller_id="S7"), parcel("B2", seller_id="S8")], party="B"))
+    assert got["B1"]["flags"] == "risky_seller" and "officers confirmed fraud on 2" in str(got["B1"]["reasons"])
+    assert got["B2"]["flags"] == ""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from clearway.platform.db import scale_money_columns_on_sqlite
 
 revision: str = "tariff_money_0001"
-down_revision: str | Sequence[str] | None = "0002_tariff"
+down_revision: str | Sequence[str] | None = "tariff_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
