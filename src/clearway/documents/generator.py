@@ -394,8 +394,14 @@ def make_invoice(
     items: int | None = None,
     currency: str | None = None,
     total_override: Decimal | None = None,
+    override: dict[str, Any] | None = None,
 ) -> Invoice:
-    """Generates one invoice; the same seed and split give the same document."""
+    """Generates one invoice; the same seed and split give the same document.
+
+    ``override`` replaces generated content (``number``, ``issued``, ``incoterm``, ``currency``, ``seller``,
+    ``buyer`` as (name, tax id, address), ``lines``, ``tax``, ``gross_kg``, ``net_kg``, ``origin``), e.g. to print
+    the invoice a declaration relies on.
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -447,6 +453,22 @@ def make_invoice(
     total = total_override if total_override is not None else net + tax
     net_kg = net_kg.quantize(Decimal("0.01"))
     gross_kg = (net_kg * Decimal("1.12")).quantize(Decimal("0.01"))
+
+    if override:
+        number = override.get("number", number)
+        issued = override.get("issued", issued)
+        incoterm = override.get("incoterm", incoterm)
+        currency = override.get("currency", currency)
+        seller = override.get("seller", seller)
+        buyer = override.get("buyer", buyer)
+        origin = override.get("origin", origin)
+        lines = override.get("lines", lines)
+        net = sum((ln["amount"] for ln in lines), Decimal(0))
+        tax = override.get("tax", tax)
+        rate = (tax / net).quantize(CENT) if net else Decimal(0)
+        total = total_override if total_override is not None else net + tax
+        gross_kg = override.get("gross_kg", gross_kg)
+        net_kg = override.get("net_kg", net_kg)
 
     def money(v: Decimal) -> str:
         s = fmt_number(v, style)
