@@ -168,7 +168,7 @@ def _value_cells(page: Page, cell: Cell, rest: str) -> list[tuple[str, list[floa
     idx = row.index(cell)
     if idx + 1 < len(row):
         out.append((row[idx + 1].text, row[idx + 1].bbox(), cell.page))
-    for below in _below(page, cell):
+    for below in _below(page, cell, max_lines=2):
         out.append((below.text, below.bbox(), below.page))
     return out
 

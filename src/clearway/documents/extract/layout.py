@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_WORDS_PER_PAGE = 20_000
+OCR_TIMEOUT_S = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +113,24 @@ def render_pdf_pages(body: bytes, max_pages: int, dpi: int = 200) -> list[Any]:
         pdf.close()
 
 
+def _meaningful(text: str, conf: float) -> bool:
+    """Tells a word from scan noise: specks read as punctuation or as a lone low-confidence letter."""
+    alnum = sum(ch.isalnum() for ch in text)
+    return alnum > 0 and (alnum > 1 or conf >= 0.6 or text.isdigit())
+
+
 def ocr_words(image: Any, page: int, lang: str) -> list[Word]:
     """Reads the words of a page image with Tesseract; coordinates in the image's pixels."""
     import pytesseract
 
     data: dict[str, list[Any]] = pytesseract.image_to_data(
-        image, lang=lang, config="--psm 3 --oem 1", output_type=pytesseract.Output.DICT, timeout=30
+        image, lang=lang, config="--psm 3 --oem 1", output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_S
     )
     words = []
     for i, text in enumerate(data["text"]):
         text = str(text).strip()
         conf = float(data["conf"][i])
-        if not text or conf < 0:
+        if not text or conf < 0 or not _meaningful(text, conf / 100):
             continue
         x0, top = float(data["left"][i]), float(data["top"][i])
         words.append(

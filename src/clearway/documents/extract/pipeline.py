@@ -58,7 +58,11 @@ def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]
                 images = render_pdf_pages(body, MAX_PAGES) if fmt is Format.PDF else deep.open_image_frames(body)
                 words = []
                 for number, image in enumerate(images, start=1):
-                    page_words, angle = ocr.read_page(image, number)
+                    try:
+                        page_words, angle = ocr.read_page(image, number)
+                    except RuntimeError as exc:  # Tesseract timed out or failed: the page stays unread
+                        notes.append(f"page {number} could not be read by OCR ({exc})")
+                        continue
                     words.extend(page_words)
                     if angle:
                         notes.append(f"page {number} deskewed by {angle:.1f}°")
