@@ -211,6 +211,8 @@ def _amount(text: str, decimal: str) -> Decimal | None:
 def _amount_for(page: Page, labels: tuple[str, ...], exclude: tuple[str, ...]) -> list[Found]:
     out = []
     for cell, _label, rest in _labelled(page, labels, exclude=exclude):
+        if L.TAX_ID.search(cell.text):
+            continue  # "VAT DE811234567" is a party's id, not an amount
         for text, bbox, pg in _value_cells(page, cell, rest)[:2]:
             value = _amount(text, page.decimal)
             if value is not None and not (parse_date(text) and value >= 1990):
@@ -303,8 +305,13 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
     """A party block: the name after or under its label, with the tax id and address lines found below."""
     for cell, _label, rest in _labelled(page, labels, exclude=("date", "fecha", "data", "no", "weight", "peso")):
         block = [rest] if rest else []
-        cells = [cell]
-        for below in _below(page, cell, max_lines=5):
+        anchor = cell
+        row = page.cells[cell.line_no]
+        nxt = row[row.index(cell) + 1] if row.index(cell) + 1 < len(row) else None
+        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), other):
+            block, anchor = [nxt.text], nxt  # "Seller:    Name" — the value block starts in the next cell
+        cells = [anchor]
+        for below in _below(page, anchor, max_lines=5):
             text = L.norm(below.text)
             if L.starts_with_label(text, other + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS):
                 break

@@ -389,6 +389,7 @@ COUNTRIES: dict[str, str] = {
     "japao": "JP",
     "vietnam": "VN",
     "viet nam": "VN",
+    "vietna": "VN",
     "india": "IN",
     "inde": "IN",
     "korea": "KR",
