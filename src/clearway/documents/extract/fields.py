@@ -390,8 +390,9 @@ def header_columns(line: Line) -> list[tuple[str, float, float]]:
     while i < len(tokens):
         match = None
         for phrase, kind in _COLUMN_PHRASES:
-            n = len(phrase)
-            if tuple(" ".join(tokens[i : i + n]).split()) == phrase:
+            # "P.U." is one printed word but two normalised tokens: compare word spans by their tokens.
+            n = next((k for k in range(1, len(phrase) + 1) if tuple(" ".join(tokens[i : i + k]).split()) == phrase), 0)
+            if n:
                 match = (kind, n)
                 break
         if match is None:
