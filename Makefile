@@ -4,8 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # `make demo` installs what the platform runs with; `make test` adds the test tools, the browser-test driver
 # and the Spark extra (the scale-out path is tested in CI).
-DEMO_EXTRAS ?= analytics,ledger,evm
-TEST_EXTRAS ?= dev,analytics,ledger,evm,e2e,spark
+DEMO_EXTRAS ?= analytics,ledger,evm,documents
+TEST_EXTRAS ?= dev,analytics,ledger,evm,e2e,spark,documents
 
 .PHONY: i18n demo test lint typecheck contracts unit integration e2e bench install clean serve
 

@@ -1,0 +1,91 @@
+"""``clearway hs suggest``: HS subheadings for a description, or for a CSV file of items."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from clearway.classification import service
+from clearway.classification.model import Index
+from clearway.core.issues import ValidationFailed
+from clearway.platform.cli_support import open_runtime
+from clearway.reference.model import parse_hs_csv
+
+app = typer.Typer(help="HS classification suggestions.", no_args_is_help=True)
+console = Console()
+
+
+@app.callback()
+def _group() -> None:
+    """HS classification suggestions (top-5 subheadings with reasons)."""
+
+
+def _index(nomenclature: Path | None) -> Index:
+    if nomenclature is not None:
+        with nomenclature.open(encoding="utf-8-sig", newline="") as fh:
+            entries = parse_hs_csv(fh)
+        return Index(entries)
+    runtime = open_runtime()
+    with runtime.uow(readonly=True) as uow:
+        return service.index(uow, runtime.caches)
+
+
+@app.command("suggest")
+def suggest(
+    text: Annotated[str | None, typer.Argument(help="Description of the goods (en, es, pt, fr)")] = None,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", exists=True, dir_okay=False, help="CSV: id,description[,category]")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="CSV written: id,rank,hs6,score,reason")] = None,
+    category: Annotated[str | None, typer.Option(help="Marketplace category path")] = None,
+    nomenclature: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="HS CSV to use instead of the loaded one")
+    ] = None,
+) -> None:
+    """Prints the top-5 HS subheadings for a description, or writes them for every item of a CSV file."""
+    if (text is None) == (input_file is None):
+        console.print("[red]give either a TEXT or --input FILE[/red]")
+        raise typer.Exit(2)
+    try:
+        ix = _index(nomenclature)
+        if input_file is not None:
+            _batch(ix, input_file, output or input_file.with_name(input_file.stem + "-suggestions.csv"))
+            return
+        assert text is not None
+        s = ix.suggest(text, category)
+    except ValidationFailed as exc:
+        for issue in exc.issues:
+            console.print(f"[red]{issue.code}[/red] {issue.message}")
+        raise typer.Exit(1) from None
+    table = Table("rank", "hs6", "score", "path", "matched")
+    for rank, c in enumerate(s.candidates, start=1):
+        table.add_row(
+            str(rank), c.hs6, f"{c.score:.3f}", " › ".join(d[:40] for _code, d in c.path), ", ".join(c.matched)
+        )
+    console.print(table)
+    if s.signals:
+        console.print("signals: " + "; ".join(s.signals))
+    if s.abstain:
+        console.print(f"[yellow]Too close to choose[/yellow]: {s.question}")
+
+
+def _batch(ix: Index, input_file: Path, output: Path) -> None:
+    items = list(service.read_items(input_file.read_bytes()))
+    with (
+        Progress(
+            TextColumn("suggesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+        ) as progress,
+        output.open("w", newline="", encoding="utf-8") as fh,
+    ):
+        task = progress.add_task("items", total=len(items))
+        writer = csv.DictWriter(fh, fieldnames=["id", "rank", "hs6", "score", "reason"])
+        writer.writeheader()
+        for row in service.suggest_batch(ix, items, progress=lambda: progress.advance(task)):
+            writer.writerow(row)
+    console.print(f"[green]wrote[/green] {output} ({len(items)} item(s), up to 5 rows each)")

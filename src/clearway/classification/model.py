@@ -1,0 +1,289 @@
+"""Ranking HS subheadings for a product description: lexical retrieval over the nomenclature, no I/O.
+
+Each 6-digit subheading is a document made of its own words, its heading's and its chapter's (an HS text
+such as "Other" means little without its parents). A query is normalised (accents, plurals), translated from
+Spanish/Portuguese/French and expanded from shop words to nomenclature wording with the lexicon, then scored
+by word TF-IDF and character 3–5-gram TF-IDF against the subheading, its heading and its chapter. The top
+five come with their path, the words that matched and the signals used; when the first two are too close and
+differ at heading level, the answer abstains with a question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from clearway.classification.lexicon import EXPAND, QUESTIONS, TRANSLATE
+from clearway.core.codes import HsEntry
+
+# Abstain when the runner-up, under another heading, scores within 3% of the first.
+ABSTAIN_MARGIN = 0.03
+TOP = 5
+_STOP = {
+    "and",
+    "or",
+    "of",
+    "the",
+    "for",
+    "with",
+    "a",
+    "an",
+    "in",
+    "on",
+    "to",
+    "by",
+    "de",
+    "la",
+    "el",
+    "los",
+    "las",
+    "y",
+    "con",
+    "para",
+    "en",
+    "do",
+    "da",
+    "dos",
+    "das",
+    "e",
+    "com",
+    "le",
+    "les",
+    "des",
+    "du",
+    "et",
+    "avec",
+    "pour",
+    "other",
+    "n",
+    "c",
+    "nes",
+    "than",
+    "not",
+    "whether",
+    "this",
+    "such",
+    "their",
+    "thereof",
+    "parts",
+    "heading",
+    "chapter",
+    "excluding",
+    "including",
+    "etc",
+    "kg",
+    "cm",
+    "mm",
+    "ml",
+    "gb",
+}
+
+
+def fold(text: str) -> str:
+    """Lower-cases and strips accents."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def stem(word: str) -> str:
+    """A light English plural stemmer (enough for 'shirts'/'shirt', 'watches'/'watch', 'babies'/'baby')."""
+    w = word.strip("'")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    """Splits a text into folded, stemmed words without stop words or bare numbers."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=20_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    words = re.findall(r"[a-z][a-z'\-]*[a-z]|[a-z]", fold(text))
+    return tuple(stem(w) for w in words if w not in _STOP and len(w) > 1)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A description as the ranker reads it: its words and what the lexicon added."""
+
+    text: str
+    words: list[str]
+    signals: list[str]
+
+
+def prepare(description: str, category: str | None = None) -> Query:
+    """Translates and expands a description (and its marketplace category, when given)."""
+    raw = fold(description)
+    words: list[str] = []
+    signals: list[str] = []
+    translated = 0
+    for phrase, english in TRANSLATE.items():
+        if " " in phrase and phrase in raw:
+            raw = raw.replace(phrase, english)
+            translated += 1
+    for w in re.findall(r"[a-z][a-z'\-]*[a-z]|[a-z]", raw):
+        key = w if w in TRANSLATE else w[:-1] if w.endswith("s") and w[:-1] in TRANSLATE else None
+        if key is not None and TRANSLATE[key] != w:
+            translated += 1
+            w_en = TRANSLATE[key]
+        else:
+            w_en = w
+        words.append(w_en)
+    if translated:
+        signals.append(f"translated {translated} word(s) to English")
+    expanded: list[str] = []
+    for w in " ".join(words).split():
+        expanded.append(w)
+        extra = EXPAND.get(w) or EXPAND.get(stem(w))
+        if extra is not None:
+            expanded.extend(extra.split())
+    if len(expanded) > len(words):
+        signals.append("shop words mapped to nomenclature wording")
+    if category:
+        cat_words = [c for part in category.split(">>")[:3] for c in part.split()]
+        for w in cat_words:
+            extra = EXPAND.get(fold(w)) or EXPAND.get(stem(fold(w)))
+            expanded.extend([fold(w), *(extra.split() if extra else [])])
+        signals.append("marketplace category used")
+    # Each word counts once: an expansion repeating "footwear" must not outweigh the material.
+    unique = list(dict.fromkeys(t for w in expanded for t in tokens(w)))
+    return Query(description, unique, signals)
+
+
+@dataclass
+class Candidate:
+    """One suggested subheading with its score and why."""
+
+    hs6: str
+    score: float
+    path: list[tuple[str, str]]
+    matched: list[str]
+    signals: list[str]
+
+    @property
+    def reason(self) -> str:
+        """Returns the reason in one line: path › path › path; matched words; signals."""
+        trail = " › ".join(f"{code} {desc[:60]}" for code, desc in self.path)
+        words = ", ".join(self.matched) or "none"
+        signals = "; ".join(self.signals)
+        return f"{trail} | matched: {words}" + (f" | signals: {signals}" if signals else "")
+
+
+@dataclass
+class Suggestion:
+    """Top candidates, and an abstention with a question when they are too close to choose."""
+
+    candidates: list[Candidate]
+    abstain: bool = False
+    question: str | None = None
+    signals: list[str] = field(default_factory=list)
+
+
+class Index:
+    """The nomenclature's subheadings, vectorised once (word and character TF-IDF at three levels)."""
+
+    def __init__(self, entries: Iterable[HsEntry]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        by_code = {e.code: e for e in entries}
+        self.codes = sorted(c for c in by_code if len(c) == 6 and c.isdigit() and c != "999999")
+        if not self.codes:
+            raise ValueError("the nomenclature has no 6-digit subheadings")
+        self.entries = by_code
+
+        def desc(code: str) -> str:
+            entry = by_code.get(code)
+            return entry.description if entry else ""
+
+        sub = [desc(c) for c in self.codes]
+        head = [desc(c[:4]) for c in self.codes]
+        chap = [desc(c[:2]) for c in self.codes]
+        # Siblings' words tell what a heading covers ("Other" subheadings inherit them).
+        siblings: dict[str, list[str]] = {}
+        for c, d in zip(self.codes, sub, strict=True):
+            siblings.setdefault(c[:4], []).append(d)
+        head_full = [f"{h} {' '.join(siblings[c[:4]])}" for c, h in zip(self.codes, head, strict=True)]
+        self.doc_words = [set(tokens(f"{s} {h} {ch}")) for s, h, ch in zip(sub, head, chap, strict=True)]
+        word = TfidfVectorizer(analyzer=lambda t: tokens(t), sublinear_tf=True, ngram_range=(1, 1))
+        word.fit(sub + head_full + chap)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
+        char.fit([fold(f"{s} {h}") for s, h in zip(sub, head, strict=True)])
+        self.word, self.char = word, char
+        self.m_sub = word.transform(sub)
+        self.m_head = word.transform(head_full)
+        self.m_chap = word.transform(chap)
+        self.c_sub = char.transform([fold(f"{s} {h}") for s, h in zip(sub, head, strict=True)])
+
+    def path(self, code: str) -> list[tuple[str, str]]:
+        """Returns chapter › heading › subheading with their descriptions."""
+        return [(c, self.entries[c].description) for c in (code[:2], code[:4], code) if c in self.entries]
+
+    def suggest(self, description: str, category: str | None = None, top: int = TOP) -> Suggestion:
+        """Ranks the subheadings for a description; abstains with a question when the first two are too close."""
+        import numpy as np
+
+        query = prepare(description, category)
+        text = " ".join(query.words)
+        if not query.words:
+            return Suggestion([], abstain=True, question="What are the goods? Describe them in words.")
+        q_word = self.word.transform([text])
+        q_char = self.char.transform([fold(f"{description} {text}")])
+        scores = (
+            0.40 * (self.m_sub @ q_word.T).toarray().ravel()
+            + 0.30 * (self.m_head @ q_word.T).toarray().ravel()
+            + 0.10 * (self.m_chap @ q_word.T).toarray().ravel()
+            + 0.20 * (self.c_sub @ q_char.T).toarray().ravel()
+        )
+        order = np.argsort(-scores)[:top]
+        qset = set(query.words)
+        candidates = [
+            Candidate(
+                self.codes[i],
+                round(float(scores[i]), 4),
+                self.path(self.codes[i]),
+                sorted(qset & self.doc_words[i])[:8],
+                list(query.signals),
+            )
+            for i in order
+        ]
+        out = Suggestion(candidates, signals=list(query.signals))
+        if len(candidates) >= 2:
+            a, b = candidates[0], candidates[1]
+            if a.hs6[:4] != b.hs6[:4] and a.score - b.score < ABSTAIN_MARGIN * a.score:
+                out.abstain = True
+                out.question = _question(self, a.hs6, b.hs6)
+        if not candidates or candidates[0].score <= 0:
+            out.abstain = True
+            out.question = "What are the goods, what are they made of and what are they for?"
+        return out
+
+
+def _question(index: Index, a: str, b: str) -> str:
+    wa = set(tokens(" ".join(d for _c, d in index.path(a))))
+    wb = set(tokens(" ".join(d for _c, d in index.path(b))))
+    differing = wa ^ wb
+    for question, words in QUESTIONS:
+        if differing & {stem(w) for w in words}:
+            return question
+    da, db = index.entries[a].description[:50], index.entries[b].description[:50]
+    return f"Is it rather {a} ({da}) or {b} ({db})? What is it used for?"
+
+
+def as_rows(item_id: str, suggestion: Suggestion) -> list[dict[str, Any]]:
+    """Returns the five output rows of a batch item: id, rank, hs6, score, reason."""
+    return [
+        {"id": item_id, "rank": rank, "hs6": c.hs6, "score": c.score, "reason": c.reason}
+        for rank, c in enumerate(suggestion.candidates, start=1)
+    ]

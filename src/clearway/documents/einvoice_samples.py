@@ -1,0 +1,109 @@
+"""Small structured e-invoices (UBL 2.1, CFDI 4.0, NF-e 4.0) written for tests, the demo and the benchmark."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from clearway.documents.generator import CENT, PRODUCTS
+
+
+def _lines(rng: random.Random, n: int) -> list[dict[str, Any]]:
+    out = []
+    for names, unit, (lo, hi), _kg in rng.sample(PRODUCTS, n):
+        qty = Decimal(rng.randint(1, 50))
+        price = Decimal(rng.uniform(lo, hi)).quantize(CENT)
+        out.append(
+            {
+                "description": names["es"],
+                "quantity": qty,
+                "unit": unit,
+                "unit_price": price,
+                "amount": (qty * price).quantize(CENT),
+            }
+        )
+    return out
+
+
+def ubl_invoice(seed: int, *, currency: str = "USD") -> tuple[bytes, dict[str, Any]]:
+    """A UBL 2.1 invoice (as Peru's and Colombia's e-invoicing use) and its true fields."""
+    rng = random.Random(f"ubl:{seed}")
+    lines = _lines(rng, rng.randint(1, 4))
+    net = sum((ln["amount"] for ln in lines), Decimal(0))
+    tax = (net * Decimal("0.18")).quantize(CENT)
+    number = f"F001-{rng.randint(1, 99999):08d}"
+    day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    items = "".join(
+        f"<cac:InvoiceLine><cbc:ID>{i}</cbc:ID>"
+        f'<cbc:InvoicedQuantity unitCode="{ln["unit"]}">{ln["quantity"]}</cbc:InvoicedQuantity>'
+        f'<cbc:LineExtensionAmount currencyID="{currency}">{ln["amount"]}</cbc:LineExtensionAmount>'
+        f"<cac:Item><cbc:Name>{escape(ln['description'])}</cbc:Name>"
+        f"<cac:OriginCountry><cbc:IdentificationCode>CN</cbc:IdentificationCode></cac:OriginCountry></cac:Item>"
+        f'<cac:Price><cbc:PriceAmount currencyID="{currency}">{ln["unit_price"]}</cbc:PriceAmount></cac:Price>'
+        f"</cac:InvoiceLine>"
+        for i, ln in enumerate(lines, start=1)
+    )
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+ xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+ xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+<cbc:UBLVersionID>2.1</cbc:UBLVersionID><cbc:ID>{number}</cbc:ID><cbc:IssueDate>{day}</cbc:IssueDate>
+<cbc:DocumentCurrencyCode>{currency}</cbc:DocumentCurrencyCode>
+<cac:AccountingSupplierParty><cac:Party><cac:PartyName><cbc:Name>Shenzhen Bright Electronics Co. Ltd</cbc:Name>
+</cac:PartyName><cac:PostalAddress><cac:Country><cbc:IdentificationCode>CN</cbc:IdentificationCode></cac:Country>
+</cac:PostalAddress></cac:Party></cac:AccountingSupplierParty>
+<cac:AccountingCustomerParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>20512345678</cbc:CompanyID>
+</cac:PartyTaxScheme><cac:PartyLegalEntity><cbc:RegistrationName>Importaciones Pacífico SAC</cbc:RegistrationName>
+</cac:PartyLegalEntity><cac:PostalAddress><cac:Country><cbc:IdentificationCode>PE</cbc:IdentificationCode>
+</cac:Country></cac:PostalAddress></cac:Party></cac:AccountingCustomerParty>
+<cac:Delivery><cac:DeliveryTerms><cbc:ID>FOB</cbc:ID></cac:DeliveryTerms></cac:Delivery>
+<cac:TaxTotal><cbc:TaxAmount currencyID="{currency}">{tax}</cbc:TaxAmount></cac:TaxTotal>
+<cac:LegalMonetaryTotal><cbc:TaxExclusiveAmount currencyID="{currency}">{net}</cbc:TaxExclusiveAmount>
+<cbc:PayableAmount currencyID="{currency}">{net + tax}</cbc:PayableAmount></cac:LegalMonetaryTotal>
+{items}
+</Invoice>"""
+    truth = {
+        "invoice_number": number,
+        "date": day,
+        "currency": currency,
+        "total": net + tax,
+        "net": net,
+        "tax": tax,
+        "seller": "Shenzhen Bright Electronics Co. Ltd",
+        "buyer": "Importaciones Pacífico SAC",
+        "incoterm": "FOB",
+        "origin": "CN",
+        "lines": lines,
+    }
+    return xml.encode("utf-8"), truth
+
+
+def cfdi_invoice() -> bytes:
+    """A CFDI 4.0 invoice with one concept (no seal: the platform reads it, SAT validates it)."""
+    return b"""<?xml version="1.0" encoding="UTF-8"?>
+<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" Serie="A" Folio="1234"
+ Fecha="2026-05-04T10:00:00" SubTotal="1000.00" Total="1160.00" Moneda="MXN" TipoDeComprobante="I">
+ <cfdi:Emisor Rfc="EKU9003173C9" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>
+ <cfdi:Receptor Rfc="XEXX010101000" Nombre="IMPORTACIONES PACIFICO SAC" UsoCFDI="S01"/>
+ <cfdi:Conceptos>
+  <cfdi:Concepto ClaveProdServ="43211503" Cantidad="2" ClaveUnidad="H87" Descripcion="Computadora portatil"
+   ValorUnitario="500.00" Importe="1000.00"/>
+ </cfdi:Conceptos>
+ <cfdi:Impuestos TotalImpuestosTrasladados="160.00"/>
+</cfdi:Comprobante>"""
+
+
+def nfe_invoice() -> bytes:
+    """An NF-e 4.0 (the signed wrapper is omitted) with one product."""
+    return b"""<?xml version="1.0" encoding="UTF-8"?>
+<nfeProc xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00"><NFe><infNFe Id="NFe1" versao="4.00">
+<ide><nNF>4521</nNF><dhEmi>2026-06-10T09:30:00-03:00</dhEmi></ide>
+<emit><CNPJ>11222333000181</CNPJ><xNome>Comercial Paulista Ltda</xNome></emit>
+<dest><idEstrangeiro>20512345678</idEstrangeiro><xNome>Importaciones Pacifico SAC</xNome></dest>
+<det nItem="1"><prod><xProd>Cafe verde em grao</xProd><qCom>1000.0000</qCom><uCom>KG</uCom>
+<vUnCom>4.5000</vUnCom><vProd>4500.00</vProd></prod></det>
+<total><ICMSTot><vProd>4500.00</vProd><vNF>4500.00</vNF></ICMSTot></total>
+<transp><vol><pesoL>1000.000</pesoL><pesoB>1030.000</pesoB></vol></transp>
+</infNFe></NFe></nfeProc>"""

@@ -1,0 +1,1 @@
+"""Field extraction from invoices without templates: text PDFs, scans (OCR) and structured e-invoices."""

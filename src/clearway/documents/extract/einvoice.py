@@ -1,0 +1,185 @@
+"""Structured e-invoices read exactly: UBL 2.1 (Peppol, Peru, Colombia…), Mexico's CFDI 3.3/4.0, Brazil's NF-e."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from clearway.documents.extract.fields import Found
+from clearway.documents.model import Format
+
+
+def _local(tag: Any) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _find(el: Any, path: str) -> Any | None:
+    """Finds a descendant by a path of local names (namespaces ignored)."""
+    current = [el]
+    for part in path.split("/"):
+        nxt = [c for e in current for c in list(e) if _local(c.tag) == part]
+        if not nxt:
+            return None
+        current = nxt
+    return current[0]
+
+
+def _findall(el: Any, name: str) -> list[Any]:
+    return [e for e in el.iter() if _local(e.tag) == name]
+
+
+def _text(el: Any, path: str) -> str | None:
+    found = _find(el, path)
+    if found is None or found.text is None:
+        return None
+    return str(found.text).strip() or None
+
+
+def _dec(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:
+        return None
+
+
+def _f(value: Any) -> Found | None:
+    return None if value is None else Found(value, 1.0)
+
+
+def read(root: Any, fmt: Format) -> dict[str, Found | None]:
+    """Reads the fields of a parsed e-invoice."""
+    if fmt is Format.UBL:
+        return _ubl(root)
+    if fmt is Format.CFDI:
+        return _cfdi(root)
+    return _nfe(root)
+
+
+def _ubl_party(root: Any, role: str) -> dict[str, Any] | None:
+    party = _find(root, f"{role}/Party")
+    if party is None:
+        return None
+    name = _text(party, "PartyLegalEntity/RegistrationName") or _text(party, "PartyName/Name")
+    tax = _text(party, "PartyTaxScheme/CompanyID") or _text(party, "PartyLegalEntity/CompanyID")
+    country = _text(party, "PostalAddress/Country/IdentificationCode")
+    scheme = {"PE": "RUC", "CO": "NIT", "MX": "RFC", "BR": "CNPJ", "CL": "RUT", "AR": "CUIT"}.get(country or "", "VAT")
+    return {"name": name, "tax_id": {"scheme": scheme, "id": tax} if tax else None, "country": country}
+
+
+def _ubl(root: Any) -> dict[str, Found | None]:
+    lines = []
+    for line in _findall(root, "InvoiceLine"):
+        qty_el = _find(line, "InvoicedQuantity")
+        lines.append(
+            {
+                "description": _text(line, "Item/Name") or _text(line, "Item/Description") or "",
+                "quantity": _dec(qty_el.text if qty_el is not None else None),
+                "unit": qty_el.get("unitCode") if qty_el is not None else None,
+                "unit_price": _dec(_text(line, "Price/PriceAmount")),
+                "amount": _dec(_text(line, "LineExtensionAmount")),
+                "origin": _text(line, "Item/OriginCountry/IdentificationCode"),
+            }
+        )
+    origins = {ln["origin"] for ln in lines if ln["origin"]}
+    return {
+        "invoice_number": _f(_text(root, "ID")),
+        "date": _f(_text(root, "IssueDate")),
+        "currency": _f(_text(root, "DocumentCurrencyCode")),
+        "seller": _f(_ubl_party(root, "AccountingSupplierParty")),
+        "buyer": _f(_ubl_party(root, "AccountingCustomerParty")),
+        "net": _f(_dec(_text(root, "LegalMonetaryTotal/TaxExclusiveAmount"))),
+        "tax": _f(_dec(_text(root, "TaxTotal/TaxAmount"))),
+        "total": _f(
+            _dec(_text(root, "LegalMonetaryTotal/PayableAmount"))
+            or _dec(_text(root, "LegalMonetaryTotal/TaxInclusiveAmount"))
+        ),
+        "incoterm": _f(_text(root, "Delivery/DeliveryTerms/ID")),
+        "origin": _f({"country": next(iter(origins)), "statement": "cac:OriginCountry"} if len(origins) == 1 else None),
+        "gross_weight_kg": _f(_dec(_text(root, "Delivery/Shipment/GrossWeightMeasure"))),
+        "net_weight_kg": _f(_dec(_text(root, "Delivery/Shipment/NetWeightMeasure"))),
+        "lines": _f(lines or None),
+    }
+
+
+def _cfdi(root: Any) -> dict[str, Found | None]:
+    def party(name: str) -> dict[str, Any] | None:
+        el = _find(root, name)
+        if el is None:
+            return None
+        rfc = el.get("Rfc")
+        return {"name": el.get("Nombre"), "tax_id": {"scheme": "RFC", "id": rfc} if rfc else None}
+
+    lines = [
+        {
+            "description": c.get("Descripcion", ""),
+            "quantity": _dec(c.get("Cantidad")),
+            "unit": c.get("ClaveUnidad") or c.get("Unidad"),
+            "unit_price": _dec(c.get("ValorUnitario")),
+            "amount": _dec(c.get("Importe")),
+        }
+        for c in _findall(root, "Concepto")
+    ]
+    number = "".join(x for x in (root.get("Serie"), root.get("Folio")) if x) or None
+    taxes = _find(root, "Impuestos")
+    date = root.get("Fecha")
+    cce = next(iter(_findall(root, "ComercioExterior")), None)
+    return {
+        "invoice_number": _f(number),
+        "date": _f(date[:10] if date else None),
+        "currency": _f(root.get("Moneda")),
+        "seller": _f(party("Emisor")),
+        "buyer": _f(party("Receptor")),
+        "net": _f(_dec(root.get("SubTotal"))),
+        "tax": _f(_dec(taxes.get("TotalImpuestosTrasladados")) if taxes is not None else None),
+        "total": _f(_dec(root.get("Total"))),
+        "incoterm": _f(cce.get("Incoterm") if cce is not None else None),
+        "origin": None,
+        "gross_weight_kg": None,
+        "net_weight_kg": None,
+        "lines": _f(lines or None),
+    }
+
+
+def _nfe(root: Any) -> dict[str, Found | None]:
+    inf = next(iter(_findall(root, "infNFe")), root)
+
+    def party(name: str) -> dict[str, Any] | None:
+        el = _find(inf, name)
+        if el is None:
+            return None
+        for scheme in ("CNPJ", "CPF", "idEstrangeiro"):
+            value = _text(el, scheme)
+            if value:
+                return {"name": _text(el, "xNome"), "tax_id": {"scheme": scheme.upper(), "id": value}}
+        return {"name": _text(el, "xNome"), "tax_id": None}
+
+    lines = [
+        {
+            "description": _text(det, "prod/xProd") or "",
+            "quantity": _dec(_text(det, "prod/qCom")),
+            "unit": _text(det, "prod/uCom"),
+            "unit_price": _dec(_text(det, "prod/vUnCom")),
+            "amount": _dec(_text(det, "prod/vProd")),
+        }
+        for det in _findall(inf, "det")
+    ]
+    net = _dec(_text(inf, "total/ICMSTot/vProd"))
+    total = _dec(_text(inf, "total/ICMSTot/vNF"))
+    when = _text(inf, "ide/dhEmi") or _text(inf, "ide/dEmi")
+    return {
+        "invoice_number": _f(_text(inf, "ide/nNF")),
+        "date": _f(when[:10] if when else None),
+        "currency": _f("BRL"),
+        "seller": _f(party("emit")),
+        "buyer": _f(party("dest")),
+        "net": _f(net),
+        "tax": _f(total - net if total is not None and net is not None else None),
+        "total": _f(total),
+        "incoterm": None,
+        "origin": None,
+        "gross_weight_kg": _f(_dec(_text(inf, "transp/vol/pesoB"))),
+        "net_weight_kg": _f(_dec(_text(inf, "transp/vol/pesoL"))),
+        "lines": _f(lines or None),
+    }

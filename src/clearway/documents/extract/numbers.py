@@ -1,0 +1,200 @@
+"""Reading amounts, dates and currencies the way invoices print them, in English, Spanish, Portuguese, French."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+# A printed number: digits with optional thousands groups (.,space, NBSP, narrow NBSP, apostrophe) and decimals.
+NUMBER = re.compile(
+    r"(?<![\w.,])-?\d{1,3}(?:(?:[.,'\u00a0\u202f ])\d{3})+(?:[.,]\d{1,4})?(?![\w])"
+    r"|(?<![\w.,])-?\d+(?:[.,]\d{1,4})?(?![\w])"
+)
+_MONEY_DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
+
+MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    [
+        ("january", "jan", "enero", "ene", "janeiro", "janvier", "janv"),
+        ("february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr"),
+        ("march", "mar", "marzo", "março", "marco", "mars"),
+        ("april", "apr", "abril", "abr", "avril", "avr"),
+        ("may", "mayo", "maio", "mai"),
+        ("june", "jun", "junio", "junho", "juin"),
+        ("july", "jul", "julio", "julho", "juillet", "juil"),
+        ("august", "aug", "agosto", "ago", "août", "aout"),
+        ("september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre"),
+        ("october", "oct", "octubre", "outubro", "out", "octobre"),
+        ("november", "nov", "noviembre", "novembro", "novembre"),
+        ("december", "dec", "diciembre", "dic", "dezembro", "dez", "décembre", "decembre", "déc"),
+    ],
+    start=1,
+):
+    for _n in _names:
+        MONTHS[_n] = _num
+
+_MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DATE_NUM = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
+_DATE_DMY_WORDS = re.compile(
+    rf"\b(\d{{1,2}})(?:er|º|st|nd|rd|th)?\.?\s*(?:de\s+)?({_MONTH_WORDS})\.?,?\s*(?:de\s+)?(\d{{4}})\b", re.IGNORECASE
+)
+_DATE_MDY_WORDS = re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+
+# Symbols and words that name a currency; "$" alone is decided from the document's context.
+CURRENCY_CODES = (
+    "USD",
+    "EUR",
+    "BRL",
+    "MXN",
+    "PEN",
+    "COP",
+    "CLP",
+    "ARS",
+    "GBP",
+    "CAD",
+    "CNY",
+    "JPY",
+    "CHF",
+    "BOB",
+    "UYU",
+    "PYG",
+    "GTQ",
+    "CRC",
+    "DOP",
+    "HNL",
+    "NIO",
+    "PAB",
+    "INR",
+    "KRW",
+)
+_CODE = re.compile(r"\b(" + "|".join(CURRENCY_CODES) + r")\b")
+SYMBOLS: tuple[tuple[str, str], ...] = (
+    ("US$", "USD"),
+    ("U$S", "USD"),
+    ("USD$", "USD"),
+    ("R$", "BRL"),
+    ("MX$", "MXN"),
+    ("MEX$", "MXN"),
+    ("C$", "CAD"),
+    ("CA$", "CAD"),
+    ("S/.", "PEN"),
+    ("S/", "PEN"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₹", "INR"),
+)
+CURRENCY_WORDS: dict[str, str] = {
+    "dólares": "USD",
+    "dolares": "USD",
+    "dollars": "USD",
+    "dólares americanos": "USD",
+    "dollars us": "USD",
+    "euros": "EUR",
+    "reais": "BRL",
+    "real brasileiro": "BRL",
+    "soles": "PEN",
+    "nuevos soles": "PEN",
+    "pesos mexicanos": "MXN",
+    "pesos colombianos": "COP",
+    "pesos chilenos": "CLP",
+    "pesos argentinos": "ARS",
+    "livres sterling": "GBP",
+    "pounds sterling": "GBP",
+}
+# Where "$" alone is printed, the country of the document decides it.
+DOLLAR_BY_COUNTRY = {"MX": "MXN", "CO": "COP", "CL": "CLP", "AR": "ARS", "CA": "CAD", "UY": "UYU", "BR": "BRL"}
+
+
+def decimal_separator(text: str) -> str:
+    """Tells the document's decimal separator from its money-like amounts ('.' or ',')."""
+    votes = Counter(m.group(0)[1] for m in _MONEY_DECIMALS.finditer(text))
+    # "1.234,56" and "1,234.56" both vote with their last separator, which is the one matched here.
+    if not votes:
+        return "."
+    return "," if votes[","] > votes["."] else "."
+
+
+def parse_number(raw: str, decimal: str = ".") -> Decimal | None:
+    """Parses a printed number with the document's decimal separator; None when it is not a number."""
+    s = raw.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("'", "")
+    negative = s.startswith("-") or (s.startswith("(") and s.endswith(")"))
+    s = s.strip("-() ")
+    if not s or not re.fullmatch(r"[\d., ]+", s) or not s[0].isdigit():
+        return None
+    if "." in s and "," in s:
+        decimal = "," if s.rfind(",") > s.rfind(".") else "."
+    thousands = "," if decimal == "." else "."
+    s = s.replace(" ", "")
+    if s.count(decimal) > 1:
+        s = s.replace(decimal, "")  # a grouping separator that the document uses the other way round
+    s = s.replace(thousands, "").replace(decimal, ".")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        return None
+    return -value if negative else value
+
+
+def numbers_in(text: str, decimal: str) -> list[tuple[Decimal, int, int]]:
+    """Returns every number of a text with its span."""
+    out = []
+    for m in NUMBER.finditer(text):
+        value = parse_number(m.group(0), decimal)
+        if value is not None:
+            out.append((value, m.start(), m.end()))
+    return out
+
+
+def parse_date(text: str, *, month_first: bool = False) -> date | None:
+    """Finds the first date in a text: ISO, numeric (day first unless told otherwise) or with month words."""
+    candidates: list[tuple[int, date]] = []
+    for m in _DATE_ISO.finditer(text):
+        d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            candidates.append((m.start(), d))
+    for m in _DATE_NUM.finditer(text):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        y = y + 2000 if y < 100 else y
+        day, month = (b, a) if (month_first and a <= 12) or b > 12 else (a, b)
+        d = _make(y, month, day)
+        if d:
+            candidates.append((m.start(), d))
+    for m in _DATE_DMY_WORDS.finditer(text):
+        d = _make(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        if d:
+            candidates.append((m.start(), d))
+    for m in _DATE_MDY_WORDS.finditer(text):
+        d = _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+        if d:
+            candidates.append((m.start(), d))
+    return min(candidates)[1] if candidates else None
+
+
+def _make(y: int, m: int, d: int) -> date | None:
+    if not 1990 <= y <= 2100:
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def currencies_in(text: str) -> list[tuple[str, str]]:
+    """Returns the currencies named in a text as (ISO 4217 code, how it was printed)."""
+    found: list[tuple[str, str]] = [(m.group(1), m.group(1)) for m in _CODE.finditer(text)]
+    rest = text
+    for symbol, code in SYMBOLS:
+        if symbol in rest:
+            found.append((code, symbol))
+            rest = rest.replace(symbol, " ")
+    if "$" in rest:
+        found.append(("$", "$"))
+    lower = text.lower()
+    for word, code in CURRENCY_WORDS.items():
+        if re.search(rf"\b{re.escape(word)}\b", lower):
+            found.append((code, word))
+    return found

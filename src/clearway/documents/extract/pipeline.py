@@ -1,0 +1,98 @@
+"""One entry point: bytes in, fields out, whatever the kind of document (text PDF, scan, e-invoice)."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from clearway.documents import inspect as deep
+from clearway.documents.extract import einvoice, fields, ocr
+from clearway.documents.extract.layout import Word, group_lines, pdf_words, render_pdf_pages
+from clearway.documents.model import MAX_PAGES, Format, sniff
+
+MIN_TEXT_WORDS = 15
+FIELDS = (
+    "invoice_number",
+    "date",
+    "currency",
+    "total",
+    "net",
+    "tax",
+    "seller",
+    "buyer",
+    "incoterm",
+    "origin",
+    "gross_weight_kg",
+    "net_weight_kg",
+    "lines",
+)
+
+
+def kind_of(fmt: Format, words: int) -> str:
+    """Names the extraction path: e-invoice, text PDF or scan."""
+    if fmt.is_einvoice:
+        return "e-invoice"
+    return "text-pdf" if fmt is Format.PDF and words >= MIN_TEXT_WORDS else "scan"
+
+
+def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]:
+    """Sniffs, checks and reads a document; returns the fields as JSON-ready values with their evidence."""
+    started = time.perf_counter()
+    fmt = sniff(body)
+    pages = deep.inspect(body, fmt)
+    notes: list[str] = []
+    if fmt.is_einvoice:
+        found = einvoice.read(deep.parse_xml(body), fmt)
+        kind = "e-invoice"
+    else:
+        words: list[Word] = []
+        if fmt is Format.PDF:
+            words, _ = pdf_words(body, MAX_PAGES)
+        kind = kind_of(fmt, len(words))
+        if kind == "scan":
+            if not ocr_enabled or ocr.available() is None:
+                notes.append("scanned document: OCR is not available here (install tesseract-ocr)")
+                words = []
+            else:
+                images = render_pdf_pages(body, MAX_PAGES) if fmt is Format.PDF else deep.open_image_frames(body)
+                words = []
+                for number, image in enumerate(images, start=1):
+                    try:
+                        page_words, angle = ocr.read_page(image, number)
+                    except RuntimeError as exc:  # Tesseract timed out or failed: the page stays unread
+                        notes.append(f"page {number} could not be read by OCR ({exc})")
+                        continue
+                    words.extend(page_words)
+                    if angle:
+                        notes.append(f"page {number} deskewed by {angle:.1f}°")
+        found = fields.extract(group_lines(words)) if words else {}
+        if kind == "scan" and words:
+            mean_conf = sum(w.conf for w in words) / len(words)
+            for f in found.values():
+                if f is not None:
+                    f.confidence *= 0.5 + 0.5 * mean_conf
+    language = found.pop("_language", None)
+    out: dict[str, Any] = {"format": fmt.value, "kind": kind, "pages": pages}
+    if language is not None:
+        out["language"] = language.value
+    evidence: dict[str, Any] = {}
+    for name in FIELDS:
+        f = found.get(name)
+        out[name] = _json(f.value) if f is not None else None
+        if f is not None:
+            evidence[name] = f.evidence()
+    out["evidence"] = evidence
+    out["notes"] = notes
+    out["seconds"] = round(time.perf_counter() - started, 3)
+    return out
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value

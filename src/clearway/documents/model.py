@@ -1,0 +1,208 @@
+"""What a supporting document is, and how its kind is told from its bytes (never from what the client says).
+
+Plain domain code: no I/O, no database. The sniffing looks only at the bytes; deeper checks (PDF structure,
+image decoding, XML parsing) live in ``inspect.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from clearway.core.issues import Issue, ValidationFailed
+
+MAX_BYTES = 10_000_000
+MAX_PAGES = 30
+# A PDF whose streams inflate to more than this is refused (a "zip bomb" in PDF form).
+MAX_INFLATED_BYTES = 60_000_000
+MAX_INFLATION_RATIO = 200
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_FILENAME = 200
+
+
+class DocumentType(StrEnum):
+    """What the document is for (the trader says so; the platform does not guess it)."""
+
+    INVOICE = "invoice"
+    PACKING_LIST = "packing-list"
+    CERTIFICATE_OF_ORIGIN = "certificate-of-origin"
+    TRANSPORT = "transport"
+    OTHER = "other"
+
+
+class Format(StrEnum):
+    """The file format, as sniffed from the bytes."""
+
+    PDF = "pdf"
+    PNG = "png"
+    JPEG = "jpeg"
+    TIFF = "tiff"
+    UBL = "ubl"
+    CFDI = "cfdi"
+    NFE = "nfe"
+
+    @property
+    def media_type(self) -> str:
+        """Returns the media type the platform serves the file with."""
+        return MEDIA_TYPES[self]
+
+    @property
+    def is_image(self) -> bool:
+        """Tells whether the file is a raster image (a scan or a photo)."""
+        return self in {Format.PNG, Format.JPEG, Format.TIFF}
+
+    @property
+    def is_einvoice(self) -> bool:
+        """Tells whether the file is a structured e-invoice."""
+        return self in {Format.UBL, Format.CFDI, Format.NFE}
+
+
+MEDIA_TYPES: dict[Format, str] = {
+    Format.PDF: "application/pdf",
+    Format.PNG: "image/png",
+    Format.JPEG: "image/jpeg",
+    Format.TIFF: "image/tiff",
+    Format.UBL: "application/xml",
+    Format.CFDI: "application/xml",
+    Format.NFE: "application/xml",
+}
+
+# Signatures of formats that must never hide inside an accepted file (executables, archives, scripts).
+_FOREIGN = (
+    (b"MZ", "a Windows executable"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\xca\xfe\xba\xbe", "a Mach-O or Java class file"),
+    (b"#!", "a script"),
+)
+_ZIP_DIRECTORY = b"PK\x05\x06"
+_HTML = re.compile(rb"<\s*(script|html|iframe|svg)\b", re.IGNORECASE)
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|SubmitForm|ImportData)\b")
+_STREAM = re.compile(rb"stream\r?\n")
+_ENDSTREAM = b"endstream"
+_XML_ROOTS = {
+    "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": Format.UBL,
+    "http://www.sat.gob.mx/cfd/4": Format.CFDI,
+    "http://www.sat.gob.mx/cfd/3": Format.CFDI,
+    "http://www.portalfiscal.inf.br/nfe": Format.NFE,
+}
+
+
+def refuse(code: str, message: str, where: str = "/file") -> ValidationFailed:
+    """Returns the error a refused upload raises."""
+    return ValidationFailed([Issue(code, message, where)])
+
+
+def sniff(body: bytes) -> Format:
+    """Tells the format from the first bytes; refuses anything that is not an accepted document.
+
+    Refuses polyglots: a PDF or image that also carries an executable, an archive directory or HTML script.
+    """
+    if not body:
+        raise refuse("DOCUMENT_EMPTY", "the file is empty")
+    if len(body) > MAX_BYTES:
+        raise refuse("DOCUMENT_TOO_LARGE", f"the file exceeds {MAX_BYTES:,} bytes")
+    for magic, what in _FOREIGN:
+        if body.startswith(magic):
+            raise refuse("DOCUMENT_TYPE_UNSUPPORTED", f"the file is {what}, not a document")
+    fmt = _magic(body)
+    if fmt is None:
+        raise refuse(
+            "DOCUMENT_TYPE_UNSUPPORTED",
+            "the file is not a PDF, PNG, JPEG or TIFF image, nor a UBL 2.1, CFDI or NF-e XML invoice",
+        )
+    if fmt is not Format.UBL and fmt is not Format.CFDI and fmt is not Format.NFE:
+        if _ZIP_DIRECTORY in body[-65_600:] or b"PK\x03\x04" in body[:4096]:
+            raise refuse("DOCUMENT_POLYGLOT", "the file also contains a ZIP archive; send the document alone")
+        if _HTML.search(body[:8192]) or _HTML.search(body[-8192:]):
+            raise refuse("DOCUMENT_POLYGLOT", "the file also contains HTML or script; send the document alone")
+    return fmt
+
+
+def _magic(body: bytes) -> Format | None:
+    if body.startswith(b"%PDF-"):
+        return Format.PDF
+    if body.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Format.PNG
+    if body.startswith(b"\xff\xd8\xff"):
+        return Format.JPEG
+    if body.startswith((b"II*\x00", b"MM\x00*")):
+        return Format.TIFF
+    head = body[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return xml_format(body)
+    return None
+
+
+def xml_format(body: bytes) -> Format | None:
+    """Returns the e-invoice format from the namespaces the document declares (before parsing it)."""
+    head = body[:8192]
+    for namespace, fmt in _XML_ROOTS.items():
+        if namespace.encode() in head:
+            return fmt
+    return None
+
+
+def check_pdf_bytes(body: bytes) -> None:
+    """Refuses PDFs with active content (scripts, launch actions, embedded files) or streams that inflate too much.
+
+    Runs on the raw bytes before any PDF library sees the file, so a decompression bomb never reaches one.
+    """
+    if _PDF_ACTIVE.search(body):
+        raise refuse(
+            "DOCUMENT_ACTIVE_CONTENT",
+            "the PDF carries scripts, launch actions, forms or embedded files; print it to a plain PDF and retry",
+        )
+    inflated = 0
+    for match in _STREAM.finditer(body):
+        start = match.end()
+        end = body.find(_ENDSTREAM, start)
+        if end < 0:
+            break
+        chunk = body[start:end]
+        if not chunk.startswith((b"x", b"\x78")):
+            continue
+        decomp = zlib.decompressobj()
+        budget = max(MAX_INFLATED_BYTES - inflated, 1)
+        try:
+            out = decomp.decompress(chunk, budget + 1)
+        except zlib.error:
+            continue  # not Flate, or damaged: the PDF library decides
+        inflated += len(out)
+        if inflated > MAX_INFLATED_BYTES or (len(chunk) > 1000 and len(out) > MAX_INFLATION_RATIO * len(chunk) > 0):
+            raise refuse(
+                "DOCUMENT_BOMB",
+                f"the PDF's streams inflate beyond {MAX_INFLATED_BYTES:,} bytes or {MAX_INFLATION_RATIO}x; refused",
+            )
+
+
+def check_filename(name: str | None) -> str:
+    """Returns a safe display name for the upload (no path, no control characters, bounded)."""
+    raw = (name or "document").replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch for ch in raw if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
+    return (clean or "document")[:MAX_FILENAME]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document attached to a declaration: immutable once stored."""
+
+    id: str
+    declaration_id: str
+    mrn: str
+    type: DocumentType
+    format: Format
+    filename: str
+    size: int
+    sha256: str
+    pages: int
+    uploaded_by: str
+    uploaded_role: str
+    uploaded_party: str | None
+    uploaded_at: datetime
+    fields: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,131 @@
+"""Traders and officers attach supporting documents to a declaration; strangers see nothing; bad files bounce."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+
+from clearway.declarations import service as declarations
+from clearway.declarations.examples import example_declaration
+from clearway.documents import seed as documents_seed
+from clearway.documents import service
+from clearway.documents.einvoice_samples import ubl_invoice
+from clearway.platform.runtime import Runtime
+from tests.conftest import Tokens
+from tests.unit.documents import helpers
+
+
+def _lodge(client: TestClient, tokens: Tokens, lrn: str) -> str:
+    r = client.post("/api/v1/declarations", json=example_declaration(lrn), headers=tokens.broker)
+    assert r.status_code == 201, r.text
+    return str(r.json()["mrn"])
+
+
+def _attach(
+    client: TestClient,
+    headers: dict[str, str],
+    mrn: str,
+    body: bytes,
+    kind: str = "invoice",
+    name: str = "f.pdf",
+    claimed: str = "application/pdf",
+) -> object:
+    return client.post(
+        f"/api/v1/declarations/{mrn}/documents",
+        headers=headers,
+        files={"file": (name, body, claimed)},
+        data={"type": kind},
+    )
+
+
+def _invoice(runtime: Runtime, mrn: str, factor: str = "1") -> bytes:
+    with runtime.uow(readonly=True) as uow:
+        decl = declarations.get(uow, mrn)
+    return documents_seed.invoice_for(decl, seed=1, total_factor=Decimal(factor))
+
+
+def test_a_broker_attaches_the_invoice_and_the_officer_sees_the_differences(
+    client: TestClient, tokens: Tokens, runtime: Runtime
+) -> None:
+    mrn = _lodge(client, tokens, "DOC-1")
+    body = _invoice(runtime, mrn, factor="3")
+    r = _attach(client, tokens.broker, mrn, body, claimed="image/png")  # the claimed type is ignored
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["format"] == "pdf" and doc["media_type"] == "application/pdf" and len(doc["sha256"]) == 64
+    assert doc["fields"]["kind"] == "text-pdf" and doc["fields"]["currency"] == "USD"
+    assert doc["fields"]["total"] == pytest.approx(3 * 48750.0, abs=1)
+    again = _attach(client, tokens.broker, mrn, body)
+    assert again.status_code == 200 and again.json()["id"] == doc["id"]  # same bytes, same document
+    listed = client.get(f"/api/v1/declarations/{mrn}/documents", headers=tokens.officer).json()
+    assert listed["count"] == 1
+    content = client.get(doc["links"]["content"], headers=tokens.officer)
+    assert content.content == body and content.headers["content-disposition"].startswith("attachment")
+    assert content.headers["x-content-type-options"] == "nosniff"
+    found = client.get(f"/api/v1/declarations/{mrn}/discrepancies", headers=tokens.officer).json()["data"]
+    total = next(d for d in found if d["code"] == "DOC_TOTAL")
+    assert total["pointer"] == "/invoice/total_amount"
+    assert total["message"] == "invoice total 146,250.00 USD, declared 48,750.00 USD"
+    with runtime.uow(readonly=True) as uow:
+        assert "documents.doc_total" in service.risk_facts(uow, mrn)
+        history = declarations.get(uow, mrn).history
+    assert any(h.kind == "document_attached" and h.actor == "broker.andina" for h in history)
+
+
+def test_a_matching_invoice_raises_no_total_difference(client: TestClient, tokens: Tokens, runtime: Runtime) -> None:
+    mrn = _lodge(client, tokens, "DOC-2")
+    assert _attach(client, tokens.broker, mrn, _invoice(runtime, mrn)).status_code == 201
+    with runtime.uow(readonly=True) as uow:
+        codes = {d.code for d in service.discrepancies(uow, mrn)}
+        facts = service.risk_facts(uow, mrn)
+    assert "DOC_TOTAL" not in codes and "DOC_CURRENCY" not in codes and "DOC_LINE_COUNT" not in codes
+    assert "documents.no_invoice" not in facts
+
+
+def test_another_party_and_wrong_roles_get_nothing(client: TestClient, tokens: Tokens, runtime: Runtime) -> None:
+    mrn = _lodge(client, tokens, "DOC-3")
+    r = _attach(client, tokens.broker, mrn, _invoice(runtime, mrn))
+    doc_id = r.json()["id"]
+    assert _attach(client, tokens.other_broker, mrn, _invoice(runtime, mrn)).status_code == 404
+    assert client.get(f"/api/v1/declarations/{mrn}/documents", headers=tokens.other_broker).status_code == 404
+    assert (
+        client.get(f"/api/v1/declarations/{mrn}/documents/{doc_id}/content", headers=tokens.other_broker).status_code
+        == 404
+    )
+    assert client.get(f"/api/v1/declarations/{mrn}/discrepancies", headers=tokens.other_broker).status_code == 404
+    assert _attach(client, tokens.agency, mrn, b"%PDF-1.4").status_code == 403
+    assert client.get(f"/api/v1/declarations/{mrn}/documents").status_code == 401
+    assert client.get(f"/api/v1/declarations/{mrn}/documents/nope", headers=tokens.officer).status_code == 404
+
+
+def test_malicious_files_are_refused_and_nothing_is_stored(client: TestClient, tokens: Tokens) -> None:
+    mrn = _lodge(client, tokens, "DOC-BAD")
+    for body, code in (
+        (helpers.pdf_bomb(), "DOCUMENT_BOMB"),
+        (helpers.polyglot_pdf_zip(), "DOCUMENT_POLYGLOT"),
+        (helpers.XXE, "XML_UNSAFE"),
+    ):
+        r = _attach(client, tokens.broker, mrn, body)
+        assert r.status_code == 422, r.text
+        assert [e["code"] for e in r.json()["errors"]] == [code]
+    assert client.get(f"/api/v1/declarations/{mrn}/documents", headers=tokens.broker).json()["count"] == 0
+
+
+def test_an_unknown_type_is_refused(client: TestClient, tokens: Tokens) -> None:
+    mrn = _lodge(client, tokens, "DOC-4")
+    body, _truth = ubl_invoice(1)
+    r = _attach(client, tokens.broker, mrn, body, kind="selfie", name="x.xml")
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/type"
+
+
+def test_a_ubl_invoice_is_read_exactly(client: TestClient, tokens: Tokens) -> None:
+    mrn = _lodge(client, tokens, "DOC-5")
+    body, truth = ubl_invoice(3)
+    r = _attach(client, tokens.officer, mrn, body, name="../../etc/inv.xml", claimed="text/plain")
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["format"] == "ubl" and doc["filename"] == "inv.xml"
+    assert doc["fields"]["invoice_number"] == truth["invoice_number"]
+    assert doc["fields"]["total"] == float(truth["total"])
