@@ -67,11 +67,13 @@ def verify(uow: UnitOfWork, ctx: LedgerContext, token: Any, *, window: timedelta
     if not isinstance(token, str) or len(token) > MAX_TOKEN or token.count(".") != 2:
         raise Refused(Refusal("UNSIGNED", "the body is not a compact JWS: unsigned messages are refused"))
     token = token.strip()
+    if not token.rsplit(".", 1)[1]:
+        raise Refused(Refusal("UNSIGNED", "the JWS carries no signature: unsigned messages are refused"))
     parsed = credentials.inspect(token)
     if isinstance(parsed, str):
         raise Refused(Refusal("MALFORMED", parsed))
     header, claimed = parsed
-    if str(header.get("alg", "")).lower() == "none" or not token.rsplit(".", 1)[1]:
+    if str(header.get("alg", "")).lower() == "none":
         raise Refused(Refusal("UNSIGNED", "the JWS carries no signature (alg none): refused"))
     message_id = str(claimed.get("id") or "")[:64] or None
     kid = str(header.get("kid") or "")
@@ -109,6 +111,9 @@ def verify(uow: UnitOfWork, ctx: LedgerContext, token: Any, *, window: timedelta
         issued = None
     if issued is None:
         raise Refused(Refusal("MALFORMED", "the message has no valid 'iat' time"), country=partner.country)
+    late = time_problem(issued, uow.clock(), window)
+    if late is not None:
+        raise Refused(late, country=partner.country, message_id=message_id)
     problem = key.problem_at(issued)
     if problem:
         raise Refused(Refusal("KEY_INVALID", problem, 403), country=partner.country, message_id=message_id)
@@ -123,9 +128,6 @@ def verify(uow: UnitOfWork, ctx: LedgerContext, token: Any, *, window: timedelta
             country=partner.country,
             message_id=message_id,
         )
-    late = time_problem(issued, uow.clock(), window)
-    if late is not None:
-        raise Refused(late, country=partner.country, message_id=message_id)
     kind = str(payload.get("kind"))
     body = payload.get("body")
     if kind not in KINDS or not isinstance(body, dict) or not message_id:

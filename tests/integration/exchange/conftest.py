@@ -119,3 +119,15 @@ def pair(a: Side, b: Side) -> None:
 def paired(cl: Side, pe: Side) -> tuple[Side, Side]:
     pair(cl, pe)
     return cl, pe
+
+
+@pytest.fixture(scope="module")
+def shared_pair(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Side, Side]]:
+    """One pair for a whole module (tests that only read, or use fresh message ids)."""
+    tmp = tmp_path_factory.mktemp("pair")
+    a, b = _side("CL", sqlite_template, tmp), _side("PE", sqlite_template, tmp)
+    cl, pe = next(a), next(b)
+    pair(cl, pe)
+    yield cl, pe
+    for gen in (a, b):
+        next(gen, None)
