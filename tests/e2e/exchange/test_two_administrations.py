@@ -73,7 +73,7 @@ class Server:
 
     def start(self) -> None:
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            self.proc = subprocess.Popen(
                 [sys.executable, "-m", "clearway", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 env=self.env,
                 stdout=out,
