@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -20,8 +21,9 @@ from sqlalchemy import select, update
 from clearway.exchange import messages, sharing, store
 from clearway.exchange.config import ExchangeSettings, exchange_settings
 from clearway.exchange.model import backoff
-from clearway.ledger import identity
+from clearway.ledger import anchor, identity
 from clearway.ledger import service as ledger
+from clearway.ledger.config import ledger_settings
 from clearway.platform.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -38,12 +40,27 @@ class DrainResult:
     errors: list[str] = field(default_factory=list)
 
 
-def prepare(runtime: Runtime) -> None:
-    """Queues what flows without a declaration: new AEO status changes (and, when due, the tree head)."""
+def prepare(runtime: Runtime, *, heads: bool = False) -> None:
+    """Queues what flows without a declaration: new AEO status changes and, when asked, the latest tree head
+    (anchored first when ``CLEARWAY_LEDGER_ANCHOR_URL`` names the shared chain)."""
     ctx = ledger.context(runtime)
     with runtime.uow() as uow:
-        if sharing.share_aeo(uow, ctx):
+        queued = sharing.share_aeo(uow, ctx)
+        if heads:
+            queued += sharing.share_head(uow, ctx, chain=_chain(runtime))
+        if queued:
             uow.commit()
+
+
+def _chain(runtime: Runtime) -> anchor.Chain | None:
+    ls = ledger_settings(runtime)
+    if not ls.anchor_url:
+        return None
+    cached = runtime.caches.get("exchange.chain")
+    if not isinstance(cached, anchor.Chain):
+        cached = anchor.connect(ls.anchor_url, account=ls.anchor_account, contract=ls.anchor_contract)
+        runtime.caches["exchange.chain"] = cached
+    return cached
 
 
 def drain(
@@ -177,10 +194,15 @@ class Sender:
         self._thread.join(timeout=self.settings.timeout_seconds + 2)
 
     def _run(self) -> None:
+        every = self.settings.head_interval
+        last_head = time.monotonic() - every  # the first round shares the current head
         with httpx.Client(timeout=self.settings.timeout_seconds) as client:
             while not self._stop.wait(self.settings.sender_interval):
                 try:
-                    prepare(self.runtime)
+                    heads = bool(every) and time.monotonic() - last_head >= every
+                    prepare(self.runtime, heads=heads)
+                    if heads:
+                        last_head = time.monotonic()
                     drain(self.runtime, client=client)
                 except Exception:  # the thread must outlive any one failure; it is logged and retried
                     log.exception("exchange: the outbox drain failed; retrying in %ss", self.settings.sender_interval)

@@ -67,6 +67,8 @@ def share_head(uow: UnitOfWork, ctx: LedgerContext, *, chain: anchor.Chain | Non
     from clearway.exchange.service import enqueue, partners_for
 
     countries = partners_for(uow, "tree_head", uow.clock().date())
+    if not countries:
+        return []
     anchored = anchor.anchor_latest(uow, ctx, chain) if chain is not None else None
     head = log.seal(uow, ctx)
     if head.tree_size == 0:
