@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from clearway.exchange import store
 from clearway.exchange.model import KINDS, Refusal, time_problem
-from clearway.ledger import credentials, identity
+from clearway.ledger import credentials, identity, keys
 from clearway.ledger.identity import LedgerContext
 from clearway.platform.db import UnitOfWork
 
@@ -24,9 +24,18 @@ TYP = "clearway-exchange+jwt"
 MAX_TOKEN = 1_000_000
 
 
-def sign(uow: UnitOfWork, ctx: LedgerContext, *, message_id: str, kind: str, body: dict[str, Any], to_did: str) -> str:
-    """Signs a message with this administration's current ledger key."""
-    who = identity.signer(uow, ctx, ctx.administration)
+def sign(
+    uow: UnitOfWork,
+    ctx: LedgerContext,
+    *,
+    message_id: str,
+    kind: str,
+    body: dict[str, Any],
+    to_did: str,
+    signer: identity.Signer | None = None,
+) -> str:
+    """Signs a message with this administration's current ledger key (looked up unless given)."""
+    who = signer or identity.signer(uow, ctx, ctx.administration)
     payload = {
         "type": "ClearwayExchangeMessage",
         "id": message_id,
@@ -117,7 +126,7 @@ def verify(uow: UnitOfWork, ctx: LedgerContext, token: Any, *, window: timedelta
     problem = key.problem_at(issued)
     if problem:
         raise Refused(Refusal("KEY_INVALID", problem, 403), country=partner.country, message_id=message_id)
-    our_did = identity.did_document(uow, ctx.administration)["id"]
+    our_did = keys.did_for(ctx.did_domain, ctx.administration)
     if payload.get("iss") != partner.did or payload.get("aud") != our_did:
         raise Refused(
             Refusal(

@@ -80,14 +80,14 @@ def drain(
         if not due:
             return result
         partners = {p.country: p for p in uow.conn.execute(select(store.partners)).all()}
-        identity.current_key(uow, ctx.administration)  # fails early (no key) rather than per message
+        who = identity.signer(uow, ctx, ctx.administration)  # once per drain, not per message
         signed: list[tuple[Any, tuple[str, str] | None, str | None]] = []
         for m in due:
             p = partners.get(m.country)
             if p is None:
                 signed.append((m, None, "partner no longer registered"))
                 continue
-            token = messages.sign(uow, ctx, message_id=m.id, kind=m.kind, body=m.body, to_did=p.did)
+            token = messages.sign(uow, ctx, message_id=m.id, kind=m.kind, body=m.body, to_did=p.did, signer=who)
             signed.append((m, (p.url + INBOX_PATH, token), None))
     own = client is None
     http = client or httpx.Client(timeout=settings.timeout_seconds)
