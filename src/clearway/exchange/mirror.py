@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, select, update
 
 from clearway.core.issues import NotFound
 from clearway.declarations import service as declarations
@@ -78,18 +78,19 @@ def receive_export(uow: UnitOfWork, message_id: str, country: str, body: dict[st
     )
     i = store.imports.c
     lo, hi = _window(day)
-    conds = [and_(i.origin_country == country, i.day >= lo, i.day <= hi)]
-    if summary.get("ucr"):
-        conds.append(i.ucr == summary["ucr"])
+    # Cheapest first: a UCR or transport-document hit ends the search before the window scan.
+    stages = [i.ucr == summary["ucr"]] if summary.get("ucr") else []
     if summary.get("transport_document"):
-        conds.append(i.transport_document == summary["transport_document"])
-    rows = uow.conn.execute(select(i.mrn, i.summary).where(i.matched_export.is_(None), or_(*conds))).all()
-    best = _best(summary, [(r.mrn, r.summary) for r in rows])
-    if best is None:
-        return f"export {summary['mrn']}: no import matched yet"
-    mrn, basis = best
-    imp = next(r.summary for r in rows if r.mrn == mrn)
-    return _link(uow, message_id, summary, mrn, imp, basis)
+        stages.append(i.transport_document == summary["transport_document"])
+    stages.append(and_(i.origin_country == country, i.day >= lo, i.day <= hi))
+    for cond in stages:
+        rows = uow.conn.execute(select(i.mrn, i.summary).where(i.matched_export.is_(None), cond)).all()
+        best = _best(summary, [(r.mrn, r.summary) for r in rows])
+        if best is not None:
+            mrn, basis = best
+            imp = next(r.summary for r in rows if r.mrn == mrn)
+            return _link(uow, message_id, summary, mrn, imp, basis)
+    return f"export {summary['mrn']}: no import matched yet"
 
 
 def index_import(uow: UnitOfWork, mrn: str) -> str | None:
@@ -126,18 +127,20 @@ def index_import(uow: UnitOfWork, mrn: str) -> str | None:
 def _candidate_export(uow: UnitOfWork, doc: dict[str, Any], origin: str) -> tuple[str, dict[str, Any], str] | None:
     e = store.exports.c
     lo, hi = _window(date.fromisoformat(doc["date"]))
-    conds = [and_(e.country == origin, e.day >= lo, e.day <= hi)]
-    if doc.get("ucr"):
-        conds.append(e.ucr == doc["ucr"])
+    stages = [e.ucr == doc["ucr"]] if doc.get("ucr") else []
     if doc.get("transport_document"):
-        conds.append(e.transport_document == doc["transport_document"])
-    rows = uow.conn.execute(select(e.message_id, e.summary).where(e.import_mrn.is_(None), or_(*conds))).all()
-    best = None
-    for r in rows:
-        basis = match_basis(r.summary, doc)
-        if basis is not None and (best is None or _RANK[basis] < _RANK[best[2]]):
-            best = (r.message_id, r.summary, basis)
-    return best
+        stages.append(e.transport_document == doc["transport_document"])
+    stages.append(and_(e.country == origin, e.day >= lo, e.day <= hi))
+    for cond in stages:
+        rows = uow.conn.execute(select(e.message_id, e.summary).where(e.import_mrn.is_(None), cond)).all()
+        best: tuple[str, dict[str, Any], str] | None = None
+        for r in rows:
+            basis = match_basis(r.summary, doc)
+            if basis is not None and (best is None or _RANK[basis] < _RANK[best[2]]):
+                best = (r.message_id, r.summary, basis)
+        if best is not None:
+            return best
+    return None
 
 
 def _link(
