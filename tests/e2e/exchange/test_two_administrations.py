@@ -169,6 +169,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
     finally:
         cl.stop()
         pe.stop()
+        for server in (cl, pe):  # shown by pytest when the test failed
+            print(f"--- {server.country} server log (tail) ---")
+            print("\n".join(server.log.read_text(errors="replace").splitlines()[-40:]))
 
 
 def lodge(server: Server, doc: dict[str, Any]) -> str:
@@ -214,7 +217,11 @@ def test_two_administrations(servers: tuple[Server, Server]) -> None:
         what="CL to fail delivering to PE while it is down",
     )
     pe.start()
-    wait_for(lambda: len(received(pe, "export_summary")) >= 4, what="PE to catch up after its restart")
+    wait_for(
+        lambda: len(received(pe, "export_summary")) >= 4,
+        what=f"PE to catch up after its restart; CL outbox: {cl.get('/api/v1/exchange/deliveries')['outbox']}",
+        timeout=120,
+    )
     time.sleep(1.0)  # any duplicate delivery would land by now
     assert len(received(pe, "export_summary")) == 4
     unmatched = pe.get("/api/v1/exchange/mirror/unmatched?country=CL", who="officer")["exports"]
