@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError
-from clearway.risk import jobs, mapping
+from clearway.risk.learning import jobs, mapping
 
 app = typer.Typer(help="Risk engine: models on history, selectivity rules, watchlists.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -63,7 +63,7 @@ def import_history(
     out: Annotated[Path, typer.Option("--out", help="Parquet file to write (train, score and evaluate read it)")],
 ) -> None:
     """Checks history files against a mapping and stores their mapped columns in one Parquet file."""
-    from clearway.risk import data
+    from clearway.risk.learning import data
 
     with _progress("importing") as step:
         step(f"reading {len(inputs)} file(s)")
@@ -143,7 +143,7 @@ def evaluate(
 @app.command("model-info")
 def model_info(model: Annotated[Path, typer.Option("--model", help="Model directory")]) -> None:
     """Prints a model's metadata: version, data window, metrics."""
-    from clearway.risk import registry
+    from clearway.risk.learning import registry
 
     try:
         meta = registry.read_metadata(model)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clearway.core.issues import DomainError
-from clearway.risk import data, evaluate, registry
-from clearway.risk.mapping import Mapping
+from clearway.risk.learning import data, evaluate, registry
+from clearway.risk.learning.mapping import Mapping
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +38,7 @@ def _window(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def _fit(frame: pd.DataFrame, params: dict[str, Any]) -> Any:
-    from clearway.risk.models import RiskModel
+    from clearway.risk.learning.estimators import RiskModel
 
     return RiskModel(**params).fit(frame.drop(columns=[data.FRAUD, data.CRITICAL]), frame[data.FRAUD].to_numpy())
 
@@ -152,7 +152,7 @@ def evaluate_split(
     """
     import pandas as pd
 
-    from clearway.risk.models import BaselineModel
+    from clearway.risk.learning.estimators import BaselineModel
 
     if objective not in OBJECTIVES:
         raise DomainError(f"objective must be one of {', '.join(OBJECTIVES)}", code="OBJECTIVE")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from clearway.risk.features import HistoryFeatures
-from clearway.risk.mapping import NUMBER_FIELDS, TEXT_FIELDS
+from clearway.risk.learning.features import HistoryFeatures
+from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS
 
 if TYPE_CHECKING:
     import numpy as np

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from clearway.risk.data import DATE
+from clearway.risk.learning.data import DATE
 
 if TYPE_CHECKING:
     import numpy as np

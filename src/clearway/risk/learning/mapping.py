@@ -57,14 +57,14 @@ class Mapping:
 
 def shipped_names() -> list[str]:
     """Lists the mappings shipped with Clearway."""
-    root = resources.files("clearway.risk") / "mappings"
+    root = resources.files("clearway.risk.learning") / "mappings"
     return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
 def load(name_or_path: str) -> Mapping:
     """Loads a shipped mapping by name, or a mapping YAML file by path."""
     if name_or_path in shipped_names():
-        text = (resources.files("clearway.risk") / "mappings" / f"{name_or_path}.yaml").read_text("utf-8")
+        text = (resources.files("clearway.risk.learning") / "mappings" / f"{name_or_path}.yaml").read_text("utf-8")
     else:
         path = Path(name_or_path)
         if not path.is_file():

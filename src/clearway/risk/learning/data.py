@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clearway.core.issues import DomainError
-from clearway.risk.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
+from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
 
 if TYPE_CHECKING:
     import pandas as pd
