@@ -31,6 +31,8 @@ class Mapping:
     fraud: str
     critical: str
     critical_value: int
+    # Optional: the column holding the recorded probability each row had of being inspected (its propensity).
+    propensity: str = ""
 
     def feature_columns(self) -> list[str]:
         """Returns the source columns read when scoring (never the label columns)."""
@@ -51,7 +53,12 @@ class Mapping:
             "fields": dict(self.fields),
             "categorical": list(self.categorical),
             "numeric": list(self.numeric),
-            "labels": {"fraud": self.fraud, "critical": self.critical, "critical_value": self.critical_value},
+            "labels": {
+                "fraud": self.fraud,
+                "critical": self.critical,
+                "critical_value": self.critical_value,
+                "propensity": self.propensity,
+            },
         }
 
 
@@ -108,4 +115,5 @@ def from_dict(data: Any) -> Mapping:
         fraud=str(labels.get("fraud") or ""),
         critical=str(labels.get("critical") or ""),
         critical_value=int(labels.get("critical_value") or 1),
+        propensity=str(labels.get("propensity") or ""),
     )
