@@ -23,7 +23,7 @@ def _partial() -> tuple[object, np.ndarray, np.ndarray]:
 
 
 def test_rates_and_their_counts_come_from_inspected_outcomes_only() -> None:
-    frame, y, risky = _partial()
+    frame, y, _ = _partial()
     feats = HistoryFeatures(smoothing=1.0).fit(frame, y)
     table = feats.rates_["importer"]
     lab = ~np.isnan(y)
