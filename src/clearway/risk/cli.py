@@ -80,7 +80,7 @@ OBJECTIVE_HELP = (
     "(probability × (1 + stake)^tradeoff, written as 'priority')"
 )
 TRADEOFF_HELP = "balanced objective's trade-off in [0, 1]: 0 = fraud, 1 = revenue"
-DEFAULT_TRADEOFF = 0.4  # objectives.DEFAULT_TRADEOFF, kept here so the CLI imports no training stack
+DEFAULT_TRADEOFF = 0.2  # objectives.DEFAULT_TRADEOFF, kept here so the CLI imports no training stack
 
 
 @app.command("score")

@@ -95,3 +95,10 @@ def test_simulate_replays_the_history_and_writes_its_report(files: dict[str, Pat
     assert (out / "simulation.png").is_file()
     result = runner.invoke(app, [*args, "--policies", "random,oracle"])
     assert result.exit_code == 2 and "SIMULATE_CONFIG" in result.output
+
+
+def test_the_cli_default_trade_off_is_the_library_default() -> None:
+    from clearway.risk import cli
+    from clearway.risk.learning import objectives
+
+    assert cli.DEFAULT_TRADEOFF == objectives.DEFAULT_TRADEOFF
