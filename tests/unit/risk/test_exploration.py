@@ -28,12 +28,12 @@ def test_inclusion_probabilities_are_what_the_draw_does() -> None:
     w = np.array([5.0, 1.0, 1.0, 1.0, 2.0, 0.0, 10.0])
     counts = np.zeros(len(w))
     rng = np.random.default_rng(2)
-    for _ in range(4000):
+    for _ in range(2000):
         picked, pi = systematic(w, 3, rng)
         assert len(picked) == 3
         counts[picked] += 1
     assert pi[6] == 1.0 and pi[5] == 0.0  # a weight above its share is taken surely; zero never
-    np.testing.assert_allclose(counts / 4000, pi, atol=0.03)
+    np.testing.assert_allclose(counts / 2000, pi, atol=0.04)
     assert pi.sum() == pytest.approx(3)
 
 
