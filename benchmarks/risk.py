@@ -36,8 +36,9 @@ from clearway.platform.migrate import upgrade
 from clearway.platform.settings import Settings
 from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
-from clearway.risk import jobs, mapping, service
-from clearway.risk.models import RiskModel
+from clearway.risk import service
+from clearway.risk.learning import jobs, mapping
+from clearway.risk.learning.estimators import RiskModel
 from clearway.risk.schemas import RuleSetIn
 from clearway.risk.seed import DEMO_CRITERIA
 

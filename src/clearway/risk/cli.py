@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError
-from clearway.risk import jobs, mapping
+from clearway.risk.learning import jobs, mapping
 
 app = typer.Typer(help="Risk engine: models on history, selectivity rules, watchlists.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -63,7 +63,7 @@ def import_history(
     out: Annotated[Path, typer.Option("--out", help="Parquet file to write (train, score and evaluate read it)")],
 ) -> None:
     """Checks history files against a mapping and stores their mapped columns in one Parquet file."""
-    from clearway.risk import data
+    from clearway.risk.learning import data
 
     with _progress("importing") as step:
         step(f"reading {len(inputs)} file(s)")
@@ -75,7 +75,12 @@ def import_history(
     )
 
 
-OBJECTIVE_HELP = "fraud (rank by probability, the default) or revenue (probability × tax or value at stake)"
+OBJECTIVE_HELP = (
+    "fraud (rank by probability, the default), revenue (probability × tax or value at stake) or balanced "
+    "(probability × (1 + stake)^tradeoff, written as 'priority')"
+)
+TRADEOFF_HELP = "balanced objective's trade-off in [0, 1]: 0 = fraud, 1 = revenue"
+DEFAULT_TRADEOFF = 0.2  # objectives.DEFAULT_TRADEOFF, kept here so the CLI imports no training stack
 
 
 @app.command("score")
@@ -85,10 +90,13 @@ def score(
     input_path: Annotated[Path, typer.Option("--input", help="Declarations to score (labels are never read)")],
     output: Annotated[Path, typer.Option("--output", help="CSV to write: the id column and 'score'")],
     objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "fraud",
+    tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
 ) -> None:
     """Scores declarations with a trained model; writes one row per declaration with its id and score."""
     with _progress("scoring") as step:
-        result = jobs.score(mapping.load(mapping_name), model, input_path, output, step=step, objective=objective)
+        result = jobs.score(
+            mapping.load(mapping_name), model, input_path, output, step=step, objective=objective, tradeoff=tradeoff
+        )
     console.print(f"{result.rows} declarations scored with model {result.model_version} → {result.output}")
 
 
@@ -104,6 +112,7 @@ def evaluate(
         datetime | None, typer.Option("--test-to", formats=["%Y-%m-%d"], help="Day after the test window")
     ] = None,
     objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "fraud",
+    tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
 ) -> None:
     """Trains on the days before --test-from, ranks the test window, compares with a plain LightGBM baseline."""
     with _progress("evaluating") as step:
@@ -115,6 +124,7 @@ def evaluate(
             test_to=test_to.date() if test_to else None,
             step=step,
             objective=objective,
+            tradeoff=tradeoff,
         )
     table = Table(
         title=f"test {result['test']['window']['from']} – {result['test']['window']['to']} "
@@ -143,7 +153,7 @@ def evaluate(
 @app.command("model-info")
 def model_info(model: Annotated[Path, typer.Option("--model", help="Model directory")]) -> None:
     """Prints a model's metadata: version, data window, metrics."""
-    from clearway.risk import registry
+    from clearway.risk.learning import registry
 
     try:
         meta = registry.read_metadata(model)
@@ -152,6 +162,78 @@ def model_info(model: Annotated[Path, typer.Option("--model", help="Model direct
         raise typer.Exit(2) from None
     shown = {k: meta[k] for k in ("version", "created_at", "data_window", "rows", "fraud_rate", "metrics") if k in meta}
     typer.echo(json.dumps(shown, indent=2))
+
+
+@app.command("simulate")
+def simulate(
+    mapping_name: MappingOpt,
+    inputs: Annotated[list[Path], typer.Option("--input", help="Fully labelled history file; repeatable")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for simulation.json and simulation.png")],
+    budget: Annotated[float, typer.Option("--budget", help="Share inspected once the budget has fallen")] = 0.10,
+    warmup_weeks: Annotated[int, typer.Option("--warmup-weeks", help="Fully inspected weeks at the start")] = 4,
+    ramp_weeks: Annotated[int, typer.Option("--ramp-weeks", help="Weeks over which the budget falls")] = 4,
+    policies: Annotated[
+        str, typer.Option("--policies", help="Comma-separated: random, rules, model, model+explore")
+    ] = "random,rules,model,model+explore",
+    explore_share: Annotated[float, typer.Option("--explore-share", help="Share of the budget explored")] = 0.10,
+    explore_method: Annotated[
+        str, typer.Option("--explore-method", help="random, uncertainty or novelty")
+    ] = "uncertainty",
+    objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "balanced",
+    tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
+    trees: Annotated[int, typer.Option("--trees", help="Trees per weekly model")] = 150,
+    retrain_every: Annotated[int, typer.Option("--retrain-every", help="Retrain the models every n weeks")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random draws")] = 0,
+) -> None:
+    """Replays a labelled history week by week: each policy inspects within the budget and learns only what it saw."""
+    from rich.progress import Progress
+
+    from clearway.risk.learning import simulate as sim
+
+    try:
+        config = sim.SimConfig(
+            warmup_weeks=warmup_weeks,
+            ramp_weeks=ramp_weeks,
+            budget=budget,
+            policies=tuple(p.strip() for p in policies.split(",") if p.strip()),
+            objective=objective,
+            tradeoff=tradeoff,
+            explore_share=explore_share,
+            explore_method=explore_method,
+            n_estimators=trees,
+            retrain_every=retrain_every,
+            seed=seed,
+        )
+        config.check()
+    except (ValueError, DomainError) as exc:
+        console.print(f"[red]SIMULATE_CONFIG[/red] {getattr(exc, 'message', exc)}")
+        raise typer.Exit(2) from None
+    with _progress("reading") as step:
+        step(f"reading {len(inputs)} file(s)")
+        frame, fraud, revenue = sim.load(mapping.load(mapping_name), inputs)
+    with Progress(console=console) as bar:
+        task = bar.add_task("simulating", total=1)
+
+        def advance(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what)
+
+        result = sim.simulate(frame, fraud, revenue, config, progress=advance)
+    files = sim.write(out, result)
+    table = Table(title=f"weeks at {budget:.0%} inspected: mean figures (normalised = against the oracle)")
+    for col in ("policy", "weeks", "precision", "revenue caught", "norm. precision", "norm. revenue", "explore hit"):
+        table.add_column(col)
+    for policy, f in result["summary"].items():
+        table.add_row(
+            policy,
+            str(f["weeks"]),
+            f"{f['precision']:.3f}",
+            f"{f['revenue_caught']:.3f}",
+            f"{f['norm_precision']:.3f}",
+            f"{f['norm_revenue']:.3f}",
+            f"{f['explore_hit_rate']:.3f} vs {f['model_hit_rate']:.3f}" if "explore_hit_rate" in f else "–",
+        )
+    Console().print(table)
+    Console().print(f"Report: {', '.join(str(p) for p in files)}")
 
 
 def _online() -> None:

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from clearway.risk.features import ENTITY_KEYS, VALUE_GROUPS
-from clearway.risk.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
+from clearway.risk.learning.features import ENTITY_KEYS, VALUE_GROUPS
+from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
 
 _NAN = float("nan")
 
@@ -100,7 +100,7 @@ def _features(row: dict[str, Any], m: Mapping, feats: Any, t: dict[str, Any]) ->
 
 
 def _safe(column: str) -> str:
-    from clearway.risk.data import safe_name
+    from clearway.risk.learning.data import safe_name
 
     return safe_name(column)
 

@@ -13,7 +13,7 @@ from clearway.declarations.model import Declaration, Lane
 from clearway.declarations.ports import LaneProposal, SupplyChainFacts
 from clearway.platform.db import UnitOfWork
 from clearway.risk import facts, lanes, store
-from clearway.risk.mapping import from_dict
+from clearway.risk.learning.mapping import from_dict
 from clearway.risk.model import RuleSet, parse_ruleset, random_draw, red_cap
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def _model(uow: UnitOfWork, cache: dict[str, Any]) -> Any | None:
     cached = cache.get(_MODEL)
     if cached is not None and cached[0] == record["version"]:
         return cached[1]
-    from clearway.risk import registry  # the training stack is imported only once a model is promoted
+    from clearway.risk.learning import registry  # the training stack is imported only once a model is promoted
 
     loaded = registry.load(Path(record["path"]))
     cache[_MODEL] = (record["version"], loaded)
@@ -74,7 +74,7 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
     import numpy as np
 
     from clearway.risk import online
-    from clearway.risk.features import describe
+    from clearway.risk.learning.features import describe
 
     rows = facts.export_rows(decl)
     if online.supported(loaded.mapping):
@@ -82,7 +82,7 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
     else:  # a date format only pandas parses: the batch path, one small frame
         import pandas as pd
 
-        from clearway.risk import data
+        from clearway.risk.learning import data
 
         frame = loaded.model.matrix(data.canonical(pd.DataFrame(rows), loaded.mapping, labels=False))
         columns, matrix = list(frame.columns), frame
@@ -244,7 +244,7 @@ def hit_rates(uow: UnitOfWork) -> list[dict[str, Any]]:
 
 def promote_model(uow: UnitOfWork, path: Path, *, by: str) -> dict[str, Any]:
     """Promotes a trained model for online scoring; it must read the platform's own export columns."""
-    from clearway.risk import registry
+    from clearway.risk.learning import registry
 
     meta = registry.read_metadata(path)
     mapping = from_dict(meta["mapping"])

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from clearway.core.issues import DomainError
 from clearway.declarations.examples import example_declaration
 from clearway.platform.runtime import Runtime
-from clearway.risk import facts, jobs, mapping, service, warehouse
+from clearway.risk import facts, service, warehouse
+from clearway.risk.learning import jobs, mapping
 from tests.conftest import Tokens
 
 RISKY_IMPORTER = "PE20512345678"  # the example declaration's importer

@@ -104,7 +104,7 @@ def test_a_mapping_can_be_a_yaml_file(model_dir: Path, slices: dict[str, Path], 
     from importlib import resources
 
     custom = tmp_path / "mine.yaml"
-    custom.write_text((resources.files("clearway.risk") / "mappings" / "kcs.yaml").read_text())
+    custom.write_text((resources.files("clearway.risk.learning") / "mappings" / "kcs.yaml").read_text())
     args = ["score", "--mapping", str(custom), "--model", str(model_dir), "--input", str(slices["test"])]
     result = runner.invoke(app, [*args, "--output", str(tmp_path / "s.csv")])
     assert result.exit_code == 0, result.output

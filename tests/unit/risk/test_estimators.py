@@ -8,8 +8,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from clearway.risk.features import HistoryFeatures
-from clearway.risk.models import RiskModel
+from clearway.risk.learning.estimators import RiskModel
+from clearway.risk.learning.features import HistoryFeatures
 
 
 def _frame(n: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:

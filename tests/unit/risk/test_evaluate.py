@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearway.risk.cli import app
-from clearway.risk.evaluate import at_share
+from clearway.risk.learning.evaluate import at_share
 from tests.conftest import shared_data
 
 runner = CliRunner()
@@ -70,7 +70,7 @@ def test_precision_recall_and_lift_at_a_share() -> None:
 
 
 def test_the_revenue_objective_ranks_by_probability_times_the_declared_stake() -> None:
-    from clearway.risk.jobs import rank_key
+    from clearway.risk.learning.jobs import rank_key
 
     frame = pd.DataFrame({"value": [1000.0, 100000.0, 5000.0, None], "tax_rate": [10.0, 8.0, 0.0, 5.0]})
     scores = np.array([0.9, 0.3, 0.5, 0.99])

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clearway.risk import data, mapping, warehouse
+from clearway.risk import warehouse
+from clearway.risk.learning import data, mapping
 from tests.conftest import shared_data
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clearway.risk import data, facts, jobs, mapping, online, registry
+from clearway.risk import facts, online
+from clearway.risk.learning import data, jobs, mapping, registry
 from tests.integration.risk.test_online_model import _platform_history
 
 

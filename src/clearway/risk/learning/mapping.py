@@ -31,6 +31,8 @@ class Mapping:
     fraud: str
     critical: str
     critical_value: int
+    # Optional: the column holding the recorded probability each row had of being inspected (its propensity).
+    propensity: str = ""
 
     def feature_columns(self) -> list[str]:
         """Returns the source columns read when scoring (never the label columns)."""
@@ -51,20 +53,25 @@ class Mapping:
             "fields": dict(self.fields),
             "categorical": list(self.categorical),
             "numeric": list(self.numeric),
-            "labels": {"fraud": self.fraud, "critical": self.critical, "critical_value": self.critical_value},
+            "labels": {
+                "fraud": self.fraud,
+                "critical": self.critical,
+                "critical_value": self.critical_value,
+                "propensity": self.propensity,
+            },
         }
 
 
 def shipped_names() -> list[str]:
     """Lists the mappings shipped with Clearway."""
-    root = resources.files("clearway.risk") / "mappings"
+    root = resources.files("clearway.risk.learning") / "mappings"
     return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
 def load(name_or_path: str) -> Mapping:
     """Loads a shipped mapping by name, or a mapping YAML file by path."""
     if name_or_path in shipped_names():
-        text = (resources.files("clearway.risk") / "mappings" / f"{name_or_path}.yaml").read_text("utf-8")
+        text = (resources.files("clearway.risk.learning") / "mappings" / f"{name_or_path}.yaml").read_text("utf-8")
     else:
         path = Path(name_or_path)
         if not path.is_file():
@@ -108,4 +115,5 @@ def from_dict(data: Any) -> Mapping:
         fraud=str(labels.get("fraud") or ""),
         critical=str(labels.get("critical") or ""),
         critical_value=int(labels.get("critical_value") or 1),
+        propensity=str(labels.get("propensity") or ""),
     )

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from clearway.risk.features import HistoryFeatures
-from clearway.risk.mapping import NUMBER_FIELDS, TEXT_FIELDS
+from clearway.risk.learning.features import HistoryFeatures
+from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,17 +30,33 @@ def _lgbm_params(est: Any) -> dict[str, Any]:
     }
 
 
+CORRECTIONS = ("ipw", "none", "soft")
+
+
 class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """LightGBM on leakage-safe history features; ``risk_score`` returns a fraud probability (higher = riskier).
+
+    Learns from partial labels: ``y`` is NaN for declarations never inspected. Those rows are never counted
+    as clean: they feed only the label-free parts of the history features (value medians, recency), and, with
+    ``correction="soft"``, enter the trees as soft labels (the model's own estimate, as both a fraudulent and
+    a clean row weighted by it). ``fit(..., propensity=p)`` gives each labelled row the recorded chance it
+    had of being inspected; ``correction="ipw"`` weights it by 1/p (see ``selection.ipw_weights``).
 
     Parameters
     ----------
     n_estimators, learning_rate, num_leaves, min_child_samples : LightGBM settings.
     smoothing, n_folds : settings of the history encoding (see ``HistoryFeatures``).
+    correction : str
+        ``ipw`` (inverse propensity weights), ``none`` (labelled rows as they are) or ``soft`` (ipw, then a
+        second round with the unlabelled rows as soft labels of weight ``soft_weight``).
+    max_weight : float
+        Cap on an inverse propensity weight (a row selected with chance 1% counts at most this many times).
+    soft_weight : float
+        Weight of an unlabelled row against a labelled one in the ``soft`` correction.
     random_state : int
         Seed of folds and bagging, so a training run is reproducible.
     n_jobs : int
-        Threads LightGBM may use.
+        Threads LightGBM may use (default 1: on a shared machine two OpenMP threads ran 20x slower than one).
     """
 
     def __init__(
@@ -51,8 +67,11 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         min_child_samples: int = 20,
         smoothing: float = 10.0,
         n_folds: int = 5,
+        correction: str = "ipw",
+        max_weight: float = 10.0,
+        soft_weight: float = 0.2,
         random_state: int = 0,
-        n_jobs: int = 2,
+        n_jobs: int = 1,
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -60,22 +79,65 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.min_child_samples = min_child_samples
         self.smoothing = smoothing
         self.n_folds = n_folds
+        self.correction = correction
+        self.max_weight = max_weight
+        self.soft_weight = soft_weight
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit(self, x: pd.DataFrame, y: Any) -> RiskModel:
-        """Learns the history encodings and the trees from labelled declarations; returns self."""
+    def fit(self, x: pd.DataFrame, y: Any, propensity: Any = None) -> RiskModel:
+        """Learns the history encodings and the trees; ``y`` NaN = never inspected; returns self.
+
+        ``propensity``: per row, the recorded probability it had of being inspected (NaN or None = unknown,
+        treated as 1).
+        """
         import lightgbm as lgb
         import numpy as np
 
+        from clearway.risk.learning.selection import ipw_weights
+
+        if self.correction not in CORRECTIONS:
+            raise ValueError(f"correction must be one of {', '.join(CORRECTIONS)}")
         y_arr = np.asarray(y, dtype=float)
-        if len(np.unique(y_arr)) < 2:
+        lab = ~np.isnan(y_arr)
+        if len(np.unique(y_arr[lab])) < 2:
             raise ValueError("training needs both fraudulent and clean declarations")
+        p = np.ones(len(y_arr)) if propensity is None else np.asarray(propensity, dtype=float)
+        w = (
+            ipw_weights(p, lab, min_propensity=1.0 / self.max_weight)
+            if self.correction != "none"
+            else lab.astype(float)
+        )
+        # The prior rates shrink toward: the selection-corrected fraud rate of the population.
+        prior = float(np.average(y_arr[lab], weights=w[lab]))
         self.features_ = HistoryFeatures(self.smoothing, self.n_folds, self.random_state)
-        matrix = self.features_.fit_transform(x, y_arr)
-        self.booster_ = lgb.train(_lgbm_params(self), lgb.Dataset(matrix, y_arr), num_boost_round=self.n_estimators)
+        matrix = self.features_.fit_transform(x, y_arr, prior=prior)
+        params = _lgbm_params(self)
+        lab_rows = matrix.iloc[np.flatnonzero(lab)]
+        data = lgb.Dataset(lab_rows, y_arr[lab], weight=w[lab])
+        self.booster_ = lgb.train(params, data, num_boost_round=self.n_estimators)
+        if self.correction == "soft" and (~lab).any():
+            # Unlabelled rows as soft labels: each counts as fraudulent with weight p and clean with 1 - p.
+            unl = matrix.iloc[np.flatnonzero(~lab)]
+            q = np.asarray(self.booster_.predict(unl), dtype=float)
+            both = _concat([lab_rows, unl, unl])
+            labels = np.concatenate([y_arr[lab], np.ones(len(unl)), np.zeros(len(unl))])
+            weights = np.concatenate([w[lab], self.soft_weight * q, self.soft_weight * (1 - q)])
+            data = lgb.Dataset(both, labels, weight=weights)
+            self.booster_ = lgb.train(params, data, num_boost_round=self.n_estimators)
         self.classes_ = np.array([0, 1])
         return self
+
+    def uncertainty(self, x: pd.DataFrame, scores: np.ndarray | None = None) -> np.ndarray:
+        """Returns how little the model knows about each declaration, in [0, 1] (higher = less known).
+
+        The score's Bernoulli spread p(1 - p) scaled to [0, 1], raised for declarations whose importer or
+        HS × origin pair has few inspected outcomes behind its rate (never seen = most uncertain).
+        """
+        import numpy as np
+
+        p = self.risk_score(x) if scores is None else np.asarray(scores, dtype=float)
+        return np.asarray(uncertainty(p, novelty(self.matrix(x))), dtype=float)
 
     def matrix(self, x: pd.DataFrame) -> pd.DataFrame:
         """Returns the feature matrix of new declarations."""
@@ -110,6 +172,34 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return pd.DataFrame(raw[:, :-1], columns=list(matrix.columns), index=x.index)
 
 
+def novelty(matrix: pd.DataFrame) -> np.ndarray:
+    """Returns, per row, how new its importer and its HS × origin pair are to the inspected history, in [0, 1].
+
+    0.5 per entity never inspected, less the more inspected outcomes there are (1 / (1 + n) / 2 each).
+    """
+    import numpy as np
+
+    out = np.zeros(len(matrix))
+    for name in ("importer", "hs6_origin"):
+        n = matrix[f"n__{name}"].to_numpy(dtype=float)
+        out += 0.5 / (1.0 + np.nan_to_num(n))
+    return out
+
+
+def uncertainty(p: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Combines score spread and novelty into one uncertainty in [0, 1]."""
+    import numpy as np
+
+    spread = 4.0 * p * (1.0 - p)
+    return np.asarray(np.clip(0.5 * spread + 0.5 * new, 0.0, 1.0))
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.concat(parts, ignore_index=True)
+
+
 class BaselineModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Plain LightGBM on the raw mapped columns (text as ordinal codes), the yardstick for ``RiskModel``."""
 
@@ -139,7 +229,11 @@ class BaselineModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         text = [*TEXT_FIELDS, *(c for c in x.columns if c.startswith("cat__"))]
         self.codes_ = {c: {v: i for i, v in enumerate(sorted(x[c].astype(str).unique()))} for c in text}
         self.model_ = lgb.LGBMClassifier(
-            n_estimators=self.n_estimators, learning_rate=self.learning_rate, random_state=self.random_state, verbose=-1
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            random_state=self.random_state,
+            n_jobs=1,
+            verbose=-1,
         ).fit(self._raw(x), np.asarray(y))
         self.classes_ = np.array([0, 1])
         return self
@@ -152,4 +246,4 @@ class BaselineModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return np.asarray(self.model_.predict_proba(self._raw(x)), dtype=float)[:, 1]
 
 
-__all__ = ["BaselineModel", "RiskModel"]
+__all__ = ["CORRECTIONS", "BaselineModel", "RiskModel", "novelty", "uncertainty"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from clearway.core.issues import DomainError
-from clearway.risk.mapping import Mapping, from_dict
+from clearway.risk.learning.mapping import Mapping, from_dict
 
 FORMAT = 1
 BOOSTER, TABLES, META = "booster.txt", "history.parquet", "metadata.json"
@@ -76,8 +76,8 @@ def load(directory: Path) -> LoadedModel:
     import numpy as np
     import pandas as pd
 
-    from clearway.risk.features import VALUE_GROUPS, HistoryFeatures
-    from clearway.risk.models import RiskModel
+    from clearway.risk.learning.estimators import RiskModel
+    from clearway.risk.learning.features import VALUE_GROUPS, HistoryFeatures
 
     meta = read_metadata(directory)
     model = RiskModel(**meta["params"])

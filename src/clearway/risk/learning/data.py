@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clearway.core.issues import DomainError
-from clearway.risk.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
+from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
 
 if TYPE_CHECKING:
     import pandas as pd
 
-ID, DATE, FRAUD, CRITICAL = "id", "date", "fraud", "critical"
+ID, DATE, FRAUD, CRITICAL, PROPENSITY = "id", "date", "fraud", "critical", "propensity"
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -83,19 +83,26 @@ def _header(path: Path) -> list[str]:
         raise DomainError(f"cannot read {path}: {exc}", code="INPUT_UNREADABLE") from None
 
 
-def read(paths: Sequence[Path], mapping: Mapping, *, labels: bool) -> pd.DataFrame:
-    """Reads files into one canonical frame; label columns are read only when ``labels`` is true."""
+def read(paths: Sequence[Path], mapping: Mapping, *, labels: bool, unlabelled: bool = False) -> pd.DataFrame:
+    """Reads files into one canonical frame; label columns are read only when ``labels`` is true.
+
+    With ``unlabelled`` the rows whose label is empty (never inspected) are kept, their ``fraud`` NaN — to be
+    learned from as unlabelled, never as clean; otherwise they are left out. A mapping's ``propensity``
+    column (the recorded chance each row had of being inspected) becomes the ``propensity`` column.
+    """
     import pandas as pd
 
     columns = mapping.feature_columns() + (mapping.label_columns() if labels else [])
+    if labels and mapping.propensity:
+        columns.append(mapping.propensity)
     if labels and not mapping.fraud:
         raise DomainError(f"mapping '{mapping.name}' names no label column; it cannot train", code="MAPPING_NO_LABEL")
     frames = [_read(Path(p), columns) for p in paths]
     if not frames:
         raise DomainError("give at least one --input file", code="INPUT_NOT_FOUND")
     frame = pd.concat(frames, ignore_index=True)
-    if labels:
-        # Declarations never controlled have no label: they cannot teach the model anything either way.
+    if labels and not unlabelled:
+        # Declarations never controlled have no label: left out unless the caller learns from them as unlabelled.
         frame = frame[frame[mapping.fraud].astype(str).str.strip() != ""]
     return canonical(frame, mapping, labels=labels)
 
@@ -125,7 +132,15 @@ def canonical(src: pd.DataFrame, mapping: Mapping, *, labels: bool) -> pd.DataFr
     for col in mapping.numeric:
         out[f"num__{safe_name(col)}"] = _number(src[col]).to_numpy()
     if labels:
-        out[FRAUD] = _number(src[mapping.fraud]).fillna(0).astype(np.int8).clip(0, 1).to_numpy()
+        raw = src[mapping.fraud].astype(str).str.strip()
+        fraud = _number(src[mapping.fraud]).fillna(0).clip(0, 1)
+        if (raw == "").any():
+            # Never inspected: unknown, not clean.
+            out[FRAUD] = fraud.where(raw != "").to_numpy(dtype=float)
+        else:
+            out[FRAUD] = fraud.astype(np.int8).to_numpy()
+        if mapping.propensity and mapping.propensity in src.columns:
+            out[PROPENSITY] = _number(src[mapping.propensity]).to_numpy()
         if mapping.critical:
             out[CRITICAL] = (_number(src[mapping.critical]) == mapping.critical_value).astype(np.int8).to_numpy()
         else:

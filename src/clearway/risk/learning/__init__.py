@@ -1,0 +1,1 @@
+"""The risk engine's learning side: estimators, history features, training jobs, evaluation, simulation."""
