@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from clearway.declarations.examples import example_declaration
+from clearway.mandates import seed as mandates_seed
 from clearway.platform import auth
 from clearway.platform.migrate import upgrade
 from clearway.platform.runtime import Runtime
@@ -65,6 +66,7 @@ def _prepare(url: str, tmp_path: Path) -> str:
     upgrade(runtime.engine)
     with runtime.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the example's importer mandates its broker
         party = example_declaration("X")["declarant"]["id"]
         token = auth.create_token(uow, user="storm", role="declarant", party_id=party)
         uow.commit()

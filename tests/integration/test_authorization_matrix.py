@@ -31,13 +31,25 @@ SW = "/api/v1/single-window"
 PUBLIC_BY_DESIGN = {
     ("get", "/api/v1/ledger/dids/{org_id}/did.json"): "DID documents are public keys, published for partners",
     ("get", "/api/v1/ledger/status/{org_id}"): "a status list is public so that verifiers can check revocation",
+    ("get", "/api/v1/exchange/identity"): "what a partner administration needs to pair (DID, keys, URL) is public",
 }
 # Answer 2xx to government users of another agency, by design (coordinated border management).
 AGENCIES_MAY = {
     ("get", "/api/v1/ledger/aeo/{trader_id}"): "a trader's AEO status is shared with the border agencies",
 }
 # Open without a token.
-ANONYMOUS = {"/healthz", "/readyz", "/openapi.json", "/docs", "/redoc", "/console/login", "/", "/console", "/console/"}
+ANONYMOUS = {
+    "/api/v1/exchange/identity",
+    "/healthz",
+    "/readyz",
+    "/openapi.json",
+    "/docs",
+    "/redoc",
+    "/console/login",
+    "/",
+    "/console",
+    "/console/",
+}
 
 
 @dataclass

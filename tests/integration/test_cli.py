@@ -32,6 +32,7 @@ def run(tmp_path: Path, *args: str, check: bool = True, random_lanes: bool = Fal
 def test_load_the_hs_2022_nomenclature_then_lodge_and_follow_a_declaration(tmp_path: Path) -> None:
     hs = shared_data("hs", "harmonized-system.csv")
     out = run(tmp_path, "reference", "load", "--hs", str(hs)).stdout
+    run(tmp_path, "mandates", "seed-demo")  # the example's importer mandates its broker
     assert "Loaded" in out and "HS lines" in out
     doc = example_declaration("CLI-1")
     path = tmp_path / "declaration.json"

@@ -53,11 +53,22 @@ def may_act_for_all(
     return all(any(m.covers(p) for m in found) for p in wanted)
 
 
+EXPORT_PROCEDURES = frozenset({"10", "11", "21", "22", "23", "31"})  # first two digits (UCC Annex B, DE 1/10)
+
+
+def is_export(declaration_type: str, procedures: Sequence[str]) -> bool:
+    """Tells whether a declaration exports goods: type EX, or every requested procedure is an export one."""
+    if declaration_type.upper().startswith("EX"):
+        return True
+    return bool(procedures) and all(len(p) == 4 and p[:2] in EXPORT_PROCEDURES for p in procedures)
+
+
 def check_declaration_parties(uow: UnitOfWork, principal: Principal, data: DeclarationData) -> list[Issue]:
     """Returns why a trader may not lodge (or amend to) this declaration's parties; empty when it may.
 
     The caller must be the declarant or its representative, and may name as declarant and as importer
-    only itself or a party whose mandate to it is in force now for every procedure of the goods. Officers,
+    (importer, or exporter on an export) only itself or a party whose mandate to it is in force now for every
+    procedure of the goods. Officers,
     administrators and the platform itself are not traders and are not checked here.
     """
     if not principal.is_trader:
@@ -75,10 +86,13 @@ def check_declaration_parties(uow: UnitOfWork, principal: Principal, data: Decla
         )
     at = uow.clock()
     procedures = sorted({item.procedure_code for item in data.goods_items})
-    for role, where, named in (
-        ("declarant", "/declarant/id", data.declarant.id),
-        ("importer", "/importer/id", data.importer.id),
-    ):
+    # The party the declarant acts for: the exporter on an export (the importer is then the consignee abroad).
+    trader = (
+        ("exporter", "/exporter/id", data.exporter.id)
+        if is_export(data.type, procedures)
+        else ("importer", "/importer/id", data.importer.id)
+    )
+    for role, where, named in (("declarant", "/declarant/id", data.declarant.id), trader):
         if named == party:
             continue
         if not may_act_for_all(uow, party, named, procedures=procedures, at=at):

@@ -21,6 +21,7 @@ import pytest
 from clearway import bootstrap
 from clearway.exchange import messages, service
 from clearway.ledger.config import LedgerSettings
+from clearway.mandates import seed as mandates_seed
 from clearway.platform import auth
 from clearway.platform.migrate import upgrade
 from clearway.platform.runtime import Runtime
@@ -145,6 +146,7 @@ def _prepare(country: str, tmp: Path) -> Server:
     broker = CL_BROKER if country == "CL" else PE_BROKER
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
         for user, role, kw in (
             ("admin", "admin", {}),
             ("broker", "declarant", {"party_id": broker}),

@@ -19,6 +19,7 @@ from clearway import bootstrap
 from clearway.exchange import sender
 from clearway.exchange.config import ExchangeSettings
 from clearway.ledger.config import LedgerSettings
+from clearway.mandates import seed as mandates_seed
 from clearway.platform import auth
 from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
@@ -66,6 +67,7 @@ def _side(country: str, template: Path, tmp: Path) -> Iterator[Side]:
     )
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
+        mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
         uow.commit()
 
     def token(user: str, role: str, **kw: Any) -> dict[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from clearway.declarations import service as declarations
+from clearway.declarations.ports import LodgingFacts
 from clearway.exchange import mirror, service
 from clearway.exchange.sender import drain
 from tests.integration.exchange.conftest import Side
@@ -49,7 +50,7 @@ def test_export_then_import_at_40_percent_carries_the_gap_as_reason(paired: tupl
     assert value["severity"] == "high" and value["basis"] == "ucr"
     with pe.runtime.uow(readonly=True) as uow:
         facts = service.mirror_facts(uow, imp)
-        proposal = mirror.MirrorLanes().propose(uow, declarations.get(uow, imp))
+        proposal = mirror.MirrorLanes().propose(uow, declarations.get(uow, imp), LodgingFacts())
     assert [f.code for f in facts][0] == "VALUE_GAP"
     assert proposal is not None and proposal.lane.value in {"yellow", "red"}
     assert "−61%" in proposal.reasons[0]
@@ -65,7 +66,7 @@ def test_summary_arriving_after_the_import_matches_by_transport_document(paired:
     # 47,000 CIF less 700 freight and insurance against 48,000 FOB: a small gap, recorded but not a risk
     assert entry["kind"] == "mirror_matched" and "transport document" in entry["reason"]
     with pe.runtime.uow(readonly=True) as uow:
-        assert mirror.MirrorLanes().propose(uow, declarations.get(uow, imp)) is None
+        assert mirror.MirrorLanes().propose(uow, declarations.get(uow, imp), LodgingFacts()) is None
 
 
 def test_unmatched_lists_and_monthly_aggregates(paired: tuple[Side, Side]) -> None:
@@ -73,7 +74,7 @@ def test_unmatched_lists_and_monthly_aggregates(paired: tuple[Side, Side]) -> No
     lodge(cl, export_doc("EXP-3", value="30000.00", bl="MAEU-1"))
     cl.drain(pe)
     lone = import_doc("IMP-3", value="10000.00", bl="MAEU-2")
-    lone["exporter"] = {"id": "CL999", "name": "Other exporter", "country": "CL"}
+    lone["exporter"] = {"id": "CL965432107", "name": "Other exporter", "country": "CL"}
     imp = lodge(pe, lone)
     r = pe.client.get("/api/v1/exchange/mirror/unmatched?country=CL", headers=pe.officer).json()
     assert [e["value"] for e in r["exports"]] == ["30000.00"]
