@@ -22,6 +22,7 @@ from clearway import bootstrap
 from clearway.exchange import messages, service
 from clearway.ledger.config import LedgerSettings
 from clearway.mandates import seed as mandates_seed
+from clearway.mandates import service as mandates_service
 from clearway.platform import auth
 from clearway.platform.migrate import upgrade
 from clearway.platform.runtime import Runtime
@@ -147,6 +148,18 @@ def _prepare(country: str, tmp: Path) -> Server:
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
         mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers
+        if country == "PE":  # the Chilean AEO imports into Peru through the Peruvian broker
+            mandates_service.grant(
+                uow,
+                auth.Principal(user="admin", role="admin"),
+                principal_party=EXPORTER["id"],
+                agent_party=PE_BROKER,
+                procedures=["all"],
+                valid_from=None,
+                valid_to=None,
+                reason="power of attorney on file (test)",
+                evidence="test",
+            )
         for user, role, kw in (
             ("admin", "admin", {}),
             ("broker", "declarant", {"party_id": broker}),
