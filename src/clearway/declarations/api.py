@@ -26,7 +26,7 @@ from clearway.declarations.schemas import (
     SummaryOut,
 )
 from clearway.platform.auth import Principal
-from clearway.platform.deps import PrincipalDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import PrincipalDep, RuntimeDep, json_too_deep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 from clearway.reference import service as reference_service
 
@@ -233,6 +233,8 @@ async def lodge_batch(
     request: Request, runtime: RuntimeDep, principal: Principal = require_roles("declarant")
 ) -> Response:
     body = await request.body()
+    if json_too_deep(body):
+        raise ValidationFailed([Issue("JSON_INVALID", "the body is nested too deeply", "")])
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError):

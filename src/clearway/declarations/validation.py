@@ -24,6 +24,7 @@ from clearway.declarations import codec, messages, rules
 from clearway.declarations.model import DeclarationData
 from clearway.declarations.requirements import ELEMENTS, Category, Matrix, Requirements, shipped
 from clearway.declarations.schemas import DeclarationIn
+from clearway.platform.deps import MAX_JSON_DEPTH, json_too_deep
 
 MAX_DEPTH = 12
 
@@ -79,6 +80,8 @@ def _load(raw: bytes | str | Mapping[str, Any]) -> tuple[Any, list[Issue]]:
     text = raw.decode("utf-8", errors="strict") if isinstance(raw, bytes) else raw
     if not text.strip():
         return None, [messages.issue("BODY_EMPTY", "")]
+    if json_too_deep(text):
+        return None, [messages.issue("JSON_INVALID", "", detail=f"nested deeper than {MAX_JSON_DEPTH} levels")]
     try:
         doc = json.loads(text, parse_float=Decimal)
     except (ValueError, RecursionError) as exc:

@@ -19,6 +19,38 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `clearway token
 M = TypeVar("M", bound=BaseModel)
 
 
+MAX_JSON_DEPTH = 64
+
+
+def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Tells whether a JSON text nests arrays/objects deeper than ``limit`` (checked before any parser recurses).
+
+    Parsers recurse per level; with a raised recursion limit a hostile 100,000-deep body can overflow the C stack.
+    """
+    data = text.encode() if isinstance(text, str) else text
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
 def get_runtime(request: Request) -> Runtime:
     """Returns the runtime the app was built with."""
     runtime: Runtime = request.app.state.runtime
@@ -123,6 +155,8 @@ def parse_json(model: type[M], body: bytes) -> M:
     if not body.strip():
         raise ValidationFailed([Issue("BODY_EMPTY", "the request body is empty; send a JSON document", "")])
     try:
+        if json_too_deep(body):
+            raise ValidationFailed([Issue("JSON_INVALID", f"the body nests deeper than {MAX_JSON_DEPTH} levels", "")])
         return model.model_validate_json(body)
     except PydanticValidationError as exc:
         raise ValidationFailed(issues_from_pydantic(exc)) from None
