@@ -57,9 +57,16 @@ EXPORT_PROCEDURES = frozenset({"10", "11", "21", "22", "23", "31"})  # first two
 
 
 def is_export(declaration_type: str, procedures: Sequence[str]) -> bool:
-    """Tells whether a declaration exports goods: type EX, or every requested procedure is an export one."""
-    if declaration_type.upper().startswith("EX"):
+    """Tells whether a declaration exports goods: type EX, or (not an import) every procedure is an export one.
+
+    An import (type IM) is never an export, whatever its codes: SUNAT's regime 10 is import for consumption,
+    while the EU's 10xx procedures are exports.
+    """
+    kind = declaration_type.upper()
+    if kind.startswith("EX"):
         return True
+    if kind.startswith("IM"):
+        return False
     return bool(procedures) and all(len(p) == 4 and p[:2] in EXPORT_PROCEDURES for p in procedures)
 
 

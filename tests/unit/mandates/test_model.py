@@ -52,3 +52,12 @@ def test_party_ids_and_procedure_codes_are_plain_ascii() -> None:
         assert not valid_party_id(bad), bad
     assert valid_procedure("all") and valid_procedure("40") and valid_procedure("4000")
     assert not valid_procedure("400") and not valid_procedure("4O") and not valid_procedure("ALL")
+
+
+def test_the_party_acted_for_is_the_exporter_only_on_exports() -> None:
+    from clearway.mandates.service import is_export
+
+    assert is_export("EX", ["1000"])
+    assert not is_export("IM", ["1000"]), "SUNAT regime 10 is import for consumption"
+    assert is_export("CO", ["1000", "1100"])
+    assert not is_export("CO", ["4000"])
