@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -131,6 +132,18 @@ class Tokens:
 
 
 BROKER_PARTY = "PE20100047218"
+
+
+@dataclass(frozen=True)
+class HoldRelease:
+    """A release gate (port) holding declarations whose LRN contains ``tag`` — as unpaid duties would — so that
+    they stay accepted and amendable; an empty tag holds every declaration."""
+
+    tag: str = "HOLD"
+    blocker: str = "test hold"
+
+    def blockers(self, uow: object, decl: Any) -> list[str]:
+        return [self.blocker] if self.tag in decl.data.lrn else []
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
-from typing import Any
 
 from fastapi.testclient import TestClient
 
 from clearway.declarations.examples import example_declaration
 from clearway.platform.runtime import Runtime
-from tests.conftest import Tokens
+from tests.conftest import HoldRelease, Tokens
 
 
 def _controlled(client: TestClient, runtime: Runtime, tokens: Tokens, lrn: str, lane: str = "red") -> str:
@@ -131,15 +130,8 @@ def test_two_officers_deciding_at_once_one_wins_the_other_gets_409(
     assert len([h for h in history if h["kind"] in {"release", "detain"}]) == 1
 
 
-class _HoldRelease:
-    """A release gate holding declarations whose LRN says HOLD (as unpaid duties would)."""
-
-    def blockers(self, uow: Any, decl: Any) -> list[str]:
-        return ["test hold"] if "HOLD" in decl.data.lrn else []
-
-
 def _held(client: TestClient, runtime: Runtime, tokens: Tokens, lrn: str) -> str:
-    runtime.ports.add(_HoldRelease())
+    runtime.ports.add(HoldRelease())
     r = client.post("/api/v1/declarations", json=example_declaration(lrn), headers=tokens.broker)
     assert r.status_code == 201 and r.json()["status"] == "01", r.text
     return str(r.json()["mrn"])

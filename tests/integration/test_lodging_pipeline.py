@@ -15,7 +15,7 @@ from clearway.declarations.model import Declaration, Lane
 from clearway.declarations.ports import LaneProposal, LodgingFacts, SupplyChainFacts
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
-from tests.conftest import Tokens
+from tests.conftest import HoldRelease, Tokens
 
 API = "/api/v1/declarations"
 
@@ -128,13 +128,6 @@ def test_a_declarant_cannot_escape_a_notified_control(
     assert amend.status_code == 409 and amend.json()["errors"][0]["code"] == "CONTROL_IN_PROGRESS"
     status = client.get(f"{API}/{mrn}", headers=tokens.officer).json()["status"]
     assert status == ("05" if lane == "red" else "06")
-
-
-class HoldRelease:
-    """A release gate that holds declarations whose LRN says HOLD (as unpaid duties would)."""
-
-    def blockers(self, uow: UnitOfWork, decl: Declaration) -> list[str]:
-        return ["test hold"] if "HOLD" in decl.data.lrn else []
 
 
 def test_an_amendment_keeps_the_old_version_and_says_what_changed(

@@ -43,21 +43,6 @@ def control_pending(decl: Declaration) -> bool:
     return not any(e.kind == "control_result" for e in decl.history[started + 1 :])
 
 
-def record_findings(
-    uow: UnitOfWork,
-    mrn: str,
-    findings: dict[str, Any],
-    *,
-    principal: Principal,
-    reason: str,
-    expected_version: int | None,
-) -> tuple[Declaration, bool]:
-    """Records what a control found (the core's use case); returns (declaration, released)."""
-    return service.record_control_result(
-        uow, mrn, findings, principal=principal, reason=reason, expected_version=expected_version
-    )
-
-
 @dataclass(frozen=True)
 class Upload:
     """A document a trader sent with a reply."""

@@ -469,7 +469,7 @@ def record_findings(
         if issues or findings is None:
             raise ValidationFailed(issues)
         with runtime.uow() as uow:
-            _decl, released = controls.record_findings(
+            _decl, released = service.record_control_result(
                 uow,
                 mrn,
                 findings.model_dump(mode="json", exclude_none=True),

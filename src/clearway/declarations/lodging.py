@@ -76,11 +76,11 @@ class Selectivity:
     def proposal(self, mrn: str) -> LaneProposal:
         """The fallback proposal, with the chance of control it gave every declaration."""
         lane = self.lane_for(mrn)
-        reasons = (f"random selection for the {lane.value} lane",) if lane is not Lane.GREEN else ()
+        reason = f"random selection for the {lane.value} lane" if lane is not Lane.GREEN else "no risk criteria matched"
         chance = float(self.red_rate + self.yellow_rate)
         return LaneProposal(
             lane=lane,
-            reasons=reasons or ("no risk criteria matched",),
+            reasons=(reason,),
             source="selectivity",
             scores={"random": lane is not Lane.GREEN},
             inspection_probability=chance,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -22,6 +23,10 @@ M = TypeVar("M", bound=BaseModel)
 MAX_JSON_DEPTH = 64
 
 
+# A JSON string (skipped whole, brackets inside it do not count) or one structural bracket.
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
 def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """Tells whether a JSON text nests arrays/objects deeper than ``limit`` (checked before any parser recurses).
 
@@ -31,22 +36,13 @@ def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     if data.count(b"[") + data.count(b"{") <= limit:
         return False
     depth = 0
-    in_string = escaped = False
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
+    for token in _JSON_TOKENS.finditer(data):
+        mark = token.group()
+        if mark in (b"[", b"{"):
             depth += 1
             if depth > limit:
                 return True
-        elif byte in (0x5D, 0x7D):
+        elif mark in (b"]", b"}"):
             depth -= 1
     return False
 

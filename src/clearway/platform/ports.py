@@ -31,6 +31,3 @@ class Ports:
             found = [o for o in self._items if isinstance(o, protocol)]
             self._by_type[protocol] = found
         return cast(list[T], found)
-
-    def __len__(self) -> int:
-        return len(self._items)

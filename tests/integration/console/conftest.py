@@ -30,6 +30,7 @@ from clearway.platform.settings import Settings
 from clearway.platform.tables import users
 from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
+from tests.conftest import HoldRelease
 
 BROKER = "PE20100047218"
 USERS = (
@@ -66,13 +67,6 @@ class LaneByLrn:
         return None
 
 
-class HoldByLrn:
-    """Test release gate: an LRN containing HOLD waits for release (as unpaid duties would), still amendable."""
-
-    def blockers(self, uow: UnitOfWork, decl: Declaration) -> list[str]:
-        return ["duties not paid (test hold)"] if "HOLD" in decl.data.lrn else []
-
-
 @pytest.fixture
 def console_runtime(settings: Settings) -> Iterator[Runtime]:
     """The core and the console over the test database, clock fixed, demo nomenclature and users loaded."""
@@ -80,7 +74,7 @@ def console_runtime(settings: Settings) -> Iterator[Runtime]:
     rt = core_runtime(settings)
     rt.clock = clock
     rt.ports.add(LaneByLrn())
-    rt.ports.add(HoldByLrn())
+    rt.ports.add(HoldRelease(blocker="duties not paid (test hold)"))
     with rt.uow() as uow:
         reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
         mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the demo brokers

@@ -3,7 +3,6 @@ Clearway's answer is compared with CDS's (DMSACC/DMSCLE accepted; DMSREJ rejecte
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +15,7 @@ from clearway.interchange import parity
 from clearway.mandates import service as mandates_service
 from clearway.platform import auth
 from clearway.platform.runtime import Runtime
-from clearway.platform.settings import Settings
-from clearway.reference import service as reference_service
-from tests.conftest import SHARED_DATA, shared_data
+from tests.conftest import SHARED_DATA
 
 ROOT = SHARED_DATA / "wco-dms" / "samples"
 SAMPLES = parity.samples(ROOT) if ROOT.is_dir() else []
@@ -26,28 +23,10 @@ WITH_NOTIFICATIONS = [s for s in SAMPLES if s.labelled_by == "notifications"]
 
 
 @pytest.fixture(scope="module")
-def cds_client(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Runtime]]:
-    """A platform with the real HS nomenclature, lanes all green, lodging the samples over HTTP."""
-    hs = shared_data("hs", "harmonized-system.csv")
-    folder = tmp_path_factory.mktemp("cds")
-    shutil.copy(sqlite_template, folder / "clearway.db")
-    settings = Settings(
-        env="test",
-        database_url=f"sqlite:///{folder / 'clearway.db'}",
-        data_dir=folder,
-        secret_key="test-secret",
-        selectivity_red_rate=0,
-        selectivity_yellow_rate=0,
-    )
-    bootstrap.import_tables()
-    rt = bootstrap.build_runtime(settings)
-    rt.caches["platform.migrated"] = True
-    with rt.uow() as uow:
-        reference_service.load_hs_file(uow, hs)
-        uow.commit()
-    with TestClient(bootstrap.build_app(rt), raise_server_exceptions=False) as client:
-        yield client, rt
-    rt.engine.dispose()
+def cds_client(uk_runtime: Runtime) -> Iterator[tuple[TestClient, Runtime]]:
+    """The platform with the real HS nomenclature, lanes all green, lodging the samples over HTTP."""
+    with TestClient(bootstrap.build_app(uk_runtime), raise_server_exceptions=False) as client:
+        yield client, uk_runtime
 
 
 def _lodge(client: TestClient, rt: Runtime, path: Path) -> tuple[bool, parity.CdsOutcome | None]:

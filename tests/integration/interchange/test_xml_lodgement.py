@@ -14,19 +14,12 @@ from clearway.declarations.examples import example_declaration
 from clearway.interchange import example
 from clearway.interchange import service as interchange_service
 from clearway.platform.runtime import Runtime
-from tests.conftest import Tokens
+from tests.conftest import HoldRelease, Tokens
 from tests.integration.interchange.wco_schema import assert_valid_response
 from tests.unit.interchange.test_xml_safety_and_mapping import BILLION_LAUGHS, XXE
 
 XML = {"Content-Type": "application/xml"}
 RES = "{urn:wco:datamodel:WCO:RES-DMS:2}"
-
-
-class _HoldRelease:
-    """A release gate that holds every declaration (as unpaid duties would)."""
-
-    def blockers(self, uow: Any, decl: Any) -> list[str]:
-        return ["test hold"]
 
 
 def _lodge(client: TestClient, tokens: Tokens, doc: dict[str, Any], media: str = "application/xml") -> Any:
@@ -182,7 +175,7 @@ def test_the_tariff_assessment_becomes_a_tax_calculation_notification(
 def test_amendment_and_detention_notifications_validate(
     client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runtime.ports.add(_HoldRelease())  # open (accepted, waiting), so the trader may still amend it
+    runtime.ports.add(HoldRelease(tag=""))  # open (accepted, waiting), so the trader may still amend it
     r = _lodge(client, tokens, example_declaration("WCO-AMD-1"))
     mrn = etree.fromstring(r.content).findtext(f"{RES}Response/{RES}Declaration/{RES}ID")
     corrected = example_declaration("WCO-AMD-1")
@@ -211,7 +204,7 @@ def _amendment(mrn: str, changes: str, kind: str = "COR", reason: str = "price c
 def test_an_xml_amendment_changes_only_what_it_carries(
     client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runtime.ports.add(_HoldRelease())  # open (accepted, waiting), so the trader may still amend it
+    runtime.ports.add(HoldRelease(tag=""))  # open (accepted, waiting), so the trader may still amend it
     r = _lodge(client, tokens, example_declaration("WCO-COR-1"))
     mrn = etree.fromstring(r.content).findtext(f"{RES}Response/{RES}Declaration/{RES}ID") or ""
     changes = """<InvoiceAmount currencyID="USD">48700.00</InvoiceAmount><GoodsShipment><GovernmentAgencyGoodsItem>
