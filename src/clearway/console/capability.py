@@ -9,6 +9,7 @@ from clearway.console import (
     views_auth,
     views_dashboard,
     views_declarations,
+    views_exchange,
     views_integrations,
     views_lodge,
     views_misc,
@@ -33,6 +34,7 @@ capability = Capability(
         views_dashboard.router,
         views_integrations.router,
         views_trader.router,
+        views_exchange.router,
         views_misc.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),

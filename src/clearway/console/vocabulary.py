@@ -134,6 +134,16 @@ def transport_mode(code: str | int | None) -> str:
     return f"{gettext(word)} ({code})" if word else str(code)
 
 
+EXCHANGE_KINDS = {
+    "export_summary": N_("export summaries"),
+    "alert": N_("alerts and seizures"),
+    "aeo_status": N_("AEO status"),
+    "tree_head": N_("ledger tree heads"),
+}
+ALERT_KINDS = {"alert": N_("alert"), "seizure": N_("seizure")}
+OUTBOX_STATUSES = {"pending": N_("waiting"), "sent": N_("delivered"), "refused": N_("refused by the partner")}
+
+
 def word(kind: str, code: str | None) -> str:
     """Returns a code of a named vocabulary in words (decision, finding, kind, history, app, party, role)."""
     tables = {
@@ -146,5 +156,8 @@ def word(kind: str, code: str | None) -> str:
         "representation": REPRESENTATION,
         "role": ROLES,
         "lane_short": LANE_SHORT,
+        "exchange": EXCHANGE_KINDS,
+        "alert": ALERT_KINDS,
+        "outbox": OUTBOX_STATUSES,
     }
     return _word(tables.get(kind, {}), code)

@@ -14,12 +14,11 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from clearway.core.issues import DomainError, Issue
+from clearway.core.issues import Issue
 from clearway.exchange import alerts, mirror, service, sharing
 from clearway.exchange.config import exchange_settings
 from clearway.exchange.messages import Refused
@@ -101,20 +100,6 @@ async def post_inbox(request: Request, runtime: RuntimeDep) -> JSONResponse:
     return await run_in_threadpool(run)
 
 
-async def _fetch_did_document(url: str, did: str) -> dict[str, Any]:
-    try:
-        async with httpx.AsyncClient(timeout=10) as client:
-            r = await client.get(url.rstrip("/") + "/api/v1/exchange/identity")
-        doc = r.json().get("did_document") if r.status_code == 200 else None
-    except (httpx.HTTPError, ValueError, AttributeError) as exc:
-        raise DomainError(
-            f"the partner at {url} does not answer its identity: {exc}", code="PARTNER_UNREACHABLE"
-        ) from None
-    if not isinstance(doc, dict) or doc.get("id") != did:
-        raise DomainError(f"the partner at {url} is not {did}", code="DID_MISMATCH")
-    return doc
-
-
 @router.get("/partners", summary="Partner administrations, their agreements and outbox backlog")
 def get_partners(runtime: RuntimeDep, _: Principal = require_roles(*OFFICIALS)) -> dict[str, Any]:
     return {"partners": _read(runtime, service.partners)}
@@ -123,7 +108,9 @@ def get_partners(runtime: RuntimeDep, _: Principal = require_roles(*OFFICIALS)) 
 @router.post("/partners", status_code=201, summary="Register a partner administration (admins)")
 async def post_partner(request: Request, runtime: RuntimeDep, who: Principal = require_roles("admin")) -> Any:
     body = parse_json(PartnerIn, await request.body())
-    doc = body.did_document or await _fetch_did_document(body.url, body.did)
+    doc = body.did_document
+    if doc is None:
+        doc = await run_in_threadpool(service.fetch_did_document, body.url, body.did)
     ctx = service.context(runtime)
     return await run_in_threadpool(
         _write,

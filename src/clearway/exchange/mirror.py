@@ -23,7 +23,9 @@ from clearway.exchange.model import (
     match_basis,
     monthly_key,
 )
+from clearway.exchange.ports import OfficialRates
 from clearway.platform.db import UnitOfWork
+from clearway.reference import hs_correlation
 
 log = logging.getLogger(__name__)
 SOURCE = "exchange-mirror"
@@ -34,7 +36,7 @@ def _best(export: dict[str, Any], candidates: list[tuple[str, dict[str, Any]]]) 
     """Returns (key, basis) of the best candidate: UCR first, then transport document, then parties + HS6 + dates."""
     found = []
     for key, doc in candidates:
-        basis = match_basis(export, doc)
+        basis = match_basis(export, doc, hs_correlation.current())
         if basis is not None:
             found.append(
                 (
@@ -48,6 +50,21 @@ def _best(export: dict[str, Any], candidates: list[tuple[str, dict[str, Any]]]) 
         return None
     _, _, key, basis = min(found)
     return key, basis
+
+
+def compare(
+    uow: UnitOfWork, export: dict[str, Any], imp: dict[str, Any], *, basis: str, import_mrn: str
+) -> list[MirrorFact]:
+    """Computes a matched pair's gaps with this administration's official rates and the HS correlation table."""
+    providers = uow.ports.all(OfficialRates)
+    national = providers[0].national_currency() if providers else None
+
+    def rates(currency: str, on: date) -> Decimal | None:
+        return providers[0].official_rate(uow, currency, on) if providers else None
+
+    return gaps(
+        export, imp, basis=basis, import_mrn=import_mrn, hs=hs_correlation.current(), rates=rates, national=national
+    )
 
 
 def _window(day: date) -> tuple[date, date]:
@@ -135,7 +152,7 @@ def _candidate_export(uow: UnitOfWork, doc: dict[str, Any], origin: str) -> tupl
         rows = uow.conn.execute(select(e.message_id, e.summary).where(e.import_mrn.is_(None), cond)).all()
         best: tuple[str, dict[str, Any], str] | None = None
         for r in rows:
-            basis = match_basis(r.summary, doc)
+            basis = match_basis(r.summary, doc, hs_correlation.current())
             if basis is not None and (best is None or _RANK[basis] < _RANK[best[2]]):
                 best = (r.message_id, r.summary, basis)
         if best is not None:
@@ -146,7 +163,7 @@ def _candidate_export(uow: UnitOfWork, doc: dict[str, Any], origin: str) -> tupl
 def _link(
     uow: UnitOfWork, message_id: str, export: dict[str, Any], import_mrn: str, imp: dict[str, Any], basis: str
 ) -> str:
-    facts = gaps(export, imp, basis=basis, import_mrn=import_mrn)
+    facts = compare(uow, export, imp, basis=basis, import_mrn=import_mrn)
     uow.conn.execute(
         update(store.exports)
         .where(store.exports.c.message_id == message_id)
@@ -197,7 +214,7 @@ def facts_for(uow: UnitOfWork, decl: Declaration) -> list[MirrorFact]:
     if found is None:
         return []
     _, export, basis = found
-    return gaps(export, doc, basis=basis, import_mrn=decl.mrn)
+    return compare(uow, export, doc, basis=basis, import_mrn=decl.mrn)
 
 
 class MirrorLanes:
@@ -257,9 +274,12 @@ def monthly_aggregates(uow: UnitOfWork, country: str) -> list[dict[str, Any]]:
     e, i = store.exports.c, store.imports.c
     table: dict[tuple[str, str, str], dict[str, Any]] = {}
 
+    hs = hs_correlation.current()
+
     def add(side: str, day: date, doc: dict[str, Any]) -> None:
         for item in doc.get("items", []):
-            key = (monthly_key(day), str(item["hs6"]), str(doc.get("currency")))
+            now = hs.to_hs2022(str(item["hs6"]))  # an HS 2017 code counts under its HS 2022 successor when it has one
+            key = (monthly_key(day), now[0] if len(now) == 1 else str(item["hs6"]), str(doc.get("currency")))
             row = table.setdefault(
                 key,
                 {"month": key[0], "hs6": key[1], "currency": key[2], "exported_value": Decimal(0),

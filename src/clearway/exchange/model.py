@@ -12,6 +12,7 @@ place of discharge (first two letters of its UN/LOCODE).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,10 @@ from typing import Any
 
 from clearway.core.issues import Issue
 from clearway.declarations.model import Declaration
+from clearway.reference.hs_correlation import Correlation
+
+# The official rate of a currency on a day, in national currency per unit (None when none is published).
+Rates = Callable[[str, date], Decimal | None]
 
 KINDS = ("export_summary", "alert", "aeo_status", "tree_head")
 EXPORT_PROCEDURES = frozenset({"10", "11", "21", "22", "23", "31"})
@@ -157,9 +162,25 @@ def _hs6(doc: dict[str, Any]) -> set[str]:
     return {str(i["hs6"]) for i in doc.get("items", [])}
 
 
-def match_basis(export: dict[str, Any], imp: dict[str, Any]) -> str | None:
+def _unmatched_codes(ours: set[str], theirs: set[str], hs: Correlation | None) -> set[str]:
+    """Returns our codes that name no goods of theirs, reading HS 2017 codes as what HS 2022 made of them."""
+    if hs is None:
+        return ours - theirs
+    return {a for a in ours if not any(hs.same_goods(a, b) for b in theirs)}
+
+
+def hs_meet(ehs: set[str], ihs: set[str], hs: Correlation | None = None) -> bool:
+    """Tells whether two sets of HS6 codes can name the same goods: a shared subheading (an HS 2017 one counts
+    as every HS 2022 subheading it was split into), else a shared heading."""
+    if _unmatched_codes(ehs, ihs, hs) != ehs:
+        return True
+    return bool({h[:4] for h in ehs} & {h[:4] for h in ihs})
+
+
+def match_basis(export: dict[str, Any], imp: dict[str, Any], hs: Correlation | None = None) -> str | None:
     """Says how an export summary and an import match: UCR, then transport document + container, then parties,
-    HS6 (or, across HS versions, the heading) and dates within 30 days; None when they do not."""
+    HS6 (across HS versions through the correlation table, else the heading) and dates within 30 days; None when
+    they do not."""
     if export.get("ucr") and export.get("ucr") == imp.get("ucr"):
         return "ucr"
     if export.get("transport_document") and export.get("transport_document") == imp.get("transport_document"):
@@ -171,8 +192,7 @@ def match_basis(export: dict[str, Any], imp: dict[str, Any]) -> str | None:
     e_day, i_day = date.fromisoformat(export["date"]), date.fromisoformat(imp["date"])
     if abs((i_day - e_day).days) > MATCH_WINDOW_DAYS:
         return None
-    ehs, ihs = _hs6(export), _hs6(imp)
-    if ehs & ihs or {h[:4] for h in ehs} & {h[:4] for h in ihs}:
+    if hs_meet(_hs6(export), _hs6(imp), hs):
         return "parties_hs_dates"
     return None
 
@@ -211,8 +231,32 @@ def _total(doc: dict[str, Any], name: str) -> Decimal:
     return sum((Decimal(str(i[name])) for i in doc.get("items", [])), Decimal(0))
 
 
-def gaps(export: dict[str, Any], imp: dict[str, Any], *, basis: str, import_mrn: str) -> list[MirrorFact]:
-    """Computes value (after FOB/CIF adjustment), quantity, mass, HS and origin gaps of a matched pair."""
+def _in_national(
+    value: Decimal, currency: str, on: date, rates: Rates | None, national: str | None
+) -> tuple[Decimal, str] | None:
+    """Converts an amount to national currency at the official rate of its day (None without a rate)."""
+    if national is not None and currency == national:
+        return value, ""
+    rate = rates(currency, on) if rates is not None else None
+    if rate is None or national is None:
+        return None
+    return value * rate, f"1 {currency} = {rate.normalize():f} {national}"
+
+
+def gaps(
+    export: dict[str, Any],
+    imp: dict[str, Any],
+    *,
+    basis: str,
+    import_mrn: str,
+    hs: Correlation | None = None,
+    rates: Rates | None = None,
+    national: str | None = None,
+) -> list[MirrorFact]:
+    """Computes value (after FOB/CIF adjustment), quantity, mass, HS and origin gaps of a matched pair.
+
+    Values in different currencies are compared in national currency at the official rates (``rates``) of each
+    declaration's day; HS 2017 codes are read as what HS 2022 made of them (``hs``)."""
     partner = str(export["country"])
 
     def fact(code: str, severity: str, reason: str, **figures: Any) -> MirrorFact:
@@ -220,29 +264,41 @@ def gaps(export: dict[str, Any], imp: dict[str, Any], *, basis: str, import_mrn:
 
     out: list[MirrorFact] = []
     e_cur, i_cur = str(export["currency"]), str(imp["currency"])
-    if e_cur == i_cur:
-        e_fob, e_how = fob_value(export)
-        i_fob, i_how = fob_value(imp)
-        if e_fob > 0:
-            share = (i_fob - e_fob) / e_fob
-            severity = "high" if share <= VALUE_GAP_HIGH else "medium" if share <= VALUE_GAP_MEDIUM else "low"
-            reason = (
-                f"exported from {partner} at {money(Decimal(str(export['value'])))} {e_cur} {export['incoterm']}, "
-                f"imported at {money(Decimal(str(imp['value'])))} {i_cur} {imp['incoterm']}: {pct(share)}"
-            )
-            if (e_how, i_how) != ("as declared", "as declared"):
-                reason += f" (FOB-equivalent {money(e_fob)} vs {money(i_fob)})"
+    e_fob, e_how = fob_value(export)
+    i_fob, i_how = fob_value(imp)
+    rate_words: list[str] = []
+    if e_cur != i_cur:
+        e_nat = _in_national(e_fob, e_cur, date.fromisoformat(str(export["date"])), rates, national)
+        i_nat = _in_national(i_fob, i_cur, date.fromisoformat(str(imp["date"])), rates, national)
+        if e_nat is None or i_nat is None:
+            missing = sorted(c for c, v in ((e_cur, e_nat), (i_cur, i_nat)) if v is None)
             out.append(
-                fact("VALUE_GAP", severity, reason, export_fob=str(e_fob), import_fob=str(i_fob), share=str(share))
+                fact(
+                    "CURRENCY_DIFFERS",
+                    "low",
+                    f"exported from {partner} in {e_cur}, imported in {i_cur}: values not compared "
+                    f"(no official rate for {', '.join(missing)})",
+                )
             )
-    else:
-        out.append(
-            fact(
-                "CURRENCY_DIFFERS",
-                "low",
-                f"exported from {partner} in {e_cur}, imported in {i_cur}: values not compared",
-            )
+            e_fob = Decimal(0)
+        else:
+            (e_fob, e_words), (i_fob, i_words) = e_nat, i_nat
+            rate_words = [w for w in (e_words, i_words) if w]
+    if e_fob > 0:
+        share = (i_fob - e_fob) / e_fob
+        severity = "high" if share <= VALUE_GAP_HIGH else "medium" if share <= VALUE_GAP_MEDIUM else "low"
+        reason = (
+            f"exported from {partner} at {money(Decimal(str(export['value'])))} {e_cur} {export['incoterm']}, "
+            f"imported at {money(Decimal(str(imp['value'])))} {i_cur} {imp['incoterm']}: {pct(share)}"
         )
+        unit = f" {national}" if rate_words else ""
+        if rate_words or (e_how, i_how) != ("as declared", "as declared"):
+            reason += f" (FOB-equivalent {money(e_fob)}{unit} vs {money(i_fob)}{unit}"
+            reason += f" at {', '.join(rate_words)})" if rate_words else ")"
+        figures = {"export_fob": str(e_fob), "import_fob": str(i_fob), "share": str(share)}
+        if rate_words:
+            figures["compared_in"] = str(national)
+        out.append(fact("VALUE_GAP", severity, reason, **figures))
     for code, name, limit, label in (
         ("QUANTITY_GAP", "quantity", QUANTITY_GAP, "quantity"),
         ("MASS_GAP", "net_mass", MASS_GAP, "net mass"),
@@ -260,11 +316,11 @@ def gaps(export: dict[str, Any], imp: dict[str, Any], *, basis: str, import_mrn:
                 )
             )
     ehs, ihs = _hs6(export), _hs6(imp)
-    if ehs != ihs:
+    if _unmatched_codes(ehs, ihs, hs) or _unmatched_codes(ihs, ehs, hs):
         out.append(
             fact(
                 "HS_MISMATCH",
-                "medium" if not ehs & ihs else "low",
+                "medium" if _unmatched_codes(ehs, ihs, hs) == ehs else "low",
                 f"exported from {partner} under HS {', '.join(sorted(ehs))}, imported under {', '.join(sorted(ihs))}",
             )
         )

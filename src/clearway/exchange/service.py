@@ -11,6 +11,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -53,6 +54,20 @@ def _org_id(country: str, did: str, ours: str) -> str:
     if tail and tail != ours and tail.replace("-", "").replace(".", "").isalnum() and tail.islower():
         return tail[:64]
     return f"{country.lower()}-customs"
+
+
+def fetch_did_document(url: str, did: str, *, timeout: float = 10) -> dict[str, Any]:
+    """Fetches a partner's DID document from its published identity; refuses one that is not the DID given."""
+    try:
+        r = httpx.get(url.rstrip("/") + "/api/v1/exchange/identity", timeout=timeout)
+        doc = r.json().get("did_document") if r.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        raise DomainError(
+            f"the partner at {url} does not answer its identity: {exc}", code="PARTNER_UNREACHABLE"
+        ) from None
+    if not isinstance(doc, dict) or doc.get("id") != did:
+        raise DomainError(f"the partner at {url} is not {did}", code="DID_MISMATCH")
+    return doc
 
 
 def add_partner(

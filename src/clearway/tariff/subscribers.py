@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 
 from clearway.declarations import service as declarations
 from clearway.declarations.events import DeclarationDecided
@@ -14,7 +16,19 @@ from clearway.tariff import service
 
 class TariffPorts:
     """Assesses duties and taxes at acceptance and amendment; blocks release while they are neither paid nor
-    guaranteed."""
+    guaranteed; answers the official exchange rates (for the exchange's mirror analysis)."""
+
+    def __init__(self, national: str) -> None:
+        self._national = national
+
+    def national_currency(self) -> str:
+        """Returns the national currency the official rates are expressed in."""
+        return self._national
+
+    def official_rate(self, uow: UnitOfWork, currency: str, on: date) -> Decimal | None:
+        """Returns the official rate in force on a day, in national currency per unit."""
+        found = service.rate_on(uow, currency.upper(), on)
+        return None if found is None else found.rate
 
     def assess(self, uow: UnitOfWork, decl: Declaration) -> None:
         """Assesses (an amendment: re-assesses at the exchange rate of its acceptance date)."""
@@ -26,9 +40,9 @@ class TariffPorts:
         return [blocker] if blocker is not None else []
 
 
-def ports(_runtime: Runtime) -> Sequence[object]:
-    """The tariff's ports: ``Assessment`` and ``ReleaseGate``."""
-    return (TariffPorts(),)
+def ports(runtime: Runtime) -> Sequence[object]:
+    """The tariff's ports: ``Assessment``, ``ReleaseGate`` and the exchange's ``OfficialRates``."""
+    return (TariffPorts(runtime.settings.national_currency),)
 
 
 def on_decided(uow: UnitOfWork, event: DeclarationDecided) -> None:

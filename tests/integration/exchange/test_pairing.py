@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -11,6 +12,8 @@ from clearway.declarations import service as declarations
 from clearway.declarations.ports import LodgingFacts
 from clearway.exchange import mirror, service
 from clearway.exchange.sender import drain
+from clearway.tariff import service as tariff
+from clearway.tariff.model import ExchangeRate
 from tests.integration.exchange.conftest import Side
 from tests.integration.exchange.docs import EXPORTER, export_doc, import_doc
 
@@ -54,6 +57,36 @@ def test_export_then_import_at_40_percent_carries_the_gap_as_reason(paired: tupl
     assert [f.code for f in facts][0] == "VALUE_GAP"
     assert proposal is not None and proposal.lane.value in {"yellow", "red"}
     assert "−61%" in proposal.reasons[0]
+
+
+def test_an_import_declared_in_soles_is_compared_at_the_official_rate(paired: tuple[Side, Side]) -> None:
+    cl, pe = paired
+    with pe.runtime.uow() as uow:  # SUNAT's rate for the US dollar, published before both declarations
+        tariff.load_rates(
+            uow, [ExchangeRate("USD", date(2026, 11, 1) + timedelta(days=n), Decimal("3.75")) for n in range(60)]
+        )
+        uow.commit()
+    lodge(cl, export_doc("EXP-PEN", value="48000.00", ucr="CL2026UCR0PEN"))
+    cl.drain(pe)
+    doc = import_doc("IMP-PEN", value="72000.00", ucr="CL2026UCR0PEN")
+    doc["invoice"].update(currency="PEN", freight="2250.00", insurance="375.00")
+    imp = lodge(pe, doc)
+    [entry] = [h for h in history(pe, imp) if h["kind"] == "mirror_gap"]
+    # 72,000 PEN CIF less 2,625 PEN of charges = 69,375 PEN against 48,000 USD × 3.75 = 180,000 PEN: −61%
+    assert "exported from CL at 48,000 USD FOB, imported at 72,000 PEN CIF: −61%" in entry["reason"]
+    assert "1 USD = 3.75 PEN" in entry["reason"]
+
+
+def test_without_an_official_rate_the_values_are_not_compared(paired: tuple[Side, Side]) -> None:
+    cl, pe = paired
+    lodge(cl, export_doc("EXP-NORATE", value="48000.00", ucr="CL2026UCR0NOR"))
+    cl.drain(pe)
+    doc = import_doc("IMP-NORATE", value="72000.00", ucr="CL2026UCR0NOR")
+    doc["invoice"].update(currency="PEN", freight="2250.00", insurance="375.00")
+    imp = lodge(pe, doc)
+    r = pe.client.get(f"/api/v1/exchange/mirror/{imp}", headers=pe.officer).json()
+    [f] = [f for f in r["facts"] if f["code"] in {"VALUE_GAP", "CURRENCY_DIFFERS"}]
+    assert f["code"] == "CURRENCY_DIFFERS" and "no official rate for USD" in f["reason"]
 
 
 def test_summary_arriving_after_the_import_matches_by_transport_document(paired: tuple[Side, Side]) -> None:

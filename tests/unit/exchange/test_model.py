@@ -105,10 +105,52 @@ def test_quantity_mass_hs_and_origin_gaps() -> None:
     assert {"QUANTITY_GAP", "MASS_GAP", "HS_MISMATCH", "ORIGIN_MISMATCH"} <= codes
 
 
-def test_different_currencies_are_not_compared() -> None:
+def _value_fact(e: dict[str, Any], i: dict[str, Any], **kw: Any) -> Any:
+    [f] = [f for f in gaps(e, i, basis="ucr", import_mrn="26PEX", **kw) if f.code in {"VALUE_GAP", "CURRENCY_DIFFERS"}]
+    return f
+
+
+def test_different_currencies_without_official_rates_are_not_compared() -> None:
     e, i = _pair(currency="EUR")
-    [f] = [f for f in gaps(e, i, basis="ucr", import_mrn="26PEX") if f.code in {"VALUE_GAP", "CURRENCY_DIFFERS"}]
-    assert f.code == "CURRENCY_DIFFERS"
+    f = _value_fact(e, i)
+    assert f.code == "CURRENCY_DIFFERS" and "no official rate for EUR, USD" in f.reason
+    # a rate for one of the two is not enough
+    f = _value_fact(e, i, national="PEN", rates=lambda cur, on: Decimal("3.75") if cur == "USD" else None)
+    assert f.code == "CURRENCY_DIFFERS" and "no official rate for EUR" in f.reason
+
+
+def test_different_currencies_compare_in_national_currency_at_the_official_rates() -> None:
+    # exported at 48,000 USD FOB; imported at 69,375 PEN CIF (18,500 USD FOB-equivalent at 3.75, plus 700 USD
+    # of charges declared in PEN: 2,625) — the same −61% as in US dollars
+    e, i = _pair(currency="PEN", value="72000.00", freight="2000.00", insurance="625.00")
+    rates = {"USD": Decimal("3.75")}
+    seen: list[tuple[str, Any]] = []
+
+    def rate(cur: str, on: Any) -> Decimal | None:
+        seen.append((cur, on))
+        return rates.get(cur)
+
+    f = _value_fact(e, i, national="PEN", rates=rate)
+    assert f.code == "VALUE_GAP" and f.severity == "high" and f.figures["compared_in"] == "PEN"
+    assert Decimal(f.figures["export_fob"]) == Decimal("180000.00")  # 48,000 × 3.75
+    assert Decimal(f.figures["import_fob"]) == Decimal("69375.00")
+    assert "imported at 72,000 PEN CIF: −61%" in f.reason and "1 USD = 3.75 PEN" in f.reason
+    assert seen == [("USD", datetime.fromisoformat(e["date"]).date())]  # the export's own day, once
+
+
+def test_hs_2017_codes_match_what_hs_2022_made_of_them() -> None:
+    from clearway.reference.hs_correlation import current
+
+    e, i = _pair(ucr=None, transport_document=None)
+    e["items"] = [{**e["items"][0], "hs6": "851712"}]  # HS 2017: telephones for cellular networks
+    i["items"] = [{**i["items"][0], "hs6": "851713"}]  # HS 2022: smartphones
+    assert match_basis(e, i, current()) == "parties_hs_dates"
+    assert "HS_MISMATCH" not in {f.code for f in gaps(e, i, basis="ucr", import_mrn="26PEX", hs=current())}
+    assert "HS_MISMATCH" in {f.code for f in gaps(e, i, basis="ucr", import_mrn="26PEX")}  # without the table
+    # HS 2017 9405.40 became 9405.41/42/49: a lamp exported under 9405.40 never matches a chair under 9401.31
+    e["items"] = [{**e["items"][0], "hs6": "940540"}]
+    i["items"] = [{**i["items"][0], "hs6": "940131"}]
+    assert match_basis(e, i, current()) is None
 
 
 def test_backoff_doubles_and_caps() -> None:
