@@ -96,6 +96,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("declarations", N_("Declarations"), "/console/declarations", "d"),
         ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
         ("agency", N_("Single window"), "/console/agency", "w"),
+        ("workforce", N_("Workforce"), "/console/workforce", "f"),
     ),
     "declarant": (
         ("declarations", N_("My declarations"), "/console/declarations", "d"),
@@ -107,6 +108,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("declarations", N_("Declarations"), "/console/declarations", "d"),
         ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
         ("agency", N_("Single window"), "/console/agency", "w"),
+        ("workforce", N_("Workforce"), "/console/workforce", "f"),
     ),
 }
 NAV["supervisor"] = NAV["officer"]

@@ -32,7 +32,7 @@ def to_csv(ind: Indicators, translate: Callable[[str], str] = lambda s: s) -> st
             t(labels.N_("table")),
             t(labels.N_("group")),
             *(t(labels.COLUMNS[c]) for c in (*COLUMNS, "total")),
-            t(labels.N_("share of women (%)")),
+            t(labels.N_("share of women (percent)")),
         ]
     )
 
