@@ -79,8 +79,13 @@ def dashboard(
     _customs(session)
     ind = _indicators(runtime, session, year)
     return page(
-        request, "workforce.html", session, active="workforce", printable=False,
-        **_context(ind), **_charts(ind, request, session),
+        request,
+        "workforce.html",
+        session,
+        active="workforce",
+        printable=False,
+        **_context(ind),
+        **_charts(ind, request, session),
     )
 
 
@@ -95,8 +100,13 @@ def report(
     _customs(session)
     ind = _indicators(runtime, session, year)
     return page(
-        request, "workforce.html", session, active="workforce", printable=True,
-        **_context(ind), **_charts(ind, request, session),
+        request,
+        "workforce.html",
+        session,
+        active="workforce",
+        printable=True,
+        **_context(ind),
+        **_charts(ind, request, session),
     )
 
 
@@ -114,7 +124,10 @@ def export_csv(
     return Response(
         export.to_csv(ind, loc.gettext),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="geoat-{ind.year}-{loc.lang}.csv"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="geoat-{ind.year}-{loc.lang}.csv"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

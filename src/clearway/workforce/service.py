@@ -135,7 +135,11 @@ def ensure_default_catalogue(uow: UnitOfWork) -> None:
     if store.list_courses(uow.conn):
         return
     courses, reqs = default_catalogue()
-    doc = {
+    requirements_doc: dict[str, list[dict[str, str]]] = {}
+    for kind, comp, desc in reqs:
+        requirements_doc.setdefault(kind, []).append({"competency": comp, "description": desc})
+    doc: dict[str, Any] = {
+        "requirements": requirements_doc,
         "courses": [
             {
                 "code": c.code,
@@ -148,10 +152,7 @@ def ensure_default_catalogue(uow: UnitOfWork) -> None:
             }
             for c in courses
         ],
-        "requirements": {},
     }
-    for kind, comp, desc in reqs:
-        doc["requirements"].setdefault(kind, []).append({"competency": comp, "description": desc})
     load_catalogue(uow, Principal(user="clearway", role="admin"), doc, reason="the catalogue shipped with Clearway")
 
 

@@ -14,16 +14,16 @@ from clearway.platform import auth
 from clearway.platform.auth import Principal
 from clearway.platform.runtime import Runtime
 from clearway.workforce import service
-from tests.integration.console.conftest import console_runtime as console_runtime  # noqa: F401
-from tests.integration.console.conftest import signed_in as signed_in  # noqa: F401
 from tests.integration.console.conftest import NOW, lodge
+from tests.integration.console.conftest import console_runtime as console_runtime
+from tests.integration.console.conftest import signed_in as signed_in
 
 HR = Principal(user="admin", role="admin")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.fixture
-def wf_runtime(console_runtime: Runtime) -> Runtime:  # noqa: F811
+def wf_runtime(console_runtime: Runtime) -> Runtime:
     """The console runtime with the catalogue and two officers: rojas current, huaman's inspection expired."""
     rt = console_runtime
     with rt.uow() as uow:
@@ -63,4 +63,4 @@ def red_mrn(wf_runtime: Runtime) -> str:
     return lodge(wf_runtime, "WF-RED-1")
 
 
-__all__ = ["bearer", "lodge", "PDF", "HR"]
+__all__ = ["HR", "PDF", "bearer", "lodge"]

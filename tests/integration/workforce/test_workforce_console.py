@@ -18,7 +18,7 @@ def test_supervisor_sees_a_competency_warning_on_the_declaration_page(wf_runtime
     mrn = lodge(wf_runtime, "WF-RED-C1")
     sup = signed_in("supervisor.quispe")
     queue = sup.get("/console/queue")
-    assert queue.status_code == 200 and f'/console/declarations/{mrn}#assign' in queue.text
+    assert queue.status_code == 200 and f"/console/declarations/{mrn}#assign" in queue.text
     page = sup.get(f"/console/declarations/{mrn}")
     assert 'id="assign"' in page.text and "officer.huaman" in page.text
     r = sup.post(f"/console/declarations/{mrn}/assign", {"officer": "officer.huaman"})
