@@ -125,8 +125,6 @@ def demo_staff(today: date, rng: random.Random) -> list[StaffMember]:
         for _ in range(count - sum(1 for p in DEMO_PEOPLE if p[3] == grade)):
             n += 1
             gender = "F" if rng.random() < women else "M"
-            if rng.random() < 0.03:
-                gender = "U"
             given = rng.choice(GIVEN_F if gender == "F" else GIVEN_M)
             function = rng.choice(functions)
             entry = date(today.year - rng.randint(level * 2 - 1, level * 4 + 3), rng.randint(1, 12), 1)
