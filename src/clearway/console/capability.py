@@ -14,6 +14,7 @@ from clearway.console import (
     views_lodge,
     views_misc,
     views_trader,
+    views_workforce,
 )
 from clearway.platform.capability import Capability
 from clearway.platform.runtime import Runtime
@@ -36,6 +37,7 @@ capability = Capability(
         views_trader.router,
         views_exchange.router,
         views_misc.router,
+        views_workforce.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,

@@ -97,6 +97,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
         ("agency", N_("Single window"), "/console/agency", "w"),
         ("exchange", N_("Regional cooperation"), "/console/exchange", "x"),
+        ("workforce", N_("Workforce"), "/console/workforce", "f"),
     ),
     "declarant": (
         ("declarations", N_("My declarations"), "/console/declarations", "d"),
@@ -109,6 +110,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
         ("agency", N_("Single window"), "/console/agency", "w"),
         ("exchange", N_("Regional cooperation"), "/console/exchange", "x"),
+        ("workforce", N_("Workforce"), "/console/workforce", "f"),
     ),
 }
 NAV["supervisor"] = NAV["officer"]

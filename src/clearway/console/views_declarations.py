@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clearway.console import controls, integrations, security, vocabulary
+from clearway.console import controls, integrations, security, views_workforce, vocabulary
 from clearway.console.i18n import N_, Msg
 from clearway.console.render import ConsoleRoute, error_page, page
 from clearway.console.security import Session, SessionDep
@@ -27,6 +27,7 @@ router = APIRouter(prefix="/console", include_in_schema=False, route_class=Conso
 DECISION_LABELS = vocabulary.DECISION_LABELS
 DONE: dict[str, str] = dict(vocabulary.DECISION_DONE)
 DONE["lodged"] = N_("Declaration lodged. Its status and what happens next are shown below.")
+DONE["assigned"] = N_("Officer assigned to the control.")
 FINDING_KINDS = tuple(vocabulary.FINDING_KINDS)
 FIELD_LABELS = {
     "decision": N_("Decision"),
@@ -120,6 +121,7 @@ def queue(
         rows=rows,
         total=total,
         lanes=lanes,
+        assigned=views_workforce.assigned_to(runtime, session, [r["mrn"] for r in rows]),
         offices=offices,
         office=office,
         lane=lane or "",
@@ -243,6 +245,7 @@ def detail(
     done: Annotated[str | None, Query(max_length=20)] = None,
     pay_error: Annotated[str | None, Query(max_length=300)] = None,
     reply_error: Annotated[str | None, Query(max_length=300)] = None,
+    assign_officer: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
     """Shows a declaration: parties, items, documents, history, risk reasons, blockers and decisions."""
     try:
@@ -259,6 +262,7 @@ def detail(
         pay_error=pay_error,
         reply_error=reply_error,
         **_context(runtime, session, decl),
+        **views_workforce.panel(runtime, session, decl, assign_officer),
     )
 
 
