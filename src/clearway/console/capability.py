@@ -6,12 +6,15 @@ from clearway.console import (
     metrics,
     seed,
     static,
+    views_admin,
+    views_agencies,
     views_auth,
     views_dashboard,
     views_declarations,
     views_integrations,
     views_lodge,
     views_misc,
+    views_reference,
     views_trader,
 )
 from clearway.platform.capability import Capability
@@ -34,6 +37,9 @@ capability = Capability(
         views_integrations.router,
         views_trader.router,
         views_misc.router,
+        views_admin.router,
+        views_reference.router,
+        views_agencies.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,

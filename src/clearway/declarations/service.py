@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,7 +25,7 @@ from clearway.declarations.model import (
     Role,
     Status,
 )
-from clearway.declarations.ports import Assessment, ReleaseGate, Routing
+from clearway.declarations.ports import Assessment, BatchReleaseGate, ReleaseGate, Routing
 from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -52,6 +53,26 @@ def release_blockers(uow: UnitOfWork, decl: Declaration) -> list[str]:
     Every release gate (``ports.ReleaseGate``: tariff, single window, …) is asked, in the bootstrap's order.
     """
     return [blocker for gate in uow.ports.all(ReleaseGate) for blocker in gate.blockers(uow, decl)]
+
+
+def release_blockers_many(uow: UnitOfWork, decls: Sequence[Declaration]) -> dict[str, list[str]]:
+    """Returns what blocks release for each of several declarations (MRN -> blockers), one query per gate
+    where the gate answers in batch (``ports.BatchReleaseGate``), else declaration by declaration."""
+    out: dict[str, list[str]] = {d.mrn: [] for d in decls}
+    for gate in uow.ports.all(ReleaseGate):
+        if isinstance(gate, BatchReleaseGate):
+            found = gate.blockers_many(uow, decls)
+            for d in decls:
+                out[d.mrn].extend(found.get(d.mrn, []))
+        else:
+            for d in decls:
+                out[d.mrn].extend(gate.blockers(uow, d))
+    return out
+
+
+def get_many(uow: UnitOfWork, mrns: Sequence[str]) -> dict[str, Declaration]:
+    """Loads several declarations with their history in two queries (the platform's own use, like ``get``)."""
+    return store.get_many(uow.conn, [m.upper() for m in mrns])
 
 
 def try_release(uow: UnitOfWork, decl: Declaration, *, actor: str, reason: str) -> bool:
