@@ -75,11 +75,25 @@ def get_many(uow: UnitOfWork, mrns: Sequence[str]) -> dict[str, Declaration]:
     return store.get_many(uow.conn, [m.upper() for m in mrns])
 
 
-def try_release(uow: UnitOfWork, decl: Declaration, *, actor: str, reason: str) -> bool:
-    """Releases a green-lane (or controlled) declaration if nothing blocks it; tells whether it did."""
-    if decl.status not in {Status.ACCEPTED, Status.AMENDED}:
+def control_cleared(decl: Declaration) -> bool:
+    """Tells whether a declaration under control (05, 06) has its result recorded since the control began, and
+    the result found no discrepancy: then only release blockers (duties, agencies) still hold the goods."""
+    controls = {Status.PHYSICAL_CHECK, Status.DOCUMENTS_REQUIRED}
+    if decl.status not in controls:
         return False
-    if decl.lane is not Lane.GREEN:
+    started = max((i for i, e in enumerate(decl.history) if e.status_to in controls), default=-1)
+    results = [e for e in decl.history[started + 1 :] if e.kind == "control_result"]
+    return bool(results) and results[-1].data.get("result") == "no_discrepancy"
+
+
+def try_release(uow: UnitOfWork, decl: Declaration, *, actor: str, reason: str) -> bool:
+    """Releases a green-lane declaration, or a controlled one whose control found no discrepancy, once nothing
+    blocks it (whatever cleared the last blocker: the bank's settlement, an agency's approval); tells whether
+    it did."""
+    if decl.status in {Status.ACCEPTED, Status.AMENDED}:
+        if decl.lane is not Lane.GREEN:
+            return False
+    elif not control_cleared(decl):
         return False
     if release_blockers(uow, decl):
         return False
