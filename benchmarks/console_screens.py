@@ -58,7 +58,7 @@ def main() -> None:
         page.goto(base + "/console/lodge?example=1")
         page.fill("#goods_items-0-commodity_code", "999999")
         page.fill("#consignment-loading_place", "CN-SH")
-        page.click("button:has-text('Lodge declaration')")
+        page.click("#lodge-button")
         page.wait_for_selector(".error-summary")
         page.screenshot(path=OUT / "lodge_errors.png")
         page.click("button:has-text('Sign out')")
@@ -67,9 +67,45 @@ def main() -> None:
         page.click("button:has-text('Sign in')")
         page.wait_for_url(re.compile(r".*/console/agency.*"))
         page.screenshot(path=OUT / "agency_queue.png")
+        page.click("button:has-text('Sign out')")
+        for lang in ("es", "en"):
+            shoot_reference_and_admin_pages(browser, base, lang)
         browser.close()
-    for png in sorted(OUT.glob("*.png")):
+    for png in sorted(OUT.glob("**/*.png")):
         print(f"wrote {png.relative_to(OUT.parents[1])}")
+
+
+# The reference-data, tariff, agencies and administration pages, in each language, on the demo data.
+PAGES = (
+    ("officer.rojas", "reference", "/console/reference?q=0803"),
+    ("officer.rojas", "reference_words", "/console/reference?q=telephone"),
+    ("officer.rojas", "tariff", "/console/tariff?code=080390"),
+    ("officer.rojas", "agencies", "/console/agencies"),
+    ("officer.rojas", "agencies_by_goods", "/console/agencies?hs=080390"),
+    ("admin", "admin", "/console/admin"),
+    ("admin", "admin_tokens", "/console/admin/tokens"),
+    ("admin", "admin_mandates", "/console/admin/mandates"),
+    ("admin", "admin_approvals", "/console/admin/approvals"),
+    ("admin", "tariff_admin", "/console/tariff"),
+)
+
+
+def shoot_reference_and_admin_pages(browser: object, base: str, lang: str) -> None:
+    """Signs in as each user in a language and saves the pages under docs/screenshots/<lang>/."""
+    (OUT / lang).mkdir(parents=True, exist_ok=True)
+    for user in dict.fromkeys(u for u, _, _ in PAGES):
+        context = browser.new_context(locale=lang, viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.goto(base + f"/console/language?lang={lang}&next=/console/login")
+        page.fill("#user", user)
+        page.fill("#password", "demo")
+        page.click("#sign-in")
+        page.wait_for_load_state()
+        for who, name, path in PAGES:
+            if who == user:
+                page.goto(base + path)
+                page.screenshot(path=OUT / lang / f"{name}.png", full_page=True)
+        context.close()
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from typing import Any
 
 from clearway.core.issues import DomainError, Issue, ValidationFailed
 from clearway.declarations import service
-from clearway.declarations.model import Decision, Declaration, Status
+from clearway.declarations.model import Declaration, Status
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 
@@ -140,14 +140,6 @@ SYSTEM = Principal(user="system", role="officer")  # the platform acting on an o
 def release_if_control_cleared(uow: UnitOfWork, mrn: str) -> bool:
     """Releases a controlled declaration whose last control found no discrepancy once nothing blocks it."""
     decl = service.get(uow, mrn)
-    if decl.status not in CONTROL_STATUSES:
-        return False
-    results = [e for e in decl.history if e.kind == "control_result"]
-    if not results or results[-1].data.get("result") != "no_discrepancy" or control_pending(decl):
-        return False
-    if service.release_blockers(uow, decl):
-        return False
-    service.decide(
-        uow, mrn, Decision.RELEASE, principal=SYSTEM, reason="control found no discrepancy and nothing blocks release"
+    return service.try_release(
+        uow, decl, actor=SYSTEM.user, reason="control found no discrepancy and nothing blocks release"
     )
-    return True

@@ -114,6 +114,21 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     ),
 }
 NAV["supervisor"] = NAV["officer"]
+# One line per entry (branches append their own): key, label, path, access key.
+NAV["admin"] += (("tokens", N_("API tokens"), "/console/admin/tokens", "k"),)
+NAV["admin"] += (("mandates", N_("Mandates"), "/console/admin/mandates", "n"),)
+NAV["admin"] += (("approvals", N_("Approvals"), "/console/admin/approvals", "v"),)
+NAV["admin"] += (("reference", N_("Reference data"), "/console/reference", "h"),)
+NAV["admin"] += (("tariff", N_("Tariff schedule"), "/console/tariff", "t"),)
+NAV["admin"] += (("agencies", N_("Agencies and requirements"), "/console/agencies", "g"),)
+NAV["officer"] += (("reference", N_("Reference data"), "/console/reference", "h"),)
+NAV["officer"] += (("tariff", N_("Tariff schedule"), "/console/tariff", "t"),)
+NAV["officer"] += (("agencies", N_("Agencies and requirements"), "/console/agencies", "g"),)
+NAV["supervisor"] += (("reference", N_("Reference data"), "/console/reference", "h"),)
+NAV["supervisor"] += (("tariff", N_("Tariff schedule"), "/console/tariff", "t"),)
+NAV["supervisor"] += (("agencies", N_("Agencies and requirements"), "/console/agencies", "g"),)
+NAV["supervisor"] += (("approvals", N_("Approvals"), "/console/admin/approvals", "v"),)
+NAV["agency"] += (("agencies", N_("Requirements"), "/console/agencies", "g"),)
 
 
 def stored_language(request: Request, user: str) -> str | None:

@@ -16,7 +16,7 @@ from clearway.platform.runtime import Runtime
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
-HOME = {"declarant": "/console/declarations", "agency": "/console/agency"}
+HOME = {"declarant": "/console/declarations", "agency": "/console/agency", "admin": "/console/admin"}
 
 
 def home_of(role: str) -> str:

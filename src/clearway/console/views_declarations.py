@@ -103,9 +103,12 @@ def queue(
         )
         depths = dashboard.queue_depths(uow)
         offices = dashboard.offices(uow)
+        # one query per capability for the whole page, not one per row (620-720 ms before, on the demo)
+        decls = service.get_many(uow, [r["mrn"] for r in rows])
+        blockers = service.release_blockers_many(uow, list(decls.values()))
         for r in rows:
-            decl = service.get(uow, r["mrn"])
-            r["waiting_for"] = waiting_for(decl, service.release_blockers(uow, decl))
+            decl = decls[r["mrn"]]
+            r["waiting_for"] = waiting_for(decl, blockers[decl.mrn])
     lanes = {"red": 0, "yellow": 0, "green": 0}
     for o, _status, ln, n in depths:
         if ln in lanes and (not office or o == office):

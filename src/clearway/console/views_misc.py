@@ -1,20 +1,17 @@
-"""The language switcher, the administrator's menu, and a styled page for any unknown console address."""
+"""The language switcher, and a styled page for any unknown console address."""
 
 from __future__ import annotations
 
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from clearway.console import i18n, security, static, store
 from clearway.console.i18n import N_
-from clearway.console.render import ConsoleRoute, error_page, page
-from clearway.console.security import SessionDep
+from clearway.console.render import ConsoleRoute, error_page
 from clearway.platform.deps import RuntimeDep
-from clearway.platform.tables import users
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
@@ -40,20 +37,6 @@ def choose_language(
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
     return response
-
-
-@router.get("/admin")
-def admin(request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
-    """The administrator's menu: users and their roles, and where each administrative task is done."""
-    if session.principal.role != "admin":
-        raise HTTPException(403, N_("This page is for administrators."))
-    with runtime.uow(readonly=True) as uow:
-        rows = uow.conn.execute(
-            select(users.c.name, users.c.role, users.c.party_id, users.c.office, users.c.agency).order_by(
-                users.c.role, users.c.name
-            )
-        ).all()
-    return page(request, "admin.html", session, active="admin", users=[dict(r._mapping) for r in rows])
 
 
 @fallback.get("/favicon.ico")

@@ -160,4 +160,31 @@ def word(kind: str, code: str | None) -> str:
         "alert": ALERT_KINDS,
         "outbox": OUTBOX_STATUSES,
     }
-    return _word(tables.get(kind, {}), code)
+    return _word(tables.get(kind) or MORE_WORDS.get(kind, {}), code)
+
+
+# Vocabularies of the administration pages (mandates, four-eyes changes, requirement needs).
+MORE_WORDS: dict[str, dict[str, str]] = {
+    "mandate": {
+        "active": N_("in force"),
+        "pending": N_("not yet in force"),
+        "expired": N_("expired"),
+        "revoked": N_("revoked"),
+    },
+    "change": {
+        "single_window.requirement.retire": N_("End an agency requirement"),
+        "single_window.agency.automated_decisions": N_("Let the platform decide clear cases for an agency"),
+    },
+    "change_status": {"pending": N_("waiting"), "approved": N_("approved"), "rejected": N_("rejected")},
+    "need": {
+        "document": N_("document"),
+        "certificate": N_("certificate"),
+        "licence": N_("licence"),
+        "permit": N_("permit"),
+        "inspection": N_("inspection"),
+    },
+    "auto": {
+        "none": N_("an agency officer decides"),
+        "standing_licence": N_("approved automatically against the importer's standing licence"),
+    },
+}

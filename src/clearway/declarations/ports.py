@@ -20,6 +20,7 @@ flags and the AEO status to choose the lane, and used to ask the ledger to check
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -118,3 +119,10 @@ class ReleaseGate(Protocol):
     """Lists what still blocks the declaration's release; empty when nothing does."""
 
     def blockers(self, uow: UnitOfWork, decl: Declaration) -> list[str]: ...
+
+
+@runtime_checkable
+class BatchReleaseGate(Protocol):
+    """A release gate that can also answer for many declarations at once (a work queue's page): MRN -> blockers."""
+
+    def blockers_many(self, uow: UnitOfWork, decls: Sequence[Declaration]) -> dict[str, list[str]]: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,7 +25,7 @@ from clearway.declarations.model import (
     Role,
     Status,
 )
-from clearway.declarations.ports import Assessment, ReleaseGate, Routing
+from clearway.declarations.ports import Assessment, BatchReleaseGate, ReleaseGate, Routing
 from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -54,11 +55,45 @@ def release_blockers(uow: UnitOfWork, decl: Declaration) -> list[str]:
     return [blocker for gate in uow.ports.all(ReleaseGate) for blocker in gate.blockers(uow, decl)]
 
 
-def try_release(uow: UnitOfWork, decl: Declaration, *, actor: str, reason: str) -> bool:
-    """Releases a green-lane (or controlled) declaration if nothing blocks it; tells whether it did."""
-    if decl.status not in {Status.ACCEPTED, Status.AMENDED}:
+def release_blockers_many(uow: UnitOfWork, decls: Sequence[Declaration]) -> dict[str, list[str]]:
+    """Returns what blocks release for each of several declarations (MRN -> blockers), one query per gate
+    where the gate answers in batch (``ports.BatchReleaseGate``), else declaration by declaration."""
+    out: dict[str, list[str]] = {d.mrn: [] for d in decls}
+    for gate in uow.ports.all(ReleaseGate):
+        if isinstance(gate, BatchReleaseGate):
+            found = gate.blockers_many(uow, decls)
+            for d in decls:
+                out[d.mrn].extend(found.get(d.mrn, []))
+        else:
+            for d in decls:
+                out[d.mrn].extend(gate.blockers(uow, d))
+    return out
+
+
+def get_many(uow: UnitOfWork, mrns: Sequence[str]) -> dict[str, Declaration]:
+    """Loads several declarations with their history in two queries (the platform's own use, like ``get``)."""
+    return store.get_many(uow.conn, [m.upper() for m in mrns])
+
+
+def control_cleared(decl: Declaration) -> bool:
+    """Tells whether a declaration under control (05, 06) has its result recorded since the control began, and
+    the result found no discrepancy: then only release blockers (duties, agencies) still hold the goods."""
+    controls = {Status.PHYSICAL_CHECK, Status.DOCUMENTS_REQUIRED}
+    if decl.status not in controls:
         return False
-    if decl.lane is not Lane.GREEN:
+    started = max((i for i, e in enumerate(decl.history) if e.status_to in controls), default=-1)
+    results = [e for e in decl.history[started + 1 :] if e.kind == "control_result"]
+    return bool(results) and results[-1].data.get("result") == "no_discrepancy"
+
+
+def try_release(uow: UnitOfWork, decl: Declaration, *, actor: str, reason: str) -> bool:
+    """Releases a green-lane declaration, or a controlled one whose control found no discrepancy, once nothing
+    blocks it (whatever cleared the last blocker: the bank's settlement, an agency's approval); tells whether
+    it did."""
+    if decl.status in {Status.ACCEPTED, Status.AMENDED}:
+        if decl.lane is not Lane.GREEN:
+            return False
+    elif not control_cleared(decl):
         return False
     if release_blockers(uow, decl):
         return False

@@ -314,6 +314,24 @@ def get_by_mrn(
     return _to_domain(row, history)
 
 
+def get_many(conn: Connection, mrns: Sequence[str]) -> dict[str, Declaration]:
+    """Loads several declarations by MRN with their histories, in two queries: MRN -> declaration."""
+    out: dict[str, Declaration] = {}
+    for start in range(0, len(mrns), 500):
+        rows = conn.execute(select(declarations).where(declarations.c.mrn.in_(mrns[start : start + 500]))).all()
+        by_id: dict[str, list[Any]] = {r.id: [] for r in rows}
+        if by_id:
+            for h in conn.execute(
+                select(declaration_events)
+                .where(declaration_events.c.declaration_id.in_(list(by_id)))
+                .order_by(declaration_events.c.id)
+            ):
+                by_id[h.declaration_id].append(h)
+        for r in rows:
+            out[r.mrn] = _to_domain(r, by_id[r.id])
+    return out
+
+
 def find_by_lrn(conn: Connection, declarant_id: str, lrn: str) -> tuple[str, str, str] | None:
     """Returns (mrn, status, payload hash) of the declaration lodged by a declarant under an LRN."""
     row = conn.execute(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import HTTPException
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 
 from clearway.core.issues import Conflict, DomainError
 from clearway.core.time import ensure_utc
@@ -386,3 +386,73 @@ def revoke_token(uow: UnitOfWork, token: str, *, label: str) -> bool:
     )
     TOKEN_CACHE.clear()
     return bool(result.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """A user as an administrator lists it: role, scope, whether it may sign in, how many tokens are active."""
+
+    name: str
+    role: str
+    party_id: str | None
+    agency: str | None
+    office: str | None
+    has_password: bool
+    active_tokens: int
+    created_at: datetime
+
+
+def list_users(uow: UnitOfWork, now: datetime) -> list[UserInfo]:
+    """Lists every user by role and name, with its sign-in password set or not and its tokens still valid."""
+    active = (
+        select(api_tokens.c.user_id, func.count().label("n"))
+        .where(
+            api_tokens.c.revoked.is_(False),
+            or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now),
+        )
+        .group_by(api_tokens.c.user_id)
+        .subquery()
+    )
+    rows = uow.conn.execute(
+        select(users, func.coalesce(active.c.n, 0).label("active"))
+        .outerjoin(active, active.c.user_id == users.c.id)
+        .order_by(users.c.role, users.c.name)
+    ).all()
+    return [
+        UserInfo(
+            r.name,
+            r.role,
+            r.party_id,
+            r.agency,
+            r.office,
+            bool(r.password_hash),
+            int(r.active),
+            ensure_utc(r.created_at),
+        )
+        for r in rows
+    ]
+
+
+def user_exists(uow: UnitOfWork, name: str) -> bool:
+    """Tells whether a user of that name exists."""
+    return uow.conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None
+
+
+def disable_user(uow: UnitOfWork, name: str) -> int:
+    """Disables a user: its password is removed (no sign-in) and every token revoked; returns tokens revoked.
+
+    The user stays (history and audit entries name it); an administrator enables it again by setting a password.
+    """
+    row = uow.conn.execute(select(users.c.id).where(users.c.name == name)).first()
+    if row is None:
+        raise Conflict(f"no user '{name}'", code="USER_UNKNOWN")
+    uow.conn.execute(update(users).where(users.c.id == row.id).values(password_hash=None))
+    return revoke_tokens(uow, user=name)
+
+
+def set_password(uow: UnitOfWork, name: str, password: str) -> None:
+    """Sets a user's sign-in password (enabling a disabled user)."""
+    row = uow.conn.execute(select(users.c.id).where(users.c.name == name)).first()
+    if row is None:
+        raise Conflict(f"no user '{name}'", code="USER_UNKNOWN")
+    uow.conn.execute(update(users).where(users.c.id == row.id).values(password_hash=hash_password(password)))

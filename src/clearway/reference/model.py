@@ -16,8 +16,8 @@ MAX_ISSUES = 50
 AGGREGATE_ROW = "TOTAL"
 
 
-def parse_hs_csv(lines: Iterable[str]) -> list[HsEntry]:
-    """Parses nomenclature CSV lines; raises with every bad row (up to 50) if any is wrong."""
+def parse_hs_csv(lines: Iterable[str], *, max_issues: int = MAX_ISSUES) -> list[HsEntry]:
+    """Parses nomenclature CSV lines; raises with every bad row (up to ``max_issues``) if any is wrong."""
     reader = csv.DictReader(lines)
     header = [h.strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -40,7 +40,7 @@ def parse_hs_csv(lines: Iterable[str]) -> list[HsEntry]:
         issue = _check(row, row_no)
         if issue is not None:
             issues.append(issue)
-            if len(issues) >= MAX_ISSUES:
+            if len(issues) >= max_issues:
                 break
             continue
         code = row["hscode"].strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from pathlib import Path
@@ -22,6 +23,29 @@ def load_hs_file(uow: UnitOfWork, path: Path) -> int:
     store.replace_all(uow.conn, entries, uow.clock())
     log.info("loaded %d HS lines from %s", len(entries), path.name)
     return len(entries)
+
+
+def load_hs_text(uow: UnitOfWork, text: str, *, max_issues: int = model.MAX_ISSUES) -> int:
+    """Loads nomenclature CSV text (an upload), replacing the current one; raises with every bad row."""
+    entries = model.parse_hs_csv(io.StringIO(text.lstrip("\ufeff"), newline=""), max_issues=max_issues)
+    store.replace_all(uow.conn, entries, uow.clock())
+    log.info("loaded %d HS lines from an upload", len(entries))
+    return len(entries)
+
+
+def search_words(uow: UnitOfWork, words: list[str], limit: int = 50) -> list[HsEntry]:
+    """Finds nomenclature lines whose description holds every word."""
+    return store.search_words(uow.conn, words, limit)
+
+
+def chapters(uow: UnitOfWork) -> list[HsEntry]:
+    """Returns the loaded chapters (2-digit lines)."""
+    return store.by_level(uow.conn, 2)
+
+
+def count(uow: UnitOfWork) -> int:
+    """Returns how many nomenclature lines are loaded."""
+    return store.stamp(uow.conn)[0]
 
 
 def nomenclature(uow: UnitOfWork, cache: dict[str, Any]) -> Nomenclature:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, delete, func, select
+from sqlalchemy import Column, Connection, DateTime, Integer, String, Table, and_, delete, func, select
 
 from clearway.core.codes import HsEntry
 from clearway.platform.db import metadata
@@ -55,4 +55,17 @@ def search(conn: Connection, prefix: str, limit: int = 50) -> list[HsEntry]:
     rows = conn.execute(
         select(hs_codes).where(hs_codes.c.code.startswith(prefix)).order_by(hs_codes.c.code).limit(limit)
     )
+    return [HsEntry(r.code, r.description, r.level, r.parent) for r in rows]
+
+
+def search_words(conn: Connection, words: Sequence[str], limit: int = 50) -> list[HsEntry]:
+    """Returns nomenclature lines whose description contains every word (case-insensitive), by code."""
+    conds = [func.lower(hs_codes.c.description).contains(w.lower(), autoescape=True) for w in words]
+    rows = conn.execute(select(hs_codes).where(and_(*conds)).order_by(hs_codes.c.code).limit(limit))
+    return [HsEntry(r.code, r.description, r.level, r.parent) for r in rows]
+
+
+def by_level(conn: Connection, level: int, limit: int = 200) -> list[HsEntry]:
+    """Returns the nomenclature lines of one level (2: chapters), by code."""
+    rows = conn.execute(select(hs_codes).where(hs_codes.c.level == level).order_by(hs_codes.c.code).limit(limit))
     return [HsEntry(r.code, r.description, r.level, r.parent) for r in rows]

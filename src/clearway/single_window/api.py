@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from clearway.core.issues import Issue, NotFound, ValidationFailed
+from clearway.core.issues import Issue, ValidationFailed
 from clearway.platform import approvals, audit
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -207,7 +207,7 @@ def _apply_retire(uow: UnitOfWork, payload: dict[str, Any], approver: Principal,
 
 
 KIND_AUTOMATE = "single_window.agency.automated_decisions"
-KIND_RETIRE = "single_window.requirement.retire"
+KIND_RETIRE = service.RETIRE_KIND
 approvals.register(
     KIND_AUTOMATE,
     _apply_automation,
@@ -298,18 +298,7 @@ async def retire_requirement(
 def _retire(runtime: Runtime, rule_id: str, data: RetireIn, principal: Principal, reason: str) -> JSONResponse:
     """Files the retirement for a second person's approval (answers 202); nothing ends until approved."""
     with runtime.uow() as uow:
-        if not any(
-            r.rule_id == rule_id for r in catalog.requirements(uow, runtime.caches, agency=None, on=None, history=True)
-        ):
-            raise NotFound(f"no requirement '{rule_id}'")
-        cr = approvals.request(
-            uow,
-            kind=KIND_RETIRE,
-            target=f"requirement:{rule_id}",
-            payload={"rule_id": rule_id, "effective_to": data.effective_to.isoformat()},
-            principal=principal,
-            reason=reason,
-        )
+        cr = service.request_retirement(uow, runtime.caches, rule_id, data.effective_to, principal, reason)
         uow.commit()
     return JSONResponse({"approval": cr.as_dict()}, status_code=202)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
+from clearway.platform import approvals
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 from clearway.single_window import catalog, permits, routing, store
@@ -21,6 +22,7 @@ from clearway.single_window.model import (
 from clearway.single_window.schemas import DecisionIn, ResponseIn
 
 log = logging.getLogger(__name__)
+RETIRE_KIND = "single_window.requirement.retire"
 
 
 def can_see(principal: Principal, app: dict[str, Any]) -> bool:
@@ -160,21 +162,43 @@ def respond(uow: UnitOfWork, app_id: str, principal: Principal, data: ResponseIn
 
 def blockers(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration) -> list[str]:
     """Says precisely which agencies still block release, and what each is missing."""
-    apps = store.application_states(uow.conn, decl.mrn)
+    return blockers_many(uow, cache, [decl])[decl.mrn]
+
+
+def blockers_many(uow: UnitOfWork, cache: dict[str, Any], decls: list[Declaration]) -> dict[str, list[str]]:
+    """Says what blocks release for several declarations at once (one query for all): MRN -> blockers."""
+    states = store.application_states_many(uow.conn, [d.mrn for d in decls]) if decls else {}
     rules = catalog.ruleset(uow, cache)
-    if not apps and not rules.requirements:
-        return []
-    out = []
-    for app in apps:
-        agency = rules.agencies.get(app["agency"])
-        label = agency.label if agency else app["agency"]
-        if app["status"] == AppStatus.SUBMITTED.value:
-            out.append(f"{label} has not approved: {needs_text(app['needs'])}")
-        elif app["status"] == AppStatus.INFO_REQUESTED.value:
-            out.append(f"{label} has requested information: {app['message']}")
-        elif app["status"] == AppStatus.REFUSED.value:
-            out.append(f"{label} refused: {'; '.join(app['reasons'])}")
+    out: dict[str, list[str]] = {}
+    for decl in decls:
+        found = []
+        for app in states.get(decl.mrn, []):
+            agency = rules.agencies.get(app["agency"])
+            label = agency.label if agency else app["agency"]
+            if app["status"] == AppStatus.SUBMITTED.value:
+                found.append(f"{label} has not approved: {needs_text(app['needs'])}")
+            elif app["status"] == AppStatus.INFO_REQUESTED.value:
+                found.append(f"{label} has requested information: {app['message']}")
+            elif app["status"] == AppStatus.REFUSED.value:
+                found.append(f"{label} refused: {'; '.join(app['reasons'])}")
+        out[decl.mrn] = found
     return out
+
+
+def request_retirement(
+    uow: UnitOfWork, cache: dict[str, Any], rule_id: str, effective_to: date, principal: Principal, reason: str
+) -> approvals.ChangeRequest:
+    """Files the end of a requirement for a second person's approval; nothing ends until it is approved."""
+    if not any(r.rule_id == rule_id for r in catalog.requirements(uow, cache, agency=None, on=None, history=True)):
+        raise NotFound(f"no requirement '{rule_id}'")
+    return approvals.request(
+        uow,
+        kind=RETIRE_KIND,
+        target=f"requirement:{rule_id}",
+        payload={"rule_id": rule_id, "effective_to": effective_to.isoformat()},
+        principal=principal,
+        reason=reason,
+    )
 
 
 def window(uow: UnitOfWork, cache: dict[str, Any], mrn: str, principal: Principal) -> dict[str, Any]:

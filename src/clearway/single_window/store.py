@@ -302,6 +302,22 @@ def application_states(conn: Connection, mrn: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+def application_states_many(conn: Connection, mrns: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Returns the application states of several declarations in one query: MRN -> states, by agency."""
+    c = sw_applications.c
+    out: dict[str, list[dict[str, Any]]] = {m: [] for m in mrns}
+    for start in range(0, len(mrns), 500):
+        rows = conn.execute(
+            select(c.mrn, c.agency, c.status, c.needs, c.message, c.reasons)
+            .where(c.mrn.in_(mrns[start : start + 500]))
+            .order_by(c.mrn, c.agency)
+        ).mappings()
+        for r in rows:
+            state = dict(r)
+            out.setdefault(state.pop("mrn"), []).append(state)
+    return out
+
+
 def list_applications(
     conn: Connection,
     *,

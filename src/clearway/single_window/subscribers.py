@@ -26,6 +26,10 @@ class SingleWindowPorts:
         """Says which agencies still block release, and what each is missing."""
         return service.blockers(uow, self.cache, decl)
 
+    def blockers_many(self, uow: UnitOfWork, decls: Sequence[Declaration]) -> dict[str, list[str]]:
+        """Says which agencies still block release of several declarations at once (one query for all)."""
+        return service.blockers_many(uow, self.cache, list(decls))
+
 
 def ports(runtime: Runtime) -> Sequence[object]:
     """The single window's ports: ``Routing`` and ``ReleaseGate``."""

@@ -313,12 +313,16 @@ def _account_draw(
 
 
 def release_if_settled(uow: UnitOfWork, decl: Declaration, total: Decimal, paid: Decimal) -> bool:
-    """Releases a green-lane declaration once nothing remains due; tells whether it did."""
+    """Releases a green-lane declaration (or a controlled one whose control found no discrepancy) once nothing
+    remains due; tells whether it did."""
     if total - paid > ZERO:
         return False
-    return declarations_service.try_release(
-        uow, decl, actor=ACTOR, reason="duties and taxes settled: released without control"
+    reason = (
+        "duties and taxes settled; the control found no discrepancy"
+        if declarations_service.control_cleared(decl)
+        else "duties and taxes settled: released without control"
     )
+    return declarations_service.try_release(uow, decl, actor=ACTOR, reason=reason)
 
 
 def _replay(uow: UnitOfWork, decl: Declaration, existing: Any, amount: Decimal) -> PaymentResult:

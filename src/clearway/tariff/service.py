@@ -74,8 +74,18 @@ def load_schedule(uow: UnitOfWork, schedule: Schedule, *, national_currency: str
 
 def load_schedule_file(uow: UnitOfWork, path: Path, *, national_currency: str, by: str) -> LoadedSchedule:
     """Loads a schedule file: YAML (the whole schedule) or CSV (duty lines replacing those in force)."""
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".csv":
+    return load_schedule_text(
+        uow,
+        path.read_text(encoding="utf-8-sig"),
+        csv=path.suffix.lower() == ".csv",
+        national_currency=national_currency,
+        by=by,
+    )
+
+
+def load_schedule_text(uow: UnitOfWork, text: str, *, csv: bool, national_currency: str, by: str) -> LoadedSchedule:
+    """Loads a schedule's text: YAML (the whole schedule) or CSV (duty lines replacing those in force)."""
+    if csv:
         current = current_schedule(uow)
         if current is None:
             raise ValidationFailed(
@@ -117,8 +127,12 @@ def load_rates(uow: UnitOfWork, rates: list[ExchangeRate]) -> int:
 
 def load_rates_file(uow: UnitOfWork, path: Path, *, national_currency: str) -> int:
     """Loads exchange rates from a CSV file (currency,valid_from,rate)."""
-    rates = schedule_io.parse_rates(path.read_text(encoding="utf-8-sig"), national_currency)
-    return load_rates(uow, rates)
+    return load_rates_text(uow, path.read_text(encoding="utf-8-sig"), national_currency=national_currency)
+
+
+def load_rates_text(uow: UnitOfWork, text: str, *, national_currency: str) -> int:
+    """Loads exchange rates from CSV text (currency,valid_from,rate); raises with every bad row."""
+    return load_rates(uow, schedule_io.parse_rates(text, national_currency))
 
 
 def rate_on(uow: UnitOfWork, currency: str, on: date) -> ExchangeRate | None:
@@ -216,9 +230,20 @@ def due_on(uow: UnitOfWork, declaration_id: str) -> tuple[Decimal, Decimal, str]
 def release_blocker(uow: UnitOfWork, decl: Declaration) -> str | None:
     """Returns why unpaid duties block release, or None when nothing is due."""
     due = due_on(uow, decl.id)
-    if due is None:
-        return None
-    total, paid, currency = due
+    return None if due is None else _unpaid(*due)
+
+
+def release_blockers_many(uow: UnitOfWork, decls: list[Declaration]) -> dict[str, str | None]:
+    """Says for several declarations at once (one query for all) why unpaid duties block release: MRN -> why."""
+    amounts = store.amounts_due_many(uow.conn, [d.id for d in decls]) if decls else {}
+    out: dict[str, str | None] = {}
+    for decl in decls:
+        found = amounts.get(decl.id)
+        out[decl.mrn] = None if found is None else _unpaid(Decimal(found[0]), Decimal(found[1]), found[2])
+    return out
+
+
+def _unpaid(total: Decimal, paid: Decimal, currency: str) -> str | None:
     if total - paid > ZERO:
         return f"duties and taxes of {total - paid} {currency} not paid or guaranteed"
     return None

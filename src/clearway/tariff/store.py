@@ -272,6 +272,27 @@ def amounts_due(conn: Connection, declaration_id: str) -> Any:
     ).first()
 
 
+def amounts_due_many(conn: Connection, declaration_ids: list[str]) -> dict[str, tuple[Any, Any, str]]:
+    """Returns (total, paid, currency) of several declarations' assessments in two queries: id -> amounts."""
+    out: dict[str, tuple[Any, Any, str]] = {}
+    for start in range(0, len(declaration_ids), 500):
+        ids = declaration_ids[start : start + 500]
+        paid = dict(
+            conn.execute(
+                select(tariff_payments.c.declaration_id, func.sum(tariff_payments.c.amount))
+                .where(tariff_payments.c.declaration_id.in_(ids))
+                .group_by(tariff_payments.c.declaration_id)
+            ).all()
+        )
+        for r in conn.execute(
+            select(
+                tariff_assessments.c.declaration_id, tariff_assessments.c.total, tariff_assessments.c.currency
+            ).where(tariff_assessments.c.declaration_id.in_(ids))
+        ):
+            out[r.declaration_id] = (r.total, paid.get(r.declaration_id) or 0, str(r.currency))
+    return out
+
+
 def assessment_row(
     conn: Connection, *, mrn: str | None = None, declaration_id: str | None = None, lock: bool = False
 ) -> Any:

@@ -39,6 +39,11 @@ class TariffPorts:
         blocker = service.release_blocker(uow, decl)
         return [blocker] if blocker is not None else []
 
+    def blockers_many(self, uow: UnitOfWork, decls: Sequence[Declaration]) -> dict[str, list[str]]:
+        """Says what is still due on several declarations at once (one query for all)."""
+        found = service.release_blockers_many(uow, list(decls))
+        return {mrn: [b] if b is not None else [] for mrn, b in found.items()}
+
 
 def ports(runtime: Runtime) -> Sequence[object]:
     """The tariff's ports: ``Assessment``, ``ReleaseGate`` and the exchange's ``OfficialRates``."""

@@ -93,3 +93,11 @@ def browser() -> Iterator[Any]:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def a11y() -> Any:
+    """axe-core checks of the pages (a no-op when axe-core is not installed; see test_axe_is_installed)."""
+    from tests.e2e.console.a11y import Accessibility
+
+    return Accessibility()
