@@ -6,6 +6,7 @@ who asks; ``approve`` is run with a different supervisor's name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -118,7 +119,7 @@ def load(
     """Checks a pack whole (every problem at once) and stores this version."""
     text = path.read_text(encoding="utf-8")
     runtime = open_runtime()
-    known = None
+    known: Callable[[str], bool] | None = None
     warnings: list[str] = []
     if hs is not None:
         with hs.open(encoding="utf-8-sig", newline="") as fh:

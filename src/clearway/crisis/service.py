@@ -48,9 +48,16 @@ class _NoAliases(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(None, None, "aliases are not allowed in a pack", event.start_mark)
         return super().compose_node(parent, index)
+
+
+# Dates stay text: the pack checker reads them and reports a malformed one instead of the YAML library failing.
+_NoAliases.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_pack(text: str, known_hs: Callable[[str], bool] | None = None) -> tuple[Pack | None, list[Issue]]:
@@ -59,7 +66,7 @@ def read_pack(text: str, known_hs: Callable[[str], bool] | None = None) -> tuple
         return None, [Issue("PACK_TOO_LARGE", f"a pack is at most {MAX_PACK_BYTES // 1000} kB", "")]
     try:
         doc = yaml.load(text, Loader=_NoAliases)  # noqa: S506 - a SafeLoader subclass that also refuses aliases
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

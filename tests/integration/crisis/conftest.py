@@ -77,7 +77,11 @@ def mask_import(lrn: str, consignee: tuple[str, str] = RED_CROSS, *, code: str =
 
 
 def activate(
-    client: TestClient, pack: str, asks: dict[str, str], approves: dict[str, str], reason: str = "health emergency decree 2026-001"
+    client: TestClient,
+    pack: str,
+    asks: dict[str, str],
+    approves: dict[str, str],
+    reason: str = "health emergency decree 2026-001",
 ) -> str:
     """Asks for and approves an activation; returns the activation id."""
     r = client.post(f"/api/v1/crisis/packs/{pack}/activate", json={"reason": reason}, headers=asks)

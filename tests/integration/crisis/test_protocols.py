@@ -71,7 +71,9 @@ def test_activation_sends_a_mask_import_to_a_relief_organisation_to_the_priority
 def test_a_single_supervisor_cannot_activate_alone(
     client: TestClient, tokens: Tokens, red_cross: dict[str, str], packs: list[str]
 ) -> None:
-    r = client.post(f"/api/v1/crisis/packs/{PANDEMIC}/activate", json={"reason": "I decide alone today"}, headers=tokens.supervisor)
+    r = client.post(
+        f"/api/v1/crisis/packs/{PANDEMIC}/activate", json={"reason": "I decide alone today"}, headers=tokens.supervisor
+    )
     assert r.status_code == 202
     approval = r.json()["approval"]["id"]
     own = client.post(f"/api/v1/approvals/{approval}/approve", json={"reason": "me again"}, headers=tokens.supervisor)
@@ -82,7 +84,9 @@ def test_a_single_supervisor_cannot_activate_alone(
     d = client.post("/api/v1/declarations", json=mask_import("ALONE-1"), headers=red_cross)
     assert client.get("/api/v1/crisis/declarations", headers=tokens.officer).json()["total"] == 0
     assert d.status_code == 201
-    again = client.post(f"/api/v1/crisis/packs/{PANDEMIC}/activate", json={"reason": "asking twice, same"}, headers=tokens.supervisor)
+    again = client.post(
+        f"/api/v1/crisis/packs/{PANDEMIC}/activate", json={"reason": "asking twice, same"}, headers=tokens.supervisor
+    )
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "CRISIS_PENDING"
 
 
@@ -90,7 +94,9 @@ def test_a_declarant_or_an_officer_cannot_ask_for_activation(
     client: TestClient, tokens: Tokens, red_cross: dict[str, str], packs: list[str]
 ) -> None:
     for who in (red_cross, tokens.broker, tokens.officer, tokens.agency, tokens.admin):
-        r = client.post(f"/api/v1/crisis/packs/{PANDEMIC}/activate", json={"reason": "let me through fast"}, headers=who)
+        r = client.post(
+            f"/api/v1/crisis/packs/{PANDEMIC}/activate", json={"reason": "let me through fast"}, headers=who
+        )
         assert r.status_code == 403, r.text
     assert client.get("/api/v1/crisis/requests", headers=tokens.officer).json() == []
     assert client.get("/api/v1/crisis/requests", headers=red_cross).status_code == 403
