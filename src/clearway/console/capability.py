@@ -7,6 +7,7 @@ from clearway.console import (
     seed,
     static,
     views_auth,
+    views_crisis,
     views_dashboard,
     views_declarations,
     views_integrations,
@@ -33,6 +34,7 @@ capability = Capability(
         views_dashboard.router,
         views_integrations.router,
         views_trader.router,
+        views_crisis.router,
         views_misc.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),

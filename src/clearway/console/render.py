@@ -96,10 +96,12 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("declarations", N_("Declarations"), "/console/declarations", "d"),
         ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
         ("agency", N_("Single window"), "/console/agency", "w"),
+        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
     ),
     "declarant": (
         ("declarations", N_("My declarations"), "/console/declarations", "d"),
         ("lodge", N_("Lodge a declaration"), "/console/lodge", "l"),
+        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
     ),
     "agency": (("agency", N_("Agency queue"), "/console/agency", "a"),),
     "admin": (
@@ -107,6 +109,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("declarations", N_("Declarations"), "/console/declarations", "d"),
         ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
         ("agency", N_("Single window"), "/console/agency", "w"),
+        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
     ),
 }
 NAV["supervisor"] = NAV["officer"]

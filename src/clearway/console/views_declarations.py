@@ -208,6 +208,7 @@ def _context(runtime: Runtime, session: Session, decl: Declaration) -> dict[str,
         "customs": customs,
         "history": [e for e in decl.history if customs or e.kind != "lane_assigned"],
         "risk": risk,
+        "protocol": [e for e in decl.history if _under_protocol(e) and (customs or e.kind != "lane_assigned")],
         "controls": [e for e in decl.history if e.kind == "control_result"],
         "replies": [e for e in decl.history if e.kind == "reply"],
         "blockers": blockers,
@@ -221,6 +222,13 @@ def _context(runtime: Runtime, session: Session, decl: Declaration) -> dict[str,
         "can_reply": principal.is_trader and decl.status is Status.DOCUMENTS_REQUIRED,
         "can_record_findings": principal.role in {"officer", "supervisor"} and decl.status in controls.CONTROL_STATUSES,
     }
+
+
+def _under_protocol(entry: Any) -> bool:
+    """Tells whether a history entry was written under a crisis protocol (its data names the protocol)."""
+    data = entry.data or {}
+    stamp = data.get("scores") if entry.kind == "lane_assigned" else data
+    return isinstance(stamp, dict) and bool(stamp.get("protocol"))
 
 
 def _load(runtime: Runtime, session: Session, mrn: str) -> Declaration:
