@@ -96,11 +96,11 @@ def seed_demo(ctx: DemoContext) -> None:
         day = since.date() + timedelta(days=1 + n * 5)
         at = datetime.combine(day, time(9, 0), tzinfo=UTC) + timedelta(minutes=ctx.rng.randint(0, 480))
         doc = relief_consignment(f"CRP-SOCORRO-{n + 1:03d}", day, RELIEF_GOODS[n % len(RELIEF_GOODS)])
-        if n % 4 == 1:  # a provisional declaration: the donor's values are not known yet
+        if n % 4 == 0:  # a provisional declaration: the donor's values are not known yet
             doc["goods_items"][0].pop("invoice_amount")
             doc["invoice"].pop("incoterm")
             provisional += 1
-        data: Any = doc if n % 4 == 1 else codec.to_domain(DeclarationIn.model_validate(doc, strict=False))
+        data: Any = doc if n % 4 == 0 else codec.to_domain(DeclarationIn.model_validate(doc, strict=False))
         try:
             with runtime.uow(clock=FixedClock(at)) as uow:
                 ctx_lodge = declarations_api.lodge_context(runtime, uow)
