@@ -266,13 +266,8 @@ def request_deactivation(
 def _apply_activate(uow: UnitOfWork, payload: dict[str, Any], approver: Principal, caches: dict[str, Any]) -> Any:
     """Applies an approved activation: the protocol is in force from now."""
     del caches
-    pack = get_pack(uow, str(payload["pack_id"]))
-    if pack.version != payload["version"]:
-        raise Conflict(
-            f"pack {pack.id} changed since the request (now version {pack.version}, asked {payload['version']}); "
-            "reject this request and ask again",
-            code="CRISIS_PACK_CHANGED",
-        )
+    # The version asked for, exactly: a loaded version never changes (a changed pack is a new version).
+    pack = get_pack(uow, str(payload["pack_id"]), str(payload["version"]))
     if any(a["pack_id"] == pack.id for a in store.active(uow.conn)):
         raise Conflict(f"protocol {pack.id} is already active", code="CRISIS_ALREADY_ACTIVE")
     now = uow.clock()

@@ -50,11 +50,17 @@ def test_load_refuses_a_broken_pack_with_every_error_and_stores_nothing(cli: Cli
 
 def test_activation_from_the_command_line_needs_two_supervisors(cli: CliRunner) -> None:
     cli.invoke(crisis_cli, ["load", str(packs_dir() / "disaster-relief.yaml")])
-    officer = cli.invoke(crisis_cli, ["activate", "disaster-relief", "--reason", "earthquake, decree 77", "--by", "officer.rojas"])
+    officer = cli.invoke(
+        crisis_cli, ["activate", "disaster-relief", "--reason", "earthquake, decree 77", "--by", "officer.rojas"]
+    )
     assert officer.exit_code == 1 and "FORBIDDEN" in officer.output
-    nobody = cli.invoke(crisis_cli, ["activate", "disaster-relief", "--reason", "earthquake, decree 77", "--by", "ghost"])
+    nobody = cli.invoke(
+        crisis_cli, ["activate", "disaster-relief", "--reason", "earthquake, decree 77", "--by", "ghost"]
+    )
     assert nobody.exit_code == 2
-    asked = cli.invoke(crisis_cli, ["activate", "disaster-relief", "--reason", "earthquake, decree 77", "--by", "supervisor.quispe"])
+    asked = cli.invoke(
+        crisis_cli, ["activate", "disaster-relief", "--reason", "earthquake, decree 77", "--by", "supervisor.quispe"]
+    )
     assert asked.exit_code == 0, asked.output
     request_id = asked.output.split("request ")[1].split(";")[0].strip()
     alone = cli.invoke(crisis_cli, ["approve", request_id, "--by", "supervisor.quispe"])
@@ -66,7 +72,9 @@ def test_activation_from_the_command_line_needs_two_supervisors(cli: CliRunner) 
     assert "ACTIVE" in listed.output
     shown = cli.invoke(crisis_cli, ["show", "disaster-relief"])
     assert "Specific Annex J" in shown.output and "PE20131371617" in shown.output
-    ending = cli.invoke(crisis_cli, ["deactivate", "disaster-relief", "--reason", "emergency lifted", "--by", "supervisor.huaman"])
+    ending = cli.invoke(
+        crisis_cli, ["deactivate", "disaster-relief", "--reason", "emergency lifted", "--by", "supervisor.huaman"]
+    )
     assert ending.exit_code == 0 and "stays in force" in ending.output
 
 
@@ -83,8 +91,8 @@ def test_the_demo_seed_activates_relief_with_consignments_and_leaves_the_pandemi
         assert [p.pack.id for p in service.in_force(uow)] == ["disaster-relief"]
         assert [c.payload["pack_id"] for c in service.pending_requests(uow)] == ["pandemic-medical-supplies"]
         rows, total = service.affected(uow, officer, limit=100)
-        provisional, n_provisional = service.affected(uow, officer, provisional=True)
-        overdue, n_overdue = service.affected(uow, officer, overdue=True)
+        _, n_provisional = service.affected(uow, officer, provisional=True)
+        _, n_overdue = service.affected(uow, officer, overdue=True)
     assert total == 12 and {r["lane"] for r in rows} == {"green"}, said
     assert n_provisional == 3 and n_overdue >= 1
     assert "disaster relief active with 12 relief consignments (3 provisional)" in said[-1]
