@@ -4,11 +4,12 @@ relief consignments lodged under it; the pandemic protocol's activation asked, w
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from clearway.core.issues import DomainError
+from clearway.core.issues import DomainError, ValidationFailed
 from clearway.core.time import FixedClock
 from clearway.crisis import service
 from clearway.declarations import api as declarations_api
@@ -18,11 +19,12 @@ from clearway.declarations.schemas import DeclarationIn
 from clearway.platform import approvals
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
+from clearway.tariff import accounts as tariff_accounts
 
 ASKS = Principal(user="supervisor.quispe", role="supervisor", office="PECLL")
 APPROVES = Principal(user="supervisor.huaman", role="supervisor", office="PECLL")
 RELIEF_USER = Principal(user="relief.cruzroja", role="declarant", party_id="PE20131371617")
-ACTIVE_SINCE_DAYS = 65
+ACTIVE_SINCE_DAYS = 40
 RELIEF_GOODS = (
     ("630622", "Family tents of polyester, 4 x 4 m, with groundsheet", "800", "7200.000", "24000.00"),
     ("630790", "Surgical face masks, 3-ply, boxes of 50", "2000", "900.000", "6000.00"),
@@ -90,10 +92,19 @@ def seed_demo(ctx: DemoContext) -> None:
         uow.commit()
     with runtime.uow(clock=FixedClock(since)) as uow:
         approvals.approve(uow, cr.id, APPROVES, reason="emergency decree verified", caches=runtime.caches)
+        # The Red Cross secures duties with a guarantee, so that its released-on-arrival consignments are released.
+        tariff_accounts.open_account(
+            uow,
+            account_id="GAR-CRUZROJA",
+            party_id=str(RELIEF_USER.party_id),
+            kind="guarantee",
+            limit=Decimal("500000.00"),
+            currency=runtime.settings.national_currency,
+        )
         uow.commit()
     lodged = provisional = 0
     for n in range(12):
-        day = since.date() + timedelta(days=1 + n * 5)
+        day = since.date() + timedelta(days=1 + n * 3)
         at = datetime.combine(day, time(9, 0), tzinfo=UTC) + timedelta(minutes=ctx.rng.randint(0, 480))
         doc = relief_consignment(f"CRP-SOCORRO-{n + 1:03d}", day, RELIEF_GOODS[n % len(RELIEF_GOODS)])
         if n % 4 == 0:  # a provisional declaration: the donor's values are not known yet
@@ -109,6 +120,8 @@ def seed_demo(ctx: DemoContext) -> None:
             lodged += 1
         except DomainError as exc:
             ctx.say(f"crisis: relief consignment {n + 1} not lodged: {exc.message}")
+        except ValidationFailed as exc:
+            ctx.say(f"crisis: relief consignment {n + 1} not lodged: {'; '.join(i.message for i in exc.issues)}")
     with runtime.uow() as uow:
         service.request_activation(
             uow,

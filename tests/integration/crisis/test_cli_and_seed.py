@@ -43,7 +43,7 @@ def test_load_refuses_a_broken_pack_with_every_error_and_stores_nothing(cli: Cli
     again = cli.invoke(crisis_cli, ["load", str(packs_dir() / "disaster-relief.yaml"), "--hs", str(hs)])
     assert "Already loaded" in again.output
     changed = tmp_path / "changed.yaml"
-    changed.write_text(text.replace("complete_within_days: 60", "complete_within_days: 90"))
+    changed.write_text(text.replace("complete_within_days: 30", "complete_within_days: 90"))
     clash = cli.invoke(crisis_cli, ["load", str(changed)])
     assert clash.exit_code == 1 and "PACK_VERSION_EXISTS" in clash.output
 

@@ -152,3 +152,25 @@ def test_another_party_sees_nothing_of_someone_elses_declarations_through_crisis
         headers=impostor,
     )
     assert done.status_code == 404 and "Cruz Roja" not in done.text
+
+
+def test_loading_a_broken_pack_through_the_api_lists_every_error_and_a_trader_cannot_load(
+    client: TestClient, tokens: Tokens, red_cross: dict[str, str]
+) -> None:
+    from clearway.crisis.seed import packs_dir
+
+    text = (packs_dir() / "disaster-relief.yaml").read_text(encoding="utf-8")
+    broken = text.replace("start: 2026-01-01", "start: 2026-02-30").replace('hs6: "630622"', 'hs6: "63062"')
+    headers = {"Content-Type": "application/yaml", "X-Change-Reason": "test"}
+    r = client.post("/api/v1/crisis/packs", content=broken.encode(), headers={**tokens.admin, **headers})
+    assert r.status_code == 422
+    assert {(e["code"], e["pointer"]) for e in r.json()["errors"]} == {
+        ("PACK_DATE", "/start"),
+        ("PACK_HS_FORMAT", "/goods/relief_goods/codes/0/hs6"),
+    }
+    assert client.get("/api/v1/crisis/packs", headers=tokens.officer).json() == []
+    denied = client.post("/api/v1/crisis/packs", content=text.encode(), headers={**red_cross, **headers})
+    assert denied.status_code == 403
+    ok = client.post("/api/v1/crisis/packs", content=text.encode(), headers={**tokens.supervisor, **headers})
+    assert ok.status_code == 201 and ok.json()["warnings"]  # the demo nomenclature is not a full HS: said so
+    assert "format only" in ok.json()["warnings"][0]
