@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clearway.console import controls, integrations, security, vocabulary
+from clearway.console import controls, integrations, security, views_crisis, vocabulary
 from clearway.console.i18n import N_, Msg
-from clearway.console.render import ConsoleRoute, error_page, page
+from clearway.console.render import ConsoleRoute, error_page, localizer, page
 from clearway.console.security import Session, SessionDep
 from clearway.console.views_integrations import new_payment_reference
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
@@ -125,6 +125,7 @@ def queue(
         lane=lane or "",
         page_no=page_no,
         pages=max(1, -(-total // size)),
+        crisis_banner=views_crisis.banner(runtime, localizer(request, session).lang),
     )
 
 

@@ -57,6 +57,7 @@ def test_two_supervisors_activate_through_the_console_and_the_declaration_names_
     assert done.status_code == 303 and done.headers["location"].endswith("done=approved")
     assert "Crisis protocol in force:" in client.get("/console/crisis").text
     assert "Crisis protocol in force:" in client.get("/console/dashboard").text
+    assert "Crisis protocol in force:" in client.get("/console/queue").text
 
     mrn = client.post("/api/v1/declarations", json=mask_import("CONS-1"), headers=red_cross).json()["mrn"]
     detail = client.get(f"/console/declarations/{mrn}")
