@@ -125,3 +125,16 @@ def test_late_document_penalties_waived_show_on_the_declaration_and_the_dashboar
         client.get("/api/v1/crisis/dashboard?start=2026-12-01&end=2026-01-01", headers=tokens.officer).status_code
         == 422
     )
+
+
+def test_another_party_cannot_borrow_a_relief_organisations_id_to_get_priority_or_provisional_acceptance(
+    client: TestClient, tokens: Tokens, supervisor2: dict[str, str], packs: list[str]
+) -> None:
+    activate(client, PANDEMIC, tokens.supervisor, supervisor2)
+    for lrn, doc in (("BORROW-1", mask_import("BORROW-1")), ("BORROW-2", _incomplete("BORROW-2"))):
+        doc["declarant"] = {"id": "PE20999999999", "name": "Other broker", "country": "PE"}  # type: ignore[index]
+        r = client.post("/api/v1/declarations", json=doc, headers=tokens.other_broker)
+        assert r.status_code == 422, (lrn, r.text)
+        assert [(e["code"], e["pointer"]) for e in r.json()["errors"]] == [("NO_MANDATE", "/importer/id")], lrn
+    assert client.get("/api/v1/crisis/declarations", headers=tokens.officer).json()["total"] == 0
+    assert client.get("/api/v1/declarations", headers=tokens.other_broker).json()["count"] == 0
