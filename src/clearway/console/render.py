@@ -98,10 +98,12 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("agency", N_("Single window"), "/console/agency", "w"),
         ("exchange", N_("Regional cooperation"), "/console/exchange", "x"),
         ("workforce", N_("Workforce"), "/console/workforce", "f"),
+        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
     ),
     "declarant": (
         ("declarations", N_("My declarations"), "/console/declarations", "d"),
         ("lodge", N_("Lodge a declaration"), "/console/lodge", "l"),
+        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
     ),
     "agency": (("agency", N_("Agency queue"), "/console/agency", "a"),),
     "admin": (
@@ -111,6 +113,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("agency", N_("Single window"), "/console/agency", "w"),
         ("exchange", N_("Regional cooperation"), "/console/exchange", "x"),
         ("workforce", N_("Workforce"), "/console/workforce", "f"),
+        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
     ),
 }
 NAV["supervisor"] = NAV["officer"]

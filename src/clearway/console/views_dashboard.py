@@ -10,10 +10,11 @@ from babel.numbers import get_territory_currencies
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from clearway.console import svg, vocabulary
+from clearway.console import svg, views_crisis, vocabulary
 from clearway.console.i18n import N_
 from clearway.console.render import ConsoleRoute, localizer, page
 from clearway.console.security import SessionDep
+from clearway.crisis import service as crisis
 from clearway.declarations import dashboard
 from clearway.platform.deps import RuntimeDep
 
@@ -96,6 +97,8 @@ def dashboard_page(
     )
     rules = svg.horizontal_bars(t(N_("Top risk rules by hits")), board.top_rules, colour="#6b3fa0", width=640)
     currency = board.currency or office_currency(period.office or (session.principal.office or "PE"))
+    with runtime.uow(readonly=True) as uow:
+        crisis_figures = crisis.comparison(uow, session.principal, period)
     return page(
         request,
         "dashboard.html",
@@ -109,4 +112,6 @@ def dashboard_page(
         stage_words=STAGE_WORDS,
         kinds=kinds,
         rules=rules,
+        crisis_figures=crisis_figures,
+        crisis_banner=views_crisis.banner(runtime, loc.lang),
     )

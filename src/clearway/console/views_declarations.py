@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clearway.console import controls, integrations, security, views_workforce, vocabulary
+from clearway.console import controls, integrations, security, views_crisis, views_workforce, vocabulary
 from clearway.console.i18n import N_, Msg
-from clearway.console.render import ConsoleRoute, error_page, page
+from clearway.console.render import ConsoleRoute, error_page, localizer, page
 from clearway.console.security import Session, SessionDep
 from clearway.console.views_integrations import new_payment_reference
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
@@ -130,6 +130,7 @@ def queue(
         lane=lane or "",
         page_no=page_no,
         pages=max(1, -(-total // size)),
+        crisis_banner=views_crisis.banner(runtime, localizer(request, session).lang),
     )
 
 
@@ -213,6 +214,7 @@ def _context(runtime: Runtime, session: Session, decl: Declaration) -> dict[str,
         "customs": customs,
         "history": [e for e in decl.history if customs or e.kind != "lane_assigned"],
         "risk": risk,
+        "protocol": [e for e in decl.history if _under_protocol(e) and (customs or e.kind != "lane_assigned")],
         "controls": [e for e in decl.history if e.kind == "control_result"],
         "replies": [e for e in decl.history if e.kind == "reply"],
         "blockers": blockers,
@@ -226,6 +228,13 @@ def _context(runtime: Runtime, session: Session, decl: Declaration) -> dict[str,
         "can_reply": principal.is_trader and decl.status is Status.DOCUMENTS_REQUIRED,
         "can_record_findings": principal.role in {"officer", "supervisor"} and decl.status in controls.CONTROL_STATUSES,
     }
+
+
+def _under_protocol(entry: Any) -> bool:
+    """Tells whether a history entry was written under a crisis protocol (its data names the protocol)."""
+    data = entry.data or {}
+    stamp = data.get("scores") if entry.kind == "lane_assigned" else data
+    return isinstance(stamp, dict) and bool(stamp.get("protocol"))
 
 
 def _load(runtime: Runtime, session: Session, mrn: str) -> Declaration:

@@ -83,6 +83,9 @@ HISTORY_KINDS = {
     "detain": N_("detained"),
     "clear": N_("cleared"),
     "invalidate": N_("invalidated"),
+    "provisional_acceptance": N_("accepted provisionally"),
+    "crisis_measure": N_("crisis measure applied"),
+    "completed": N_("provisional declaration completed"),
 }
 APP_STATUSES = {
     "submitted": N_("submitted"),

@@ -14,6 +14,7 @@ from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import codec, lodging, service, validation
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.model import Decision, Declaration, DeclarationData
+from clearway.declarations.ports import ValidationRelief
 from clearway.declarations.schemas import (
     AmendmentIn,
     DecisionIn,
@@ -193,7 +194,12 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
         content_type.split(";")[0].strip().lower()
     )
     try:
-        data = parse_declaration(runtime, body, content_type)
+        try:
+            data: DeclarationData | bytes = parse_declaration(runtime, body, content_type)
+        except ValidationFailed:
+            if not _relief_may_apply(runtime, content_type):
+                raise
+            data = body  # incomplete JSON: the pipeline reads it again and may accept it provisionally (crisis)
         media = content_type.split(";")[0].strip().lower() or "application/json"
         kept = body.decode("utf-8", errors="replace") if media != "application/json" else None
         message = lodging.Message(media, kept)
@@ -212,8 +218,16 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
     )
 
 
+def _relief_may_apply(runtime: Runtime, content_type: str) -> bool:
+    """Tells whether an incomplete JSON declaration may still be accepted provisionally (a relief port exists)."""
+    if content_type.split(";")[0].strip().lower() not in {"", "application/json"}:
+        return False
+    with runtime.uow(readonly=True) as uow:
+        return bool(uow.ports.all(ValidationRelief))
+
+
 def lodge_now(
-    runtime: Runtime, data: DeclarationData, principal: Principal, message: lodging.Message | None = None
+    runtime: Runtime, data: DeclarationData | bytes, principal: Principal, message: lodging.Message | None = None
 ) -> service.LodgeResult:
     """Lodges one declaration in its own transaction."""
     with runtime.uow() as uow:

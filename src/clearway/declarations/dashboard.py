@@ -333,3 +333,13 @@ def model_versions(uow: UnitOfWork) -> dict[str, str]:
 def offices(uow: UnitOfWork) -> list[str]:
     """Lists the customs offices that have declarations."""
     return stats.offices(uow.conn)
+
+
+def lodged_in(
+    uow: UnitOfWork, principal: Principal, period: Period
+) -> list[tuple[str, str | None, datetime, datetime | None]]:
+    """Lists (MRN, lane, lodged at, released at) of the declarations lodged in a period, for customs' comparisons
+    (e.g. the crisis dashboard: declarations under a protocol against the others)."""
+    _require_customs(principal)
+    start, end = period.bounds()
+    return stats.lodged_in(uow.conn, start=start, end=end, office=period.office)

@@ -71,6 +71,13 @@ class DeclarationAmended(DeclarationEvent):
 
 
 @dataclass(frozen=True)
+class DeclarationCompleted(DeclarationEvent):
+    """The trader completed a declaration accepted provisionally (a supplementary declaration)."""
+
+    changes: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class DeclarationDecided(DeclarationEvent):
     """An officer (or the system, or the trader) changed the declaration's status."""
 

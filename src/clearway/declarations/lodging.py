@@ -1,7 +1,8 @@
 """Lodging a declaration: everything a lodgement goes through, in order, in this one file.
 
     1. who may lodge        the caller acts for itself or under a mandate (``mandates``)
-    2. validate once        the category's data requirements; every issue at once, or nothing is saved
+    2. validate once        the category's data requirements; every issue at once, or nothing is saved —
+                            unless a provisional acceptance waives every issue   port ``ValidationRelief`` (crisis)
     3. idempotency          the same caller and LRN return the same MRN; another's LRN reveals nothing
     4. MRN                  received (02) → accepted (01)
     5. assessment           duties and taxes                       port ``Assessment``       (tariff)
@@ -21,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -43,9 +46,11 @@ from clearway.declarations.ports import (
     LaneProposal,
     LaneProvider,
     LodgingFacts,
+    Relief,
     Routing,
     SupplyChainCheck,
     SupplyChainFacts,
+    ValidationRelief,
 )
 from clearway.declarations.service import SYSTEM, LodgeResult, release_blockers
 from clearway.mandates import service as mandates_service
@@ -106,22 +111,33 @@ class Message:
 
 def lodge(
     uow: UnitOfWork,
-    data: DeclarationData,
+    data: DeclarationData | bytes | str | Mapping[str, Any],
     *,
     principal: Principal,
     ctx: LodgeContext,
     message: Message | None = None,
 ) -> LodgeResult:
-    """Lodges a declaration through every step above; a retry with the same LRN returns the same MRN."""
+    """Lodges a declaration through every step above; a retry with the same LRN returns the same MRN.
+
+    ``data`` is the declaration as read (``DeclarationData``) or, for a JSON declaration that reading found
+    incomplete, the document as sent: it is then read here, so that a provisional acceptance sees what is missing
+    (a placeholder is not a value), and the parties are checked on what was read before anything is written.
+    """
     # 1. Who may lodge.
-    authorise(uow, principal, data)
+    if isinstance(data, DeclarationData):
+        authorise(uow, principal, data)
 
     # 2. Validate once, against the data requirements of the declaration's category: every issue at once, or
     #    nothing is saved. What can be derived (totals, defaults) is derived and said where from.
+    #    A crisis protocol may accept an incomplete declaration provisionally: it waives every issue, or none.
     checked = validation.check(data, validation.CheckContext(ctx.nomenclature, today=uow.clock().date()))
-    if checked.issues or checked.data is None:
+    relief = provisional_relief(uow, checked)
+    accepted = checked.data if relief is None else checked.draft
+    if accepted is None:
         raise ValidationFailed(checked.issues)
-    data = checked.data
+    if not isinstance(data, DeclarationData):
+        authorise(uow, principal, accepted)
+    data = accepted
 
     # 3. Idempotency: the same declarant and LRN give the same MRN.
     document = codec.to_json(data)
@@ -148,6 +164,19 @@ def lodge(
             status_to=Status.ACCEPTED,
             data={"mrn": mrn, "derived": [d.as_dict() for d in checked.derived]},
         )
+        if relief is not None:
+            decl.record(
+                "provisional_acceptance",
+                at=now,
+                actor=relief.source,
+                role=Role.SYSTEM,
+                reason=relief.reason,
+                data={
+                    "deadline": relief.deadline.isoformat(),
+                    "waived": [i.as_dict() for i in relief.waived],
+                    **relief.data,
+                },
+            )
 
         # 5. Assessment of duties and taxes.
         for assessment in uow.ports.all(Assessment):
@@ -237,6 +266,20 @@ def authorise(uow: UnitOfWork, principal: Principal, data: DeclarationData) -> N
     issues = mandates_service.check_declaration_parties(uow, principal, data)
     if issues:
         raise ValidationFailed(issues)
+
+
+def provisional_relief(uow: UnitOfWork, checked: validation.Checked) -> Relief | None:
+    """Asks the validation reliefs (crisis protocols) whether they accept an incomplete declaration provisionally.
+
+    Only when validation found issues; the first relief that waives every one of them is taken.
+    """
+    if not checked.issues or checked.draft is None:
+        return None
+    for relief in uow.ports.all(ValidationRelief):
+        found = relief.relieve(uow, checked.draft, checked.issues)
+        if found is not None and set(checked.issues) <= set(found.waived):
+            return found
+    return None
 
 
 def supply_chain_facts(uow: UnitOfWork, decl: Declaration) -> SupplyChainFacts:

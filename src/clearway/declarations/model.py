@@ -409,6 +409,48 @@ class Declaration:
             data={"changed": changed, "changes": changes or []},
         )
 
+    @property
+    def provisional_open(self) -> bool:
+        """Tells whether the declaration was accepted provisionally (crisis relief) and is not yet complete."""
+        kinds = [e.kind for e in self.history]
+        if "provisional_acceptance" not in kinds:
+            return False
+        last = len(kinds) - 1 - kinds[::-1].index("provisional_acceptance")
+        return not any(k in {"amended", "completed"} for k in kinds[last + 1 :])
+
+    def complete(
+        self,
+        new_data: DeclarationData,
+        *,
+        at: datetime,
+        actor: str,
+        reason: str,
+        changes: list[dict[str, Any]] | None = None,
+    ) -> HistoryEntry:
+        """Replaces a provisional declaration's data with the complete data (a supplementary declaration).
+
+        Unlike an amendment it is allowed after release, and it changes no status: the goods may already be gone.
+        """
+        if not self.provisional_open:
+            raise Conflict(
+                "only a declaration accepted provisionally, and not yet completed, can be completed",
+                code="NOT_PROVISIONAL",
+            )
+        if self.status in {Status.REJECTED, Status.INVALIDATED}:
+            raise Conflict(f"the declaration is {self.status.label}", code="STATUS_TRANSITION")
+        if new_data.lrn != self.data.lrn or new_data.declarant.id != self.data.declarant.id:
+            raise Conflict("a completion cannot change the LRN or the declarant", code="AMEND_IDENTITY")
+        changed = _changed_sections(self.data, new_data)
+        self.data = new_data
+        return self.record(
+            "completed",
+            at=at,
+            actor=actor,
+            role=Role.DECLARANT,
+            reason=reason,
+            data={"changed": changed, "changes": changes or []},
+        )
+
     def ensure_amendable(self) -> None:
         """Refuses an amendment once a control is notified (05, 06) or after release."""
         if self.status in OPEN_STATUSES and self.status not in TRADER_CHANGEABLE:

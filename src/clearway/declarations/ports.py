@@ -6,6 +6,9 @@ port objects by the protocol they implement (``uow.ports.all(Protocol)``); it ne
 them, and no capability calls back into the core's lane or release logic from inside a step.
 
 Order of the steps (fixed; read it in ``lodging.py``):
+  0. ``ValidationRelief``  only when validation found issues: a provisional acceptance (crisis protocols) may waive
+                           missing data elements it names, with a deadline for completion; every issue must be
+                           waived, else the declaration is refused as usual
   1. ``Assessment``        duties and taxes (tariff)
   2. ``Routing``           agency applications (single window)
   3. ``SupplyChainCheck``  facts about products and the trader (ledger: counterfeit flags, AEO standing)
@@ -25,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from clearway.declarations.model import Declaration, Lane
+from clearway.core.issues import Issue
+from clearway.declarations.model import Declaration, DeclarationData, Lane
 
 if TYPE_CHECKING:
     from clearway.platform.db import UnitOfWork
@@ -126,3 +130,22 @@ class BatchReleaseGate(Protocol):
     """A release gate that can also answer for many declarations at once (a work queue's page): MRN -> blockers."""
 
     def blockers_many(self, uow: UnitOfWork, decls: Sequence[Declaration]) -> dict[str, list[str]]: ...
+
+
+@dataclass(frozen=True)
+class Relief:
+    """A provisional acceptance: the issues waived, the day the declaration must be completed by, and why."""
+
+    waived: tuple[Issue, ...]
+    deadline: date
+    reason: str
+    source: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class ValidationRelief(Protocol):
+    """Accepts an incomplete declaration provisionally, or ``None``; a relief that leaves an issue unwaived is
+    ignored (the declaration is refused with every issue, as without relief)."""
+
+    def relieve(self, uow: UnitOfWork, data: DeclarationData, issues: Sequence[Issue]) -> Relief | None: ...

@@ -13,6 +13,7 @@ from clearway.declarations import codec, store, validation
 from clearway.declarations.events import (
     ControlResultRecorded,
     DeclarationAmended,
+    DeclarationCompleted,
     DeclarationDecided,
     DeclarationReleased,
 )
@@ -243,6 +244,56 @@ def amend(
     uow.publish(DeclarationAmended.of(decl, at=now, actor=principal.user, changes=tuple(changes)))
     if decl.lane is Lane.GREEN:
         try_release(uow, decl, actor=SYSTEM, reason="amended green-lane declaration released")
+    return decl
+
+
+def complete(
+    uow: UnitOfWork,
+    mrn: str,
+    new_data: DeclarationData,
+    *,
+    principal: Principal,
+    reason: str,
+    nomenclature: Nomenclature,
+    media_type: str = "application/json",
+) -> Declaration:
+    """Completes a declaration accepted provisionally, before or after release, with data that passes validation.
+
+    The complete data is validated like a new lodgement (no relief this time), kept as a new version, assessed
+    again; the history lists every changed field. An amendment before release completes it as well.
+    """
+    decl = get_visible(uow, mrn, principal)
+    if not principal.is_trader:
+        raise DomainError("only the trader completes its declaration", code="FORBIDDEN")
+    mandate_issues = mandates_service.check_declaration_parties(uow, principal, new_data)
+    checked = validation.check(new_data, validation.CheckContext(nomenclature, today=uow.clock().date()))
+    issues = mandate_issues + checked.issues
+    if issues or checked.data is None:
+        raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
+    now = uow.clock()
+    old_document = codec.to_json(decl.data)
+    new_document = codec.to_json(checked.data)
+    changes = codec.field_changes(old_document, new_document)
+    decl.complete(checked.data, at=now, actor=principal.user, reason=reason, changes=changes)
+    store.save(uow.conn, decl, now)
+    store.add_version(
+        uow.conn,
+        decl,
+        kind="completed",
+        media_type=media_type,
+        message=None,
+        document=new_document,
+        payload_hash=codec.payload_hash(new_document),
+        at=now,
+        actor=principal.user,
+        reason=reason,
+    )
+    for assessment in uow.ports.all(Assessment):
+        assessment.assess(uow, decl)
+    store.flush_history(uow.conn, decl)
+    uow.publish(DeclarationCompleted.of(decl, at=now, actor=principal.user, changes=tuple(changes)))
+    if decl.lane is Lane.GREEN:
+        try_release(uow, decl, actor=SYSTEM, reason="completed green-lane declaration released")
     return decl
 
 

@@ -184,3 +184,15 @@ def release_timelines(
             data = e[3] if isinstance(e[3], dict) else {}
             out[e[0]]["events"].append((e[1], ensure_utc(e[2]), str(data.get("agency") or "")))
     return list(out.values())
+
+
+def lodged_in(
+    conn: Connection, *, start: datetime, end: datetime, office: str | None = None
+) -> list[tuple[str, str | None, datetime, datetime | None]]:
+    """Returns (MRN, lane, lodged at, released at or None) of every declaration lodged in [start, end)."""
+    rows = conn.execute(
+        select(declarations.c.mrn, declarations.c.lane, declarations.c.lodged_at, declarations.c.released_at).where(
+            _in_range(start, end, office)
+        )
+    ).all()
+    return [(r[0], r[1], ensure_utc(r[2]), ensure_utc(r[3]) if r[3] is not None else None) for r in rows]

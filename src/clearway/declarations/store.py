@@ -160,7 +160,7 @@ def _insert_header(
 
 def save(conn: Connection, decl: Declaration, now: datetime) -> None:
     """Saves a changed declaration if nobody else changed it first (optimistic version check)."""
-    amended = any(e.kind == "amended" for e in decl.pending)
+    amended = any(e.kind in {"amended", "completed"} for e in decl.pending)  # the declared data changed
     if amended:
         result = conn.execute(
             update(declarations)

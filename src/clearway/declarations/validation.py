@@ -60,6 +60,9 @@ class Checked:
     derived: list[Derivation]
     category: Category | None
     matrix: Matrix | None = None
+    # The data as far as it could be read, placeholders for what is missing, even when there are issues: what a
+    # provisional acceptance (``ports.ValidationRelief``) lodges when every issue is waived. Never lodged otherwise.
+    draft: DeclarationData | None = None
 
     @property
     def ok(self) -> bool:
@@ -468,11 +471,11 @@ def check(
         elif _covered(issue.pointer, reported) or _absent(_at(lenient, issue.pointer)):
             continue  # the field is already reported, or not declared (a placeholder stands for it)
         issues.append(issue)
-    if issues:
-        return Checked(None, _unique(issues), derived, category, matrix)
     if derived:
         data = codec.with_derivations(data, [d.as_dict() for d in derived], category.id, matrix)
-    return Checked(data, [], derived, category, matrix)
+    if issues:
+        return Checked(None, _unique(issues), derived, category, matrix, draft=data)
+    return Checked(data, [], derived, category, matrix, draft=data)
 
 
 def _merge(earlier: list[Derivation], now: list[Derivation]) -> list[Derivation]:

@@ -29,7 +29,7 @@ def test_loading_the_schedule_duty_lines_and_rates_from_files(
 
     loaded = runner.invoke(app, ["load", str(demo_schedule_path()), "--by", "tariff.unit"])
     assert loaded.exit_code == 0, loaded.output
-    assert "45 duty lines" in loaded.output
+    assert "50 duty lines" in loaded.output
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("currency: PEN\nduties:\n  - {code: '85', ad_valorem: '0'}\n  - {code: '8517'}\n", encoding="utf-8")

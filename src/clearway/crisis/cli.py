@@ -1,0 +1,243 @@
+"""``clearway crisis``: list, show and load protocol packs; ask for, approve and end activations.
+
+Activation and deactivation follow the same four-eyes rule as the API: ``--by`` names a registered supervisor
+who asks; ``approve`` is run with a different supervisor's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from clearway.core.issues import DomainError, ValidationFailed
+from clearway.crisis import service
+from clearway.platform import approvals
+from clearway.platform.audit import cli_actor
+from clearway.platform.auth import Principal, principal_for_user
+from clearway.platform.cli_support import open_runtime
+from clearway.platform.db import UnitOfWork
+from clearway.reference import model as reference_model
+from clearway.reference import service as reference_service
+
+app = typer.Typer(
+    help="Crisis protocols: packs, four-eyes activation, declarations handled under them.", no_args_is_help=True
+)
+console = Console()
+
+
+def _fail(exc: Exception) -> None:
+    if isinstance(exc, ValidationFailed):
+        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was saved")
+        for issue in exc.issues:
+            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+    elif isinstance(exc, DomainError):
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+    raise typer.Exit(1)
+
+
+def _user(uow: UnitOfWork, name: str) -> Principal:
+    found = principal_for_user(uow, name)
+    if found is None:
+        console.print(f"[red]UNKNOWN_USER[/red] no user '{name}'; --by names a registered supervisor")
+        raise typer.Exit(2)
+    return found
+
+
+@app.command("list")
+def list_packs() -> None:
+    """Lists the loaded packs, which are active, and what waits for approval."""
+    runtime = open_runtime()
+    with runtime.uow(readonly=True) as uow:
+        found = service.packs(uow)
+        waiting = service.pending_requests(uow)
+    table = Table(title="Crisis protocol packs")
+    for col in ("pack", "version", "title", "measures", "state"):
+        table.add_column(col)
+    for pack, active in found:
+        state = (
+            f"[bold green]ACTIVE[/bold green] since {active['activated_at']:%Y-%m-%d %H:%M} UTC"
+            if active
+            else "inactive"
+        )
+        table.add_row(pack.id, pack.version, pack.title, str(len(pack.measures)), state)
+    console.print(table)
+    for cr in waiting:
+        console.print(
+            f"[yellow]waiting[/yellow] {cr.kind} {cr.target} asked by {cr.requested_by}: {cr.reason} "
+            f"(approve: clearway crisis approve {cr.id} --by OTHER_SUPERVISOR)"
+        )
+
+
+@app.command("show")
+def show(pack_id: Annotated[str, typer.Argument(help="Pack id, e.g. pandemic-medical-supplies")]) -> None:
+    """Shows a pack: legal basis, dates, measures and lists."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow(readonly=True) as uow:
+            pack = service.get_pack(uow, pack_id)
+    except DomainError as exc:
+        _fail(exc)
+        return
+    console.print(
+        Panel(
+            f"[bold]{pack.title}[/bold] ({pack.id} {pack.version})\n"
+            f"In force from {pack.start} to {pack.end or 'no end date'}\n\n"
+            f"[bold]Legal basis[/bold]: {pack.legal_basis}\n[bold]Activated when[/bold]: {pack.activation_reason}",
+            title="Crisis protocol",
+        )
+    )
+    table = Table(title="Measures")
+    for col in ("id", "kind", "scope", "title"):
+        table.add_column(col)
+    for m in pack.measures:
+        scope = " and ".join(
+            x for x in (m.goods and f"goods:{m.goods}", m.consignees and f"consignees:{m.consignees}") if x
+        )
+        table.add_row(m.id, m.kind, scope, m.title)
+    console.print(table)
+    for g in pack.goods.values():
+        console.print(f"[bold]{g.key}[/bold] ({len(g.codes)} HS subheadings): {', '.join(sorted(g.codes))}")
+    for c in pack.consignees.values():
+        console.print(f"[bold]{c.key}[/bold]: " + "; ".join(f"{n} ({i})" for i, n in c.parties.items()))
+    for s in pack.sources:
+        console.print(f"  source: {s}")
+
+
+@app.command("load")
+def load(
+    path: Annotated[Path, typer.Argument(help="The pack file (YAML)", exists=True, dir_okay=False, readable=True)],
+    hs: Annotated[Path | None, typer.Option("--hs", help="Check the codes against this HS CSV file")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded)")] = "protocol pack loaded",
+    check: Annotated[bool, typer.Option("--check", help="Check only; store nothing")] = False,
+) -> None:
+    """Checks a pack whole (every problem at once) and stores this version."""
+    text = path.read_text(encoding="utf-8")
+    runtime = open_runtime()
+    known: Callable[[str], bool] | None = None
+    warnings: list[str] = []
+    if hs is not None:
+        with hs.open(encoding="utf-8-sig", newline="") as fh:
+            codes = {e.code for e in reference_model.parse_hs_csv(fh)}
+        known = codes.__contains__
+    else:
+        with runtime.uow(readonly=True) as uow:
+            known, warnings = service.hs_checker(reference_service.nomenclature(uow, runtime.caches))
+    if check:
+        pack, issues = service.read_pack(text, known)
+        if pack is None:
+            _fail(ValidationFailed(issues))
+            return
+        console.print(f"[green]Valid[/green] {pack.id} {pack.version}: {len(pack.measures)} measures")
+        return
+    try:
+        with runtime.uow() as uow:
+            loaded = service.load_pack(
+                uow,
+                text,
+                principal=Principal(user=cli_actor(), role="admin"),
+                reason=reason,
+                known_hs=known,
+                warnings=warnings,
+            )
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    for w in loaded.warnings:
+        console.print(f"[yellow]warning[/yellow] {w}")
+    verb = "Loaded" if loaded.created else "Already loaded"
+    console.print(f"[green]{verb}[/green] {loaded.pack.id} {loaded.pack.version}: {len(loaded.pack.measures)} measures")
+
+
+@app.command("activate")
+def activate(
+    pack_id: Annotated[str, typer.Argument(help="Pack id")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: the emergency and its decree (recorded)")],
+    by: Annotated[str, typer.Option("--by", help="The supervisor who asks (a registered user)")],
+) -> None:
+    """Asks for a protocol to be activated; a second supervisor approves it."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            cr = service.request_activation(uow, pack_id, principal=_user(uow, by), reason=reason)
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    console.print(f"[yellow]Waiting for approval[/yellow]: request {cr.id}; another supervisor runs")
+    console.print(f"  clearway crisis approve {cr.id} --by OTHER_SUPERVISOR --reason '...'")
+
+
+@app.command("deactivate")
+def deactivate(
+    pack_id: Annotated[str, typer.Argument(help="Pack id of the active protocol")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it ends (recorded)")],
+    by: Annotated[str, typer.Option("--by", help="The supervisor who asks (a registered user)")],
+) -> None:
+    """Asks for an active protocol to end; a second supervisor approves it."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            active = next((p for p in service.in_force(uow) if p.pack.id == pack_id), None)
+            if active is None:
+                console.print(f"[red]CRISIS_NOT_ACTIVE[/red] protocol {pack_id} is not active")
+                raise typer.Exit(1)
+            cr = service.request_deactivation(uow, active.activation["id"], principal=_user(uow, by), reason=reason)
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    console.print(f"[yellow]Waiting for approval[/yellow]: request {cr.id}; the protocol stays in force until then")
+
+
+@app.command("approve")
+def approve(
+    request_id: Annotated[str, typer.Argument(help="The change request id")],
+    by: Annotated[str, typer.Option("--by", help="A supervisor other than who asked")],
+    reason: Annotated[str, typer.Option("--reason", help="Why you approve (recorded)")] = "approved",
+) -> None:
+    """Approves an activation or deactivation (four eyes): it takes effect at once."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            cr, result = approvals.approve(uow, request_id, _user(uow, by), reason=reason, caches=runtime.caches)
+            uow.commit()
+    except (ValidationFailed, DomainError) as exc:
+        _fail(exc)
+        return
+    console.print(f"[green]Approved[/green] {cr.kind} {cr.target}: {result}")
+
+
+@app.command("declarations")
+def declarations(
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only provisional declarations past their deadline")
+    ] = False,
+    provisional: Annotated[bool, typer.Option("--provisional", help="Only provisional declarations")] = False,
+) -> None:
+    """Lists the declarations handled under protocols (customs' view)."""
+    runtime = open_runtime()
+    with runtime.uow(readonly=True) as uow:
+        rows, total = service.affected(
+            uow, Principal(user=cli_actor(), role="supervisor"), provisional=provisional, overdue=overdue, limit=500
+        )
+    table = Table(title=f"Declarations under crisis protocols ({total})")
+    for col in ("MRN", "protocol", "importer", "lane", "lodged", "released", "deadline"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["mrn"],
+            r["pack_id"],
+            r["importer_id"],
+            r.get("lane") or "",
+            f"{r['lodged_at']:%Y-%m-%d %H:%M}",
+            f"{r['released_at']:%Y-%m-%d %H:%M}" if r["released_at"] else "",
+            str(r["deadline"] or "") + (" (completed)" if r["completed_at"] else ""),
+        )
+    console.print(table)
