@@ -105,3 +105,11 @@ class HitRateOut(BaseModel):
     discrepancies: int
     hit_rate: float | None
     revenue: str
+
+
+class PreviewOut(BaseModel):
+    """What publishing would change: the criteria that would be in force and their differences by name."""
+
+    mode: str
+    diff: dict[str, Any]
+    document: dict[str, Any]
