@@ -12,6 +12,7 @@ from clearway.console import (
     views_integrations,
     views_lodge,
     views_misc,
+    views_risk,
     views_trader,
 )
 from clearway.platform.capability import Capability
@@ -34,6 +35,7 @@ capability = Capability(
         views_integrations.router,
         views_trader.router,
         views_misc.router,
+        views_risk.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,

@@ -110,6 +110,17 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
     ),
 }
 NAV["supervisor"] = NAV["officer"]
+NAV["officer"] += (("risk", N_("Risk criteria"), "/console/risk", "r"),)
+NAV["supervisor"] += (("risk", N_("Risk criteria"), "/console/risk", "r"),)
+NAV["admin"] += (("risk", N_("Risk criteria"), "/console/risk", "r"),)
+NAV["officer"] += (("ecommerce", N_("E-commerce"), "/console/ecommerce", "e"),)
+NAV["supervisor"] += (("ecommerce", N_("E-commerce"), "/console/ecommerce", "e"),)
+NAV["declarant"] += (("ecommerce", N_("Parcel manifests"), "/console/ecommerce", "e"),)
+NAV["officer"] += (("ledger", N_("Credentials and AEO"), "/console/ledger", "c"),)
+NAV["supervisor"] += (("ledger", N_("Credentials and AEO"), "/console/ledger", "c"),)
+NAV["admin"] += (("ledger", N_("Credentials and AEO"), "/console/ledger", "c"),)
+NAV["declarant"] += (("ledger", N_("Credentials"), "/console/ledger", "c"),)
+NAV["agency"] += (("ledger", N_("Credentials"), "/console/ledger", "c"),)
 
 
 def stored_language(request: Request, user: str) -> str | None:

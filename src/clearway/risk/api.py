@@ -46,8 +46,10 @@ def get_version(
 
 Mode = Annotated[
     Literal["replace", "merge"],
-    Query(description="`replace`: the body is the whole criteria; `merge`: add or replace its rules and "
-    "watchlists by name and keep the others"),
+    Query(
+        description="`replace`: the body is the whole criteria; `merge`: add or replace its rules and "
+        "watchlists by name and keep the others"
+    ),
 ]
 
 

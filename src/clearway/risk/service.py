@@ -11,8 +11,8 @@ from typing import Any
 from clearway.core.issues import Conflict, DomainError, NotFound
 from clearway.declarations.model import Declaration, Lane
 from clearway.declarations.ports import LaneProposal, SupplyChainFacts
-from clearway.platform.db import UnitOfWork
 from clearway.platform import audit
+from clearway.platform.db import UnitOfWork
 from clearway.risk import criteria, facts, lanes, store
 from clearway.risk.criteria import Diff
 from clearway.risk.learning.mapping import from_dict
