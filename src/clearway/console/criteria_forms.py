@@ -42,15 +42,14 @@ class _NoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem="anchors and aliases (&name, *name) are not accepted in criteria", problem_mark=mark
             )
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise yaml.MarkedYAMLError(
-                problem=f"the file has more than {MAX_NODES} values", problem_mark=self.peek_event().start_mark
-            )
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(problem=f"the file has more than {MAX_NODES} values", problem_mark=mark)
         return super().compose_node(parent, index)
 
 

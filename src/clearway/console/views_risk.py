@@ -153,12 +153,12 @@ async def save_rule(request: Request, runtime: RuntimeDep, session: SessionDep) 
     rule, errors = cf.rule_from_form(form)
     if rule is None:
         return _rule_page(request, session, form, original, errors)
-    version, document = await run_in_threadpool(_in_force, runtime)
+    _version, document = await run_in_threadpool(_in_force, runtime)
     names = {r.get("name") for r in document.get("rules", [])} - {original}
     if rule["name"] in names:
         return _rule_page(request, session, form, original, {"name": [N_("Another rule already has this name.")]})
     proposed = cf.replace_entry(document, "rules", rule, original)
-    return await _review(request, runtime, session, proposed, version, "replace")
+    return await _review(request, runtime, session, proposed, "replace")
 
 
 @router.post("/rules/{name}/remove")
@@ -166,8 +166,8 @@ async def remove_rule(name: str, request: Request, runtime: RuntimeDep, session:
     """Shows what removing a rule changes, before publishing."""
     _analyst(session, request)
     await _form(request, session)
-    version, document = await run_in_threadpool(_in_force, runtime)
-    return await _review(request, runtime, session, cf.replace_entry(document, "rules", None, name), version, "replace")
+    _version, document = await run_in_threadpool(_in_force, runtime)
+    return await _review(request, runtime, session, cf.replace_entry(document, "rules", None, name), "replace")
 
 
 def _watchlist_page(
@@ -213,13 +213,13 @@ async def save_watchlist(request: Request, runtime: RuntimeDep, session: Session
     entry, errors = cf.watchlist_from_form(form)
     if entry is None:
         return _watchlist_page(request, session, form, original, errors)
-    version, document = await run_in_threadpool(_in_force, runtime)
+    _version, document = await run_in_threadpool(_in_force, runtime)
     names = {w.get("name") for w in document.get("watchlists", [])} - {original}
     if entry["name"] in names:
         errors = {"name": [N_("Another watchlist already has this name.")]}
         return _watchlist_page(request, session, form, original, errors)
     proposed = cf.replace_entry(document, "watchlists", entry, original)
-    return await _review(request, runtime, session, proposed, version, "replace")
+    return await _review(request, runtime, session, proposed, "replace")
 
 
 @router.post("/watchlists/{name}/remove")
@@ -227,9 +227,9 @@ async def remove_watchlist(name: str, request: Request, runtime: RuntimeDep, ses
     """Shows what removing a watchlist changes, before publishing."""
     _analyst(session, request)
     await _form(request, session)
-    version, document = await run_in_threadpool(_in_force, runtime)
+    _version, document = await run_in_threadpool(_in_force, runtime)
     proposed = cf.replace_entry(document, "watchlists", None, name)
-    return await _review(request, runtime, session, proposed, version, "replace")
+    return await _review(request, runtime, session, proposed, "replace")
 
 
 def _yaml_page(
@@ -268,8 +268,7 @@ async def yaml_check(request: Request, runtime: RuntimeDep, session: SessionDep)
     document, problems = cf.yaml_problems(text)
     if document is None:
         return _yaml_page(request, session, text, mode, problems)
-    version, _current = await run_in_threadpool(_in_force, runtime)
-    return await _review(request, runtime, session, document, version, mode)
+    return await _review(request, runtime, session, document, mode)
 
 
 async def _review(
@@ -277,7 +276,6 @@ async def _review(
     runtime: Runtime,
     session: security.Session,
     proposed: dict[str, Any],
-    version: int,
     mode: str,
     *,
     note: str = "",
@@ -325,10 +323,8 @@ async def publish(request: Request, runtime: RuntimeDep, session: SessionDep) ->
     if not isinstance(proposed, dict):
         return error_page(request, session, 422, N_("The reviewed criteria did not come back whole; start again."))
     if len(note) < 3 or len(note) > 500:
-        return await _review(
-            request, runtime, session, proposed, base, mode, note=note, status_code=422,
-            error=N_("Say why you publish this version (3 to 500 characters): it is kept in the log."),
-        )  # fmt: skip
+        error = N_("Say why you publish this version (3 to 500 characters): it is kept in the log.")
+        return await _review(request, runtime, session, proposed, mode, note=note, error=error, status_code=422)
     confirmed = form.get("confirm_removals") == "on"
 
     def run() -> int:
@@ -351,13 +347,10 @@ async def publish(request: Request, runtime: RuntimeDep, session: SessionDep) ->
     except Conflict as exc:
         if exc.code == "RULES_REMOVED":
             error = N_("This version removes criteria in force: tick the box to confirm that you remove them.")
-            return await _review(request, runtime, session, proposed, base, mode, note=note, error=error,
-                                 status_code=409)  # fmt: skip
-        current, _doc = await run_in_threadpool(_in_force, runtime)
+            return await _review(request, runtime, session, proposed, mode, note=note, error=error, status_code=409)
         error = N_("Someone published another version meanwhile: here are the differences with it.")
-        return await _review(request, runtime, session, proposed, current, mode, note=note, error=error,
-                             status_code=409)  # fmt: skip
+        return await _review(request, runtime, session, proposed, mode, note=note, error=error, status_code=409)
     except (ValidationFailed, DomainError):
-        return await _review(request, runtime, session, proposed, base, mode, note=note, status_code=422)
+        return await _review(request, runtime, session, proposed, mode, note=note, status_code=422)
     log.info("criteria version %d published from the console by %s", version, session.principal.user)
     return RedirectResponse("/console/risk?done=published", status_code=303)

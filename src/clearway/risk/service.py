@@ -54,7 +54,7 @@ def publish_ruleset(
     refuses to publish over a version someone else published since the publisher looked at the diff.
     The publication is audited with the note.
     """
-    current_version, current = ruleset_document(uow)
+    current_version, _current = ruleset_document(uow)
     if expected_version is not None and expected_version != current_version:
         raise Conflict(
             f"version {current_version} was published since you compared with version {expected_version}; "

@@ -226,7 +226,7 @@ def test_a_watchlist_is_edited_in_its_form(risk_console: Any) -> None:
             "name": "audit",
             "severity": "critical",
             "parties": "PE20999999999\nPE20888888888",
-        },  # fmt: skip
+        },
     )
     assert review.status_code == 200 and "severity" in review.text and "critical" in review.text
     assert (
