@@ -9,6 +9,7 @@ from clearway.console import (
     views_auth,
     views_dashboard,
     views_declarations,
+    views_ecommerce,
     views_integrations,
     views_lodge,
     views_misc,
@@ -36,6 +37,7 @@ capability = Capability(
         views_trader.router,
         views_misc.router,
         views_risk.router,
+        views_ecommerce.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,
