@@ -11,6 +11,7 @@ from clearway.console import (
     views_declarations,
     views_ecommerce,
     views_integrations,
+    views_ledger,
     views_lodge,
     views_misc,
     views_risk,
@@ -38,6 +39,7 @@ capability = Capability(
         views_misc.router,
         views_risk.router,
         views_ecommerce.router,
+        views_ledger.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,
