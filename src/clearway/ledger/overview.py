@@ -60,7 +60,7 @@ def aeo_registry(uow: UnitOfWork, query: str = "", *, on: date | None = None, li
             o.c.is_foreign,
             o.c.country,
             o.c.mra_since,
-        )  # fmt: skip
+        )
         .join(latest, latest.c.id == a.c.id)
         .join(o, o.c.id == a.c.administration)
         .order_by(a.c.effective_from.desc(), a.c.trader_id)
