@@ -104,8 +104,16 @@ def _norm(value: Any) -> Any:
     return value
 
 
-def _by_name(entries: list[dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
-    return {str(e.get("name")): e for e in entries or [] if isinstance(e, dict)}
+ENTRY_DEFAULTS = {
+    "rule": {"weight": 1, "description": "", "active": True, "mandatory": False},
+    "watchlist": {"description": ""},
+}
+
+
+def _by_name(entries: list[dict[str, Any]] | None, kind: str | None = None) -> dict[str, dict[str, Any]]:
+    """Indexes entries by name; with ``kind``, the fields a document may leave out get their defaults."""
+    defaults = ENTRY_DEFAULTS.get(kind or "", {})
+    return {str(e.get("name")): {**defaults, **e} for e in entries or [] if isinstance(e, dict)}
 
 
 def _setting(doc: dict[str, Any], name: str) -> str:
@@ -117,7 +125,7 @@ def diff(current: dict[str, Any], proposed: dict[str, Any], base_version: int = 
     changes: list[Change] = []
     unchanged = 0
     for kind, key in (("rule", "rules"), ("watchlist", "watchlists")):
-        old, new = _by_name(current.get(key)), _by_name(proposed.get(key))
+        old, new = _by_name(current.get(key), kind), _by_name(proposed.get(key), kind)
         for name in list(new) + [n for n in old if n not in new]:
             before, after = old.get(name), new.get(name)
             if before is not None and before == after:
