@@ -104,7 +104,7 @@ def _norm(value: Any) -> Any:
     return value
 
 
-ENTRY_DEFAULTS = {
+ENTRY_DEFAULTS: dict[str, dict[str, Any]] = {
     "rule": {"weight": 1, "description": "", "active": True, "mandatory": False},
     "watchlist": {"description": ""},
 }
