@@ -181,3 +181,36 @@ def test_an_officer_releases_a_held_parcel_after_a_check(shop: Any) -> None:
     row = theirs.text[theirs.text.index(f'id="p-{parcel}"') :].split("</tr>", 1)[0]
     assert "released" in row and "kettle" not in row
     assert carrier.post(action, {"action": "release", "reason": "self-release"}).status_code == 403
+
+
+@pytest.mark.shared_data
+def test_a_manifest_of_real_marketplace_listings_gets_a_decision_or_a_reason_for_every_row(shop: Any) -> None:
+    import csv
+
+    from tests.conftest import shared_data
+
+    listings = shared_data("marketplace", "flipkart-listings.csv")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["parcel_id", "marketplace", "seller_id", "seller_name", "listed_price", "declared_value",
+                     "currency", "description", "quantity", "origin_country", "consignee_id"])  # fmt: skip
+    with listings.open(encoding="utf-8", newline="") as f:
+        for i, row in enumerate(csv.DictReader(f)):
+            if i >= 400:
+                break
+            # real titles, brands and prices (some missing); every tenth declared at a tenth of its price
+            price = row["discounted_price"] or row["retail_price"]
+            declared = price if i % 10 else (f"{float(price) / 10:.2f}" if price else "")
+            writer.writerow([f"FK-{i:04d}", "flipkart", row["brand"] or "", row["brand"] or "", price, declared,
+                             row["currency"], row["title"], "1", "IN", f"C{i % 37:03d}"])  # fmt: skip
+    rt, _client = shop
+    carrier = _as(rt, "carrier.demo")
+    r = _upload(carrier, out.getvalue().encode("utf-8"), "flipkart.csv")
+    target = _follow(carrier, r.headers["location"]).replace("?done=screened", "")
+    page = carrier.get(target)
+    read = int(re.search(r"([\d,]+) rows read", page.text).group(1).replace(",", ""))  # type: ignore[union-attr]
+    screened = int(re.search(r"([\d,]+) parcels screened", page.text).group(1).replace(",", ""))  # type: ignore[union-attr]
+    rejected = page.text.count("<tr><td>") if 'id="rejects"' in page.text else 0
+    assert read == 400 and screened + rejected == 400, (screened, rejected)
+    tiles = re.findall(r'<span class="tile-n">([\d,]+)</span>', page.text)
+    assert sum(int(t.replace(",", "")) for t in tiles) == screened
