@@ -235,3 +235,17 @@ def test_a_watchlist_is_edited_in_its_form(risk_console: Any) -> None:
     )
     with rt.uow(readonly=True) as uow:
         assert risk_service.ruleset_document(uow)[1]["watchlists"][0]["parties"] == ["PE20888888888", "PE20999999999"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("es", ("Criterios de riesgo", "canal rojo")), ("pt", ("Critérios de risco", "canal vermelho")),
+     ("fr", ("Critères de risque", "circuit rouge"))],
+)  # fmt: skip
+def test_the_criteria_page_speaks_the_users_language(risk_console: Any, lang: str, words: tuple[str, str]) -> None:
+    rt, _client = risk_console
+    officer = _as(rt, "officer.rojas")
+    page = officer.get("/console/risk", headers={"Accept-Language": lang})
+    assert f'<html lang="{lang}">' in page.text
+    for w in words:
+        assert w in page.text, w
