@@ -102,13 +102,16 @@ def _line_of(pointer: str, lines: dict[tuple[str, ...], int]) -> int | None:
     return lines.get(())
 
 
-def check_document(data: Any) -> tuple[dict[str, Any] | None, list[Issue]]:
-    """Validates criteria data as the API does; returns the stored document or every issue found."""
+def check_document(data: Any, *, merge: bool = False) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """Validates criteria data as the API does; returns the stored document or every issue found.
+
+    For a merge, the settings the data leaves out stay out (those in force are kept).
+    """
     if not isinstance(data, dict):
         return None, [Issue("RULES_NOT_A_MAPPING", "the criteria must be a mapping with rules, watchlists…", "")]
     body = {"note": DRAFT_NOTE, **data}
     try:
-        document = RuleSetIn.model_validate(body, strict=False).document()
+        document = RuleSetIn.model_validate(body, strict=False).document(only_given_settings=merge)
     except ValidationError as exc:
         issues = issues_from_pydantic(exc)
         try:  # the engine's own checks too, so that every error shows at once
@@ -126,13 +129,13 @@ def check_document(data: Any) -> tuple[dict[str, Any] | None, list[Issue]]:
     return document, []
 
 
-def yaml_problems(text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+def yaml_problems(text: str, *, merge: bool = False) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Reads criteria from YAML; returns the document, or every problem with its line."""
     try:
         data, lines = load_yaml(text)
     except ValidationFailed as exc:
         return None, [Problem(_line_of(i.pointer or "", {}), "", i.message) for i in exc.issues]
-    document, issues = check_document(data)
+    document, issues = check_document(data, merge=merge)
     problems = [Problem(_line_of(i.pointer or "", lines), i.pointer or "/", i.message) for i in issues]
     problems.sort(key=lambda p: (p.line or 0, p.where))
     return document, problems

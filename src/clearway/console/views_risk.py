@@ -17,7 +17,7 @@ from clearway.console.i18n import N_
 from clearway.console.render import ConsoleRoute, error_page, localizer, page
 from clearway.console.security import SessionDep
 from clearway.core.issues import Conflict, DomainError, ValidationFailed
-from clearway.platform.deps import RuntimeDep
+from clearway.platform.deps import RuntimeDep, json_too_deep
 from clearway.platform.runtime import Runtime
 from clearway.risk import api as risk_api
 from clearway.risk import criteria
@@ -265,7 +265,7 @@ async def yaml_check(request: Request, runtime: RuntimeDep, session: SessionDep)
     text, mode = form.get("yaml", ""), form.get("mode", "replace")
     if mode not in criteria.MODES:
         mode = "replace"
-    document, problems = cf.yaml_problems(text)
+    document, problems = cf.yaml_problems(text, merge=mode == "merge")
     if document is None:
         return _yaml_page(request, session, text, mode, problems)
     return await _review(request, runtime, session, document, mode)
@@ -315,13 +315,18 @@ async def publish(request: Request, runtime: RuntimeDep, session: SessionDep) ->
     form = await _form(request, session)
     mode = form.get("mode", "replace") if form.get("mode") in criteria.MODES else "replace"
     note = form.get("note", "").strip()
+    broken = N_("The reviewed criteria did not come back whole; start again.")
+    raw = form.get("document", "")
     try:
-        proposed = json.loads(form.get("document", ""))
+        proposed = None if json_too_deep(raw) else json.loads(raw)
         base = int(form.get("base_version", ""))
     except (ValueError, TypeError):
-        return error_page(request, session, 422, N_("The reviewed criteria did not come back whole; start again."))
-    if not isinstance(proposed, dict):
-        return error_page(request, session, 422, N_("The reviewed criteria did not come back whole; start again."))
+        return error_page(request, session, 422, broken)
+    proposed, issues = cf.check_document(
+        proposed, merge=mode == "merge"
+    )  # as the API checks it: the page's copy is the user's input
+    if proposed is None or issues:
+        return error_page(request, session, 422, broken)
     if len(note) < 3 or len(note) > 500:
         error = N_("Say why you publish this version (3 to 500 characters): it is kept in the log.")
         return await _review(request, runtime, session, proposed, mode, note=note, error=error, status_code=422)

@@ -59,7 +59,7 @@ def _publish(
     with runtime.uow() as uow:
         ruleset = service.publish_ruleset(
             uow,
-            payload.document(),
+            payload.document(only_given_settings=mode == "merge"),
             note=payload.note,
             by=principal.user,
             role=principal.role,
@@ -108,7 +108,7 @@ async def put_ruleset(
 
 def _preview(runtime: RuntimeDep, payload: RuleSetIn, mode: str) -> PreviewOut:
     with runtime.uow(readonly=True) as uow:
-        document, changes = service.preview(uow, payload.document(), mode=mode)
+        document, changes = service.preview(uow, payload.document(only_given_settings=mode == "merge"), mode=mode)
     return PreviewOut(mode=mode, diff=changes.as_dict(), document=document)
 
 

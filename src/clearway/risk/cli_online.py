@@ -75,10 +75,11 @@ def publish(
         _fail(ValidationFailed(issues_from_pydantic(exc)))
         return
     mode = "merge" if merge else "replace"
+    document = payload.document(only_given_settings=merge)
     runtime = open_runtime()
     try:
         with runtime.uow() as uow:
-            _document, changes = service.preview(uow, payload.document(), mode=mode)
+            _document, changes = service.preview(uow, document, mode=mode)
             _print_diff(changes)
             if changes.removed and not confirm_removals:
                 console.print(
@@ -87,7 +88,7 @@ def publish(
                 )
                 raise typer.Exit(2)
             ruleset = service.publish_ruleset(
-                uow, payload.document(), note=payload.note, by=by, mode=mode, allow_removals=confirm_removals
+                uow, document, note=payload.note, by=by, mode=mode, allow_removals=confirm_removals
             )
             uow.commit()
     except (DomainError, ValidationFailed) as exc:

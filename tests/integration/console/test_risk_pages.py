@@ -28,6 +28,7 @@ RULES = {
          "conditions": [{"field": "importer_past_declarations", "op": "eq", "value": 0}]},
     ],
     "watchlists": [{"name": "audit", "severity": "high", "parties": ["PE20999999999"]}],
+    "random_yellow": "0.05",
 }  # fmt: skip
 
 
@@ -141,6 +142,7 @@ def test_a_two_rule_yaml_shows_every_removal_and_needs_confirmation(risk_console
     # merging the same file keeps the others
     merged = analyst.post("/console/risk/yaml", {"yaml": text, "mode": "merge"})
     assert 'id="removed"' not in merged.text and "new-rule" in merged.text
+    assert 'id="settings-diff"' not in merged.text  # the random share in force is kept, not reset
     confirmed = analyst.post("/console/risk/publish", {**fields, "note": "two rules only", "confirm_removals": "on"})
     assert confirmed.status_code == 303
     with rt.uow(readonly=True) as uow:
@@ -249,3 +251,13 @@ def test_the_criteria_page_speaks_the_users_language(risk_console: Any, lang: st
     assert f'<html lang="{lang}">' in page.text
     for w in words:
         assert w in page.text, w
+
+
+def test_a_tampered_review_form_is_refused_not_published(risk_console: Any) -> None:
+    rt, _client = risk_console
+    analyst = _as(rt, "supervisor.quispe")
+    for document in ("[" * 5000 + "]" * 5000, '{"rules": [{"name": 1}]}', '{"rules": "all"}', "not json"):
+        r = analyst.post("/console/risk/publish", {"document": document, "base_version": "1", "note": "sneaky"})
+        assert r.status_code == 422 and "did not come back whole" in r.text
+    with rt.uow(readonly=True) as uow:
+        assert risk_service.ruleset_document(uow)[0] == 1

@@ -19,6 +19,7 @@ FULL = {
         for i, c in enumerate(("CN", "VN", "BD", "IN", "TR"))
     ],
     "watchlists": [{"name": "audit", "severity": "high", "parties": ["PE20999999999"]}],
+    "random_yellow": "0.05",
 }
 TWO = {
     "note": "two rules",
@@ -52,6 +53,7 @@ def test_a_two_rule_file_is_refused_until_the_removals_are_confirmed(client: Tes
     document = merged.json()["document"]
     assert [r["name"] for r in document["rules"]] == ["rule-0", "rule-1", "rule-2", "rule-3", "rule-4", "fresh"]
     assert document["rules"][0]["lane"] == "red" and document["watchlists"][0]["name"] == "audit"
+    assert document["random_yellow"] == "0.05"  # a merge keeps the settings the file does not give
     replaced = _put(client, tokens, TWO, "?confirm_removals=true")
     assert replaced.status_code == 201
     assert [r["name"] for r in replaced.json()["document"]["rules"]] == ["rule-0", "fresh"]
