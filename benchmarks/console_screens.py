@@ -46,6 +46,22 @@ def main() -> None:
         page.goto(base + "/console/dashboard?start=2000-01-01")
         page.goto(base + "/console/dashboard")
         page.screenshot(path=OUT / "dashboard.png", full_page=True)
+        for name, path in (
+            ("risk", "/console/risk"),
+            ("ecommerce_officer", "/console/ecommerce"),
+            ("ledger", "/console/ledger"),
+        ):
+            page.goto(base + path)
+            page.screenshot(path=OUT / f"{name}.png", full_page=True)
+        page.click("button:has-text('Sign out')")
+        page.fill("#user", "carrier.demo")  # the demo carrier lands on its parcel manifests
+        page.fill("#password", "demo")
+        page.click("button:has-text('Sign in')")
+        page.wait_for_url(re.compile(r".*/console/ecommerce$"))
+        page.screenshot(path=OUT / "ecommerce_carrier.png", full_page=True)
+        page.click("#manifests tbody tr:first-child a")
+        page.wait_for_url(re.compile(r".*/console/ecommerce/manifests/.+"))
+        page.screenshot(path=OUT / "ecommerce_manifest.png", full_page=True)
         page.click("button:has-text('Sign out')")
         page.fill("#user", "broker.andina")
         page.fill("#password", "demo")

@@ -89,49 +89,62 @@ def environment() -> Environment:
     return env
 
 
-NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
-    # (key, label, path, access key)
+Entry = tuple[str, str, str, str]  # key, label, path, access key (unique within a role's menu)
+QUEUE: Entry = ("queue", N_("Work queue"), "/console/queue", "q")
+DECLARATIONS: Entry = ("declarations", N_("Declarations"), "/console/declarations", "d")
+DASHBOARD: Entry = ("dashboard", N_("Dashboard"), "/console/dashboard", "b")
+RISK: Entry = ("risk", N_("Risk criteria"), "/console/risk", "r")
+ECOMMERCE: Entry = ("ecommerce", N_("E-commerce"), "/console/ecommerce", "e")
+SINGLE_WINDOW: Entry = ("agency", N_("Single window"), "/console/agency", "w")
+LEDGER: Entry = ("ledger", N_("Credentials and AEO"), "/console/ledger", "c")
+CRISIS: Entry = ("crisis", N_("Crisis protocols"), "/console/crisis", "y")
+EXCHANGE: Entry = ("exchange", N_("Regional cooperation"), "/console/exchange", "x")
+WORKFORCE: Entry = ("workforce", N_("Workforce"), "/console/workforce", "f")
+REFERENCE: Entry = ("reference", N_("Reference data"), "/console/reference", "h")
+TARIFF: Entry = ("tariff", N_("Tariff schedule"), "/console/tariff", "t")
+AGENCIES: Entry = ("agencies", N_("Agencies and requirements"), "/console/agencies", "g")
+APPROVALS: Entry = ("approvals", N_("Approvals"), "/console/admin/approvals", "v")
+
+# Each role's menu: the work of every day first, the rest under "More" (one line a page; keys unique per role).
+NAV: dict[str, tuple[tuple[Entry, ...], tuple[Entry, ...]]] = {
     "officer": (
-        ("queue", N_("Work queue"), "/console/queue", "q"),
-        ("declarations", N_("Declarations"), "/console/declarations", "d"),
-        ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
-        ("agency", N_("Single window"), "/console/agency", "w"),
-        ("exchange", N_("Regional cooperation"), "/console/exchange", "x"),
-        ("workforce", N_("Workforce"), "/console/workforce", "f"),
-        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
+        (QUEUE, DECLARATIONS, DASHBOARD, RISK, ECOMMERCE, SINGLE_WINDOW),
+        (LEDGER, CRISIS, EXCHANGE, REFERENCE, TARIFF, AGENCIES, WORKFORCE),
+    ),
+    "supervisor": (
+        (QUEUE, DECLARATIONS, DASHBOARD, RISK, ECOMMERCE, APPROVALS),
+        (SINGLE_WINDOW, LEDGER, CRISIS, EXCHANGE, REFERENCE, TARIFF, AGENCIES, WORKFORCE),
     ),
     "declarant": (
-        ("declarations", N_("My declarations"), "/console/declarations", "d"),
-        ("lodge", N_("Lodge a declaration"), "/console/lodge", "l"),
-        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
+        (
+            ("declarations", N_("My declarations"), "/console/declarations", "d"),
+            ("lodge", N_("Lodge a declaration"), "/console/lodge", "l"),
+            ("ecommerce", N_("Parcel manifests"), "/console/ecommerce", "e"),
+            ("ledger", N_("Credentials"), "/console/ledger", "c"),
+            CRISIS,
+        ),
+        (),
     ),
-    "agency": (("agency", N_("Agency queue"), "/console/agency", "a"),),
+    "agency": (
+        (
+            ("agency", N_("Agency queue"), "/console/agency", "a"),
+            ("agencies", N_("Requirements"), "/console/agencies", "g"),
+            ("ledger", N_("Credentials"), "/console/ledger", "c"),
+        ),
+        (),
+    ),
     "admin": (
-        ("admin", N_("Administration"), "/console/admin", "m"),
-        ("declarations", N_("Declarations"), "/console/declarations", "d"),
-        ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
-        ("agency", N_("Single window"), "/console/agency", "w"),
-        ("exchange", N_("Regional cooperation"), "/console/exchange", "x"),
-        ("workforce", N_("Workforce"), "/console/workforce", "f"),
-        ("crisis", N_("Crisis protocols"), "/console/crisis", "c"),
+        (
+            ("admin", N_("Administration"), "/console/admin", "m"),
+            ("tokens", N_("API tokens"), "/console/admin/tokens", "k"),
+            ("mandates", N_("Mandates"), "/console/admin/mandates", "n"),
+            APPROVALS,
+            DECLARATIONS,
+            DASHBOARD,
+        ),
+        (RISK, LEDGER, EXCHANGE, CRISIS, WORKFORCE, REFERENCE, TARIFF, AGENCIES, SINGLE_WINDOW),
     ),
 }
-NAV["supervisor"] = NAV["officer"]
-# One line per entry (branches append their own): key, label, path, access key.
-NAV["admin"] += (("tokens", N_("API tokens"), "/console/admin/tokens", "k"),)
-NAV["admin"] += (("mandates", N_("Mandates"), "/console/admin/mandates", "n"),)
-NAV["admin"] += (("approvals", N_("Approvals"), "/console/admin/approvals", "v"),)
-NAV["admin"] += (("reference", N_("Reference data"), "/console/reference", "h"),)
-NAV["admin"] += (("tariff", N_("Tariff schedule"), "/console/tariff", "t"),)
-NAV["admin"] += (("agencies", N_("Agencies and requirements"), "/console/agencies", "g"),)
-NAV["officer"] += (("reference", N_("Reference data"), "/console/reference", "h"),)
-NAV["officer"] += (("tariff", N_("Tariff schedule"), "/console/tariff", "t"),)
-NAV["officer"] += (("agencies", N_("Agencies and requirements"), "/console/agencies", "g"),)
-NAV["supervisor"] += (("reference", N_("Reference data"), "/console/reference", "h"),)
-NAV["supervisor"] += (("tariff", N_("Tariff schedule"), "/console/tariff", "t"),)
-NAV["supervisor"] += (("agencies", N_("Agencies and requirements"), "/console/agencies", "g"),)
-NAV["supervisor"] += (("approvals", N_("Approvals"), "/console/admin/approvals", "v"),)
-NAV["agency"] += (("agencies", N_("Requirements"), "/console/agencies", "g"),)
 
 
 def stored_language(request: Request, user: str) -> str | None:
@@ -189,7 +202,8 @@ def page(
                 session=session,
                 principal=session.principal if session else None,
                 csrf=session.csrf if session else "",
-                nav=NAV.get(role, ()),
+                nav=NAV.get(role, ((), ()))[0],
+                nav_more=NAV.get(role, ((), ()))[1],
                 active=active,
                 lang=loc.lang,
                 zone=loc.zone_label(),

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clearway.console import security
+from clearway.console import security, views_ecommerce
 from clearway.console.render import ConsoleRoute, page
 from clearway.platform import auth
 from clearway.platform.deps import RuntimeDep
@@ -28,7 +28,9 @@ def home_of(role: str) -> str:
 def root(request: Request, runtime: RuntimeDep) -> Response:
     """Sends visitors to their home page, or to sign in."""
     found = security.session_principal(request, runtime)
-    return RedirectResponse(home_of(found[0].role) if found else "/console/login", status_code=303)
+    if found is None:
+        return RedirectResponse("/console/login", status_code=303)
+    return RedirectResponse(views_ecommerce.carrier_home(runtime, found[0]) or home_of(found[0].role), status_code=303)
 
 
 @router.get("/console/")
@@ -88,7 +90,10 @@ def _signed_in(request: Request, runtime: Runtime, principal: auth.Principal, ne
             valid_days=security.SESSION_DAYS,
         )
         uow.commit()
-    response = RedirectResponse(_after(next_url, principal.role), status_code=303)
+    target = _after(next_url, principal.role)
+    if target == home_of(principal.role):  # a carrier or platform lands on its parcel manifests
+        target = views_ecommerce.carrier_home(runtime, principal) or target
+    response = RedirectResponse(target, status_code=303)
     security.set_session(response, request, token)
     response.delete_cookie(security.LOGIN_CSRF_COOKIE, path="/console")
     log.info("console sign-in: %s (%s)", principal.user, principal.role)

@@ -48,8 +48,18 @@ def publish(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Criteria as YAML or JSON")],
     note: Annotated[str | None, typer.Option("--note", help="Why this version (overrides the file's note)")] = None,
     by: Annotated[str, typer.Option("--by", help="Analyst recorded as publisher")] = "cli",
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Add or replace the file's rules and watchlists, keep the others")
+    ] = False,
+    confirm_removals: Annotated[
+        bool, typer.Option("--confirm-removals", help="Replace the criteria and remove what the file leaves out")
+    ] = False,
 ) -> None:
-    """Publishes a new version of the criteria; it applies to the next declaration accepted."""
+    """Publishes a new version of the criteria; it applies to the next declaration accepted.
+
+    The differences with the version in force are printed first. A file that leaves out rules or watchlists
+    in force is refused unless --merge (keep them) or --confirm-removals (remove them) is given.
+    """
     from pydantic import ValidationError
 
     try:
@@ -64,18 +74,44 @@ def publish(
     except ValidationError as exc:
         _fail(ValidationFailed(issues_from_pydantic(exc)))
         return
+    mode = "merge" if merge else "replace"
+    document = payload.document(only_given_settings=merge)
     runtime = open_runtime()
     try:
         with runtime.uow() as uow:
-            ruleset = service.publish_ruleset(uow, payload.document(), note=payload.note, by=by)
+            _document, changes = service.preview(uow, document, mode=mode)
+            _print_diff(changes)
+            if changes.removed and not confirm_removals:
+                console.print(
+                    f"[red]RULES_REMOVED[/red] this file would remove {len(changes.removed)} criteria in force "
+                    "(listed above); add --merge to keep them or --confirm-removals to remove them"
+                )
+                raise typer.Exit(2)
+            ruleset = service.publish_ruleset(
+                uow, document, note=payload.note, by=by, mode=mode, allow_removals=confirm_removals
+            )
             uow.commit()
-    except DomainError as exc:
+    except (DomainError, ValidationFailed) as exc:
         _fail(exc)
         return
     console.print(
         f"criteria version {ruleset.version} published: {len(ruleset.rules)} rules, "
         f"{len(ruleset.watchlists)} watchlists"
     )
+
+
+def _print_diff(changes: Any) -> None:
+    if changes.empty:
+        console.print(f"no difference with version {changes.base_version}")
+        return
+    console.print(f"differences with version {changes.base_version} in force:")
+    marks = {"added": "[green]+[/green]", "changed": "[yellow]~[/yellow]", "removed": "[red]-[/red]"}
+    for what in ("added", "changed", "removed"):
+        for c in changes.of(what):
+            fields = f" ({', '.join(c.fields)})" if c.fields else ""
+            console.print(f"  {marks[what]} {what} {c.kind} {c.name}{fields}")
+    for name, before, after in changes.settings:
+        console.print(f"  [yellow]~[/yellow] {name}: {before} → {after}")
 
 
 @rules_app.command("versions")

@@ -46,6 +46,9 @@ class WatchlistIn(_In):
     description: Annotated[str, Field(max_length=500)] = ""
 
 
+SETTING_FIELDS = ("random_red", "random_yellow", "red_capacity", "model_red_above", "model_yellow_above")
+
+
 class RuleSetIn(_In):
     """A complete new version of the criteria."""
 
@@ -58,9 +61,16 @@ class RuleSetIn(_In):
     model_red_above: Share = Decimal("0.80")
     model_yellow_above: Share = Decimal("0.50")
 
-    def document(self) -> dict[str, Any]:
-        """Returns the criteria as the JSON document stored for this version."""
-        return self.model_dump(mode="json", exclude={"note"})
+    def document(self, *, only_given_settings: bool = False) -> dict[str, Any]:
+        """Returns the criteria as the JSON document stored for this version.
+
+        With ``only_given_settings`` the random shares and thresholds the sender left out are left out too (a
+        merge keeps those in force instead of resetting them to their defaults).
+        """
+        unset = {"note"}
+        if only_given_settings:
+            unset |= {n for n in SETTING_FIELDS if n not in self.model_fields_set}
+        return self.model_dump(mode="json", exclude=unset)
 
 
 class RuleSetOut(BaseModel):
@@ -105,3 +115,11 @@ class HitRateOut(BaseModel):
     discrepancies: int
     hit_rate: float | None
     revenue: str
+
+
+class PreviewOut(BaseModel):
+    """What publishing would change: the criteria that would be in force and their differences by name."""
+
+    mode: str
+    diff: dict[str, Any]
+    document: dict[str, Any]

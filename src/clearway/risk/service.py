@@ -11,8 +11,10 @@ from typing import Any
 from clearway.core.issues import Conflict, DomainError, NotFound
 from clearway.declarations.model import Declaration, Lane
 from clearway.declarations.ports import LaneProposal, SupplyChainFacts
+from clearway.platform import audit
 from clearway.platform.db import UnitOfWork
-from clearway.risk import facts, lanes, store
+from clearway.risk import criteria, facts, lanes, store
+from clearway.risk.criteria import Diff
 from clearway.risk.learning.mapping import from_dict
 from clearway.risk.model import RuleSet, parse_ruleset, random_draw, red_cap
 
@@ -33,13 +35,66 @@ def current_ruleset(uow: UnitOfWork, cache: dict[str, Any]) -> RuleSet:
     return ruleset
 
 
-def publish_ruleset(uow: UnitOfWork, document: dict[str, Any], *, note: str, by: str) -> RuleSet:
-    """Validates and publishes a new version of the criteria; it applies to the next declaration accepted."""
-    version = store.latest_version(uow.conn) + 1
-    ruleset = parse_ruleset(document, version)
-    store.insert_ruleset(uow.conn, version, document, note, by, uow.clock())
-    log.info("rule set version %d published by %s: %s", version, by, note)
+def publish_ruleset(
+    uow: UnitOfWork,
+    document: dict[str, Any],
+    *,
+    note: str,
+    by: str,
+    role: str = audit.CLI_ROLE,
+    mode: str = "replace",
+    allow_removals: bool = True,
+    expected_version: int | None = None,
+) -> RuleSet:
+    """Validates and publishes a new version of the criteria; it applies to the next declaration accepted.
+
+    ``mode="merge"`` adds or replaces the document's rules and watchlists by name and keeps the others;
+    ``mode="replace"`` makes the document the whole criteria. A replacement that would remove rules or
+    watchlists is refused (``RULES_REMOVED``, naming them) unless ``allow_removals``; ``expected_version``
+    refuses to publish over a version someone else published since the publisher looked at the diff.
+    The publication is audited with the note.
+    """
+    current_version, _current = ruleset_document(uow)
+    if expected_version is not None and expected_version != current_version:
+        raise Conflict(
+            f"version {current_version} was published since you compared with version {expected_version}; "
+            "look at the differences again",
+            code="RULES_VERSION_MOVED",
+        )
+    final, changes = preview(uow, document, mode=mode)
+    removed = [f"{c.kind} '{c.name}'" for c in changes.removed]
+    if removed and not allow_removals:
+        raise Conflict(
+            f"this version would remove {len(removed)} criteria in force: {', '.join(removed[:20])}"
+            f"{' …' if len(removed) > 20 else ''}; publish with mode=merge to keep them, "
+            "or confirm the removals",
+            code="RULES_REMOVED",
+        )
+    version = current_version + 1
+    ruleset = parse_ruleset(final, version)
+    store.insert_ruleset(uow.conn, version, final, note, by, uow.clock())
+    audit.record(
+        uow,
+        actor=by,
+        role=role,
+        action="risk.ruleset.publish",
+        target=f"ruleset:{version}",
+        before={"version": current_version},
+        after={"version": version, "mode": mode, **changes.as_dict()},
+        reason=note,
+    )
+    log.info("rule set version %d published by %s (%s): %s", version, by, mode, note)
     return ruleset
+
+
+def preview(uow: UnitOfWork, document: dict[str, Any], *, mode: str = "replace") -> tuple[dict[str, Any], Diff]:
+    """Returns the document that publishing would put in force, and its differences with the version in force."""
+    if mode not in criteria.MODES:
+        raise DomainError(f"mode must be one of {', '.join(criteria.MODES)}", code="RULES_MODE")
+    version, current = ruleset_document(uow)
+    final = criteria.merge(current, document) if mode == "merge" else document
+    parse_ruleset(final, version + 1)  # every problem of the result at once, before anyone looks at a diff
+    return final, criteria.diff(current, final, version)
 
 
 def ruleset_document(uow: UnitOfWork, version: int | None = None) -> tuple[int, dict[str, Any]]:

@@ -29,7 +29,10 @@ GARMENTS_CN = {
 
 
 def _publish(client: TestClient, tokens: Tokens, document: dict[str, Any]) -> None:
-    r = client.put("/api/v1/risk/ruleset", json={"note": "test", **document}, headers=tokens.supervisor)
+    # each step replaces the criteria as a whole: removing the previous step's rule is intended
+    r = client.put(
+        "/api/v1/risk/ruleset?confirm_removals=true", json={"note": "test", **document}, headers=tokens.supervisor
+    )
     assert r.status_code == 201, r.text
 
 
