@@ -13,6 +13,7 @@ from clearway.console import (
     views_lodge,
     views_misc,
     views_trader,
+    views_training,
 )
 from clearway.platform.capability import Capability
 from clearway.platform.runtime import Runtime
@@ -34,6 +35,7 @@ capability = Capability(
         views_integrations.router,
         views_trader.router,
         views_misc.router,
+        views_training.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,

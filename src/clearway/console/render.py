@@ -96,6 +96,7 @@ NAV: dict[str, tuple[tuple[str, str, str, str], ...]] = {
         ("declarations", N_("Declarations"), "/console/declarations", "d"),
         ("dashboard", N_("Dashboard"), "/console/dashboard", "b"),
         ("agency", N_("Single window"), "/console/agency", "w"),
+        ("training", N_("Training"), "/console/training", "t"),
     ),
     "declarant": (
         ("declarations", N_("My declarations"), "/console/declarations", "d"),
