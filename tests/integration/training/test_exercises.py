@@ -44,7 +44,9 @@ def _answers(ex: dict[str, Any], reds: int | None = None) -> list[dict[str, str]
     out = []
     for i, c in enumerate(order):
         lane = "red" if i < reds else "yellow" if i < reds + budget["yellow"] else "green"
-        out.append({"case": c["id"], "lane": lane, "reason": "unit value below the usual price" if lane == "red" else ""})
+        out.append(
+            {"case": c["id"], "lane": lane, "reason": "unit value below the usual price" if lane == "red" else ""}
+        )
     return out
 
 
