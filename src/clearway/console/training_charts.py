@@ -62,28 +62,31 @@ def scores_over_time(title: str, names: tuple[str, str], points: Sequence[tuple[
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>'
     ]
-    for v in (0, 25, 50, 75, 100):
-        y = top + plot_h - plot_h * v / 100
+    for tick in (0, 25, 50, 75, 100):
+        y = top + plot_h - plot_h * tick / 100
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{v}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{tick}</text>'
+        )
     lx = left
     for name, colour in zip(names, COLOURS, strict=False):
         parts.append(f'<rect x="{lx}" y="6" width="12" height="12" fill="{colour}"/>')
         parts.append(f'<text x="{lx + 16}" y="16" font-size="12" fill="{INK}">{escape(name)}</text>')
         lx += 40 + 7 * len(name)
     for series, colour in ((1, COLOURS[0]), (2, COLOURS[1])):
+        values = [float(p[1] if series == 1 else p[2]) for p in points]
         coords = [
-            (left + (i * step if n > 1 else plot_w / 2), top + plot_h - plot_h * max(0.0, min(100.0, p[series])) / 100)
-            for i, p in enumerate(points)
+            (left + (i * step if n > 1 else plot_w / 2), top + plot_h - plot_h * max(0.0, min(100.0, v)) / 100)
+            for i, v in enumerate(values)
         ]
         if len(coords) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
             dash = ' stroke-dasharray="5 4"' if series == 2 else ""
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-        for (x, y), p in zip(coords, points, strict=True):
+        for (x, y), p, score in zip(coords, points, values, strict=True):
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
-                f"<title>{escape(p[0])} · {escape(names[series - 1])}: {p[series]:.0f}</title></circle>"
+                f"<title>{escape(p[0])} · {escape(names[series - 1])}: {score:.0f}</title></circle>"
             )
     every = max(1, n // 10)
     for i, p in enumerate(points):

@@ -291,9 +291,7 @@ def progress_page(
     try:
         with runtime.uow(readonly=True) as uow:
             progress = service.progress(uow, session.principal, trainee=trainee or None)
-            everyone = (
-                service.overview(uow, session.principal) if session.principal.role in service.OVERSEERS else None
-            )
+            everyone = service.overview(uow, session.principal) if session.principal.role in service.OVERSEERS else None
     except Forbidden as exc:
         raise HTTPException(403, _problem(loc, exc)) from None
     points = [
