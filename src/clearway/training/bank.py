@@ -112,6 +112,7 @@ def score_cases(
     case_share: float = 0.2,
     trees: int = 150,
     seed: int = 0,
+    folds: int = FOLDS,
     step: Step = _quiet,
 ) -> Scored:
     """Scores a bank's cases with models that never saw their outcomes; ``frame`` is canonical, sorted by date.
@@ -136,10 +137,12 @@ def score_cases(
         windows = {"history_to": str(frame[risk_data.DATE].iloc[max(cut - 1, 0)].date())}
     else:
         rng = np.random.default_rng(seed)
-        fold_of = rng.permutation(len(labelled)) % FOLDS
+        if not 2 <= folds <= 10:
+            raise DomainError("cross-fitting takes 2 to 10 folds", code="TRAINING_FOLDS")
+        fold_of = rng.permutation(len(labelled)) % folds
         windows = {}
-        for k in range(FOLDS):
-            step(f"learning with fold {k + 1} of {FOLDS} hidden", k, FOLDS + 1)
+        for k in range(folds):
+            step(f"learning with fold {k + 1} of {folds} hidden", k, folds + 1)
             hidden = labelled[fold_of == k]
             y_k = y.copy()
             y_k[hidden] = np.nan
@@ -160,6 +163,7 @@ def score_cases(
         "method": method,
         "trees": trees,
         "seed": seed,
+        **({"folds": folds} if method == "folds" else {}),
         "labelled": len(labelled),
         "cases": len(all_rows),
         "fraud_rate": float(np.nanmean(y)) if len(labelled) else 0.0,

@@ -101,7 +101,10 @@ def courses() -> None:
     runtime = open_runtime()
     with runtime.uow(readonly=True) as uow:
         found = service.courses(uow, Principal(user="cli", role="admin"))
-    table = Table("course", "title", "declarations", "frauds", "budget (red / yellow)", "banks")
+    table = Table()
+    table.add_column("course", no_wrap=True)
+    for col in ("title", "declarations", "frauds", "budget (red / yellow)", "banks"):
+        table.add_column(col)
     for c in found:
         table.add_row(
             c["id"],
@@ -115,8 +118,10 @@ def courses() -> None:
 
 
 def _show(view: dict[str, Any]) -> None:
-    table = Table(title=f"exercise {view['id']} — {view['course']['title']['en']}")
-    for col in ("case", "HS", "origin/dep.", "value", "kg", "unit value", "importer (inspected, rate)"):
+    console.print(f"exercise {view['id']} — {view['course']['title']['en']}", soft_wrap=True)
+    table = Table()
+    table.add_column("case", no_wrap=True)
+    for col in ("HS", "origin/dep.", "value", "kg", "unit value", "importer (inspected, rate)"):
         table.add_column(col)
     for c in view["cases"]:
         h = c["history"]
@@ -133,7 +138,9 @@ def _show(view: dict[str, Any]) -> None:
     console.print(table)
     b = view["budget"]
     console.print(f"Budget: {b['red']} red (physical), {b['yellow']} yellow (documentary). Answer with:")
-    console.print(f"  clearway training answer {view['id']} --as {view['trainee']} --lane CASE=red:'reason' …")
+    console.print(
+        f"  clearway training answer {view['id']} --as {view['trainee']} --lane CASE=red:'reason' …", soft_wrap=True
+    )
 
 
 @app.command("start")

@@ -50,6 +50,7 @@ def seed_demo(ctx: DemoContext) -> None:
                 name="Demo history (Callao)",
                 method="folds",
                 trees=60,
+                folds=3,
                 reason="demo: training cases from the demo's controls",
             )
             uow.commit()

@@ -47,6 +47,7 @@ def import_bank(
     method: str = "auto",
     case_share: float = 0.2,
     trees: int = 150,
+    folds: int = 5,
     reason: str = "",
     step: Any = None,
 ) -> dict[str, Any]:
@@ -70,7 +71,7 @@ def import_bank(
             code="TRAINING_ALREADY_IMPORTED",
         )
     say(f"{len(history.frame)} declarations read; the risk model learns and scores", 1, 4)
-    scored = bank.score_cases(history.frame, method=method, case_share=case_share, trees=trees, step=say)
+    scored = bank.score_cases(history.frame, method=method, case_share=case_share, trees=trees, folds=folds, step=say)
     bank_id = str(uuid.uuid4())
     say(f"anonymising {len(scored.rows)} cases", 3, 4)
     rows = sources.case_rows(history, scored, Pseudonymiser(secret), bank_id)
