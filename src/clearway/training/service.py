@@ -131,8 +131,6 @@ def banks(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
 def _candidates(uow: UnitOfWork, bank_id: str) -> list[packs.Candidate]:
     out = []
     for r in store.candidates(uow.conn, bank_id):
-        h = r["history"] or {}
-        uv = h.get("uv_ratio__hs6_origin")
         out.append(
             packs.Candidate(
                 id=r["id"],
@@ -141,7 +139,7 @@ def _candidates(uow: UnitOfWork, bank_id: str) -> list[packs.Candidate]:
                 departure=r["departure"],
                 fraud=bool(r["fraud"]),
                 kind=r["kind"],
-                uv_ratio=uv if uv is not None else h.get("uv_ratio__hs6"),
+                uv_ratio=r["uv_ratio"],
             )
         )
     return out

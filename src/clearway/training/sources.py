@@ -157,6 +157,11 @@ def _money(value: float, places: str = "0.01") -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(places)) if np.isfinite(value) else Decimal(0)
 
 
+def _uv(history: dict[str, float | None]) -> float | None:
+    uv = history.get("uv_ratio__hs6_origin")
+    return uv if uv is not None else history.get("uv_ratio__hs6")
+
+
 def case_rows(history: History, scored: bank.Scored, pseudo: Pseudonymiser, bank_id: str) -> list[dict[str, Any]]:
     """Turns the scored cases into anonymised rows: pseudonyms for parties and the case, the month, no names."""
     f = history.frame
@@ -185,6 +190,7 @@ def case_rows(history: History, scored: bank.Scored, pseudo: Pseudonymiser, bank
                 "tax_rate": _money(r["tax_rate"], "0.0001") if history.has_tax_rate else None,
                 "description": history.descriptions[i],
                 "history": scored.history[pos],
+                "uv_ratio": _uv(scored.history[pos]),
                 "fraud": bool(r[risk_data.FRAUD] == 1),
                 "critical": bool(r.get(risk_data.CRITICAL, 0) == 1),
                 "kind": history.kinds[i],

@@ -64,6 +64,7 @@ cases = Table(
     Column("tax_rate", Numeric(9, 4), nullable=True),
     Column("description", String(200), nullable=True),
     Column("history", JSON, nullable=False),
+    Column("uv_ratio", Float, nullable=True),  # log unit value against the HS6 × origin (else HS6) median: draws
     # Hidden until an exercise holding the case is answered:
     Column("fraud", Boolean, nullable=False),
     Column("critical", Boolean, nullable=False),
@@ -156,7 +157,7 @@ def get_bank(conn: Connection, bank_id: str) -> dict[str, Any] | None:
 def candidates(conn: Connection, bank_id: str) -> list[dict[str, Any]]:
     """Returns what a draw needs of every case of a bank."""
     q = select(
-        cases.c.id, cases.c.hs, cases.c.origin, cases.c.departure, cases.c.fraud, cases.c.kind, cases.c.history
+        cases.c.id, cases.c.hs, cases.c.origin, cases.c.departure, cases.c.fraud, cases.c.kind, cases.c.uv_ratio
     ).where(cases.c.bank_id == bank_id)
     return [dict(r._mapping) for r in conn.execute(q)]
 

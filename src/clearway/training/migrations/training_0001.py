@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("tax_rate", sa.Numeric(9, 4), nullable=True),
         sa.Column("description", sa.String(length=200), nullable=True),
         sa.Column("history", sa.JSON(), nullable=False),
+        sa.Column("uv_ratio", sa.Float(), nullable=True),
         sa.Column("fraud", sa.Boolean(), nullable=False),
         sa.Column("critical", sa.Boolean(), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=True),
