@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -193,9 +194,15 @@ def _parse(text: str, origin: str) -> Course:
 
 def shipped() -> list[Course]:
     """Returns the courses shipped with Clearway, by id."""
+    return list(_shipped())
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[Course, ...]:
+    # The shipped files change only with a new release: parsed once per process.
     root = resources.files("clearway.training") / "packs"
     found = [_parse(p.read_text("utf-8"), p.name) for p in root.iterdir() if p.name.endswith(".yaml")]
-    return sorted(found, key=lambda c: c.id)
+    return tuple(sorted(found, key=lambda c: c.id))
 
 
 def load_file(path: Path) -> Course:

@@ -128,7 +128,15 @@ def banks(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
     return [bank_view(b) for b in store.list_banks(uow.conn)]
 
 
+# A bank's cases never change once imported: their draw view is kept per process (a few banks).
+_POOLS: dict[str, list[packs.Candidate]] = {}
+_POOL_BANKS = 8
+
+
 def _candidates(uow: UnitOfWork, bank_id: str) -> list[packs.Candidate]:
+    cached = _POOLS.get(bank_id)
+    if cached is not None:
+        return cached
     out = []
     for r in store.candidates(uow.conn, bank_id):
         out.append(
@@ -142,6 +150,10 @@ def _candidates(uow: UnitOfWork, bank_id: str) -> list[packs.Candidate]:
                 uv_ratio=r["uv_ratio"],
             )
         )
+    if out:
+        while len(_POOLS) >= _POOL_BANKS:
+            _POOLS.pop(next(iter(_POOLS)))
+        _POOLS[bank_id] = out
     return out
 
 
@@ -246,11 +258,10 @@ def exercise(uow: UnitOfWork, principal: Principal, exercise_id: str) -> dict[st
     row = _owned(uow, principal, exercise_id)
     record = store.get_bank(uow.conn, row["bank_id"]) or {}
     found = store.get_cases(uow.conn, row["bank_id"], row["case_ids"], hidden=False)
-    course = packs.get(row["course"])
     return {
         "id": row["id"],
         "trainee": row["trainee"],
-        "course": course.as_dict(),
+        "course": _course_of(row),
         "bank": {"id": row["bank_id"], "name": record.get("name", ""), "source": record.get("source", "")},
         "status": row["status"],
         "started_at": row["started_at"],
@@ -260,6 +271,23 @@ def exercise(uow: UnitOfWork, principal: Principal, exercise_id: str) -> dict[st
         "answers": row["answers"] if row["status"] == "submitted" else None,
         "result": row["result"] if row["status"] == "submitted" else None,
     }
+
+
+def _course_of(row: dict[str, Any]) -> dict[str, Any]:
+    """Returns the exercise's course; a course withdrawn since is described from the exercise itself."""
+    try:
+        return packs.get(row["course"]).as_dict()
+    except NotFound:
+        return {
+            "id": row["course"],
+            "version": row["course_version"],
+            "title": {"en": row["course"]},
+            "summary": {"en": "a course withdrawn since this exercise"},
+            "signals": [],
+            "size": len(row["case_ids"]),
+            "frauds": 0,
+            "budget": {"red": row["budget_red"], "yellow": row["budget_yellow"]},
+        }
 
 
 def _truths(uow: UnitOfWork, row: dict[str, Any]) -> list[Truth]:
