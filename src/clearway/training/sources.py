@@ -168,8 +168,10 @@ def case_rows(history: History, scored: bank.Scored, pseudo: Pseudonymiser, bank
     out = []
     cols = set(f.columns)
     transport_col = next((c for c in ("cat__mode_of_transport", "cat__transport_mode") if c in cols), None)
-    for pos, i in enumerate(scored.rows.tolist()):
-        r = f.iloc[i]
+    rows = scored.rows.tolist()
+    # One conversion for all cases: a pandas row look-up per case is what made large imports slow.
+    records = f.iloc[rows].to_dict("records") if rows else []
+    for pos, (i, r) in enumerate(zip(rows, records, strict=True)):
         out.append(
             {
                 "id": pseudo("case", f"{history.source}|{r[risk_data.ID]}"),
