@@ -203,3 +203,31 @@ def test_the_same_history_is_not_imported_twice(runtime: Runtime, bank: dict[str
     with runtime.uow() as uow, pytest.raises(Exception) as refused:
         service.import_bank(uow, Principal(user="o", role="officer"), source="kcs", secret="s", paths=[kcs_slice])
     assert getattr(refused.value, "code", "") == "FORBIDDEN"
+
+
+def test_a_malformed_or_hostile_history_file_is_refused_and_nothing_is_saved(
+    runtime: Runtime, tmp_path: Any, kcs_slice: Any
+) -> None:
+    from clearway.core.issues import DomainError
+    from clearway.platform.auth import Principal
+    from clearway.training import service
+
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(b"\x00\xff\xfe<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>&e;")
+    columns = tmp_path / "columns.csv"
+    columns.write_text("Declaration ID,Date,Fraud\n1,2020-01-01,1\n")
+    dates = tmp_path / "dates.csv"
+    dates.write_text(kcs_slice.read_text().replace("2020-01-", "01/2020/", 50))
+    operator = Principal(user="cli:test", role=audit.CLI_ROLE)
+    for path, code in (
+        (garbage, {"INPUT_UNREADABLE", "INPUT_COLUMNS"}),
+        (columns, {"INPUT_COLUMNS"}),
+        (dates, {"INPUT_DATE"}),
+        (tmp_path / "absent.csv", {"INPUT_NOT_FOUND"}),
+        (tmp_path, {"INPUT_NOT_FOUND"}),
+    ):
+        with runtime.uow() as uow, pytest.raises(DomainError) as caught:
+            service.import_bank(uow, operator, source="kcs", secret="s", paths=[path], trees=5)
+        assert caught.value.code in code, (path.name, caught.value.code, caught.value.message)
+    with runtime.uow(readonly=True) as uow:
+        assert service.banks(uow, Principal(user="s", role="supervisor")) == []
