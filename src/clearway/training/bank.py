@@ -89,19 +89,25 @@ def _view(model: Any, frame: pd.DataFrame) -> tuple[np.ndarray, list[Any], list[
     contrib = np.asarray(model.booster_.predict(matrix, pred_contrib=True), dtype=float)
     scores = 1.0 / (1.0 + np.exp(-contrib.sum(axis=1)))
     names = list(matrix.columns)
-    numeric = {n for n in names if not n.startswith("cat__")}
+    # Numbers as one array: a pandas look-up per cell took most of a large import.
+    values = np.full((len(frame), len(names)), np.nan)
+    for j, n in enumerate(names):
+        if not n.startswith("cat__"):
+            values[:, j] = matrix[n].to_numpy(dtype=float)
+    where = {n: j for j, n in enumerate(names)}
+    shown = [(h, where[h]) for h in HISTORY if h in where]
+    order = np.argsort(-np.abs(contrib[:, :-1]), axis=1, kind="stable")[:, :TOP_SIGNALS]
     signals, history = [], []
     for i in range(len(frame)):
         row = contrib[i, :-1]
-        top = np.argsort(-np.abs(row), kind="stable")[:TOP_SIGNALS]
         signals.append(
             [
-                (names[j], round(float(row[j]), 4), _number(matrix.iat[i, j]) if names[j] in numeric else None)
-                for j in top
+                (names[j], round(float(row[j]), 4), _number(values[i, j]))
+                for j in order[i].tolist()
                 if abs(row[j]) > 1e-6
             ]
         )
-        history.append({h: _number(matrix[h].iat[i]) for h in HISTORY if h in matrix.columns})
+        history.append({h: _number(values[i, j]) for h, j in shown})
     return scores, signals, history
 
 
