@@ -23,6 +23,7 @@ from clearway.console import (
     views_reference,
     views_risk,
     views_trader,
+    views_training,
     views_workforce,
 )
 from clearway.platform.capability import Capability
@@ -56,6 +57,7 @@ capability = Capability(
         views_risk.router,
         views_ecommerce.router,
         views_ledger.router,
+        views_training.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
     subscribe=subscribe,

@@ -104,16 +104,17 @@ REFERENCE: Entry = ("reference", N_("Reference data"), "/console/reference", "h"
 TARIFF: Entry = ("tariff", N_("Tariff schedule"), "/console/tariff", "t")
 AGENCIES: Entry = ("agencies", N_("Agencies and requirements"), "/console/agencies", "g")
 APPROVALS: Entry = ("approvals", N_("Approvals"), "/console/admin/approvals", "v")
+TRAINING: Entry = ("training", N_("Training"), "/console/training", "p")
 
 # Each role's menu: the work of every day first, the rest under "More" (one line a page; keys unique per role).
 NAV: dict[str, tuple[tuple[Entry, ...], tuple[Entry, ...]]] = {
     "officer": (
         (QUEUE, DECLARATIONS, DASHBOARD, RISK, ECOMMERCE, SINGLE_WINDOW),
-        (LEDGER, CRISIS, EXCHANGE, REFERENCE, TARIFF, AGENCIES, WORKFORCE),
+        (TRAINING, LEDGER, CRISIS, EXCHANGE, REFERENCE, TARIFF, AGENCIES, WORKFORCE),
     ),
     "supervisor": (
         (QUEUE, DECLARATIONS, DASHBOARD, RISK, ECOMMERCE, APPROVALS),
-        (SINGLE_WINDOW, LEDGER, CRISIS, EXCHANGE, REFERENCE, TARIFF, AGENCIES, WORKFORCE),
+        (TRAINING, SINGLE_WINDOW, LEDGER, CRISIS, EXCHANGE, REFERENCE, TARIFF, AGENCIES, WORKFORCE),
     ),
     "declarant": (
         (

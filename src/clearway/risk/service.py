@@ -332,3 +332,8 @@ def retire_model(uow: UnitOfWork) -> None:
 def active_model(uow: UnitOfWork) -> dict[str, Any] | None:
     """Returns the promoted model's record, or None."""
     return store.active_model(uow.conn)
+
+
+def control_outcomes(uow: UnitOfWork) -> dict[str, dict[str, Any]]:
+    """Returns every recorded control outcome by MRN: result, kind of discrepancy, revenue recovered."""
+    return store.outcomes(uow.conn)
