@@ -177,8 +177,15 @@ def simulate(
     ] = "random,rules,model,model+explore",
     explore_share: Annotated[float, typer.Option("--explore-share", help="Share of the budget explored")] = 0.10,
     explore_method: Annotated[
-        str, typer.Option("--explore-method", help="random, uncertainty or novelty")
+        str,
+        typer.Option(
+            "--explore-method", help="random, uncertainty, novelty or bate (uncertainty × priority near the cut)"
+        ),
     ] = "uncertainty",
+    explore_stake_power: Annotated[
+        float | None,
+        typer.Option("--explore-stake-power", help="Exploration weighted by (1 + stake)^power (default: λ; bate 0)"),
+    ] = None,
     objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "balanced",
     tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
     trees: Annotated[int, typer.Option("--trees", help="Trees per weekly model")] = 150,
@@ -200,6 +207,7 @@ def simulate(
             tradeoff=tradeoff,
             explore_share=explore_share,
             explore_method=explore_method,
+            explore_stake_power=explore_stake_power,
             n_estimators=trees,
             retrain_every=retrain_every,
             seed=seed,
