@@ -32,6 +32,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "data" / "kcs")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="run seeds first-seed … first-seed + seeds - 1")
+    parser.add_argument("--out", type=Path, default=RESULTS / "risk_simulate.json")
+    parser.add_argument(
+        "--merge", type=Path, nargs="*", default=None, help="merge the per-seed runs of earlier JSON files instead"
+    )
     parser.add_argument("--methods", default="uncertainty,bate")
     parser.add_argument("--trees", type=int, default=60)
     parser.add_argument("--retrain-every", type=int, default=8)
@@ -41,6 +46,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="the 2020 file's first 20 weeks only (a smoke run)")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.merge:
+        runs = {}
+        for path in args.merge:
+            for policy, per_seed in json.loads(path.read_text("utf-8"))["runs"].items():
+                runs.setdefault(policy, []).extend(per_seed)
+        report(runs, {"merged": [str(p) for p in args.merge]}, args.out, started)
+        return
     files = [args.data / "df_syn_train_eng.csv"]
     if not args.quick:
         files.append(args.data / "df_syn_valid_eng.csv")
@@ -50,7 +62,7 @@ def main() -> None:
         frame, fraud, revenue = frame[keep].reset_index(drop=True), fraud[keep], revenue[keep]
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     runs: dict[str, list[dict[str, Any]]] = {}
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         base = sim.SimConfig(
             policies=("random", "rules", "model"),
             tradeoff=args.tradeoff,
@@ -68,6 +80,14 @@ def main() -> None:
             result = sim.simulate(frame, fraud, revenue, cfg)
             runs.setdefault(f"model+explore ({method})", []).append(result["summary"]["model+explore"])
         print(f"seed {seed} done ({time.perf_counter() - started:.0f} s)", flush=True)
+    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "merge"}
+    report(
+        runs, {"files": [f.name for f in files], "declarations": len(frame), "settings": settings}, args.out, started
+    )
+
+
+def report(runs: dict[str, list[dict[str, Any]]], about: dict[str, Any], path: Path, started: float) -> None:
+    """Prints mean ± spread over the seeds per policy and writes them (with the per-seed runs) as JSON."""
     summary: dict[str, Any] = {}
     for policy, per_seed in runs.items():
         entry: dict[str, Any] = {}
@@ -88,15 +108,15 @@ def main() -> None:
         )
     print(f"best single policy by normalised revenue: {best_single}")
     out = {
-        "data": {"files": [f.name for f in files], "declarations": len(frame)},
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        **about,
+        "seeds": len(runs["model"]),
         "summary": summary,
+        "runs": runs,
         "best_single_policy": best_single,
         "seconds": time.perf_counter() - started,
         "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()},
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / "risk_simulate.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2), "utf-8")
     print(f"written {path} in {out['seconds']:.0f} s")
 

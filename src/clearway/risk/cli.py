@@ -186,6 +186,10 @@ def simulate(
         float | None,
         typer.Option("--explore-stake-power", help="Exploration weighted by (1 + stake)^power (default: λ; bate 0)"),
     ] = None,
+    explore_pool: Annotated[
+        float | None,
+        typer.Option("--explore-pool", help="Explore among the next pool × budget of the ranking (0: all; bate 3)"),
+    ] = None,
     objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "balanced",
     tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
     trees: Annotated[int, typer.Option("--trees", help="Trees per weekly model")] = 150,
@@ -208,6 +212,7 @@ def simulate(
             explore_share=explore_share,
             explore_method=explore_method,
             explore_stake_power=explore_stake_power,
+            explore_pool=explore_pool,
             n_estimators=trees,
             retrain_every=retrain_every,
             seed=seed,

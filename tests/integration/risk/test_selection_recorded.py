@@ -74,6 +74,12 @@ def test_selection_is_recorded_exported_and_used_as_propensity(
     random_picks = [m for m, imp in lodged if imp != WATCHED and stored[m]["lane"] == "yellow"]
     released = [m for m, imp in lodged if imp != WATCHED and stored[m]["lane"] == "green"]
     assert random_picks and released, "the draw with a 50% rate over 18 declarations selects some, not all"
+    # Officers read why through the API; the trader never learns whether a draw or a rule selected it.
+    shown = client.get(f"/api/v1/risk/assessments/{random_picks[0]}", headers=tokens.officer).json()
+    assert (shown["selection_source"], shown["inspection_probability"]) == ("random", pytest.approx(0.5))
+    assert client.get(f"/api/v1/risk/assessments/{random_picks[0]}", headers=tokens.broker).status_code == 403
+    own = client.get(f"/api/v1/declarations/{random_picks[0]}", headers=tokens.broker)
+    assert own.status_code == 200 and "selection_source" not in own.text and "inspection_probability" not in own.text
     # Officers record the outcomes of what was controlled: the watched importer's goods were all found wrong.
     for mrn, importer in lodged:
         if stored[mrn]["lane"] == "yellow":

@@ -13,6 +13,7 @@ from clearway.risk import lanes
 from clearway.risk.learning.estimators import RiskModel
 from clearway.risk.learning.exploration import select
 from clearway.risk.learning.features import HistoryFeatures
+from clearway.risk.learning.simulate import SimConfig
 from clearway.risk.model import parse_ruleset
 from tests.unit.risk._history import history
 
@@ -124,3 +125,11 @@ def test_bate_explores_among_the_declarations_just_below_the_cut() -> None:
     assert sel.probability[order[80:380]].sum() == pytest.approx(20)
     with pytest.raises(ValueError, match="signal"):
         select(priority, 100, explore_share=0.2, method="bate", rng=rng)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"), [({"explore_pool": -1.0}, "pool"), ({"explore_stake_power": -0.5}, "stake power")]
+)
+def test_impossible_exploration_settings_are_refused(setting: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        SimConfig(explore_method="bate", **setting).check()  # type: ignore[arg-type]

@@ -69,6 +69,10 @@ class SimConfig:
             raise ValueError("the budget is a share of declarations in (0, 1]")
         if self.warmup_weeks < 1:
             raise ValueError("the replay needs at least one fully inspected week to learn from")
+        if self.explore_pool is not None and self.explore_pool < 0:
+            raise ValueError("the exploration pool is a multiple of the budget, 0 or more")
+        if self.explore_stake_power is not None and self.explore_stake_power < 0:
+            raise ValueError("the exploration stake power is 0 or more")
         if self.explore_method not in exploration.METHODS:
             raise ValueError(f"exploration method must be one of {', '.join(exploration.METHODS)}")
         objectives.check(self.objective, self.tradeoff)
