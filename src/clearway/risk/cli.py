@@ -43,10 +43,25 @@ def train(
     mapping_name: MappingOpt,
     inputs: Annotated[list[Path], typer.Option("--input", help="Labelled history file (CSV or Parquet); repeatable")],
     model_out: Annotated[Path, typer.Option("--model-out", help="Directory to write the model to")],
+    correction: Annotated[
+        str,
+        typer.Option("--correction", help="How labels chosen by a policy are corrected: ipw, none, soft or anchor"),
+    ] = "ipw",
+    medians: Annotated[
+        str, typer.Option("--medians", help="Value medians from the 'labelled' (inspected) rows or from 'all'")
+    ] = "labelled",
 ) -> None:
     """Trains a risk model on labelled history files and writes it, with its metadata, to a directory."""
+    from clearway.risk.learning.estimators import CORRECTIONS
+
+    if correction not in CORRECTIONS or medians not in ("labelled", "all"):
+        console.print(
+            f"[red]TRAIN_SETTINGS[/red] --correction is one of {', '.join(CORRECTIONS)}; --medians labelled or all"
+        )
+        raise typer.Exit(2)
+    params = {"correction": correction, "medians": medians}
     with _progress("training") as step:
-        meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step)
+        meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step, params=params)
     console.print(
         f"model [bold]{meta['version']}[/bold] on {meta['rows']} declarations "
         f"({meta['data_window']['from']} – {meta['data_window']['to']}) written to {model_out}"
