@@ -133,3 +133,17 @@ def test_bate_explores_among_the_declarations_just_below_the_cut() -> None:
 def test_impossible_exploration_settings_are_refused(setting: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         SimConfig(explore_method="bate", **setting).check()  # type: ignore[arg-type]
+
+
+def test_a_model_trained_before_the_flow_rates_existed_still_scores() -> None:
+    import lightgbm as lgb
+
+    frame, fraud, _ = history(weeks=4, per_week=100)
+    model = RiskModel(n_estimators=5, min_child_samples=5).fit(frame, fraud)
+    new = [f"{k}__{e}" for e in ("hs4_origin", "hs6_departure", "hs6_origin_departure") for k in ("rate", "n")]
+    old_columns = [c for c in model.features_.feature_names_out_ if c not in new]
+    matrix = model.features_.fit_transform(frame, fraud)[old_columns]
+    model.booster_ = lgb.train({"objective": "binary", "verbose": -1}, lgb.Dataset(matrix, fraud), 5)
+    model.features_.feature_names_out_ = old_columns  # what an older model directory's metadata lists
+    assert list(model.matrix(frame.head(3)).columns) == old_columns
+    assert model.risk_score(frame.head(3)).shape == (3,)

@@ -255,7 +255,12 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         for col, cats in self.categories_.items():
             text = x[col].astype(str)
             out[col] = pd.Categorical(text.where(text.isin(cats)).to_numpy(), categories=cats)
-        return pd.DataFrame(out, index=x.index)
+        frame = pd.DataFrame(out, index=x.index)
+        # A model trained before rates were added knows fewer columns: give it exactly the ones it learned.
+        names = self.__dict__.get("feature_names_out_")
+        if names is not None and list(frame.columns) != list(names) and set(names) <= set(frame.columns):
+            frame = frame[list(names)]
+        return frame
 
     def transform(self, x: pd.DataFrame) -> pd.DataFrame:
         """Encodes declarations with the whole learned history (for new, unlabelled declarations)."""
