@@ -43,10 +43,25 @@ def train(
     mapping_name: MappingOpt,
     inputs: Annotated[list[Path], typer.Option("--input", help="Labelled history file (CSV or Parquet); repeatable")],
     model_out: Annotated[Path, typer.Option("--model-out", help="Directory to write the model to")],
+    correction: Annotated[
+        str,
+        typer.Option("--correction", help="How labels chosen by a policy are corrected: ipw, none, soft or anchor"),
+    ] = "ipw",
+    medians: Annotated[
+        str, typer.Option("--medians", help="Value medians from the 'labelled' (inspected) rows or from 'all'")
+    ] = "labelled",
 ) -> None:
     """Trains a risk model on labelled history files and writes it, with its metadata, to a directory."""
+    from clearway.risk.learning.estimators import CORRECTIONS
+
+    if correction not in CORRECTIONS or medians not in ("labelled", "all"):
+        console.print(
+            f"[red]TRAIN_SETTINGS[/red] --correction is one of {', '.join(CORRECTIONS)}; --medians labelled or all"
+        )
+        raise typer.Exit(2)
+    params = {"correction": correction, "medians": medians}
     with _progress("training") as step:
-        meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step)
+        meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step, params=params)
     console.print(
         f"model [bold]{meta['version']}[/bold] on {meta['rows']} declarations "
         f"({meta['data_window']['from']} – {meta['data_window']['to']}) written to {model_out}"
@@ -177,8 +192,19 @@ def simulate(
     ] = "random,rules,model,model+explore",
     explore_share: Annotated[float, typer.Option("--explore-share", help="Share of the budget explored")] = 0.10,
     explore_method: Annotated[
-        str, typer.Option("--explore-method", help="random, uncertainty or novelty")
+        str,
+        typer.Option(
+            "--explore-method", help="random, uncertainty, novelty or bate (uncertainty × priority near the cut)"
+        ),
     ] = "uncertainty",
+    explore_stake_power: Annotated[
+        float | None,
+        typer.Option("--explore-stake-power", help="Exploration weighted by (1 + stake)^power (default: λ; bate 0)"),
+    ] = None,
+    explore_pool: Annotated[
+        float | None,
+        typer.Option("--explore-pool", help="Explore among the next pool × budget of the ranking (0: all; bate 3)"),
+    ] = None,
     objective: Annotated[str, typer.Option("--objective", help=OBJECTIVE_HELP)] = "balanced",
     tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
     trees: Annotated[int, typer.Option("--trees", help="Trees per weekly model")] = 150,
@@ -200,6 +226,8 @@ def simulate(
             tradeoff=tradeoff,
             explore_share=explore_share,
             explore_method=explore_method,
+            explore_stake_power=explore_stake_power,
+            explore_pool=explore_pool,
             n_estimators=trees,
             retrain_every=retrain_every,
             seed=seed,

@@ -101,7 +101,24 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
             f"red capacity of office {s.header.get('office')} used today "
             f"({s.reds_today} of {s.total_today} declarations, limit {ruleset.red_capacity:.0%}): documentary check"
         )
+    # Deterministic selection (rules, watchlists, the model's threshold, ledger facts): probability 1.
+    if out.lane != "green":
+        out.inspection_probability = 1.0
+        out.selection_source = (
+            "mandatory"
+            if mandatory
+            else "watchlist"
+            if any(w.lane != "green" for w in lists)
+            else "rule"
+            if hits or ledger.aeo_lapsed
+            else "model"
+        )
     if out.lane == "green":
+        # Only the random draw can still select it: its chance is the random rate it faced (a recognised AEO
+        # has the random documentary check waived, so only the random red remains).
+        chance = ruleset.random_red + (Decimal(0) if facilitate else ruleset.random_yellow)
+        out.inspection_probability = min(float(chance), 1.0)
+        out.selection_source = "random" if s.draw < chance else "none"
         if s.draw < ruleset.random_red:
             out.lane, out.random = "red", True
             out.reasons.append("random selection for physical inspection")

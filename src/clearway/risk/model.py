@@ -188,6 +188,10 @@ class Assessment:
     facilitated: bool = False
     # Red whatever the capacity (a mandatory rule, a critical watchlist, a counterfeit flag).
     capacity_exempt: bool = False
+    # Why the declaration was (or was not) selected for control, and the chance it had of being selected under
+    # the criteria in force: the propensity training needs (``clearway.risk.learning.selection.SOURCES``).
+    selection_source: str = "none"
+    inspection_probability: float = 0.0
 
 
 def rank(lane: str) -> int:

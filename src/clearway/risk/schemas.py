@@ -103,6 +103,10 @@ class AssessmentOut(BaseModel):
     rules_hit: list[str]
     reasons: list[str]
     assessed_at: datetime
+    # Why it was (or was not) selected for control and the chance it had (None for assessments stored before
+    # selections were recorded): rule, watchlist, model, random, mandatory or none.
+    selection_source: str | None = None
+    inspection_probability: float | None = None
     outcome: dict[str, Any] | None
 
 

@@ -219,6 +219,8 @@ def assess(
             "rules_hit": result.rules_hit + [f"watchlist:{w}" for w in result.watchlists_hit] + ledger_hits,
             "reasons": result.reasons,
             "assessed_at": now,
+            "selection_source": result.selection_source,
+            "inspection_probability": result.inspection_probability,
         },
     )
     scores: dict[str, Any] = {
@@ -231,6 +233,7 @@ def assess(
         "aeo": ledger.aeo,
         "aeo_facilitation": result.facilitated,
         "counterfeit_flags": len(ledger.counterfeit),
+        "selection_source": result.selection_source,
     }
     if result.model_score is not None:
         scores["model"] = {"version": result.model_version, "score": round(result.model_score, 4)}
@@ -239,7 +242,7 @@ def assess(
         reasons=tuple(result.reasons),
         source=SOURCE,
         scores=scores,
-        inspection_probability=1.0 if result.lane != "green" and not result.random else None,
+        inspection_probability=result.inspection_probability,
     )
 
 

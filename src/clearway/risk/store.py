@@ -51,6 +51,10 @@ risk_assessments = Table(
     Column("rules_hit", JSON, nullable=False),
     Column("reasons", JSON, nullable=False),
     Column("assessed_at", DateTime(timezone=True), nullable=False),
+    # Why it was (or was not) selected for control — rule, watchlist, model, random, mandatory, none — and the
+    # chance it had of being selected under the criteria in force (the propensity training weights by).
+    Column("selection_source", String(20), nullable=True),
+    Column("inspection_probability", Float, nullable=True),
     Index("ix_risk_assessments_office_day", "office", "day"),
     Index("ix_risk_assessments_importer", "importer"),
 )
@@ -196,6 +200,8 @@ def assessments_with_outcomes(conn: Connection) -> list[dict[str, Any]]:
         a.c.rules_hit,
         a.c.random,
         a.c.model_score,
+        a.c.selection_source,
+        a.c.inspection_probability,
         o.c.result,
         o.c.kind,
         o.c.revenue_recovered,

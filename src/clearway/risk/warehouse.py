@@ -36,6 +36,9 @@ GROUP BY {key}
 STAT_KEYS = {"importer": "importer", "declarant": "declarant", "hs6_origin": "CONCAT(hs, '|', origin)"}
 
 
+SELECTION_COLUMNS = ("selection_source", "inspection_probability")
+
+
 def export(uow: UnitOfWork, out: Path) -> int:
     """Writes every assessed declaration's goods items with lane and control outcome to a Parquet file."""
     import pandas as pd
@@ -45,9 +48,16 @@ def export(uow: UnitOfWork, out: Path) -> int:
         decl = declarations.get(uow, a["mrn"])
         label = {"discrepancy": "1", "no_discrepancy": "0"}.get(a["result"] or "", "")
         revenue = str(a["revenue_recovered"]) if a["revenue_recovered"] is not None else ""
+        # The recorded selection: training weights each controlled row by 1 / inspection_probability. An
+        # assessment stored before selections were recorded has none (empty: no correction for that row).
+        p = a["inspection_probability"]
+        selection = {
+            "selection_source": a["selection_source"] or "",
+            "inspection_probability": "" if p is None else repr(float(p)),
+        }
         for row in facts.export_rows(decl):
-            rows.append({**row, "lane": a["lane"], "discrepancy": label, "revenue_recovered": revenue})
-    columns = [*facts.EXPORT_COLUMNS, "lane", "discrepancy", "revenue_recovered"]
+            rows.append({**row, "lane": a["lane"], **selection, "discrepancy": label, "revenue_recovered": revenue})
+    columns = [*facts.EXPORT_COLUMNS, "lane", *SELECTION_COLUMNS, "discrepancy", "revenue_recovered"]
     out.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows, columns=columns).to_parquet(out, index=False)
     return len(rows)

@@ -51,6 +51,14 @@ def test_training_keeps_uninspected_rows_as_unlabelled(files: dict[str, Path], t
     labelled = (pd.read_csv(files["partial"], dtype=str, keep_default_na=False)["fraud"] != "").sum()
     assert meta["rows"] == labelled and meta["unlabelled_rows"] == 800 - labelled
     assert meta["correction"] == "ipw" and meta["propensity_column"] == "propensity"
+    anchored = tmp_path / "anchored"
+    chosen = ["--model-out", str(anchored), "--correction", "anchor", "--medians", "all"]
+    result = runner.invoke(app, [*args[:-2], *chosen])
+    assert result.exit_code == 0, result.output
+    params = json.loads((anchored / "metadata.json").read_text())["params"]
+    assert (params["correction"], params["medians"]) == ("anchor", "all")
+    bad = runner.invoke(app, [*args[:-2], "--model-out", str(tmp_path / "x"), "--correction", "negatives"])
+    assert bad.exit_code == 2 and "TRAIN_SETTINGS" in bad.output and not (tmp_path / "x").exists()
     out = tmp_path / "p.csv"
     base = ["score", "--mapping", str(files["mapping"]), "--model", str(model), "--input", str(files["full"])]
     result = runner.invoke(app, [*base, "--output", str(out), "--objective", "balanced", "--tradeoff", "0.5"])

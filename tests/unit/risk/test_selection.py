@@ -54,6 +54,11 @@ def test_a_lane_proposal_becomes_a_selection_record() -> None:
     green = LaneProposal(Lane.GREEN, (), "risk-engine", {}, inspection_probability=0.07)
     rec = from_proposal("MRN3", green)
     assert (rec.selected, rec.source, rec.probability) == (False, "none", 0.07)
+    # The engine's own record of what selected it wins over guessing from the other scores.
+    listed = LaneProposal(
+        Lane.RED, (), "risk-engine", {"rules_hit": ["x"], "selection_source": "watchlist"}, inspection_probability=1.0
+    )
+    assert from_proposal("MRN5", listed).source == "watchlist"
     unknown = LaneProposal(Lane.YELLOW, ("random",), "core-random", {})
     assert from_proposal("MRN4", unknown).probability is None
     got = propensities([from_proposal("MRN2", rnd), from_proposal("MRN4", unknown)], ["MRN2", "MRN4", "MRN9"])

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 ID, DATE, FRAUD, CRITICAL, PROPENSITY = "id", "date", "fraud", "critical", "propensity"
 
 
-def _read(path: Path, columns: list[str]) -> pd.DataFrame:
+def _read(path: Path, columns: list[str], optional: Sequence[str] = ()) -> pd.DataFrame:
+    """Reads the named columns of a file; an ``optional`` column it lacks comes back empty (unknown)."""
     import pandas as pd
 
     if not path.is_file():
@@ -37,6 +38,9 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
             )
     except (ValueError, OSError) as exc:
         raise DomainError(f"cannot read {path}: {exc}", code="INPUT_UNREADABLE") from None
+    for col in optional:
+        if col in columns and col not in frame.columns:
+            frame[col] = ""
     absent = [c for c in columns if c not in frame.columns]
     if absent:
         raise DomainError(f"{path.name} lacks column(s) {', '.join(absent)} named in the mapping", code="INPUT_COLUMNS")
@@ -97,7 +101,10 @@ def read(paths: Sequence[Path], mapping: Mapping, *, labels: bool, unlabelled: b
         columns.append(mapping.propensity)
     if labels and not mapping.fraud:
         raise DomainError(f"mapping '{mapping.name}' names no label column; it cannot train", code="MAPPING_NO_LABEL")
-    frames = [_read(Path(p), columns) for p in paths]
+    # The recorded propensity is optional: an export written before selections were recorded has none (its
+    # labelled rows then count without correction), and files may mix both.
+    optional = [mapping.propensity] if labels and mapping.propensity else []
+    frames = [_read(Path(p), columns, optional) for p in paths]
     if not frames:
         raise DomainError("give at least one --input file", code="INPUT_NOT_FOUND")
     frame = pd.concat(frames, ignore_index=True)

@@ -30,7 +30,7 @@ def _lgbm_params(est: Any) -> dict[str, Any]:
     }
 
 
-CORRECTIONS = ("ipw", "none", "soft")
+CORRECTIONS = ("ipw", "none", "soft", "anchor")
 
 
 class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -47,12 +47,19 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     n_estimators, learning_rate, num_leaves, min_child_samples : LightGBM settings.
     smoothing, n_folds : settings of the history encoding (see ``HistoryFeatures``).
     correction : str
-        ``ipw`` (inverse propensity weights), ``none`` (labelled rows as they are) or ``soft`` (ipw, then a
-        second round with the unlabelled rows as soft labels of weight ``soft_weight``).
+        ``ipw`` (inverse propensity weights), ``none`` (labelled rows as they are), ``soft`` (ipw, then a
+        second round with the unlabelled rows as soft labels of weight ``soft_weight``) or ``anchor`` (trees on
+        every labelled row, then ``anchor_trees`` more trees boosted on the rows selected *by chance* only —
+        propensity below 1, the unbiased sample — which correct what the rule-chosen rows taught).
     max_weight : float
         Cap on an inverse propensity weight (a row selected with chance 1% counts at most this many times).
     soft_weight : float
         Weight of an unlabelled row against a labelled one in the ``soft`` correction.
+    medians : str
+        ``labelled`` (value medians from inspected rows) or ``all`` (from every declaration: they need no label,
+        and a rule that inspects low unit values would otherwise bias them).
+    anchor_trees : int
+        Trees added on the chance-selected rows by the ``anchor`` correction.
     random_state : int
         Seed of folds and bagging, so a training run is reproducible.
     n_jobs : int
@@ -70,6 +77,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         correction: str = "ipw",
         max_weight: float = 10.0,
         soft_weight: float = 0.2,
+        medians: str = "labelled",
+        anchor_trees: int = 100,
         random_state: int = 0,
         n_jobs: int = 1,
     ) -> None:
@@ -82,6 +91,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.correction = correction
         self.max_weight = max_weight
         self.soft_weight = soft_weight
+        self.medians = medians
+        self.anchor_trees = anchor_trees
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -105,17 +116,24 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         p = np.ones(len(y_arr)) if propensity is None else np.asarray(propensity, dtype=float)
         w = (
             ipw_weights(p, lab, min_propensity=1.0 / self.max_weight)
-            if self.correction != "none"
+            if self.correction not in ("none", "anchor")
             else lab.astype(float)
         )
         # The prior rates shrink toward: the selection-corrected fraud rate of the population.
         prior = float(np.average(y_arr[lab], weights=w[lab]))
-        self.features_ = HistoryFeatures(self.smoothing, self.n_folds, self.random_state)
+        self.features_ = HistoryFeatures(self.smoothing, self.n_folds, self.random_state, medians=self.medians)
         matrix = self.features_.fit_transform(x, y_arr, prior=prior)
         params = _lgbm_params(self)
         lab_rows = matrix.iloc[np.flatnonzero(lab)]
         data = lgb.Dataset(lab_rows, y_arr[lab], weight=w[lab])
         self.booster_ = lgb.train(params, data, num_boost_round=self.n_estimators)
+        # Rows selected by chance (a recorded propensity below 1) stand for every declaration like them.
+        chance = lab & (np.nan_to_num(p, nan=1.0) < 1.0)
+        if self.correction == "anchor" and chance.any() and len(np.unique(y_arr[chance])) == 2:
+            rows = np.flatnonzero(chance)
+            data = lgb.Dataset(matrix.iloc[rows], y_arr[rows])
+            # Boosting continues from the first trees' scores on those rows: one booster, as the online path needs.
+            self.booster_ = lgb.train(params, data, num_boost_round=self.anchor_trees, init_model=self.booster_)
         if self.correction == "soft" and (~lab).any():
             # Unlabelled rows as soft labels: each counts as fraudulent with weight p and clean with 1 - p.
             unl = matrix.iloc[np.flatnonzero(~lab)]

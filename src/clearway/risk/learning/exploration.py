@@ -9,7 +9,13 @@ declaration's chance of selection is recorded — the propensity training needs)
 - ``uncertainty``: in proportion to the model's uncertainty (score spread and novelty, see
   ``estimators.uncertainty``), with a floor so every declaration keeps a chance;
 - ``novelty``: in proportion to how new the importer and HS × origin pair are to the inspected history
-  (new traders, new goods flows), with the same floor.
+  (new traders, new goods flows), with the same floor;
+- ``bate``: uncertainty × the ranking's priority among the next candidates of the ranking (after DATE's bATE:
+  explore where the model is unsure *and* the declaration nearly made the cut — with a balanced objective the
+  priority holds the stake), so an explored inspection can pay for itself while it teaches the model.
+
+``pool`` restricts exploration to the declarations ranked just below the exploited ones (``pool`` × the
+budget of them; 0 = every declaration not exploited). ``bate`` uses a pool of ``BATE_POOL`` unless given.
 
 Stakes (``stake``, e.g. the tax at stake) may further weight exploration toward declarations worth more.
 """
@@ -21,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-METHODS = ("random", "uncertainty", "novelty")
+METHODS = ("random", "uncertainty", "novelty", "bate")
+BATE_POOL = 3.0
 FLOOR = 0.05
 
 
@@ -85,6 +92,7 @@ def select(
     novelty: np.ndarray | None = None,
     stake: np.ndarray | None = None,
     stake_power: float = 0.0,
+    pool: float | None = None,
     rng: np.random.Generator | None = None,
 ) -> Selection:
     """Selects ``budget`` declarations: the top of ``priority``, and ``explore_share`` of the budget explored."""
@@ -102,15 +110,22 @@ def select(
     probability = np.zeros(n)
     probability[top] = 1.0
     rest = order[n_exploit:]
+    pool = (BATE_POOL if method == "bate" else 0.0) if pool is None else pool
+    if pool > 0:
+        rest = rest[: max(n_explore, round(pool * budget))]
     chosen = np.array([], dtype=int)
     if n_explore and len(rest):
         if method == "random":
             w = np.ones(len(rest))
         else:
-            signal = uncertainty if method == "uncertainty" else novelty
+            signal = novelty if method == "novelty" else uncertainty
             if signal is None:
                 raise ValueError(f"the {method} method needs its signal")
             w = FLOOR + np.clip(np.asarray(signal, dtype=float)[rest], 0, None)
+        if method == "bate":
+            # Uncertainty × the ranking's own priority (which already holds the stake for a balanced objective):
+            # the explored declarations are those that nearly made the cut and that the model knows least.
+            w = w * np.clip(np.asarray(priority, dtype=float)[rest], 1e-12, None)
         if stake is not None and stake_power:
             w = w * np.power(1.0 + np.clip(np.asarray(stake, dtype=float)[rest], 0, None), stake_power)
         picked, pi = systematic(w, n_explore, rng)

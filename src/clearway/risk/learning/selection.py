@@ -56,6 +56,9 @@ class SelectionRecord:
 def source_of(proposal_source: str, scores: Mapping[str, Any] | None = None) -> str:
     """Maps a lane proposer's ``source`` and recorded scores to one of ``SOURCES``."""
     scores = scores or {}
+    recorded = scores.get("selection_source")
+    if recorded in SOURCES and recorded != "none":  # the risk engine says what selected it
+        return str(recorded)
     text = proposal_source.lower()
     if scores.get("capacity_exempt") or scores.get("mandatory"):
         return "mandatory"

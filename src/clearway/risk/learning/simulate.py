@@ -9,7 +9,8 @@ by the recorded chance it had of being selected. Policies:
 - ``random``: a uniform draw;
 - ``rules``: ``policies.rule_priority`` against the declarations seen so far (no labels);
 - ``model``: the top of the model's ranking (by ``objective``);
-- ``model+explore``: the same, with ``explore_share`` of the budget to exploration (``exploration.select``).
+- ``model+explore``: the same, with ``explore_share`` of the budget to exploration (``exploration.select``:
+  ``random``, ``uncertainty``, ``novelty`` or ``bate``, stake-weighted by ``explore_stake_power``).
 
 Per week and policy: precision (share of the inspected that were fraudulent), revenue caught (share of the
 week's revenue at risk found), and both normalised by the oracle that knows the labels (the best possible
@@ -47,6 +48,12 @@ class SimConfig:
     tradeoff: float = objectives.DEFAULT_TRADEOFF
     explore_share: float = 0.10
     explore_method: str = "uncertainty"
+    # How strongly exploration leans toward high stakes: (1 + stake)^power. None: the trade-off λ of a balanced
+    # objective (0 otherwise); ``bate`` 0 unless set (the priority it weighs by holds the stake).
+    explore_stake_power: float | None = None
+    # Exploration among the next ``explore_pool`` × budget declarations of the ranking (0: all; None: the
+    # method's default — ``bate`` 3, the others 0).
+    explore_pool: float | None = None
     correction: str = "ipw"
     n_estimators: int = 150
     retrain_every: int = 1
@@ -62,6 +69,10 @@ class SimConfig:
             raise ValueError("the budget is a share of declarations in (0, 1]")
         if self.warmup_weeks < 1:
             raise ValueError("the replay needs at least one fully inspected week to learn from")
+        if self.explore_pool is not None and self.explore_pool < 0:
+            raise ValueError("the exploration pool is a multiple of the budget, 0 or more")
+        if self.explore_stake_power is not None and self.explore_stake_power < 0:
+            raise ValueError("the exploration stake power is 0 or more")
         if self.explore_method not in exploration.METHODS:
             raise ValueError(f"exploration method must be one of {', '.join(exploration.METHODS)}")
         objectives.check(self.objective, self.tradeoff)
@@ -107,6 +118,14 @@ def _fit(frame: pd.DataFrame, y: np.ndarray, p: np.ndarray, cfg: SimConfig) -> A
     if lab.sum() < 20 or len(np.unique(y[lab])) < 2:
         return None
     return RiskModel(**params).fit(frame, y, propensity=p)
+
+
+def _stake_power(cfg: SimConfig) -> float:
+    if cfg.explore_stake_power is not None:
+        return cfg.explore_stake_power
+    if cfg.explore_method == "bate":
+        return 0.0  # the priority it multiplies holds the stake already
+    return cfg.tradeoff if cfg.objective == "balanced" else 0.0
 
 
 def simulate(
@@ -175,7 +194,11 @@ def simulate(
                     scores = st.model.risk_score(week_frame)
                     key = objectives.rank_key(scores, week_frame, cfg.objective, cfg.tradeoff)
                     explore = cfg.explore_share if policy == "model+explore" else 0.0
-                    unc = st.model.uncertainty(week_frame, scores) if explore else None
+                    unc = (
+                        st.model.uncertainty(week_frame, scores)
+                        if explore and cfg.explore_method != "novelty"
+                        else None
+                    )
                     new = None
                     if explore and cfg.explore_method == "novelty":
                         from clearway.risk.learning.estimators import novelty
@@ -189,7 +212,8 @@ def simulate(
                         uncertainty=unc,
                         novelty=new,
                         stake=stake[idx],
-                        stake_power=cfg.tradeoff if cfg.objective == "balanced" else 0.0,
+                        stake_power=_stake_power(cfg),
+                        pool=cfg.explore_pool,
                         rng=rng,
                     )
                     chosen, prob = sel.index, sel.probability
