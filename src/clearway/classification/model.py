@@ -316,7 +316,8 @@ class Index:
             + 0.20 * (self.c_sub @ q_char.T).toarray().ravel()
         )
         ranked = np.argsort(-scores)[: top * 5]
-        order, per_heading = [], {}
+        order: list[int] = []
+        per_heading: dict[str, int] = {}
         for i in ranked:
             heading = self.codes[i][:4]
             if per_heading.get(heading, 0) < PER_HEADING:
