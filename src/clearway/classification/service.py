@@ -28,6 +28,7 @@ MAX_BATCH_ROWS = 100_000
 # lodgements meanwhile go unchecked).
 MAX_ITEMS_CHECKED = 10
 SYNC_BUILD_MAX = 800
+MEMO_SIZE = 50_000
 log = logging.getLogger(__name__)
 _building = threading.Lock()
 
@@ -115,11 +116,18 @@ def declaration_findings(uow: UnitOfWork, cache: dict[str, Any], decl: Declarati
     if ix is None:
         return ()
     items = sorted(enumerate(decl.data.goods_items), key=lambda p: -p[1].invoice_amount)[:MAX_ITEMS_CHECKED]
+    # The same goods come again and again (an importer's regular lines): one suggestion per text and code.
+    memo: dict[tuple[int, str, str], str | None] = cache.setdefault("classification.disagreements", {})
     out = []
     for i, item in sorted(items, key=lambda p: p[0]):
         if not item.description.strip():
             continue
-        sentence = disagreement(ix, item.description[:MAX_DESCRIPTION], item.commodity_code[:6])
+        key = (id(ix), item.description[:MAX_DESCRIPTION], item.commodity_code[:6])
+        if key not in memo:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = disagreement(ix, key[1], key[2])
+        sentence = memo[key]
         if sentence is not None:
             out.append(
                 DocumentaryFinding(
