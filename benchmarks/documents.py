@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -79,6 +80,12 @@ def score(out: dict[str, Any], truth: dict[str, Any]) -> dict[str, bool]:
     return res
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (Tesseract runs as a subprocess)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=40, help="invoices generated (half become scans)")
@@ -87,6 +94,7 @@ def main() -> None:
     args = parser.parse_args()
     hits: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     seconds: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)  # CPU seconds (this process + Tesseract): one core's cost
     failures: list[dict[str, Any]] = []
     have_ocr = ocr.available() is not None
     for seed in range(args.n):
@@ -97,9 +105,10 @@ def main() -> None:
                 continue
             cases = [("scan", generator.scan(inv.pdf, seed, as_pdf=seed % 4 == 3))]
         for kind, body in cases:
-            started = time.perf_counter()
+            started, cpu0 = time.perf_counter(), _cpu()
             out = extract_document(body)
             seconds[kind].append((time.perf_counter() - started) / max(out["pages"], 1))
+            cpu[kind].append((_cpu() - cpu0) / max(out["pages"], 1))
             for f, ok in score(out, inv.truth).items():
                 hits[kind][f].append(ok)
                 if not ok and len(failures) < 60:
@@ -132,10 +141,17 @@ def main() -> None:
             "seconds_per_page_median": round(statistics.median(seconds[kind]), 3),
             "seconds_per_page_p95": round(sorted(seconds[kind])[int(0.95 * (len(seconds[kind]) - 1))], 3),
         }
+        if cpu[kind]:
+            report["kinds"][kind]["cpu_seconds_per_page_median"] = round(statistics.median(cpu[kind]), 3)
+            report["kinds"][kind]["cpu_seconds_per_page_p95"] = round(
+                sorted(cpu[kind])[int(0.95 * (len(cpu[kind]) - 1))], 3
+            )
         k = report["kinds"][kind]
         print(
             f"{kind:10s} docs={k['documents']:3d} field accuracy={k['field_accuracy']:.1%} "
-            f"s/page median={k['seconds_per_page_median']} p95={k['seconds_per_page_p95']}"
+            f"s/page median={k['seconds_per_page_median']} p95={k['seconds_per_page_p95']} "
+            f"(CPU s/page median={k.get('cpu_seconds_per_page_median', '-')} "
+            f"p95={k.get('cpu_seconds_per_page_p95', '-')})"
         )
         print("           " + ", ".join(f"{f}={v:.0%}" for f, v in k["per_field"].items()))
     if not have_ocr:

@@ -17,6 +17,7 @@ import argparse
 import csv
 import hashlib
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -94,10 +95,26 @@ def main() -> None:
         report["marketplace_title_and_category"] = _rates(
             index, [(r["title"], categories.get(r["listing_id"]), r["hs6"]) for r in labels]
         )
+    # The risk fact: how often a correct declared code is called into question, how often a wrong one is caught.
+    from clearway.classification import service
+
+    rng = random.Random(7)
+    codes = sorted(index.codes)
+    flagged_right = sum(service.disagreement(index, r["title"], r["hs6"]) is not None for r in labels)
+    wrong = [(r["title"], rng.choice([c for c in codes if c[:2] != r["hs6"][:2]])) for r in labels]
+    caught = sum(service.disagreement(index, t, c) is not None for t, c in wrong)
+    report["disagreement"] = {
+        "correct_codes_flagged": round(flagged_right / len(labels), 3),
+        "wrong_chapter_codes_flagged": round(caught / len(labels), 3),
+    }
+    print(
+        f"disagreement: correct codes flagged {flagged_right}/{len(labels)}, "
+        f"codes of another chapter flagged {caught}/{len(labels)}"
+    )
     sanity = sorted(index.codes, key=lambda c: hashlib.sha256(f"hs-sanity:{c}".encode()).hexdigest())[:300]
     report["sanity_own_descriptions"] = _rates(index, [(index.entries[c].description, None, c) for c in sanity])
     for name, r in report.items():
-        if isinstance(r, dict):
+        if isinstance(r, dict) and "n" in r:
             print(
                 f"{name:32s} n={r['n']:4d} top1@6={r['top1_6']:.1%} top5@6={r['top5_6']:.1%} "
                 f"top1@4={r['top1_4']:.1%} top5@4={r['top5_4']:.1%} abstain={r['abstained']:.1%} "

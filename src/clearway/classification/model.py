@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from clearway.classification.lexicon import EXPAND, QUESTIONS, TRANSLATE
+from clearway.classification.lexicon import EXPAND, PHRASES, QUESTIONS, TRANSLATE
 from clearway.core.codes import HsEntry
 
 # Abstain when the runner-up, under another heading, scores within 3% of the first.
@@ -116,41 +116,110 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Query:
-    """A description as the ranker reads it: its words and what the lexicon added."""
+    """A description as the ranker reads it: its words, what the lexicon added, and the product-type words.
+
+    ``boost`` repeats the head noun (the product type, usually the last word before "for…": "Laptop *Backpack*",
+    "Back *Cover* for iPad") and its expansion, so that it outweighs the words that only qualify it.
+    """
 
     text: str
     words: list[str]
     signals: list[str]
+    boost: list[str] = field(default_factory=list)
+
+
+# What follows "for" names the user or the device it fits ("Cover for iPad", "Watch for Men"): kept as words,
+# never expanded (an iPad is not the goods), except the audience, which decides garment headings.
+_FOR = re.compile(r"\s(?:for|para|pour|pra)\s")
+_AUDIENCE = {"men", "women", "man", "woman", "boy", "girl", "baby", "kid", "infant", "unisex", "hombre", "mujer"}
+# Words that close a title without naming the goods ("Plant Container *Set*", "Deodorant *Combo*").
+_NOT_HEAD = {"set", "combo", "kit", "pack", "piece", "pair", "size", "new", "pcs", "inch", "edition", "series"}
+HEAD_REPEAT = 1
+# At most this many of the five suggestions under one heading: a sixth-digit guess should not crowd out a
+# second heading (tuned on the tuning titles: 3 beats 2 and 5 at both 4 and 6 digits).
+PER_HEADING = 3
+_PHRASE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b")
+
+
+def _translate(raw: str) -> tuple[list[str], int]:
+    words: list[str] = []
+    translated = 0
+    for w in re.findall(r"[a-z][a-z'\-]*[a-z]|[a-z]", raw):
+        key = w if w in TRANSLATE else w[:-1] if w.endswith("s") and w[:-1] in TRANSLATE else None
+        if key is not None and TRANSLATE[key] != w:
+            translated += 1
+            words.append(TRANSLATE[key])
+        else:
+            words.append(w)
+    return words, translated
+
+
+def _expansion(word: str) -> list[str]:
+    extra = EXPAND.get(word) or EXPAND.get(stem(word))
+    return extra.split() if extra else []
+
+
+_MARKS = "abcdefghij"
+
+
+def _unmark(word: str, found: list[str]) -> list[str]:
+    if word.startswith("phrase") and len(word) == 7 and word[6] in _MARKS and _MARKS.index(word[6]) < len(found):
+        return found[_MARKS.index(word[6])].split()
+    return [word]
+
+
+def _head(words: list[str]) -> str | None:
+    for w in reversed(words):
+        t = tokens(w)
+        if t and len(t[-1]) > 2 and t[-1] not in _NOT_HEAD and t[-1] not in _AUDIENCE:
+            return w
+    return None
 
 
 def prepare(description: str, category: str | None = None) -> Query:
     """Translates and expands a description (and its marketplace category, when given)."""
     raw = fold(description)
-    words: list[str] = []
     signals: list[str] = []
     translated = 0
+    # A shop phrase becomes one placeholder word ("phrasea") until the head is chosen, then its wording.
+    found: list[str] = []
+
+    def _mark(m: re.Match[str]) -> str:
+        found.append(PHRASES[m.group(0)])
+        return f" phrase{_MARKS[len(found) - 1]} " if len(found) <= len(_MARKS) else PHRASES[m.group(0)]
+
+    raw = _PHRASE_RE.sub(_mark, raw)
+    first = re.match(r"\s*([a-z][a-z'\-]*)", raw)
+    # Spanish, Portuguese and French put the goods first ("camiseta de algodón"): a translated first word is the head.
+    native_head = TRANSLATE.get(first.group(1)) if first else None
     for phrase, english in TRANSLATE.items():
         if " " in phrase and phrase in raw:
             raw = raw.replace(phrase, english)
             translated += 1
-    for w in re.findall(r"[a-z][a-z'\-]*[a-z]|[a-z]", raw):
-        key = w if w in TRANSLATE else w[:-1] if w.endswith("s") and w[:-1] in TRANSLATE else None
-        if key is not None and TRANSLATE[key] != w:
-            translated += 1
-            w_en = TRANSLATE[key]
-        else:
-            w_en = w
-        words.append(w_en)
+    cut = _FOR.search(f" {raw} ")
+    main, tail = (raw[: cut.start()], raw[cut.end() - 1 :]) if cut and cut.start() > 0 else (raw, "")
+    words, n_main = _translate(main)
+    tail_words, n_tail = _translate(tail)
+    translated += n_main + n_tail
     if translated:
         signals.append(f"translated {translated} word(s) to English")
     expanded: list[str] = []
     for w in " ".join(words).split():
         expanded.append(w)
-        extra = EXPAND.get(w) or EXPAND.get(stem(w))
-        if extra is not None:
-            expanded.extend(extra.split())
-    if len(expanded) > len(words):
+        expanded.extend(_expansion(w))
+    for w in " ".join(tail_words).split():
+        expanded.append(w)
+        if stem(w) in _AUDIENCE:
+            expanded.extend(_expansion(w))
+    if found or len(expanded) > len(words) + len(tail_words):
         signals.append("shop words mapped to nomenclature wording")
+    boost: list[str] = []
+    head = native_head.split()[0] if native_head else _head(" ".join(words).split())
+    if head is not None and head.startswith("phrase") and head[6:] in _MARKS:
+        boost = list(dict.fromkeys(tokens(found[_MARKS.index(head[6:])]))) * HEAD_REPEAT
+    elif head is not None:
+        boost = list(dict.fromkeys(t for w in [head, *_expansion(head)] for t in tokens(w))) * HEAD_REPEAT
+    expanded = [x for w in expanded for x in _unmark(w, found)]
     if category:
         cat_words = [c for part in category.split(">>")[:3] for c in part.split()]
         for w in cat_words:
@@ -159,7 +228,7 @@ def prepare(description: str, category: str | None = None) -> Query:
         signals.append("marketplace category used")
     # Each word counts once: an expansion repeating "footwear" must not outweigh the material.
     unique = list(dict.fromkeys(t for w in expanded for t in tokens(w)))
-    return Query(description, unique, signals)
+    return Query(description, unique, signals, boost)
 
 
 @dataclass
@@ -235,7 +304,7 @@ class Index:
         import numpy as np
 
         query = prepare(description, category)
-        text = " ".join(query.words)
+        text = " ".join(query.words + query.boost)
         if not query.words:
             return Suggestion([], abstain=True, question="What are the goods? Describe them in words.")
         q_word = self.word.transform([text])
@@ -246,7 +315,16 @@ class Index:
             + 0.10 * (self.m_chap @ q_word.T).toarray().ravel()
             + 0.20 * (self.c_sub @ q_char.T).toarray().ravel()
         )
-        order = np.argsort(-scores)[:top]
+        ranked = np.argsort(-scores)[: top * 5]
+        order: list[int] = []
+        per_heading: dict[str, int] = {}
+        for i in ranked:
+            heading = self.codes[i][:4]
+            if per_heading.get(heading, 0) < PER_HEADING:
+                order.append(i)
+                per_heading[heading] = per_heading.get(heading, 0) + 1
+            if len(order) == top:
+                break
         qset = set(query.words)
         candidates = [
             Candidate(

@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from clearway.classification.model import Index, Suggestion, as_rows
 from clearway.core.codes import HsEntry
 from clearway.core.issues import Issue, ValidationFailed
+from clearway.declarations.model import Declaration
+from clearway.declarations.ports import DocumentaryFinding
 from clearway.platform.db import UnitOfWork
 from clearway.reference import service as reference
 
 MAX_DESCRIPTION = 500
 MAX_BATCH_ROWS = 100_000
+# At lodging: the goods items checked (largest invoice amounts first) and the nomenclature size built in the
+# request (a full HS index takes tens of seconds on 2 cores: it is built in the background, the first
+# lodgements meanwhile go unchecked).
+MAX_ITEMS_CHECKED = 10
+SYNC_BUILD_MAX = 800
+MEMO_SIZE = 50_000
+log = logging.getLogger(__name__)
+_building = threading.Lock()
 
 
 def index_of(entries: Iterable[HsEntry], cache: dict[str, Any], key: object) -> Index:
@@ -64,6 +76,65 @@ def disagreement(ix: Index, description: str, declared: str) -> str | None:
         return None
     best = suggestion.candidates[0]
     return f"declared {declared} but the description suggests {best.hs6} ({best.path[-1][1][:60]})"
+
+
+def ready_index(uow: UnitOfWork, cache: dict[str, Any]) -> Index | None:
+    """The platform's index if it is built (small nomenclatures are built now); None while it is being built."""
+    nom = reference.nomenclature(uow, cache)
+    key = ("platform", id(nom))
+    cached: tuple[object, Index] | None = cache.get("classification.index")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    entries = list(nom.entries.values())
+    subheadings = sum(1 for e in entries if len(e.code) == 6)
+    if subheadings == 0:
+        return None
+    if subheadings <= SYNC_BUILD_MAX:
+        return index_of(entries, cache, key)
+    with _building:
+        if cache.get("classification.building") == key:
+            return None
+        cache["classification.building"] = key
+
+    def build() -> None:
+        try:
+            index_of(entries, cache, key)
+        except Exception:  # pragma: no cover - logged; the next lodgement tries again
+            log.exception("the HS index could not be built")
+            cache.pop("classification.building", None)
+
+    threading.Thread(target=build, name="hs-index", daemon=True).start()
+    return None
+
+
+def declaration_findings(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration) -> tuple[DocumentaryFinding, ...]:
+    """Declared commodity codes whose heading the item's description does not support (``HS_DISAGREES``).
+
+    Checks the ``MAX_ITEMS_CHECKED`` items of largest invoice amount; nothing while the index is being built.
+    """
+    ix = ready_index(uow, cache)
+    if ix is None:
+        return ()
+    items = sorted(enumerate(decl.data.goods_items), key=lambda p: -p[1].invoice_amount)[:MAX_ITEMS_CHECKED]
+    # The same goods come again and again (an importer's regular lines): one suggestion per text and code.
+    memo: dict[tuple[int, str, str], str | None] = cache.setdefault("classification.disagreements", {})
+    out = []
+    for i, item in sorted(items, key=lambda p: p[0]):
+        if not item.description.strip():
+            continue
+        key = (id(ix), item.description[:MAX_DESCRIPTION], item.commodity_code[:6])
+        if key not in memo:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = disagreement(ix, key[1], key[2])
+        sentence = memo[key]
+        if sentence is not None:
+            out.append(
+                DocumentaryFinding(
+                    "HS_DISAGREES", f"item {item.sequence}: {sentence}", f"/goods_items/{i}/commodity_code", "hs"
+                )
+            )
+    return tuple(out)
 
 
 def read_items(data: bytes) -> Iterator[tuple[str, str, str | None]]:

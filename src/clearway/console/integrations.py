@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from clearway.core.issues import NotFound, ValidationFailed
 from clearway.declarations.model import Declaration
 from clearway.platform.auth import Principal
 from clearway.platform.runtime import Runtime
@@ -148,3 +149,27 @@ def agency_decide(runtime: Runtime, app_id: str, principal: Principal, body: byt
     with runtime.uow() as uow:
         sw.decide(uow, runtime.caches, app_id, principal, data)
         uow.commit()
+
+
+def field_hints(runtime: Runtime, decl: Declaration, principal: Principal, *, customs: bool) -> dict[str, list[str]]:
+    """What the documents (and, for customs, the HS suggestions) say against each declared field, by pointer.
+
+    Read live, so a document attached after lodging shows at once next to the field it contradicts; empty when
+    the documents or classification capabilities are not installed.
+    """
+    hints: dict[str, list[str]] = {}
+    documents = optional_module("documents.service")
+    classification = optional_module("classification.service")
+    try:
+        with runtime.uow(readonly=True) as uow:
+            if documents is not None and hasattr(documents, "visible_discrepancies"):
+                for d in documents.visible_discrepancies(uow, decl.mrn, principal):
+                    hints.setdefault(d.pointer, []).append(d.message)
+            if customs and classification is not None and hasattr(classification, "declaration_findings"):
+                for f in classification.declaration_findings(uow, runtime.caches, decl):
+                    hints.setdefault(f.pointer, []).append(f.message)
+    except (SQLAlchemyError, LookupError) as exc:  # a missing table or nomenclature: no hints, the page still shows
+        log.warning("field hints unavailable for %s: %s", decl.mrn, type(exc).__name__)
+    except (NotFound, ValidationFailed):  # a role that may not see the documents; no nomenclature loaded
+        return {}
+    return hints

@@ -206,13 +206,14 @@ def _context(runtime: Runtime, session: Session, decl: Declaration) -> dict[str,
         blockers = service.release_blockers(uow, decl) if decl.status in OPEN_STATUSES else []
         notes = service.notifications(uow, decl.mrn, principal) if principal.is_trader else []
     assessed = integrations.assessment(runtime, decl)
-    risk = [e for e in decl.history if e.kind == "lane_assigned"] if customs else []
+    hints = integrations.field_hints(runtime, decl, principal, customs=customs)
+    risk = [e for e in decl.history if e.kind in {"lane_assigned", "lane_reviewed"}] if customs else []
     return {
         "payment_reference": new_payment_reference(),
         "decl": decl,
         "data": codec.to_json(decl.data),
         "customs": customs,
-        "history": [e for e in decl.history if customs or e.kind != "lane_assigned"],
+        "history": [e for e in decl.history if customs or e.kind not in {"lane_assigned", "lane_reviewed"}],
         "risk": risk,
         "protocol": [e for e in decl.history if _under_protocol(e) and (customs or e.kind != "lane_assigned")],
         "controls": [e for e in decl.history if e.kind == "control_result"],
@@ -220,6 +221,7 @@ def _context(runtime: Runtime, session: Session, decl: Declaration) -> dict[str,
         "blockers": blockers,
         "notifications": notes,
         "assessment": assessed,
+        "hints": hints,
         "choices": choices(session, decl),
         "finding_kinds": FINDING_KINDS,
         "field_labels": FIELD_LABELS,

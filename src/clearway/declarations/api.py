@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import codec, lodging, service, validation
 from clearway.declarations.examples import example_declaration
-from clearway.declarations.model import Decision, Declaration, DeclarationData
+from clearway.declarations.model import RISK_KINDS, Decision, Declaration, DeclarationData
 from clearway.declarations.ports import ValidationRelief
 from clearway.declarations.schemas import (
     AmendmentIn,
@@ -160,7 +160,7 @@ def declaration_out(decl: Declaration, principal: Principal, blockers: list[str]
             data=e.data,
         )
         for e in decl.history
-        if not (principal.is_trader and e.kind == "lane_assigned")
+        if not (principal.is_trader and e.kind in RISK_KINDS)
     ]
     return DeclarationOut(
         mrn=decl.mrn,

@@ -8,6 +8,7 @@
     5. assessment           duties and taxes                       port ``Assessment``       (tariff)
     6. routing              agency applications                    port ``Routing``          (single window)
     7. supply-chain check   counterfeit flags, AEO standing        port ``SupplyChainCheck`` (ledger)
+       documentary check    invoice vs declared, HS vs description port ``DocumentaryCheck`` (documents, HS)
     8. lane                 proposals by precedence, else random   port ``LaneProvider``     (risk engine, …)
     9. control or release   red → 05, yellow → 06, green → 08 when no gate blocks   port ``ReleaseGate``
    10. save once            header, items and the whole history in one insert each; the message kept verbatim
@@ -43,6 +44,8 @@ from clearway.declarations.model import Decision, Declaration, DeclarationData, 
 from clearway.declarations.ports import (
     LANE_SEVERITY,
     Assessment,
+    DocumentaryCheck,
+    DocumentaryFacts,
     LaneProposal,
     LaneProvider,
     LodgingFacts,
@@ -187,7 +190,7 @@ def lodge(
             routing.route(uow, decl)
 
         # 7. Supply-chain facts: products against their passports, the trader's AEO standing.
-        facts = LodgingFacts(supply_chain=supply_chain_facts(uow, decl))
+        facts = LodgingFacts(supply_chain=supply_chain_facts(uow, decl), documentary=documentary_facts(uow, decl))
 
         # 8. The lane.
         proposal = choose_lane(uow, decl, facts, ctx.selectivity)
@@ -288,6 +291,14 @@ def supply_chain_facts(uow: UnitOfWork, decl: Declaration) -> SupplyChainFacts:
     on = (decl.accepted_at or decl.lodged_at).date()
     for check in uow.ports.all(SupplyChainCheck):
         facts = facts.merged(check.check(uow, decl, on))
+    return facts
+
+
+def documentary_facts(uow: UnitOfWork, decl: Declaration) -> DocumentaryFacts:
+    """Asks every documentary check (documents, classification) what differs from the declared figures."""
+    facts = DocumentaryFacts()
+    for check in uow.ports.all(DocumentaryCheck):
+        facts = facts.merged(DocumentaryFacts(findings=tuple(check.findings(uow, decl))))
     return facts
 
 

@@ -126,6 +126,9 @@ DECISION_TARGET: dict[Decision, Status] = {
     Decision.INVALIDATE: Status.INVALIDATED,
 }
 
+# History entries that carry risk reasons: customs staff see them, traders never do.
+RISK_KINDS = frozenset({"lane_assigned", "lane_reviewed"})
+
 _OFFICERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.SYSTEM})
 DECISION_ROLES: dict[Decision, frozenset[Role]] = {
     Decision.REQUEST_DOCUMENTS: _OFFICERS,

@@ -12,6 +12,8 @@ Order of the steps (fixed; read it in ``lodging.py``):
   1. ``Assessment``        duties and taxes (tariff)
   2. ``Routing``           agency applications (single window)
   3. ``SupplyChainCheck``  facts about products and the trader (ledger: counterfeit flags, AEO standing)
+     ``DocumentaryCheck``  what the declaration's own words and documents say against its figures (documents:
+                           invoice vs declared values; classification: declared HS code vs the description)
   4. ``LaneProvider``      lane proposals (crisis protocols, partner data, risk engine), asked in ascending
                            ``precedence``: the first ``final`` proposal wins, otherwise the most severe; the core's
                            random selectivity is the fallback when nobody proposes
@@ -64,11 +66,62 @@ class SupplyChainFacts:
         return SupplyChainFacts(aeo=aeo, aeo_words=words, counterfeit=self.counterfeit + other.counterfeit)
 
 
+# Codes of ``DocumentaryFinding`` that concern the value, origin or parties (a documentary check at least);
+# the others (``HS_DISAGREES``, a lexical suggestion; ``DOC_TAX_ID_INVALID``, often the declared id itself;
+# ``DOC_INVOICE_NUMBER``, ``DOC_INCOTERM``, ``DOC_LINE_COUNT``) are reasons and weight, not a lane on their own.
+VALUE_FINDINGS = frozenset(
+    {
+        "DOC_TOTAL",
+        "DOC_CURRENCY",
+        "DOC_ORIGIN",
+        "DOC_QUANTITY",
+        "DOC_GROSS_MASS",
+        "DOC_NET_MASS",
+        "DOC_PARTY",
+    }
+)
+
+
+@dataclass(frozen=True)
+class DocumentaryFinding:
+    """One difference between what is declared and what its documents or its own words say.
+
+    ``message`` is the sentence an officer reads ("invoice total 12,400.00 USD, declared 4,100.00 USD"),
+    ``pointer`` the declared field it concerns (``/invoice/total_amount``), ``source`` who found it.
+    """
+
+    code: str
+    message: str
+    pointer: str
+    source: str
+
+
+@dataclass(frozen=True)
+class DocumentaryFacts:
+    """The documentary findings of every source, in the order the sources gave them."""
+
+    findings: tuple[DocumentaryFinding, ...] = ()
+
+    @property
+    def value_findings(self) -> tuple[DocumentaryFinding, ...]:
+        """The findings on value, origin, quantities, masses or parties (worth a documentary check)."""
+        return tuple(f for f in self.findings if f.code in VALUE_FINDINGS)
+
+    def codes(self) -> set[str]:
+        """The findings' codes, for rules (``documentary`` fact)."""
+        return {f.code for f in self.findings}
+
+    def merged(self, other: DocumentaryFacts) -> DocumentaryFacts:
+        """Combines the findings of two sources."""
+        return DocumentaryFacts(findings=self.findings + other.findings)
+
+
 @dataclass(frozen=True)
 class LodgingFacts:
     """What the steps before the lane found out, handed to the lane providers."""
 
     supply_chain: SupplyChainFacts = field(default_factory=SupplyChainFacts)
+    documentary: DocumentaryFacts = field(default_factory=DocumentaryFacts)
 
 
 @dataclass(frozen=True)
@@ -107,6 +160,13 @@ class SupplyChainCheck(Protocol):
     """Checks the declared products and the responsible trader's standing; records its findings in history."""
 
     def check(self, uow: UnitOfWork, decl: Declaration, on: date) -> SupplyChainFacts: ...
+
+
+@runtime_checkable
+class DocumentaryCheck(Protocol):
+    """Compares the declared figures with the declaration's documents or its own descriptions; records nothing."""
+
+    def findings(self, uow: UnitOfWork, decl: Declaration) -> tuple[DocumentaryFinding, ...]: ...
 
 
 @runtime_checkable

@@ -18,6 +18,7 @@ from clearway.declarations.events import (
     DeclarationReleased,
 )
 from clearway.declarations.model import (
+    RISK_KINDS,
     Decision,
     Declaration,
     DeclarationData,
@@ -308,7 +309,7 @@ def notifications(uow: UnitOfWork, mrn: str, principal: Principal, after: int = 
     decl = get_visible(uow, mrn, principal)
     out = []
     for entry_id, e in store.history_since(uow.conn, decl.id, after):
-        if e.kind == "lane_assigned" and principal.is_trader:
+        if e.kind in RISK_KINDS and principal.is_trader:
             continue  # traders learn the control, not the risk reasons behind it
         out.append(
             {

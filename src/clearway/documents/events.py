@@ -24,3 +24,4 @@ class DocumentsChecked(Event):
     mrn: str = ""
     facts: tuple[str, ...] = ()
     discrepancies: int = 0
+    messages: tuple[str, ...] = ()

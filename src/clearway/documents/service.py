@@ -14,6 +14,7 @@ from typing import Any
 from clearway.core.issues import NotFound, ValidationFailed
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
+from clearway.declarations.ports import DocumentaryFinding
 from clearway.documents import crosscheck, store
 from clearway.documents.crosscheck import Discrepancy
 from clearway.documents.events import DocumentAttached, DocumentsChecked
@@ -98,9 +99,24 @@ def attach(
         )
     )
     found = crosscheck.check(decl.data, store.list_for(uow.conn, decl.id))
+    # What the officer sees changes with each document: the differences are kept in the history, by sentence.
+    declarations.record_event(
+        uow,
+        decl,
+        "documents_checked",
+        actor=principal.user,
+        role=principal.role,
+        reason="; ".join(d.message for d in found) if found else "documents agree with the declaration",
+        data={"findings": [d.as_dict() for d in found], "document_id": doc.id},
+    )
     uow.publish(
         DocumentsChecked(
-            at=now, actor=principal.user, mrn=decl.mrn, facts=tuple(_facts(found)), discrepancies=len(found)
+            at=now,
+            actor=principal.user,
+            mrn=decl.mrn,
+            facts=tuple(_facts(found)),
+            discrepancies=len(found),
+            messages=tuple(d.message for d in found),
         )
     )
     return doc, True
@@ -148,6 +164,12 @@ def visible_discrepancies(uow: UnitOfWork, mrn: str, principal: Principal) -> li
 
 def _facts(found: list[Discrepancy]) -> list[str]:
     return sorted({f"documents.{d.code.lower()}" for d in found})
+
+
+def findings(uow: UnitOfWork, decl: Declaration) -> tuple[DocumentaryFinding, ...]:
+    """The differences between a declaration and its attached documents, as the lane providers read them."""
+    found = crosscheck.check(decl.data, store.list_for(uow.conn, decl.id))
+    return tuple(DocumentaryFinding(d.code, d.message, d.pointer, f"documents:{d.document_type}") for d in found)
 
 
 def risk_facts(uow: UnitOfWork, mrn: str) -> list[str]:

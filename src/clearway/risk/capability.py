@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from clearway.declarations.events import ControlResultRecorded, DeclarationDecided
 from clearway.declarations.model import Declaration
 from clearway.declarations.ports import LaneProposal, LodgingFacts
+from clearway.documents.events import DocumentsChecked
 from clearway.platform.capability import Capability
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
-from clearway.risk import api, cli, seed, service
+from clearway.risk import api, cli, documentary, seed, service
 from clearway.risk.schemas import RuleSetIn
 
 
@@ -25,7 +26,9 @@ class RiskLanes:
 
     def propose(self, uow: UnitOfWork, decl: Declaration, facts: LodgingFacts) -> LaneProposal | None:
         """Proposes a lane with its reasons; None while the engine is off (no criteria, no model)."""
-        return service.assess(uow, decl, cache=self.cache, salt=self.salt, ledger=facts.supply_chain)
+        return service.assess(
+            uow, decl, cache=self.cache, salt=self.salt, ledger=facts.supply_chain, documentary=facts.documentary
+        )
 
 
 def ports(runtime: Runtime) -> Sequence[object]:
@@ -34,7 +37,8 @@ def ports(runtime: Runtime) -> Sequence[object]:
 
 
 def subscribe(runtime: Runtime) -> None:
-    """Keeps every control outcome as a label; a withdrawn red declaration gives its capacity slot back."""
+    """Keeps every control outcome as a label; a withdrawn red declaration gives its capacity slot back; documents
+    attached after lodging that contradict the declaration are reviewed (``documentary.review``)."""
 
     def on_control(uow: UnitOfWork, event: ControlResultRecorded) -> None:
         service.record_outcome(uow, event.mrn, event.findings, by=event.actor)
@@ -43,7 +47,12 @@ def subscribe(runtime: Runtime) -> None:
         if event.decision == "invalidate":
             service.give_back_red(uow, event.mrn)
 
+    def on_documents(uow: UnitOfWork, event: DocumentsChecked) -> None:
+        if event.discrepancies:
+            documentary.review(uow, event.mrn)
+
     runtime.bus.subscribe(ControlResultRecorded, on_control)
+    runtime.bus.subscribe(DocumentsChecked, on_documents)
     runtime.bus.subscribe(DeclarationDecided, on_decided)
 
 

@@ -6,10 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from clearway.declarations.ports import DocumentaryFacts
 from clearway.declarations.ports import SupplyChainFacts as LedgerView
 from clearway.risk.model import SEVERITY_WEIGHT, Assessment, RuleSet, rank, red_allowed, watchlist_hits
 
 COUNTERFEIT_WEIGHT, AEO_LAPSED_WEIGHT = 10, 3
+# A difference between the invoice and the declared value, origin, masses or parties; a declared HS code its
+# description does not support (a lexical suggestion: weight and a reason, never a lane on its own).
+DOCUMENT_VALUE_WEIGHT, HS_DISAGREEMENT_WEIGHT = 4, 1
 
 
 @dataclass(frozen=True)
@@ -26,14 +30,27 @@ class Situation:
     model_version: str | None = None
     model_reasons: tuple[str, ...] = ()
     ledger: LedgerView = field(default_factory=LedgerView)
+    documentary: DocumentaryFacts = field(default_factory=DocumentaryFacts)
+
+
+def documentary_reasons(facts: DocumentaryFacts) -> tuple[list[str], int]:
+    """The documentary findings as lane reasons (the officer's sentences) and the weight they add."""
+    reasons, weight = [], 0
+    for f in facts.findings:
+        value = f in facts.value_findings
+        reasons.append(f"classification: {f.message}" if f.code == "HS_DISAGREES" else f.message)
+        weight += DOCUMENT_VALUE_WEIGHT if value else HS_DISAGREEMENT_WEIGHT
+    return reasons, weight
 
 
 def choose(ruleset: RuleSet, s: Situation) -> Assessment:
     """Returns the lane with its reasons in words; red beyond the office's capacity becomes yellow.
 
-    A counterfeit flag sends to red whatever the capacity; a suspended or revoked AEO gets at least a documentary
-    check; a recognised AEO has a yellow from the model or the random draw lowered to green, unless a mandatory
-    rule, a high or critical watchlist entry or a counterfeit flag applies.
+    A counterfeit flag sends to red whatever the capacity; a suspended or revoked AEO, or an invoice whose total,
+    currency, origin, quantities, masses or parties differ from the declaration, gets at least a documentary
+    check (a declared HS code its description does not support adds a reason and weight); a recognised AEO has
+    a yellow from the model or the random draw lowered to green, unless a mandatory rule, a high or critical
+    watchlist entry or a counterfeit flag applies.
     """
     lane, reasons, hits, mandatory, weight = "green", [], [], False, 0
     lists = watchlist_hits(ruleset, s.parties)
@@ -43,6 +60,7 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
         "watchlist": {w.name for w in lists},
         "aeo": ledger.aeo,
         "counterfeit_flags": len(ledger.counterfeit),
+        "documentary": " ".join(sorted(s.documentary.codes())),
     }
     for w in lists:
         reasons.append(f"party on watchlist '{w.name}' (severity {w.severity})")
@@ -56,6 +74,11 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
     if ledger.aeo_lapsed:
         reasons.append(f"{ledger.aeo_words}: documentary check")
         weight += AEO_LAPSED_WEIGHT
+        lane = max(lane, "yellow", key=rank)
+    doc_reasons, doc_weight = documentary_reasons(s.documentary)
+    reasons.extend(doc_reasons)
+    weight += doc_weight
+    if s.documentary.value_findings:
         lane = max(lane, "yellow", key=rank)
     for rule in ruleset.rules:
         if rule.active and rule.matches(header, s.items):

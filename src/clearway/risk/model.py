@@ -37,6 +37,9 @@ HEADER_FIELDS = (
     # and how many anti-counterfeit flags its declared products raise.
     "aeo",
     "counterfeit_flags",
+    # From the documents and the HS suggestions: the codes of the documentary findings, space-separated
+    # (DOC_TOTAL, DOC_ORIGIN, HS_DISAGREES…; test with "contains").
+    "documentary",
 )
 # Facts of one goods item: a rule on these matches if one item satisfies all of its item conditions.
 ITEM_FIELDS = (

@@ -10,7 +10,7 @@ from typing import Any
 
 from clearway.core.issues import Conflict, DomainError, NotFound
 from clearway.declarations.model import Declaration, Lane
-from clearway.declarations.ports import LaneProposal, SupplyChainFacts
+from clearway.declarations.ports import DocumentaryFacts, LaneProposal, SupplyChainFacts
 from clearway.platform import audit
 from clearway.platform.db import UnitOfWork
 from clearway.risk import criteria, facts, lanes, store
@@ -152,14 +152,22 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
 
 
 def assess(
-    uow: UnitOfWork, decl: Declaration, *, cache: dict[str, Any], salt: str, ledger: SupplyChainFacts
+    uow: UnitOfWork,
+    decl: Declaration,
+    *,
+    cache: dict[str, Any],
+    salt: str,
+    ledger: SupplyChainFacts,
+    documentary: DocumentaryFacts | None = None,
 ) -> LaneProposal | None:
     """Proposes the lane of an accepted declaration from criteria, model and capacity, recording why.
 
-    The supply chain's facts (AEO status, counterfeit flags) count too. With no criteria published and no model
-    promoted the engine is off and proposes nothing (the core's random selectivity applies) — except for a
-    counterfeit flag, which always sends the goods to the red lane.
+    The supply chain's facts (AEO status, counterfeit flags) and the documentary findings (invoice vs declared,
+    HS code vs description) count too. With no criteria published and no model promoted the engine is off and
+    proposes nothing (the core's random selectivity applies) — except for a counterfeit flag, which always sends
+    the goods to the red lane, and an invoice that contradicts the declared figures (a documentary check).
     """
+    documentary = documentary or DocumentaryFacts()
     ruleset = current_ruleset(uow, cache)
     loaded = _model(uow, cache)
     if ruleset.empty and loaded is None:
@@ -169,6 +177,15 @@ def assess(
                 reasons=(*ledger.counterfeit, "counterfeit flag: physical inspection"),
                 source=SOURCE,
                 scores={"counterfeit_flags": len(ledger.counterfeit)},
+                inspection_probability=1.0,
+            )
+        if documentary.value_findings:
+            doc_reasons, weight = lanes.documentary_reasons(documentary)
+            return LaneProposal(
+                lane=Lane.YELLOW,
+                reasons=(*doc_reasons, "documents contradict the declaration: documentary check"),
+                source=SOURCE,
+                scores={"weight": weight, "documentary": sorted(documentary.codes())},
                 inspection_probability=1.0,
             )
         return None
@@ -193,6 +210,7 @@ def assess(
         model_version=version,
         model_reasons=model_reasons,
         ledger=ledger,
+        documentary=documentary,
     )
     result = lanes.choose(ruleset, situation)
     if result.lane == "red":
@@ -203,6 +221,7 @@ def assess(
             taken = store.reds_used(uow.conn, office, day) or reds
             result = lanes.choose(ruleset, replace(situation, reds_today=max(taken, cap or 0)))
     ledger_hits = ["ledger:counterfeit"] * bool(ledger.counterfeit) + ["ledger:aeo-lapsed"] * ledger.aeo_lapsed
+    ledger_hits += [f"documentary:{code}" for code in sorted(documentary.codes())]
     store.insert_assessment(
         uow.conn,
         {
@@ -234,6 +253,7 @@ def assess(
         "aeo_facilitation": result.facilitated,
         "counterfeit_flags": len(ledger.counterfeit),
         "selection_source": result.selection_source,
+        "documentary": sorted(documentary.codes()),
     }
     if result.model_score is not None:
         scores["model"] = {"version": result.model_version, "score": round(result.model_score, 4)}

@@ -74,3 +74,33 @@ def test_a_scan_is_deskewed_and_read() -> None:
     assert out["invoice_number"] == inv.truth["invoice_number"]
     assert out["incoterm"] == inv.truth["incoterm"]
     assert any("deskewed" in n for n in out["notes"])
+
+
+def _rotated_scan(pdf: bytes, angle: float, dpi: int) -> bytes:
+    import io
+
+    from clearway.documents.extract.layout import render_pdf_pages
+
+    image = render_pdf_pages(pdf, 1, dpi=dpi)[0].rotate(angle, expand=True, fillcolor="white")
+    buf = io.BytesIO()
+    image.convert("L").save(buf, format="JPEG", quality=60)
+    return buf.getvalue()
+
+
+@pytest.mark.skipif(ocr.available() is None, reason="Tesseract is not installed (apt-get install tesseract-ocr …)")
+def test_a_scanned_invoice_turned_five_degrees_yields_its_total() -> None:
+    inv = generator.make_invoice(5, "eval")  # a layout the extractor was not developed on
+    out = extract_document(_rotated_scan(inv.pdf, 5.0, dpi=200))
+    assert out["kind"] == "scan"
+    assert any("deskewed by" in n for n in out["notes"])
+    assert out["total"] == pytest.approx(float(inv.truth["total"]), abs=0.01)
+
+
+def test_scans_are_normalised_to_one_width_and_binarised() -> None:
+    from PIL import Image
+
+    page = Image.new("L", (800, 1100), 200)
+    page.paste(60, (100, 100, 700, 140))  # a dark band of "print" on grey paper
+    clean = ocr.normalise(page)
+    assert clean.width == ocr.TARGET_WIDTH
+    assert set(clean.getdata()) <= {0, 255}

@@ -80,3 +80,19 @@ def test_formats_are_sniffed_from_bytes_and_names_are_made_safe() -> None:
     assert sniff(b"\xff\xd8\xff\xe0rest") is Format.JPEG and sniff(b"II*\x00rest") is Format.TIFF
     assert check_filename("../../etc/passwd") == "passwd" and check_filename("a\x00b<c>.pdf") == "abc.pdf"
     assert check_filename(None) == "document"
+
+
+def test_a_zip_bomb_is_refused_without_being_inflated() -> None:
+    import time
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("invoice.pdf", b"\0" * 50_000_000)  # 50 MB of zeros in ~50 KB
+    body = buf.getvalue()
+    assert len(body) < 200_000
+    started = time.perf_counter()
+    with pytest.raises(ValidationFailed) as exc:
+        extract_document(body)
+    assert [i.code for i in exc.value.issues] == ["DOCUMENT_TYPE_UNSUPPORTED"]
+    assert time.perf_counter() - started < 2  # refused from its first bytes, never unpacked

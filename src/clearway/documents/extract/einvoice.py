@@ -103,38 +103,44 @@ def _ubl(root: Any) -> dict[str, Found | None]:
     }
 
 
+def _attr(el: Any, name: str) -> Any:
+    """A CFDI attribute: capitalised since CFDI 3.3 (``Total``), lower case in 3.2 (``total``)."""
+    value = el.get(name)
+    return value if value is not None else el.get(name[0].lower() + name[1:])
+
+
 def _cfdi(root: Any) -> dict[str, Found | None]:
     def party(name: str) -> dict[str, Any] | None:
         el = _find(root, name)
         if el is None:
             return None
-        rfc = el.get("Rfc")
-        return {"name": el.get("Nombre"), "tax_id": {"scheme": "RFC", "id": rfc} if rfc else None}
+        rfc = _attr(el, "Rfc")
+        return {"name": _attr(el, "Nombre"), "tax_id": {"scheme": "RFC", "id": rfc} if rfc else None}
 
     lines = [
         {
-            "description": c.get("Descripcion", ""),
-            "quantity": _dec(c.get("Cantidad")),
-            "unit": c.get("ClaveUnidad") or c.get("Unidad"),
-            "unit_price": _dec(c.get("ValorUnitario")),
-            "amount": _dec(c.get("Importe")),
+            "description": (_attr(c, "Descripcion") or ""),
+            "quantity": _dec(_attr(c, "Cantidad")),
+            "unit": _attr(c, "ClaveUnidad") or _attr(c, "Unidad"),
+            "unit_price": _dec(_attr(c, "ValorUnitario")),
+            "amount": _dec(_attr(c, "Importe")),
         }
         for c in _findall(root, "Concepto")
     ]
-    number = "".join(x for x in (root.get("Serie"), root.get("Folio")) if x) or None
+    number = "".join(x for x in (_attr(root, "Serie"), _attr(root, "Folio")) if x) or None
     taxes = _find(root, "Impuestos")
-    date = root.get("Fecha")
+    date = _attr(root, "Fecha")
     cce = next(iter(_findall(root, "ComercioExterior")), None)
     return {
         "invoice_number": _f(number),
         "date": _f(date[:10] if date else None),
-        "currency": _f(root.get("Moneda")),
+        "currency": _f(_attr(root, "Moneda")),
         "seller": _f(party("Emisor")),
         "buyer": _f(party("Receptor")),
-        "net": _f(_dec(root.get("SubTotal"))),
-        "tax": _f(_dec(taxes.get("TotalImpuestosTrasladados")) if taxes is not None else None),
-        "total": _f(_dec(root.get("Total"))),
-        "incoterm": _f(cce.get("Incoterm") if cce is not None else None),
+        "net": _f(_dec(_attr(root, "SubTotal"))),
+        "tax": _f(_dec(_attr(taxes, "TotalImpuestosTrasladados")) if taxes is not None else None),
+        "total": _f(_dec(_attr(root, "Total"))),
+        "incoterm": _f(_attr(cce, "Incoterm") if cce is not None else None),
         "origin": None,
         "gross_weight_kg": None,
         "net_weight_kg": None,

@@ -332,6 +332,25 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
     return None
 
 
+_LEGAL_FORM = re.compile(
+    r"^(.{2,60}?\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|sa|s\.a|sas|sarl|srl|s\.r\.l|spa|bv|nv|plc|pvt"
+    r"|ltda|eireli|sac|s\.a\.c|sa de cv|s\.a\. de c\.v|oy|ab|as|kg)\b\.?)",
+    re.IGNORECASE,
+)
+
+
+def letterhead(page: Page) -> Found | None:
+    """The seller when no label names it: a company name with its legal form on one of the page's first lines."""
+    for line in page.lines[:4]:
+        if line.page != page.lines[0].page:
+            break
+        m = _LEGAL_FORM.match(line.text.strip())
+        if m and not L.starts_with_label(L.norm(line.text), L.BUYER):
+            name = m.group(1).strip(" ,:-")
+            return Found({"name": name, "tax_id": None, "address": []}, 0.5, line.page, line.bbox())
+    return None
+
+
 def weight(page: Page, labels: tuple[str, ...]) -> Found | None:
     for cell, _label, rest in _labelled(page, labels):
         for text, bbox, pg in _value_cells(page, cell, rest)[:2]:
@@ -487,7 +506,7 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
     out: dict[str, Found | None] = {
         "invoice_number": invoice_number(page),
         "date": invoice_date(page),
-        "seller": party(page, L.SELLER, L.BUYER),
+        "seller": party(page, L.SELLER, L.BUYER) or letterhead(page),
         "buyer": party(page, L.BUYER, L.SELLER),
         "incoterm": incoterm(page),
         "origin": origin(page),

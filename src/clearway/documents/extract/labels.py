@@ -44,6 +44,9 @@ INVOICE_NUMBER = (
     "no de la facture",
     "document no",
     "documento no",
+    "rechnungsnr",
+    "rechnungsnummer",
+    "rechnung nr",
     "ref",
 )
 DATE = (
@@ -63,6 +66,8 @@ DATE = (
     "date de la facture",
     "emis le",
     "emitida el",
+    "rechnungsdatum",
+    "datum",
 )
 NOT_DATE = (
     "due",
@@ -90,6 +95,7 @@ SELLER = (
     "shipper",
     "supplier",
     "sold by",
+    "service provider",
     "from",
     "vendedor",
     "exportador",
@@ -108,6 +114,8 @@ SELLER = (
 BUYER = (
     "buyer",
     "bill to",
+    "bill to address",
+    "billing address",
     "billed to",
     "sold to",
     "customer",

@@ -119,12 +119,12 @@ def _meaningful(text: str, conf: float) -> bool:
     return alnum > 0 and (alnum > 1 or conf >= 0.6 or text.isdigit())
 
 
-def ocr_words(image: Any, page: int, lang: str) -> list[Word]:
+def ocr_words(image: Any, page: int, lang: str, *, psm: int = 3) -> list[Word]:
     """Reads the words of a page image with Tesseract; coordinates in the image's pixels."""
     import pytesseract
 
     data: dict[str, list[Any]] = pytesseract.image_to_data(
-        image, lang=lang, config="--psm 3 --oem 1", output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_S
+        image, lang=lang, config=f"--psm {int(psm)} --oem 1", output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_S
     )
     words = []
     for i, text in enumerate(data["text"]):

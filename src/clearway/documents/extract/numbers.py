@@ -41,7 +41,9 @@ _DATE_NUM = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 _DATE_DMY_WORDS = re.compile(
     rf"\b(\d{{1,2}})(?:er|º|st|nd|rd|th)?\.?\s*(?:de\s+)?({_MONTH_WORDS})\.?,?\s*(?:de\s+)?(\d{{4}})\b", re.IGNORECASE
 )
-_DATE_MDY_WORDS = re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+_DATE_MDY_WORDS = re.compile(
+    rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})\b", re.IGNORECASE
+)  # "August 3, 2014", and "August 3 , 2014" as some generators print it
 
 # Symbols and words that name a currency; "$" alone is decided from the document's context.
 CURRENCY_CODES = (
@@ -194,6 +196,8 @@ def currencies_in(text: str) -> list[tuple[str, str]]:
     if "$" in rest:
         found.append(("$", "$"))
     lower = text.lower()
+    # Indian rupees: "Rs 1939", "Rs. 319.00" (only before an amount: "RS" is also a Brazilian state).
+    found.extend(("INR", m.group(0).strip()) for m in re.finditer(r"\brs\.?\s?(?=\d)", lower))
     for word, code in CURRENCY_WORDS.items():
         if re.search(rf"\b{re.escape(word)}\b", lower):
             found.append((code, word))
