@@ -225,10 +225,35 @@ class Index:
         self.m_head = word.transform(head_full)
         self.m_chap = word.transform(chap)
         self.c_sub = char.transform([fold(f"{s} {h}") for s, h in zip(sub, head, strict=True)])
+        self._position = {c: i for i, c in enumerate(self.codes)}
 
     def path(self, code: str) -> list[tuple[str, str]]:
         """Returns chapter › heading › subheading with their descriptions."""
         return [(c, self.entries[c].description) for c in (code[:2], code[:4], code) if c in self.entries]
+
+    def scores(self, descriptions: list[str]) -> Any:
+        """Scores every subheading for many descriptions at once (rows: descriptions, columns: ``codes``).
+
+        The same scores as :meth:`suggest`, computed with one sparse product per batch (about 0.5 ms a
+        description instead of 10); returns a SciPy CSR matrix.
+        """
+        queries = [prepare(d) for d in descriptions]
+        texts = [" ".join(q.words) for q in queries]
+        q_word = self.word.transform(texts)
+        q_char = self.char.transform([fold(f"{d} {t}") for d, t in zip(descriptions, texts, strict=True)])
+        return (
+            0.40 * (q_word @ self.m_sub.T)
+            + 0.30 * (q_word @ self.m_head.T)
+            + 0.10 * (q_word @ self.m_chap.T)
+            + 0.20 * (q_char @ self.c_sub.T)
+        ).tocsr()
+
+    def matched(self, description: str, code: str) -> list[str]:
+        """Returns the words of a description that the subheading's texts share (at most eight)."""
+        i = self._position.get(code)
+        if i is None:
+            return []
+        return sorted(set(prepare(description).words) & self.doc_words[i])[:8]
 
     def suggest(self, description: str, category: str | None = None, top: int = TOP) -> Suggestion:
         """Ranks the subheadings for a description; abstains with a question when the first two are too close."""
