@@ -128,8 +128,12 @@ def screen(
 def _screen_streaming(
     runtime: Any, manifest: Path, output: Path, country: str, party: str | None, share: float | None
 ) -> None:
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"))
-    columns += (TimeRemainingColumn(),)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+    )
     try:
         with Progress(*columns, console=console) as progress, runtime.uow() as uow:
             tasks = {"read": progress.add_task("reading", total=1), "screen": progress.add_task("screening", total=1)}

@@ -25,6 +25,7 @@ COLUMNS = MANIFEST_COLUMNS
 REQUIRED_COLUMNS = ("parcel_id", "declared_value", "currency")
 CHUNK_ROWS = 100_000
 BLOCK_BYTES = 16 * 1024 * 1024
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # one record (a row, with its quoted line breaks) can be no longer
 MAX_REJECT_DETAIL = 100_000  # rejected rows kept with their reasons; beyond that only counted
 Progress = Callable[[int], None]
 
@@ -96,6 +97,7 @@ def _header(names_row: list[str]) -> list[str]:
 def _blocks(stream: IO[bytes], block_bytes: int, *, quoted: bool = True) -> Iterator[bytes]:
     """Yields pieces of the file that end at a record boundary (a newline outside quotes)."""
     pending = b""
+    lines = 0
     while True:
         data = stream.read(block_bytes)
         if not data:
@@ -103,10 +105,15 @@ def _blocks(stream: IO[bytes], block_bytes: int, *, quoted: bool = True) -> Iter
                 yield pending
             return
         pending += data
+
         cut = pending.rfind(b"\n")
         while quoted and cut >= 0 and pending.count(b'"', 0, cut) % 2:
             cut = pending.rfind(b"\n", 0, cut)
+        if cut < 0 and len(pending) > MAX_RECORD_BYTES:
+            message = f"line {lines + 1} runs over {MAX_RECORD_BYTES:,} bytes without ending (an unclosed quote?)"
+            raise ValidationFailed([Issue("ROW_TOO_LONG", message, f"/{lines + 1}")])
         if cut >= 0:
+            lines += pending.count(b"\n", 0, cut + 1)
             yield pending[: cut + 1]
             pending = pending[cut + 1 :]
 

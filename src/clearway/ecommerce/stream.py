@@ -119,7 +119,7 @@ def rebucket(parts: list[Path], work: Path, buckets: int) -> list[list[Path]]:
     for i, part in enumerate(parts):
         frame = pl.read_parquet(part, columns=list(SCREENED)).with_columns(_b=_bucket_of(buckets))
         for key, piece in frame.partition_by("_b", as_dict=True).items():
-            b = int(key[0])  # type: ignore[call-overload]
+            b = int(key[0])
             path = work / f"bucket-{b:04d}-{i:05d}.parquet"
             piece.drop("_b").write_parquet(path, compression="lz4")
             out[b].append(path)
