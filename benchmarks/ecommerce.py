@@ -106,7 +106,6 @@ def main() -> None:
     started = time.perf_counter()
     advisor = hs_check.Advisor(evaluation.hs_index(args.shared))
     print(f"HS-suggestion index built in {time.perf_counter() - started:.1f} s")
-    hand = _hand_labels(args.shared, advisor)
 
     overrides: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="clearway-bench-") as tmp:
@@ -121,6 +120,7 @@ def main() -> None:
             overrides.update(found)
             print(f"calibrated on {args.calibration_parcels:,} parcels of the calibration half: {found}")
             shutil.rmtree(cal)
+        hand = _hand_labels(args.shared, advisor, overrides)
         start = time.perf_counter()
         _child(folder, args.parcels, args.seed, args.shared, "held_out", plant=True)
         generated = time.perf_counter() - start
@@ -275,7 +275,7 @@ def main() -> None:
     print(f"wrote {RESULTS / 'ecommerce.json'}")
 
 
-def _hand_labels(shared: Path, advisor: object) -> dict[str, object]:
+def _hand_labels(shared: Path, advisor: object, overrides: dict[str, float]) -> dict[str, object]:
     """The HS check on hand-labelled titles: declared at their label (every flag is false), and planted."""
     import numpy as np
     import polars as pl
@@ -296,7 +296,7 @@ def _hand_labels(shared: Path, advisor: object) -> dict[str, object]:
         desc_norm=pl.col("title").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
     )
     df = df.join(matching.title_chapters(df["desc_norm"]), on="desc_norm", how="left")
-    flagged = hs_check.implausible(df, config.for_country("PE"), advisor, "why")
+    flagged = hs_check.implausible(df, config.for_country("PE", **overrides), advisor, "why")
     df = df.join(flagged, on="parcel_id", how="left")
     out: dict[str, object] = {}
     for v, n, k in (

@@ -73,10 +73,12 @@ class Advisor:
             by_title.setdefault(d, []).append(h)
         for start in range(0, len(titles), BATCH):
             batch = titles[start : start + BATCH]
-            dense = self.index.scores(batch).toarray()
+            dense = self.index.scores(batch)
             chapters = np.maximum.reduceat(dense, self._chapter_starts, axis=1)
             best = dense.max(axis=1)
-            top = np.argsort(-dense, axis=1)[:, :3]
+            part = np.argpartition(-dense, 3, axis=1)[:, :3]
+            order = np.argsort(-np.take_along_axis(dense, part, axis=1), axis=1)
+            top = np.take_along_axis(part, order, axis=1)
             for i, title in enumerate(batch):
                 suggested = [self.index.codes[j] for j in top[i]]
                 text = "; ".join(f"{c} {_short(self.index, c)}" for c in suggested)

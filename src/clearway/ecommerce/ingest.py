@@ -118,6 +118,25 @@ def _blocks(stream: IO[bytes], block_bytes: int, *, quoted: bool = True) -> Iter
             pending = pending[cut + 1 :]
 
 
+def _lines(block: bytes) -> pl.Series:
+    """The lines of a block as a Polars series, split natively (a Python list of a block's lines costs more)."""
+    if b"\x1f" not in block:
+        try:
+            return pl.read_csv(
+                block,
+                has_header=False,
+                separator="\x1f",
+                quote_char=None,
+                schema={"line": pl.String},
+                empty_string_is_null=False,
+                encoding="utf8-lossy",
+            )["line"]
+        except (pl.exceptions.PolarsError, ValueError):
+            pass
+    text = block.decode("utf-8", "replace")
+    return pl.Series(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
+
+
 def _fast_parse(block: bytes, names: list[str]) -> pl.DataFrame | None:
     """Parses a block with Polars; None when any row is ragged or spans lines (then the csv module reads it)."""
     if b"\r" in block:
@@ -134,10 +153,12 @@ def _fast_parse(block: bytes, names: list[str]) -> pl.DataFrame | None:
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    text = block.decode("utf-8", "replace")
-    lines = pl.Series(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
-    if frame.height != lines.len():
+    count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+    if frame.height != count:
         return None  # a quoted line break, or a blank line
+    lines = _lines(block)
+    if lines.len() != count:
+        return None
     # Polars pads short rows; count the separators outside quotes to find any row of another width.
     separators = lines.str.replace_all(r'"[^"]*"', "").str.count_matches(",", literal=True)
     if (separators != len(names) - 1).any():
