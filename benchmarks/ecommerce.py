@@ -1,6 +1,14 @@
 """E-commerce screening benchmark on real marketplace listings with planted fraud, screened end to end.
 
     .venv/bin/python benchmarks/ecommerce.py --parcels 1000000 [--shared ../shared/data] [--calibrate]
+    .venv/bin/python benchmarks/ecommerce.py --parcels 10000000 --stream [--calibrate]
+
+``--stream`` screens the manifest file into a decisions CSV by seller buckets (``ecommerce.stream``, what
+``clearway ecommerce screen --stream`` runs) instead of the stored end-to-end path, and prints the peak
+memory (RSS, and tracemalloc's Python-heap peak) next to the throughput. The HS check uses the
+classification service's index over ``hs/harmonized-system.csv`` (loaded into the benchmark's database),
+and its false flags are also measured on the 198 hand-labelled titles of
+``benchmarks/data/hs_marketplace_labels.csv`` declared at their label (a truth not made by any classifier).
 
 The ordinary parcels are the real listings of ``marketplace/flipkart-listings.csv`` (shared data) of the
 **held-out** half (fixed hash of the listing id), drawn with replacement, declared at their listed price
@@ -28,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -42,6 +51,7 @@ def _lists(shared: Path) -> tuple[object, list, list]:  # type: ignore[type-arg]
     listings = evaluation.load_listings(shared)
     recalls, brands = evaluation.reference_lists(listings.filter(pl.col("half") == "calibration"))
     evaluation.set_floors(brands)
+    evaluation.set_nomenclature(shared)
     return listings, recalls, brands
 
 
@@ -73,6 +83,8 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="re-derive the thresholds on the calibration half")
     parser.add_argument("--calibration-parcels", type=int, default=200_000)
     parser.add_argument("--max-parcels", type=int, default=None, help="screening's limit per manifest")
+    parser.add_argument("--stream", action="store_true", help="screen file to file by seller buckets")
+    parser.add_argument("--bucket-rows", type=int, default=250_000)
     parser.add_argument("--generate-only", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--half", default="held_out", help=argparse.SUPPRESS)
     parser.add_argument("--no-plant", action="store_true", help=argparse.SUPPRESS)
@@ -86,9 +98,14 @@ def main() -> None:
     import polars as pl
 
     from clearway import bootstrap
-    from clearway.ecommerce import config, evaluation, service
+    from clearway.ecommerce import config, evaluation, hs_check, service
     from clearway.platform.migrate import upgrade
     from clearway.platform.settings import Settings
+    from clearway.reference import service as reference
+
+    started = time.perf_counter()
+    advisor = hs_check.Advisor(evaluation.hs_index(args.shared))
+    print(f"HS-suggestion index built in {time.perf_counter() - started:.1f} s")
 
     overrides: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="clearway-bench-") as tmp:
@@ -99,10 +116,11 @@ def main() -> None:
             _child(cal, args.calibration_parcels, args.seed + 1, args.shared, "calibration", plant=False)
             work = cal / "work"
             work.mkdir()
-            found = evaluation.calibrate(cal / "manifest.csv", work)
+            found = evaluation.calibrate(cal / "manifest.csv", work, advisor=advisor)
             overrides.update(found)
             print(f"calibrated on {args.calibration_parcels:,} parcels of the calibration half: {found}")
             shutil.rmtree(cal)
+        hand = _hand_labels(args.shared, advisor, overrides)
         start = time.perf_counter()
         _child(folder, args.parcels, args.seed, args.shared, "held_out", plant=True)
         generated = time.perf_counter() - start
@@ -114,6 +132,7 @@ def main() -> None:
         runtime = bootstrap.build_runtime(Settings(env="test", database_url=url, data_dir=folder))
         upgrade(runtime.engine)
         with runtime.uow() as uow:
+            reference.load_hs_file(uow, args.shared / evaluation.NOMENCLATURE)
             loaded = [
                 service.load_recalls(uow, folder / "recalls.csv"),
                 service.load_brands(uow, folder / "brands.csv"),
@@ -133,26 +152,53 @@ def main() -> None:
 
         start = time.perf_counter()
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        with runtime.uow() as uow, (folder / "manifest.csv").open("rb") as stream:
-            report = service.screen_manifest(
-                uow,
-                stream,
-                source_name="manifest.csv",
-                country="PE",
-                submitted_by="benchmark",
-                fmt="csv",
-                max_parcels=args.max_parcels,
+        if args.stream:
+            tracemalloc.start()
+            out = folder / "decisions.csv"
+            with runtime.uow() as uow:
+                streamed = service.screen_file_streaming(
+                    uow, folder / "manifest.csv", out, country="PE", bucket_rows=args.bucket_rows
+                )
+            heap_mb = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+            decided = pl.read_csv(out, schema_overrides=dict.fromkeys(("flags", "reasons"), pl.String))
+            rows_read, seconds, decisions, flags = (
+                streamed.rows_read,
+                streamed.seconds,
+                streamed.decisions,
+                streamed.flags,
             )
-            uow.commit()
+            extra = {
+                "buckets": streamed.buckets,
+                "largest_bucket": streamed.largest_bucket,
+                "heap_peak_mb": round(heap_mb),
+            }
+        else:
+            with runtime.uow() as uow, (folder / "manifest.csv").open("rb") as stream:
+                report = service.screen_manifest(
+                    uow,
+                    stream,
+                    source_name="manifest.csv",
+                    country="PE",
+                    submitted_by="benchmark",
+                    fmt="csv",
+                    max_parcels=args.max_parcels,
+                    caches=runtime.caches,
+                )
+                uow.commit()
+            assert report.decided is not None
+            decided = report.decided
+            rows_read, seconds, decisions, flags = report.rows_read, report.seconds, report.decisions, report.flags
+            extra = {}
         elapsed = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_SELF)
         cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-        assert report.decided is not None
-        truth = pl.read_csv(folder / "truth.csv")
-        quality = evaluation.score(report.decided, truth)
-        j = report.decided.select("parcel_id", "flags", "listed_price").join(truth, on="parcel_id")
+        truth = pl.read_csv(folder / "truth.csv", schema_overrides={"variant": pl.String})
+        quality = evaluation.score(decided, truth)
+        listed = pl.read_csv(folder / "manifest.csv", columns=["parcel_id", "listed_price"], infer_schema_length=0)
+        j = decided.select("parcel_id", "flags").join(truth, on="parcel_id").join(listed, on="parcel_id")
         under = j.filter(pl.col("kind") == "undervalued")
         by_evidence = {
             name: round(int(part["flags"].str.contains("undervaluation").sum()) / max(1, part.height), 4)
@@ -161,6 +207,14 @@ def main() -> None:
                 ("without_listing", under.filter(pl.col("listed_price").is_null())),
             )
         }
+        hs_by_variant = {
+            str(v): {"planted": int(n), "recall": round(float(r), 4)}
+            for v, n, r in j.filter(pl.col("kind") == "hs")
+            .group_by("variant")
+            .agg(n=pl.len(), r=pl.col("flags").str.contains("hs_implausible").mean())
+            .sort("variant")
+            .iter_rows()
+        }
         runtime.engine.dispose()
 
     result = {
@@ -168,27 +222,37 @@ def main() -> None:
         "parcels": args.parcels,
         "database": url.split(":")[0],
         "thresholds": overrides or "ScreeningConfig defaults",
+        "mode": "stream (file to file, seller buckets, not stored)" if args.stream else "end to end, stored",
         "seconds_end_to_end": round(elapsed, 2),
-        "parcels_per_second": round(report.rows_read / elapsed),
+        "parcels_per_second": round(rows_read / elapsed),
         "cpu_seconds": round(cpu, 1),
-        "seconds_per_stage": {k: round(v, 2) for k, v in report.seconds.items()},
+        "parcels_per_cpu_second": round(rows_read / max(cpu, 1e-9)),
+        "seconds_per_stage": {k: round(v, 2) for k, v in seconds.items()},
         "peak_rss_mb": round(peak_mb),
+        **extra,
         "manifest_mb": round(size / 1e6),
-        "decisions": report.decisions,
-        "flags": report.flags,
+        "decisions": decisions,
+        "flags": flags,
         "quality": quality,
         "undervaluation_recall_by_evidence": by_evidence,
+        "hs_recall_by_variant": hs_by_variant,
+        "hs_on_hand_labelled_titles": hand,
         "cpus": os.cpu_count(),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "python": platform.python_version(),
     }
     print(
-        f"screened {report.rows_read:,} parcels end to end in {elapsed:.1f} s = "
+        f"screened {rows_read:,} parcels {result['mode']} in {elapsed:.1f} s = "
         f"{result['parcels_per_second']:,} parcels/s; {cpu:.0f} s of CPU; peak memory {peak_mb:.0f} MB "
         f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
     )
-    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items()))
-    print("decisions: " + ", ".join(f"{k} {v:,}" for k, v in report.decisions.items()))
+    if extra:
+        print(
+            f"buckets {extra['buckets']} (largest {extra['largest_bucket']:,}); "
+            f"tracemalloc heap peak {extra['heap_peak_mb']} MB"
+        )
+    print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()))
+    print("decisions: " + ", ".join(f"{k} {v:,}" for k, v in decisions.items()))
     for kind in evaluation.KIND_FLAG:
         q = quality[kind]
         assert isinstance(q, dict)
@@ -204,9 +268,42 @@ def main() -> None:
         f"over de minimis {100 * o['over_de_minimis_rate']:.2f}%, not released {100 * o['not_released_rate']:.2f}%"
     )
     print(f"  undervaluation recall by evidence: {by_evidence}")
+    print(f"  HS recall by planted variant: {hs_by_variant}")
+    print(f"  HS check on the 198 hand-labelled titles: {hand}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ecommerce.json").write_text(json.dumps(result, indent=2))
     print(f"wrote {RESULTS / 'ecommerce.json'}")
+
+
+def _hand_labels(shared: Path, advisor: object, overrides: dict[str, float]) -> dict[str, object]:
+    """The HS check on hand-labelled titles: declared at their label (every flag is false), and planted."""
+    import numpy as np
+    import polars as pl
+
+    from clearway.ecommerce import config, evaluation, hs_check, matching
+
+    assert isinstance(advisor, hs_check.Advisor)
+    evaluation.set_nomenclature(shared)
+    labels = pl.read_csv(RESULTS.parent / "data" / "hs_marketplace_labels.csv", schema_overrides={"hs6": pl.String})
+    rng = np.random.default_rng(3)
+    rows = [(f"L{i}", t, h, "label") for i, (t, h) in enumerate(labels.select("title", "hs6").iter_rows())]
+    for v in evaluation.HS_VARIANTS:
+        for i, (t, h) in enumerate(labels.select("title", "hs6").iter_rows()):
+            code = evaluation._implausible_code(v, t, h, rng)
+            if code is not None:
+                rows.append((f"{v}{i}", t, code, v))
+    df = pl.DataFrame(rows, schema=["parcel_id", "title", "hs6", "variant"], orient="row").with_columns(
+        desc_norm=pl.col("title").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    )
+    df = df.join(matching.title_chapters(df["desc_norm"]), on="desc_norm", how="left")
+    flagged = hs_check.implausible(df, config.for_country("PE", **overrides), advisor, "why")
+    df = df.join(flagged, on="parcel_id", how="left")
+    out: dict[str, object] = {}
+    for v, n, k in (
+        df.group_by("variant").agg(n=pl.len(), k=pl.col("why").is_not_null().sum()).sort("variant").iter_rows()
+    ):
+        out[str(v)] = {"titles": int(n), "flagged": int(k), "share": round(int(k) / max(1, int(n)), 4)}
+    return out
 
 
 if __name__ == "__main__":

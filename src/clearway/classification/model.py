@@ -294,10 +294,37 @@ class Index:
         self.m_head = word.transform(head_full)
         self.m_chap = word.transform(chap)
         self.c_sub = char.transform([fold(f"{s} {h}") for s, h in zip(sub, head, strict=True)])
+        self._position = {c: i for i, c in enumerate(self.codes)}
+        self._folded: tuple[Any, Any] | None = None
 
     def path(self, code: str) -> list[tuple[str, str]]:
         """Returns chapter › heading › subheading with their descriptions."""
         return [(c, self.entries[c].description) for c in (code[:2], code[:4], code) if c in self.entries]
+
+    def scores(self, descriptions: list[str]) -> Any:
+        """Scores every subheading for many descriptions at once (rows: descriptions, columns: ``codes``).
+
+        The same scores as :meth:`suggest`, with the three word levels folded into one matrix (they share
+        the vocabulary) and one sparse product per batch; returns a dense NumPy array.
+        """
+        if self._folded is None:
+            words = 0.40 * self.m_sub + 0.30 * self.m_head + 0.10 * self.m_chap
+            self._folded = (words.T.tocsc(), (0.20 * self.c_sub).T.tocsc())  # CSC: 3x faster products here
+        word_t, char_t = self._folded
+        queries = [prepare(d) for d in descriptions]
+        texts = [" ".join(q.words) for q in queries]
+        q_word = self.word.transform(texts)
+        q_char = self.char.transform([fold(f"{d} {t}") for d, t in zip(descriptions, texts, strict=True)])
+        out = (q_word @ word_t).toarray()
+        out += (q_char @ char_t).toarray()
+        return out
+
+    def matched(self, description: str, code: str) -> list[str]:
+        """Returns the words of a description that the subheading's texts share (at most eight)."""
+        i = self._position.get(code)
+        if i is None:
+            return []
+        return sorted(set(prepare(description).words) & self.doc_words[i])[:8]
 
     def suggest(self, description: str, category: str | None = None, top: int = TOP) -> Suggestion:
         """Ranks the subheadings for a description; abstains with a question when the first two are too close."""

@@ -99,6 +99,7 @@ def _screen(runtime: Runtime, body: bytes, fmt: str, country: str, principal: Pr
             country=country.upper(),
             submitted_by=principal.user,
             submitter_party=principal.party_id,
+            caches=runtime.caches,
         )
         uow.commit()
         row = queries.get_manifest(uow, report.manifest_id, principal)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -74,10 +74,17 @@ def screen(
     max_parcels: Annotated[
         int | None, typer.Option("--max-parcels", min=1, help="Refuse manifests with more parcels (default 5M)")
     ] = None,
+    streaming: Annotated[
+        bool,
+        typer.Option("--stream", help="Any size, constant memory: decisions to --output only, not stored"),
+    ] = False,
 ) -> None:
     """Screens a manifest: writes one decision per parcel, stores them, and prints the manifest's report."""
     runtime = open_runtime()
     destination = (country or runtime.settings.country).upper()
+    if streaming:
+        _screen_streaming(runtime, manifest, output, destination, party, inspection_share)
+        return
     size = manifest.stat().st_size
     columns = (
         TextColumn("[bold]screening"),
@@ -103,6 +110,7 @@ def screen(
                 progress=lambda n: progress.advance(task, n),
                 inspection_share=inspection_share,
                 max_parcels=max_parcels,
+                caches=runtime.caches,
             )
             progress.update(task, completed=size)
             uow.commit()
@@ -115,6 +123,57 @@ def screen(
         raise typer.Exit(1) from None
     service.write_decisions_csv(report.decided, output)
     _print_report(report, output)
+
+
+def _screen_streaming(
+    runtime: Any, manifest: Path, output: Path, country: str, party: str | None, share: float | None
+) -> None:
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+    )
+    try:
+        with Progress(*columns, console=console) as progress, runtime.uow() as uow:
+            tasks = {"read": progress.add_task("reading", total=1), "screen": progress.add_task("screening", total=1)}
+
+            def advance(stage: str, done: int, total: int) -> None:
+                progress.update(tasks[stage], completed=done, total=max(1, total))
+
+            report = service.screen_file_streaming(
+                uow,
+                manifest,
+                output,
+                country=country,
+                submitter_party=party,
+                caches=runtime.caches,
+                progress=advance,
+                inspection_share=share,
+            )
+    except ValidationFailed as exc:
+        console.print(f"[red]Refused[/red]: {manifest.name}")
+        _print_issues(exc.issues)
+        raise typer.Exit(1) from None
+    console.print(
+        f"{report.rows_read:,} rows read, [green]{report.accepted:,} screened[/green], "
+        f"[red]{report.rejected:,} rejected[/red] ({report.duplicates:,} duplicate parcel ids) "
+        f"in {report.buckets} buckets (largest {report.largest_bucket:,} parcels)"
+    )
+    table = Table("decision", "parcels")
+    for name, count in report.decisions.items():
+        table.add_row(name, f"{count:,}")
+    flags = Table("flag", "parcels")
+    for name, count in report.flags.items():
+        flags.add_row(name, f"{count:,}")
+    console.print(table, flags)
+    if report.rejects:
+        rejected = Table("line", "parcel_id", "codes", "why")
+        for r in report.rejects[:20]:
+            rejected.add_row(str(r.line), r.parcel_id or "", r.codes, r.message[:120])
+        console.print(rejected)
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
+    console.print(f"Decisions written to [bold]{output}[/bold] ({timing})")
 
 
 def _print_report(report: service.ScreenReport, output: Path) -> None:

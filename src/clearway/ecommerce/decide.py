@@ -46,14 +46,19 @@ def apply_capacity(
     decided: pl.DataFrame,
     cfg: ScreeningConfig,
     earlier: dict[date, tuple[int, int]] | None = None,
+    day_parcels: dict[date, int] | None = None,
 ) -> pl.DataFrame:
     """Keeps the inspection lane within its share of each day's parcels; the rest are held for documents.
 
     ``earlier`` gives, per day, the parcels already screened for the country and how many of them were
-    sent to inspection, so that several manifests of one day share one capacity.
+    sent to inspection, so that several manifests of one day share one capacity. ``day_parcels`` gives the
+    manifest's parcels per day when ``decided`` holds only the candidates (streaming screening).
     """
     earlier = earlier or {}
-    days = decided.group_by("day").agg(parcels=pl.len()).to_dicts()
+    if day_parcels is None:
+        days = decided.group_by("day").agg(parcels=pl.len()).to_dicts()
+    else:
+        days = [{"day": d, "parcels": n} for d, n in day_parcels.items()]
     capacity = {}
     for row in days:
         before, inspected = earlier.get(row["day"], (0, 0))

@@ -25,6 +25,7 @@ COLUMNS = MANIFEST_COLUMNS
 REQUIRED_COLUMNS = ("parcel_id", "declared_value", "currency")
 CHUNK_ROWS = 100_000
 BLOCK_BYTES = 16 * 1024 * 1024
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # one record (a row, with its quoted line breaks) can be no longer
 MAX_REJECT_DETAIL = 100_000  # rejected rows kept with their reasons; beyond that only counted
 Progress = Callable[[int], None]
 
@@ -96,6 +97,7 @@ def _header(names_row: list[str]) -> list[str]:
 def _blocks(stream: IO[bytes], block_bytes: int, *, quoted: bool = True) -> Iterator[bytes]:
     """Yields pieces of the file that end at a record boundary (a newline outside quotes)."""
     pending = b""
+    lines = 0
     while True:
         data = stream.read(block_bytes)
         if not data:
@@ -103,12 +105,36 @@ def _blocks(stream: IO[bytes], block_bytes: int, *, quoted: bool = True) -> Iter
                 yield pending
             return
         pending += data
+
         cut = pending.rfind(b"\n")
         while quoted and cut >= 0 and pending.count(b'"', 0, cut) % 2:
             cut = pending.rfind(b"\n", 0, cut)
+        if cut < 0 and len(pending) > MAX_RECORD_BYTES:
+            message = f"line {lines + 1} runs over {MAX_RECORD_BYTES:,} bytes without ending (an unclosed quote?)"
+            raise ValidationFailed([Issue("ROW_TOO_LONG", message, f"/{lines + 1}")])
         if cut >= 0:
+            lines += pending.count(b"\n", 0, cut + 1)
             yield pending[: cut + 1]
             pending = pending[cut + 1 :]
+
+
+def _lines(block: bytes) -> pl.Series:
+    """The lines of a block as a Polars series, split natively (a Python list of a block's lines costs more)."""
+    if b"\x1f" not in block:
+        try:
+            return pl.read_csv(
+                block,
+                has_header=False,
+                separator="\x1f",
+                quote_char=None,
+                schema={"line": pl.String},
+                empty_string_is_null=False,
+                encoding="utf8-lossy",
+            )["line"]
+        except (pl.exceptions.PolarsError, ValueError):
+            pass
+    text = block.decode("utf-8", "replace")
+    return pl.Series(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
 
 
 def _fast_parse(block: bytes, names: list[str]) -> pl.DataFrame | None:
@@ -127,10 +153,12 @@ def _fast_parse(block: bytes, names: list[str]) -> pl.DataFrame | None:
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None
-    text = block.decode("utf-8", "replace")
-    lines = pl.Series(text[:-1].split("\n") if text.endswith("\n") else text.split("\n"))
-    if frame.height != lines.len():
+    count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+    if frame.height != count:
         return None  # a quoted line break, or a blank line
+    lines = _lines(block)
+    if lines.len() != count:
+        return None
     # Polars pads short rows; count the separators outside quotes to find any row of another width.
     separators = lines.str.replace_all(r'"[^"]*"', "").str.count_matches(",", literal=True)
     if (separators != len(names) - 1).any():

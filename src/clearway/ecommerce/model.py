@@ -147,6 +147,14 @@ class ScreeningConfig:
     # listing (an item really sold at 1.00) is not one.
     token_amounts: tuple[str, ...] = ("0.01", "0.10", "1.00")
     token_listing_ratio: float = 0.05  # declared under this share of the listed price is a token value
+    # Declared HS vs title (``hs_check``): the HS-suggestion service scores the declared chapter against its
+    # best chapter; flagged under `hs_lexicon_ratio` when the marketplace lexicon also names goods of another
+    # section, under `hs_suggest_ratio` when the service alone speaks. Calibrated on the calibration half of
+    # the real listings (``evaluation.calibrate``: at most 0.1 % and 0.01 % of ordinary parcels); the service
+    # alone reads marketplace titles too poorly ("Rice Lights" → rice) to flag on its own but in extreme cases.
+    hs_lexicon_ratio: float = 0.214
+    hs_suggest_ratio: float = 0.001
+    hs_min_best: float = 0.12  # the service's best score under this says it does not know the goods
 
 
 @dataclass(frozen=True, slots=True)

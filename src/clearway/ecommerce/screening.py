@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 
-from clearway.ecommerce import lexicon, matching
+from clearway.ecommerce import hs_check, matching
 from clearway.ecommerce.model import Flag, Recall, RegisteredBrand, ScreeningConfig
 
 _HS6 = r"^\d{6}"
@@ -307,44 +307,6 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
 
 
-def hs_implausible() -> pl.Expr:
-    """Flags a declared HS code whose section cannot hold the goods the title names (a chapter check).
-
-    Only when the title names marketplace nouns of the hand-written lexicon, all of one HS section (an
-    unambiguous kind of goods: jewellery, footwear, a phone); the code is plausible when its
-    section is that of any chapter a word of the title points at (HS sections group goods easily confused).
-    """
-    chapter = pl.col("hs6").str.slice(0, 2)
-    sec = chapter.replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
-    allowed = pl.concat_str([pl.col("noun_chapters"), pl.col("any_chapters")], separator=";").str.split(";")
-    allowed_sections = allowed.list.eval(
-        pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
-    )
-    own = (
-        pl.col("noun_chapters")
-        .str.split(";")
-        .list.eval(pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64))
-    )
-    sure = pl.col("strong").fill_null(False) & (own.list.n_unique() == 1)
-    bad = sure & pl.col("hs6").is_not_null() & ~allowed_sections.list.contains(sec)
-    return (
-        pl.when(bad)
-        .then(
-            pl.format(
-                "HS {} (chapter {}) is implausible for the description: '{}' is goods of chapter {}",
-                pl.col("hs_code"),
-                chapter,
-                pl.col("noun"),
-                pl.col("noun_chapters").str.replace_all(";", " or "),
-            )
-        )
-        .alias(why(Flag.HS_IMPLAUSIBLE))
-    )
-
-
-_CHAPTER_SECTION = {f"{c:02d}": lexicon.section(f"{c:02d}") for c in range(1, 100)}
-
-
 def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
     """Flags sellers with evidence against them: officers' confirmed findings (any party), or the
     submitting party's own earlier parcels of the seller often flagged (profiles: seller_id, parcels,
@@ -386,17 +348,21 @@ def screen(
     brands: list[RegisteredBrand],
     profiles: pl.DataFrame,
     peers: pl.DataFrame | None = None,
+    same_title: pl.DataFrame | None = None,
+    advisor: hs_check.Advisor | None = None,
 ) -> pl.DataFrame:
     """Runs every rule over prepared parcels and returns them with one reason column per flag.
 
-    ``peers`` are the comparable-parcel statistics (``peer_stats``) when screening runs in parts of a larger
-    manifest; by default they are computed over ``df``.
+    ``peers`` and ``same_title`` are the peer-price statistics (``peer_stats``, ``title_stats``) when
+    screening runs in parts of a larger manifest; by default they are computed over ``df``. ``advisor``
+    holds the HS-suggestion index for the HS check (lexicon only without it).
     """
     dq = pl.when(pl.col("dq_codes") != "").then(pl.format("data quality: {}", pl.col("dq_text")))
-    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)), hs_implausible())
+    out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)))
     for found in (
+        hs_check.implausible(df, cfg, advisor, why(Flag.HS_IMPLAUSIBLE)),
         split_shipments(df, cfg),
-        undervaluation(df, cfg, peers),
+        undervaluation(df, cfg, peers, same_title),
         recalled_products(df, recalls, cfg),
         ip_infringements(df, brands, cfg),
         risky_sellers(df, profiles, cfg),

@@ -15,8 +15,9 @@ from typing import IO, Any
 import polars as pl
 from sqlalchemy import delete, func, select
 
+from clearway.classification import service as classification
 from clearway.core.issues import Issue, NotFound, ValidationFailed
-from clearway.ecommerce import config, decide, ingest, screening, store
+from clearway.ecommerce import config, decide, hs_check, ingest, screening, store, stream
 from clearway.ecommerce.model import Flag, Outcome, Recall, RegisteredBrand, brand_from_row, recall_from_row
 from clearway.platform.db import UnitOfWork
 
@@ -227,8 +228,13 @@ def screen_manifest(
     progress: Callable[[int], None] | None = None,
     inspection_share: float | None = None,
     max_parcels: int | None = None,
+    caches: dict[str, Any] | None = None,
 ) -> ScreenReport:
-    """Ingests, screens, decides and stores a manifest; returns its report (with the decisions frame)."""
+    """Ingests, screens, decides and stores a manifest; returns its report (with the decisions frame).
+
+    With the runtime's ``caches``, the HS check uses the HS-suggestion service over the platform's loaded
+    nomenclature (kept across manifests); without them, or with no nomenclature loaded, the lexicon alone.
+    """
     overrides: dict[str, float] = {}
     if inspection_share is not None:
         overrides["inspection_share"] = inspection_share
@@ -265,7 +271,8 @@ def screen_manifest(
         rejects = sorted(result.rejects, key=lambda r: r.line)
         parcels = parcels.with_columns(first_line=first).filter(pl.col("line") == pl.col("first_line"))
     clock = time.perf_counter()
-    decided = _screen(uow, parcels, cfg, received_at, submitter_party) if parcels.height else None
+    advisor = hs_advisor(uow, caches)
+    decided = _screen(uow, parcels, cfg, received_at, submitter_party, advisor) if parcels.height else None
     seconds["screen"] = time.perf_counter() - clock
     clock = time.perf_counter()
     counts = {o.value: 0 for o in Outcome}
@@ -292,7 +299,64 @@ def screen_manifest(
     return report
 
 
-def _screen(uow: UnitOfWork, parcels: pl.DataFrame, cfg: Any, received_at: datetime, party: str | None) -> pl.DataFrame:
+def hs_advisor(uow: UnitOfWork, caches: dict[str, Any] | None) -> hs_check.Advisor | None:
+    """Returns the HS check's advisor over the platform's nomenclature, or None when none is loaded."""
+    if caches is None:
+        return None
+    try:
+        index = classification.index(uow, caches)
+    except ValidationFailed:
+        return None
+    return hs_check.advisor_of(index, caches)
+
+
+def screen_file_streaming(
+    uow: UnitOfWork,
+    source: Path,
+    output: Path,
+    *,
+    country: str,
+    submitter_party: str | None = None,
+    caches: dict[str, Any] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    bucket_rows: int = stream.BUCKET_ROWS,
+    inspection_share: float | None = None,
+) -> stream.StreamReport:
+    """Screens a manifest file of any size into a decisions CSV in constant memory (``stream``).
+
+    The decisions are written to ``output``, not stored: a national day's file is screened where it lies
+    and the decisions go back to the carrier as a file. Uses the recall list, brand register, the party's
+    seller history and the day's inspection load already recorded.
+    """
+    overrides: dict[str, float] = {"max_parcels": 10**12}
+    if inspection_share is not None:
+        overrides["inspection_share"] = inspection_share
+    cfg = config.for_country(country, **overrides)
+    received_at = uow.clock()
+    with tempfile.TemporaryDirectory(prefix="clearway-stream-") as tmp:
+        return stream.screen_file(
+            source,
+            output,
+            Path(tmp),
+            cfg,
+            recalls=current_recalls(uow),
+            brands=current_brands(uow),
+            profiles=seller_profiles(uow, submitter_party),
+            received_at=received_at,
+            advisor=hs_advisor(uow, caches),
+            progress=progress,
+            bucket_rows=bucket_rows,
+        )
+
+
+def _screen(
+    uow: UnitOfWork,
+    parcels: pl.DataFrame,
+    cfg: Any,
+    received_at: datetime,
+    party: str | None,
+    advisor: hs_check.Advisor | None = None,
+) -> pl.DataFrame:
     prepared = screening.prepare(parcels, cfg, received_at)
     screened = screening.screen(
         prepared,
@@ -300,6 +364,7 @@ def _screen(uow: UnitOfWork, parcels: pl.DataFrame, cfg: Any, received_at: datet
         recalls=current_recalls(uow),
         brands=current_brands(uow),
         profiles=seller_profiles(uow, party),
+        advisor=advisor,
     )
     decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
     days = decided["day"].unique().to_list()

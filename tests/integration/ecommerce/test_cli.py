@@ -69,3 +69,28 @@ def test_a_recall_list_with_bad_rows_keeps_the_good_ones_and_names_the_bad(tmp_p
     missing.write_text("recall_id,brand\nR1,Acme\n")
     result = run(tmp_path, "recalls", "load", str(missing), check=False)
     assert result.returncode == 1 and "HEADER" in result.stdout
+
+
+def test_screen_stream_writes_the_same_decisions_file_and_reports_bad_rows_with_lines(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    generator.write_reference_lists(data)
+    df, truth_frame = generator.manifest(1500, seed=5)
+    generator.write_manifest(df, data / "manifest.csv")
+    run(tmp_path, "recalls", "load", str(data / "recalls.csv"))
+    run(tmp_path, "brands", "load", str(data / "brands.csv"))
+    manifest = data / "manifest.csv"
+    with manifest.open("a") as f:
+        f.write("BROKEN,row\n")
+    out = run(tmp_path, "screen", str(manifest), "--stream", "--output", str(tmp_path / "streamed.csv"))
+    assert "1,501 rows read" in out.stdout and "1,500 screened" in out.stdout and "1 rejected" in out.stdout
+    assert "ROW_MALFORMED" in out.stdout and "1502" in out.stdout  # the broken row's line
+    with (tmp_path / "streamed.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1500 and list(rows[0]) == ["parcel_id", "decision", "flags", "reasons"]
+    truth = dict(truth_frame.iter_rows())
+    refused = {r["parcel_id"] for r in rows if r["decision"] == "refuse"}
+    assert refused and all(truth[p] == "recalled" for p in refused)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("parcel,value\n1,2\n")
+    refused_run = run(tmp_path, "screen", str(bad), "--stream", "--output", str(tmp_path / "x.csv"), check=False)
+    assert refused_run.returncode == 1 and "MANIFEST_HEADER" in refused_run.stdout

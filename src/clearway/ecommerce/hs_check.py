@@ -1,0 +1,190 @@
+"""Declared HS code vs the parcel's title: is the code plausible for the goods the title names?
+
+Two stages, both per unique (normalised title, declared HS6) pair, so the cost follows the number of
+distinct items, not of parcels:
+
+1. **cheap**: the marketplace lexicon (``lexicon``) gives the chapters the title's words point at. A
+   declared chapter among them is plausible and goes no further (most parcels stop here).
+2. **expensive, candidates only**: the HS-suggestion service of ``clearway.classification`` scores every
+   subheading for the title (one sparse product per batch, ``Index.scores``); the declared chapter's best
+   score is compared with the best score of any chapter. The pair is flagged when that ratio is under
+   ``hs_lexicon_ratio`` and the lexicon names goods of another HS section (two readers agree), or under the
+   stricter ``hs_suggest_ratio`` when only the service speaks, and never when the service's best score is
+   too low to mean anything (``hs_min_best``).
+
+The reason gives the declared code, the codes the service suggests and the words that matched. Results are
+cached per pair in the :class:`Advisor` (bounded), which a streaming run keeps across its buckets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from clearway.classification.model import Index
+from clearway.ecommerce import lexicon
+from clearway.ecommerce.model import ScreeningConfig
+
+BATCH = 2_000
+MAX_CACHE = 500_000
+_CHAPTER_SECTION = {f"{c:02d}": lexicon.section(f"{c:02d}") for c in range(1, 100)}
+PAIR_SCHEMA = {
+    "desc_norm": pl.String,
+    "hs6": pl.String,
+    "hs_ratio": pl.Float64,
+    "hs_best": pl.Float64,
+    "hs_suggested": pl.String,
+    "hs_words": pl.String,
+}
+
+
+@dataclass
+class Advisor:
+    """The HS-suggestion index with per-pair results cached: (title, HS6) → ratio, best, suggested, words."""
+
+    index: Index
+    cache: dict[tuple[str, str], tuple[float, float, str, str]] = field(default_factory=dict)
+    scored_titles: int = 0
+
+    def __post_init__(self) -> None:
+        codes = self.index.codes
+        self._chapter_starts = np.array([i for i, c in enumerate(codes) if i == 0 or c[:2] != codes[i - 1][:2]])
+        self._chapter_of = {codes[i][:2]: k for k, i in enumerate(self._chapter_starts)}
+
+    def judge(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """Returns, per (desc_norm, hs6) pair, the declared chapter's score ratio to the best chapter, the best
+        score, the suggested codes and the words of the title that matched the first suggestion."""
+        todo = [(d, h) for d, h in pairs.select("desc_norm", "hs6").iter_rows() if (d, h) not in self.cache]
+        if todo:
+            self._score(todo)
+        rows = [(d, h, *self.cache[(d, h)]) for d, h in pairs.select("desc_norm", "hs6").iter_rows()]
+        return pl.DataFrame(rows, schema=PAIR_SCHEMA, orient="row")
+
+    def _score(self, todo: list[tuple[str, str]]) -> None:
+        if len(self.cache) + len(todo) > MAX_CACHE:
+            self.cache.clear()
+        titles = list(dict.fromkeys(d for d, _ in todo))
+        self.scored_titles += len(titles)
+        by_title: dict[str, list[str]] = {}
+        for d, h in todo:
+            by_title.setdefault(d, []).append(h)
+        for start in range(0, len(titles), BATCH):
+            batch = titles[start : start + BATCH]
+            dense = self.index.scores(batch)
+            chapters = np.maximum.reduceat(dense, self._chapter_starts, axis=1)
+            best = dense.max(axis=1)
+            part = np.argpartition(-dense, 3, axis=1)[:, :3]
+            order = np.argsort(-np.take_along_axis(dense, part, axis=1), axis=1)
+            top = np.take_along_axis(part, order, axis=1)
+            for i, title in enumerate(batch):
+                suggested = [self.index.codes[j] for j in top[i]]
+                text = "; ".join(f"{c} {_short(self.index, c)}" for c in suggested)
+                words = ", ".join(self.index.matched(title, suggested[0])) if best[i] > 0 else ""
+                for hs6 in by_title[title]:
+                    k = self._chapter_of.get(hs6[:2])
+                    got = float(chapters[i, k]) if k is not None else 0.0
+                    ratio = got / float(best[i]) if best[i] > 0 else 1.0
+                    self.cache[(title, hs6)] = (round(ratio, 4), round(float(best[i]), 4), text, words)
+
+
+def _short(index: Index, code: str) -> str:
+    entry = index.entries.get(code)
+    heading = index.entries.get(code[:4])
+    text = entry.description if entry else ""
+    if heading is not None and text.lower().startswith("other"):
+        text = f"{heading.description[:40]}: {text}"
+    return f"({text[:60]})"
+
+
+def advisor_of(index: Index | None, cache: dict[str, Any] | None) -> Advisor | None:
+    """Returns the process's advisor for an index (kept in the runtime's cache), or None without an index."""
+    if index is None:
+        return None
+    if cache is None:
+        return Advisor(index)
+    held: Advisor | None = cache.get("ecommerce.hs_advisor")
+    if held is None or held.index is not index:
+        held = Advisor(index)
+        cache["ecommerce.hs_advisor"] = held
+    return held
+
+
+def _sections(col: pl.Expr) -> pl.Expr:
+    return col.str.split(";").list.eval(pl.element().replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64))
+
+
+def lexicon_view(df: pl.DataFrame) -> pl.DataFrame:
+    """The cheap stage over unique pairs: ``lex_chapter`` (the lexicon names the declared chapter),
+    ``lex_against`` (the title's head names goods of one other section only)."""
+    pairs = df.filter(pl.col("hs6").is_not_null()).select(
+        "desc_norm", "hs6", "noun", "strong", "noun_chapters", "any_chapters"
+    )
+    pairs = pairs.unique(["desc_norm", "hs6"])
+    chapter = pl.col("hs6").str.slice(0, 2)
+    allowed = pl.concat_str([pl.col("noun_chapters"), pl.col("any_chapters")], separator=";", ignore_nulls=True)
+    declared_section = chapter.replace_strict(_CHAPTER_SECTION, default=0, return_dtype=pl.Int64)
+    own = _sections(pl.col("noun_chapters"))
+    sure = pl.col("strong").fill_null(False) & (own.list.n_unique() == 1)
+    # A title with a hand-written marketplace noun passes the cheap stage by its head's nouns only: a word
+    # elsewhere in the title ("Fabric" in "Voylla Fabric Necklace") is what a fraudster picks a decoy by.
+    head_allows = pl.col("noun_chapters").fill_null("").str.split(";").list.contains(chapter)
+    any_allows = allowed.fill_null("").str.split(";").list.contains(chapter)
+    return pairs.with_columns(
+        lex_chapter=pl.when(sure).then(head_allows).otherwise(any_allows),
+        lex_against=(sure & ~_sections(allowed.fill_null("")).list.contains(declared_section)).fill_null(False),
+    )
+
+
+def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None, name: str) -> pl.DataFrame:
+    """Returns (parcel_id, reason) for parcels whose declared HS code is implausible for their title."""
+    empty = pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
+    if df.is_empty():
+        return empty
+    pairs = lexicon_view(df)
+    candidates = pairs.filter(~pl.col("lex_chapter"))
+    if candidates.is_empty():
+        return empty
+    lexicon_words = pl.when(pl.col("lex_against")).then(
+        pl.format(
+            "; the title's '{}' is goods of chapter {}",
+            pl.col("noun"),
+            pl.col("noun_chapters").str.replace_all(";", " or "),
+        )
+    )
+    if advisor is None:  # no nomenclature loaded: the lexicon alone, as before the service existed
+        flagged = candidates.filter(pl.col("lex_against")).with_columns(
+            reason=pl.format(
+                "HS {} (chapter {}) is implausible for the description{} (HS suggestion service not available)",
+                pl.col("hs6"),
+                pl.col("hs6").str.slice(0, 2),
+                lexicon_words,
+            )
+        )
+    else:
+        judged = candidates.join(advisor.judge(candidates), on=["desc_norm", "hs6"])
+        knows = pl.col("hs_best") >= cfg.hs_min_best
+        bad = knows & (
+            (pl.col("lex_against") & (pl.col("hs_ratio") < cfg.hs_lexicon_ratio))
+            | (pl.col("hs_ratio") < cfg.hs_suggest_ratio)
+        )
+        flagged = judged.filter(bad).with_columns(
+            reason=pl.format(
+                "HS {} (chapter {}) is implausible for the description: the HS suggestion service proposes {} "
+                "(words matched: {}); the declared chapter scores {}% of the best{}",
+                pl.col("hs6"),
+                pl.col("hs6").str.slice(0, 2),
+                pl.col("hs_suggested"),
+                pl.when(pl.col("hs_words") == "").then(pl.lit("none")).otherwise(pl.col("hs_words")),
+                (100 * pl.col("hs_ratio")).round(0).cast(pl.Int64),
+                lexicon_words.fill_null(""),
+            )
+        )
+    reasons = flagged.select("desc_norm", "hs6", "reason")
+    return (
+        df.select("parcel_id", "desc_norm", "hs6")
+        .join(reasons, on=["desc_norm", "hs6"])
+        .select("parcel_id", pl.col("reason").alias(name))
+    )
