@@ -93,18 +93,18 @@ Entry = tuple[str, str, str, str]  # key, label, path, access key (unique within
 QUEUE: Entry = ("queue", N_("Work queue"), "/console/queue", "q")
 DECLARATIONS: Entry = ("declarations", N_("Declarations"), "/console/declarations", "d")
 DASHBOARD: Entry = ("dashboard", N_("Dashboard"), "/console/dashboard", "b")
-RISK: Entry = ("risk", N_("Risk criteria"), "/console/risk", "r")
+RISK: Entry = ("risk", N_("Risk criteria"), "/console/risk", "i")
 ECOMMERCE: Entry = ("ecommerce", N_("E-commerce"), "/console/ecommerce", "e")
 SINGLE_WINDOW: Entry = ("agency", N_("Single window"), "/console/agency", "w")
 LEDGER: Entry = ("ledger", N_("Credentials and AEO"), "/console/ledger", "c")
 CRISIS: Entry = ("crisis", N_("Crisis protocols"), "/console/crisis", "y")
-EXCHANGE: Entry = ("exchange", N_("Regional cooperation"), "/console/exchange", "x")
+EXCHANGE: Entry = ("exchange", N_("Regional cooperation"), "/console/exchange", "o")
 WORKFORCE: Entry = ("workforce", N_("Workforce"), "/console/workforce", "f")
 REFERENCE: Entry = ("reference", N_("Reference data"), "/console/reference", "h")
 TARIFF: Entry = ("tariff", N_("Tariff schedule"), "/console/tariff", "t")
 AGENCIES: Entry = ("agencies", N_("Agencies and requirements"), "/console/agencies", "g")
 APPROVALS: Entry = ("approvals", N_("Approvals"), "/console/admin/approvals", "v")
-TRAINING: Entry = ("training", N_("Training"), "/console/training", "p")
+TRAINING: Entry = ("training", N_("Training"), "/console/training", "u")
 
 # Each role's menu: the work of every day first, the rest under "More" (one line a page; keys unique per role).
 NAV: dict[str, tuple[tuple[Entry, ...], tuple[Entry, ...]]] = {
@@ -138,7 +138,7 @@ NAV: dict[str, tuple[tuple[Entry, ...], tuple[Entry, ...]]] = {
         (
             ("admin", N_("Administration"), "/console/admin", "m"),
             ("tokens", N_("API tokens"), "/console/admin/tokens", "k"),
-            ("mandates", N_("Mandates"), "/console/admin/mandates", "n"),
+            ("mandates", N_("Mandates"), "/console/admin/mandates", "j"),
             APPROVALS,
             DECLARATIONS,
             DASHBOARD,

@@ -128,7 +128,7 @@ def test_analyst_edits_a_rule_sees_the_diff_and_publishes(full_server: Any, brow
     page = context.new_page()
     sign_in(page, base, "supervisor.quispe")
     page.wait_for_url(re.compile(r".*/console/queue.*"))
-    page.click("a[accesskey=r]")
+    page.click("a[accesskey=i]")
     page.wait_for_url(re.compile(r".*/console/risk$"))
     assert page.locator("html").get_attribute("lang") == lang
     assert WORDS[lang]["in_force"] in page.locator("#in-force h2").inner_text()
