@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from clearway.console import (
+    i18n,
     metrics,
     seed,
     static,
@@ -28,6 +31,11 @@ from clearway.console import (
 )
 from clearway.platform.capability import Capability
 from clearway.platform.runtime import Runtime
+
+
+def ports(_runtime: Runtime) -> Sequence[object]:
+    """The console's ports: its catalogues answer API clients in their language (``MessageCatalogue``)."""
+    return (i18n.Catalogue(),)
 
 
 def subscribe(runtime: Runtime) -> None:
@@ -60,6 +68,7 @@ capability = Capability(
         views_training.router,
         views_misc.fallback,  # last: any other /console address is a styled 404
     ),
+    ports=ports,
     subscribe=subscribe,
     seed_demo=seed.seed_demo,
     seed_order=900,

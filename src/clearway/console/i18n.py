@@ -15,7 +15,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,6 +31,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
+
+from clearway.platform import i18n as platform_i18n
 
 LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "en")
 LANGUAGE_NAMES = {"es": "Español", "pt": "Português", "fr": "Français", "en": "English"}
@@ -101,19 +103,20 @@ def timezone_of(office: str | None) -> ZoneInfo:
 
 def negotiate(accept_language: str | None) -> str | None:
     """Returns the first language of an ``Accept-Language`` header that the console speaks, or None."""
-    ranked: list[tuple[float, int, str]] = []
-    for i, part in enumerate((accept_language or "").split(",")[:20]):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and quality > 0:
-            ranked.append((-quality, i, primary))
-    return min(ranked)[2] if ranked else None
+    return platform_i18n.negotiate(accept_language, LANGUAGES)
+
+
+class Catalogue:
+    """The console's gettext catalogues as the platform's ``MessageCatalogue`` port: API clients get validation
+    messages in their language too."""
+
+    def languages(self) -> tuple[str, ...]:
+        """Returns the languages the catalogues speak."""
+        return LANGUAGES
+
+    def gettext(self, lang: str) -> Callable[[str], str]:
+        """Returns the translation function of a language."""
+        return translations(lang).gettext
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clearway import __version__
 from clearway.core.issues import Conflict, DomainError, Forbidden, Issue, NotFound, ValidationFailed, pointer
 from clearway.platform import api as platform_api
+from clearway.platform import i18n
 from clearway.platform import logging as cw_logging
 from clearway.platform.auth import resolve_token
 from clearway.platform.capability import Capability
@@ -41,6 +42,19 @@ log = logging.getLogger(__name__)
 def errors(status: int, issues: Iterable[Issue], headers: dict[str, str] | None = None) -> JSONResponse:
     """Returns the uniform error body: ``{"errors": [{code, message, pointer}]}``."""
     return JSONResponse({"errors": [i.as_dict() for i in issues]}, status_code=status, headers=headers)
+
+
+def _in_language(request: Request, status: int, issues: Iterable[Issue]) -> JSONResponse:
+    """Answers issues in the client's language (``Accept-Language``) when a catalogue speaks it, else in English."""
+    runtime = getattr(request.app.state, "runtime", None)
+    catalogues = runtime.ports.all(i18n.MessageCatalogue) if runtime is not None else []
+    header = request.headers.get("accept-language")
+    for catalogue in catalogues if header else []:
+        lang = i18n.negotiate(header, catalogue.languages())
+        if lang is not None:
+            shown = issues if lang == i18n.SOURCE_LANGUAGE else i18n.localise(issues, catalogue.gettext(lang))
+            return errors(status, shown, headers={"Content-Language": lang})
+    return errors(status, issues)
 
 
 class RequestContext:
@@ -205,8 +219,8 @@ def create_app(
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ValidationFailed)
-    async def _invalid(_: Request, exc: ValidationFailed) -> JSONResponse:
-        return errors(422, exc.issues)
+    async def _invalid(request: Request, exc: ValidationFailed) -> JSONResponse:
+        return _in_language(request, 422, exc.issues)
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
