@@ -304,15 +304,16 @@ class Index:
     def scores(self, descriptions: list[str]) -> Any:
         """Scores every subheading for many descriptions at once (rows: descriptions, columns: ``codes``).
 
-        The same scores as :meth:`suggest`, with the three word levels folded into one matrix (they share
-        the vocabulary) and one sparse product per batch; returns a dense NumPy array.
+        The same scores as :meth:`suggest` (head-noun weighting, 'for …' tails and shop phrases included),
+        with the three word levels folded into one matrix (they share the vocabulary) and one sparse product
+        per batch; returns a dense NumPy array.
         """
         if self._folded is None:
             words = 0.40 * self.m_sub + 0.30 * self.m_head + 0.10 * self.m_chap
             self._folded = (words.T.tocsc(), (0.20 * self.c_sub).T.tocsc())  # CSC: 3x faster products here
         word_t, char_t = self._folded
         queries = [prepare(d) for d in descriptions]
-        texts = [" ".join(q.words) for q in queries]
+        texts = [" ".join(q.words + q.boost) for q in queries]
         q_word = self.word.transform(texts)
         q_char = self.char.transform([fold(f"{d} {t}") for d, t in zip(descriptions, texts, strict=True)])
         out = (q_word @ word_t).toarray()

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -567,18 +567,28 @@ def calibrate(
 
 
 def _calibrate_hs(df: pl.DataFrame, advisor: hs_check.Advisor, cfg: ScreeningConfig, target: float) -> dict[str, float]:
-    """The largest ratios whose HS rules flag at most ``target`` of the ordinary parcels each."""
-    pairs = hs_check.lexicon_view(df).filter(~pl.col("lex_chapter"))
-    judged = pairs.join(advisor.judge(pairs), on=["desc_norm", "hs6"]).filter(pl.col("hs_best") >= cfg.hs_min_best)
+    """The largest ratios whose HS rules flag at most their share of the ordinary parcels each: the lexicon and
+    the service together ``target``, the service alone at chapter level and at heading level a tenth of it."""
+    every = replace(cfg, hs_heading_ratio=1.0)
+    judged = hs_check.judged_pairs(df, every, advisor)
     parcels = df.select("desc_norm", "hs6").join(judged, on=["desc_norm", "hs6"])
 
     def cut(ratios: pl.Series, share: float, cap: float) -> float:
         r, k = ratios.sort(), int(share * df.height)
         return round(min(cap, float(r[k])) if r.len() > k else cap, 3)
 
-    suggest = cut(parcels.filter(~pl.col("lex_against"))["hs_ratio"], target / 10, 0.5)
-    with_lexicon = cut(parcels.filter(pl.col("lex_against"))["hs_ratio"], target, 0.9)
-    return {"hs_suggest_ratio": suggest, "hs_lexicon_ratio": max(with_lexicon, suggest)}
+    chapter = parcels.filter(~pl.col("lex_chapter") & (pl.col("hs_best") >= cfg.hs_min_best))
+    suggest = cut(chapter.filter(~pl.col("lex_against"))["hs_ratio"], target / 10, 0.5)
+    with_lexicon = cut(chapter.filter(pl.col("lex_against"))["hs_ratio"], target, 0.9)
+    found = {"hs_suggest_ratio": suggest, "hs_lexicon_ratio": max(with_lexicon, suggest)}
+    settled = replace(cfg, hs_suggest_ratio=suggest, hs_lexicon_ratio=found["hs_lexicon_ratio"])
+    confident = parcels.filter(
+        ~hs_check.chapter_rule(settled)
+        & (pl.col("hs_best") >= cfg.hs_heading_min_best)
+        & (pl.col("hs_second") < cfg.hs_heading_margin)
+    )
+    found["hs_heading_ratio"] = cut(confident["hs_head_ratio"], target / 10, 0.5)
+    return found
 
 
 def score(decided: pl.DataFrame, truth: pl.DataFrame) -> dict[str, object]:

@@ -11,6 +11,14 @@ distinct items, not of parcels:
    ``hs_lexicon_ratio`` and the lexicon names goods of another HS section (two readers agree), or under the
    stricter ``hs_suggest_ratio`` when only the service speaks, and never when the service's best score is
    too low to mean anything (``hs_min_best``).
+3. **heading level, where the service is confident**: when ``hs_heading_ratio`` is above 0, every pair is
+   scored (the lexicon's chapter pass does not end it) and a pair is flagged when the service's best score is
+   at least ``hs_heading_min_best``, its runner-up heading scores under ``hs_heading_margin`` of its best
+   (the suggestion is confident) and the declared heading scores under ``hs_heading_ratio`` of the best (a
+   neighbouring heading of the right chapter). Elsewhere plausibility stays at chapter/section level.
+
+The scores are those of ``classification``'s suggestion (``Index.scores`` = ``Index.suggest``'s ranking:
+head-noun weighting, 'for …' tails, shop phrases), batched per distinct normalised title.
 
 The reason gives the declared code, the codes the service suggests and the words that matched. Results are
 cached per pair in the :class:`Advisor` (bounded), which a streaming run keeps across its buckets.
@@ -35,6 +43,8 @@ PAIR_SCHEMA = {
     "desc_norm": pl.String,
     "hs6": pl.String,
     "hs_ratio": pl.Float64,
+    "hs_head_ratio": pl.Float64,
+    "hs_second": pl.Float64,
     "hs_best": pl.Float64,
     "hs_suggested": pl.String,
     "hs_words": pl.String,
@@ -43,20 +53,24 @@ PAIR_SCHEMA = {
 
 @dataclass
 class Advisor:
-    """The HS-suggestion index with per-pair results cached: (title, HS6) → ratio, best, suggested, words."""
+    """The HS-suggestion index with per-pair results cached: (title, HS6) → chapter ratio, heading ratio,
+    runner-up heading ratio, best score, suggested codes, matched words."""
 
     index: Index
-    cache: dict[tuple[str, str], tuple[float, float, str, str]] = field(default_factory=dict)
+    cache: dict[tuple[str, str], tuple[float, float, float, float, str, str]] = field(default_factory=dict)
     scored_titles: int = 0
 
     def __post_init__(self) -> None:
         codes = self.index.codes
         self._chapter_starts = np.array([i for i, c in enumerate(codes) if i == 0 or c[:2] != codes[i - 1][:2]])
         self._chapter_of = {codes[i][:2]: k for k, i in enumerate(self._chapter_starts)}
+        self._heading_starts = np.array([i for i, c in enumerate(codes) if i == 0 or c[:4] != codes[i - 1][:4]])
+        self._heading_of = {codes[i][:4]: k for k, i in enumerate(self._heading_starts)}
 
     def judge(self, pairs: pl.DataFrame) -> pl.DataFrame:
-        """Returns, per (desc_norm, hs6) pair, the declared chapter's score ratio to the best chapter, the best
-        score, the suggested codes and the words of the title that matched the first suggestion."""
+        """Returns, per (desc_norm, hs6) pair, the declared chapter's and heading's score ratios to the best,
+        the runner-up heading's ratio (low: a confident suggestion), the best score, the suggested codes and
+        the words of the title that matched the first suggestion."""
         todo = [(d, h) for d, h in pairs.select("desc_norm", "hs6").iter_rows() if (d, h) not in self.cache]
         if todo:
             self._score(todo)
@@ -75,6 +89,8 @@ class Advisor:
             batch = titles[start : start + BATCH]
             dense = self.index.scores(batch)
             chapters = np.maximum.reduceat(dense, self._chapter_starts, axis=1)
+            headings = np.maximum.reduceat(dense, self._heading_starts, axis=1)
+            runner_up = np.partition(headings, -2, axis=1)[:, -2] if headings.shape[1] > 1 else headings[:, 0] * 0
             best = dense.max(axis=1)
             part = np.argpartition(-dense, 3, axis=1)[:, :3]
             order = np.argsort(-np.take_along_axis(dense, part, axis=1), axis=1)
@@ -83,11 +99,23 @@ class Advisor:
                 suggested = [self.index.codes[j] for j in top[i]]
                 text = "; ".join(f"{c} {_short(self.index, c)}" for c in suggested)
                 words = ", ".join(self.index.matched(title, suggested[0])) if best[i] > 0 else ""
+                top_score = float(best[i])
+                second = float(runner_up[i]) / top_score if top_score > 0 else 1.0
                 for hs6 in by_title[title]:
                     k = self._chapter_of.get(hs6[:2])
+                    hk = self._heading_of.get(hs6[:4])
                     got = float(chapters[i, k]) if k is not None else 0.0
-                    ratio = got / float(best[i]) if best[i] > 0 else 1.0
-                    self.cache[(title, hs6)] = (round(ratio, 4), round(float(best[i]), 4), text, words)
+                    got_heading = float(headings[i, hk]) if hk is not None else 0.0
+                    ratio = got / top_score if top_score > 0 else 1.0
+                    head_ratio = got_heading / top_score if top_score > 0 else 1.0
+                    self.cache[(title, hs6)] = (
+                        round(ratio, 4),
+                        round(head_ratio, 4),
+                        round(second, 4),
+                        round(top_score, 4),
+                        text,
+                        words,
+                    )
 
 
 def _short(index: Index, code: str) -> str:
@@ -138,14 +166,48 @@ def lexicon_view(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def heading_level(cfg: ScreeningConfig) -> bool:
+    """Whether the heading-level rule is on (then every pair is scored, not only the lexicon's candidates)."""
+    return cfg.hs_heading_ratio > 0
+
+
+def chapter_rule(cfg: ScreeningConfig) -> pl.Expr:
+    """The chapter/section rule over judged pairs (``lex_chapter``, ``lex_against``, ``hs_ratio``, ``hs_best``)."""
+    knows = pl.col("hs_best") >= cfg.hs_min_best
+    return (
+        ~pl.col("lex_chapter")
+        & knows
+        & (
+            (pl.col("lex_against") & (pl.col("hs_ratio") < cfg.hs_lexicon_ratio))
+            | (pl.col("hs_ratio") < cfg.hs_suggest_ratio)
+        )
+    )
+
+
+def heading_rule(cfg: ScreeningConfig) -> pl.Expr:
+    """The heading rule: a confident suggestion whose heading is far from the declared one."""
+    if not heading_level(cfg):
+        return pl.lit(False)
+    return (
+        (pl.col("hs_best") >= cfg.hs_heading_min_best)
+        & (pl.col("hs_second") < cfg.hs_heading_margin)
+        & (pl.col("hs_head_ratio") < cfg.hs_heading_ratio)
+    )
+
+
+def judged_pairs(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor) -> pl.DataFrame:
+    """The unique (title, HS6) pairs with the lexicon's view and, where needed, the service's scores."""
+    pairs = lexicon_view(df)
+    candidates = pairs if heading_level(cfg) else pairs.filter(~pl.col("lex_chapter"))
+    if candidates.is_empty():
+        return candidates.join(pl.DataFrame(schema=PAIR_SCHEMA), on=["desc_norm", "hs6"])
+    return candidates.join(advisor.judge(candidates), on=["desc_norm", "hs6"])
+
+
 def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None, name: str) -> pl.DataFrame:
     """Returns (parcel_id, reason) for parcels whose declared HS code is implausible for their title."""
     empty = pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
     if df.is_empty():
-        return empty
-    pairs = lexicon_view(df)
-    candidates = pairs.filter(~pl.col("lex_chapter"))
-    if candidates.is_empty():
         return empty
     lexicon_words = pl.when(pl.col("lex_against")).then(
         pl.format(
@@ -155,6 +217,7 @@ def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None,
         )
     )
     if advisor is None:  # no nomenclature loaded: the lexicon alone, as before the service existed
+        candidates = lexicon_view(df).filter(~pl.col("lex_chapter"))
         flagged = candidates.filter(pl.col("lex_against")).with_columns(
             reason=pl.format(
                 "HS {} (chapter {}) is implausible for the description{} (HS suggestion service not available)",
@@ -164,22 +227,37 @@ def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None,
             )
         )
     else:
-        judged = candidates.join(advisor.judge(candidates), on=["desc_norm", "hs6"])
-        knows = pl.col("hs_best") >= cfg.hs_min_best
-        bad = knows & (
-            (pl.col("lex_against") & (pl.col("hs_ratio") < cfg.hs_lexicon_ratio))
-            | (pl.col("hs_ratio") < cfg.hs_suggest_ratio)
-        )
-        flagged = judged.filter(bad).with_columns(
-            reason=pl.format(
-                "HS {} (chapter {}) is implausible for the description: the HS suggestion service proposes {} "
-                "(words matched: {}); the declared chapter scores {}% of the best{}",
-                pl.col("hs6"),
-                pl.col("hs6").str.slice(0, 2),
-                pl.col("hs_suggested"),
-                pl.when(pl.col("hs_words") == "").then(pl.lit("none")).otherwise(pl.col("hs_words")),
-                (100 * pl.col("hs_ratio")).round(0).cast(pl.Int64),
-                lexicon_words.fill_null(""),
+        judged = judged_pairs(df, cfg, advisor)
+        if judged.is_empty():
+            return empty
+        at_chapter = chapter_rule(cfg)
+        words = pl.when(pl.col("hs_words") == "").then(pl.lit("none")).otherwise(pl.col("hs_words"))
+        flagged = judged.filter(at_chapter | heading_rule(cfg)).with_columns(
+            reason=pl.when(at_chapter)
+            .then(
+                pl.format(
+                    "HS {} (chapter {}) is implausible for the description: the HS suggestion service proposes {} "
+                    "(words matched: {}); the declared chapter scores {}% of the best{}",
+                    pl.col("hs6"),
+                    pl.col("hs6").str.slice(0, 2),
+                    pl.col("hs_suggested"),
+                    words,
+                    (100 * pl.col("hs_ratio")).round(0).cast(pl.Int64),
+                    lexicon_words.fill_null(""),
+                )
+            )
+            .otherwise(
+                pl.format(
+                    "HS {} (heading {}) is implausible for the description: the HS suggestion service is confident "
+                    "in {} (words matched: {}; the next heading scores {}% of it); the declared heading scores {}% "
+                    "of the best",
+                    pl.col("hs6"),
+                    pl.col("hs6").str.slice(0, 4),
+                    pl.col("hs_suggested"),
+                    words,
+                    (100 * pl.col("hs_second")).round(0).cast(pl.Int64),
+                    (100 * pl.col("hs_head_ratio")).round(0).cast(pl.Int64),
+                )
             )
         )
     reasons = flagged.select("desc_norm", "hs6", "reason")

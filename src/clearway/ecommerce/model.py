@@ -152,9 +152,16 @@ class ScreeningConfig:
     # section, under `hs_suggest_ratio` when the service alone speaks. Calibrated on the calibration half of
     # the real listings (``evaluation.calibrate``: at most 0.1 % and 0.01 % of ordinary parcels); the service
     # alone reads marketplace titles too poorly ("Rice Lights" → rice) to flag on its own but in extreme cases.
-    hs_lexicon_ratio: float = 0.214
+    hs_lexicon_ratio: float = 0.137
     hs_suggest_ratio: float = 0.001
     hs_min_best: float = 0.12  # the service's best score under this says it does not know the goods
+    # Heading level (a neighbouring heading of the right chapter), only where the suggestion is confident: its
+    # best score at least `hs_heading_min_best`, the runner-up heading under `hs_heading_margin` of it; flagged
+    # when the declared heading scores under `hs_heading_ratio` of the best. 0 turns it off (then only the
+    # lexicon's candidates are scored); calibrated on the calibration half like the ratios above.
+    hs_heading_ratio: float = 0.0
+    hs_heading_min_best: float = 0.5
+    hs_heading_margin: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)

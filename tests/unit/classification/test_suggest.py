@@ -73,3 +73,15 @@ def test_translation_and_expansion_are_signalled() -> None:
 def test_top_five_of_hs_2022_holds_the_right_heading(text: str, heading: str) -> None:
     s = _index(shared_data("hs", "harmonized-system.csv")).suggest(text)
     assert heading in {c.hs6[:4] for c in s.candidates}, [c.hs6 for c in s.candidates]
+
+
+def test_batch_scores_rank_as_the_suggestion_does_head_noun_and_for_tail_included() -> None:
+    # The e-commerce check scores thousands of titles at once through Index.scores: it must read a title
+    # the way suggest does ("Back Cover for iPad" is a cover, not a tablet).
+    ix = _index(demo_nomenclature_path())
+    titles = ["Back cover for Samsung smartphone", "Camiseta de algodón para hombre", "Men's analog wrist watch"]
+    dense = ix.scores(titles)
+    for row, title in zip(dense, titles, strict=True):
+        best = ix.suggest(title).candidates[0]
+        assert ix.codes[int(row.argmax())] == best.hs6
+        assert abs(float(row.max()) - best.score) < 1e-3

@@ -3,6 +3,7 @@ code, or an accessory under the accessory's heading, is not."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +11,7 @@ import polars as pl
 from clearway.classification.model import Index
 from clearway.core.codes import HsEntry
 from clearway.ecommerce import hs_check, matching
+from tests.conftest import shared_data
 from tests.unit.ecommerce.helpers import by_id, cfg, csv_bytes, parcel, run
 
 # A few real HS 2022 texts: enough for the suggestion index to tell phones, cases, jewellery, books, shoes.
@@ -93,3 +95,44 @@ def test_without_the_service_the_lexicon_still_flags_and_says_the_service_is_mis
     got = by_id(decided)["BOOK"]
     assert got["flags"] == "hs_implausible"
     assert "not available" in str(got["reasons"])
+
+
+def test_a_neighbouring_heading_is_flagged_at_heading_level_only_where_the_service_is_confident() -> None:
+    # A smartphone declared under headphones: the right chapter (85), so the chapter rule lets it pass; the
+    # heading rule, when on, flags it because the suggestion is confident and names the heading it expects.
+    rows = [("PHONE", "apple iphone 6s smartphone 64gb rose gold", "851830")]
+    assert _check(rows, _advisor()) == {"PHONE": None}  # off by default: chapter level only
+    df = pl.DataFrame(rows, schema=["parcel_id", "desc_norm", "hs6"], orient="row")
+    df = df.join(matching.title_chapters(df["desc_norm"]), on="desc_norm", how="left")
+    on = cfg(hs_heading_ratio=0.5, hs_heading_min_best=0.1, hs_heading_margin=0.9)
+    reason = dict(hs_check.implausible(df, on, _advisor(), "why").iter_rows())["PHONE"]
+    assert "HS 851830 (heading 8518)" in reason
+    assert "confident in 851713" in reason
+    # Not confident (a runner-up heading close to the first): chapter level decides, nothing is flagged.
+    unsure = cfg(hs_heading_ratio=0.5, hs_heading_min_best=0.1, hs_heading_margin=0.0)
+    assert hs_check.implausible(df, unsure, _advisor(), "why").is_empty()
+
+
+@functools.cache
+def _real_advisor() -> hs_check.Advisor:
+    from clearway.reference.model import parse_hs_csv
+
+    path = shared_data("hs", "harmonized-system.csv")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return hs_check.Advisor(Index(parse_hs_csv(f)))
+
+
+def test_on_the_full_nomenclature_a_phone_as_a_book_is_flagged_and_a_phone_case_under_4202_is_not() -> None:
+    advisor = _real_advisor()
+    got = _check(
+        [
+            ("BOOK", "samsung galaxy j7 smartphone 16 gb black", "490199"),
+            ("PHONE", "samsung galaxy j7 smartphone 16 gb black", "851713"),
+            ("CASE", "sprint back cover for samsung galaxy j7", "420232"),
+            ("BAG", "american tourister laptop backpack", "420292"),
+        ],
+        advisor,
+    )
+    assert got["BOOK"] is not None
+    assert "8517" in got["BOOK"]  # the suggestion names telephone sets
+    assert {k: v for k, v in got.items() if k != "BOOK"} == dict.fromkeys(("PHONE", "CASE", "BAG"))
