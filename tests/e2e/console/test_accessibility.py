@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -94,7 +94,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 class Tour:
     """Visits pages, checks each with axe-core, collects every violation and saves the screenshots asked for."""
 
-    shot_names: set[tuple[str, str]] = set()  # (lang, name) already saved in this run
+    shot_names: ClassVar[set[tuple[str, str]]] = set()  # (lang, name) already saved in this run
 
     def __init__(self, page: Any, a11y: Accessibility, role: str, lang: str) -> None:
         self.page, self.a11y, self.role, self.lang = page, a11y, role, lang
