@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -118,3 +119,9 @@ def check_login_csrf(request: Request, submitted: str | None) -> None:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not submitted or not cookie or not hmac.compare_digest(submitted, cookie):
         raise HTTPException(403, N_("The sign-in form has expired; reload the page and try again."))
+
+
+def require_role(session: Session, allowed: Iterable[str], message: str) -> None:
+    """Refuses a page (403, rendered as a console page) to a signed-in user whose role is not allowed."""
+    if session.principal.role not in allowed:
+        raise HTTPException(403, message)

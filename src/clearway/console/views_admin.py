@@ -36,8 +36,7 @@ FLASH = {
 
 def require_admin(session: Session) -> None:
     """Refuses administrators' pages to every other role."""
-    if session.principal.role != "admin":
-        raise HTTPException(403, N_("This page is for administrators."))
+    security.require_role(session, ("admin",), N_("This page is for administrators."))
 
 
 def _reason(reason: str) -> list[Issue]:

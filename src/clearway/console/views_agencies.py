@@ -33,8 +33,7 @@ READERS = frozenset({"agency", *dashboard.CUSTOMS_ROLES})
 
 def require_reader(session: Session) -> None:
     """Agencies and their requirements are read by customs staff and agency users."""
-    if session.principal.role not in READERS:
-        raise HTTPException(403, N_("This page is for customs staff and partner agencies."))
+    security.require_role(session, READERS, N_("This page is for customs staff and partner agencies."))
 
 
 def _matches(req: Any, hs: str, procedure: str, origin: str) -> bool:

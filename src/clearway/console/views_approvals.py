@@ -25,8 +25,7 @@ APPROVERS = ("supervisor", "admin")
 
 def require_approver(session: Session) -> None:
     """Refuses the approvals page to anyone but supervisors and administrators."""
-    if session.principal.role not in APPROVERS:
-        raise HTTPException(403, N_("Changes are approved by supervisors and administrators."))
+    security.require_role(session, APPROVERS, N_("Changes are approved by supervisors and administrators."))
 
 
 def _approvals_page(

@@ -149,8 +149,8 @@ def _customs(session: Session) -> None:
 
 
 def _supervisor(session: Session) -> None:
-    if session.principal.role != "supervisor":
-        raise HTTPException(403, N_("Only a customs supervisor may ask for or approve a crisis protocol."))
+    message = N_("Only a customs supervisor may ask for or approve a crisis protocol.")
+    security.require_role(session, ("supervisor",), message)
 
 
 @router.post("/crisis/packs/{pack_id}/activate")

@@ -66,8 +66,7 @@ AMENDABLE = frozenset({Status.ACCEPTED, Status.DOCUMENTS_REQUIRED, Status.AMENDE
 
 def require_customs(session: Session) -> None:
     """Refuses pages meant for customs staff to other roles."""
-    if session.principal.role not in dashboard.CUSTOMS_ROLES:
-        raise HTTPException(403, N_("This page is for customs officers."))
+    security.require_role(session, dashboard.CUSTOMS_ROLES, N_("This page is for customs officers."))
 
 
 def waiting_for(decl: Declaration, blockers: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ import logging
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,9 +32,9 @@ ANALYSTS = frozenset({"supervisor", "admin"})
 MAX_PARTY_LINES = 20
 
 
-def _require(session: security.Session, roles: frozenset[str], message: str) -> None:
-    if session.principal.role not in roles:
-        raise HTTPException(403, message)
+def _fields(exc: ValidationError) -> str:
+    """Names every field of a form that failed validation, once each."""
+    return ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")}))
 
 
 def _back(key: str, message: str, anchor: str) -> Response:
@@ -51,7 +51,7 @@ def exchange_page(
     error: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
     """Shows partners, alerts, the mirror lists and (admins) the delivery log."""
-    _require(session, OFFICIALS, N_("Regional cooperation is for customs staff."))
+    security.require_role(session, OFFICIALS, N_("Regional cooperation is for customs staff."))
     role = session.principal.role
     try:
         with runtime.uow(readonly=True) as uow:
@@ -95,15 +95,14 @@ def add_partner(
 ) -> Response:
     """Registers a partner administration from its URL and DID (its DID document is fetched and must match)."""
     security.check_csrf(request, session, csrf_token)
-    _require(session, frozenset({"admin"}), N_("Only administrators register partner administrations."))
+    security.require_role(session, frozenset({"admin"}), N_("Only administrators register partner administrations."))
     words = localizer(request, session).gettext
     try:
         body = PartnerIn.model_validate(
             {"country": country.strip().upper(), "url": url.strip(), "did": did.strip(), "name": name.strip() or None}
         )
     except ValidationError as exc:
-        fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")}))
-        return _back("error", words(N_("Check these fields: %(fields)s.")) % {"fields": fields}, "partners")
+        return _back("error", words(N_("Check these fields: %(fields)s.")) % {"fields": _fields(exc)}, "partners")
     try:
         document = service.fetch_did_document(body.url, body.did)
         ctx = service.context(runtime)
@@ -154,7 +153,7 @@ def publish_alert(
 ) -> Response:
     """Publishes an alert or seizure to every partner that shares alerts."""
     security.check_csrf(request, session, csrf_token)
-    _require(session, OFFICIALS, N_("Regional cooperation is for customs staff."))
+    security.require_role(session, OFFICIALS, N_("Regional cooperation is for customs staff."))
     words = localizer(request, session).gettext
     raw: dict[str, Any] = {"kind": kind, "what": what.strip(), "parties": _parties(parties)}
     for key, value in (
@@ -170,8 +169,7 @@ def publish_alert(
     try:
         record = AlertIn.model_validate(raw).model_dump(mode="json", exclude_none=True)
     except ValidationError as exc:
-        fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")}))
-        return _back("error", words(N_("Check these fields: %(fields)s.")) % {"fields": fields}, "publish")
+        return _back("error", words(N_("Check these fields: %(fields)s.")) % {"fields": _fields(exc)}, "publish")
     try:
         with runtime.uow() as uow:
             alert_id, sent = alerts.publish(
@@ -194,7 +192,7 @@ def watch_alert(
 ) -> Response:
     """Turns an alert's parties into a watchlist of the risk criteria (a new rule set version)."""
     security.check_csrf(request, session, csrf_token)
-    _require(session, ANALYSTS, N_("Only risk analysts (supervisors) turn alerts into watchlists."))
+    security.require_role(session, ANALYSTS, N_("Only risk analysts (supervisors) turn alerts into watchlists."))
     words = localizer(request, session).gettext
     try:
         with runtime.uow() as uow:

@@ -115,8 +115,8 @@ def _back(mrn: str, key: str, message: str) -> Response:
 
 
 def _require_agency_or_customs(session: security.Session) -> None:
-    if session.principal.role not in {"agency", *dashboard.CUSTOMS_ROLES}:
-        raise HTTPException(403, N_("The single window queue is for partner agencies and customs."))
+    message = N_("The single window queue is for partner agencies and customs.")
+    security.require_role(session, {"agency", *dashboard.CUSTOMS_ROLES}, message)
 
 
 @router.get("/agency")

@@ -45,14 +45,12 @@ FLASH = {
 
 def require_reader(session: Session) -> None:
     """Reference data and the tariff are read by customs staff."""
-    if session.principal.role not in dashboard.CUSTOMS_ROLES:
-        raise HTTPException(403, N_("This page is for customs officers."))
+    security.require_role(session, dashboard.CUSTOMS_ROLES, N_("This page is for customs officers."))
 
 
 def require_admin(session: Session) -> None:
     """Only administrators load or replace reference data and the tariff."""
-    if session.principal.role != "admin":
-        raise HTTPException(403, N_("Only administrators load or replace reference data and the tariff."))
+    security.require_role(session, ("admin",), N_("Only administrators load or replace reference data and the tariff."))
 
 
 def code_lists(lang: str) -> dict[str, list[tuple[str, str]]]:

@@ -108,8 +108,7 @@ def feature_value(loc: Localizer, feature: str, value: float | None) -> str:
 
 
 def _require_staff(session: Session) -> None:
-    if session.principal.role not in STAFF:
-        raise HTTPException(403, N_("Risk training is for customs officers and supervisors."))
+    security.require_role(session, STAFF, N_("Risk training is for customs officers and supervisors."))
 
 
 def _problem(loc: Localizer, exc: DomainError) -> str:

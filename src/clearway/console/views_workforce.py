@@ -27,8 +27,7 @@ CUSTOMS = frozenset({"officer", "supervisor", "admin"})
 
 
 def _customs(session: Session) -> None:
-    if session.principal.role not in CUSTOMS:
-        raise HTTPException(403, N_("Workforce pages are for customs staff."))
+    security.require_role(session, CUSTOMS, N_("Workforce pages are for customs staff."))
 
 
 def _indicators(runtime: Runtime, session: Session, year: int | None) -> Indicators:

@@ -35,8 +35,9 @@ _RANK = {"ucr": 0, "transport_document": 1, "parties_hs_dates": 2}
 def _best(export: dict[str, Any], candidates: list[tuple[str, dict[str, Any]]]) -> tuple[str, str] | None:
     """Returns (key, basis) of the best candidate: UCR first, then transport document, then parties + HS6 + dates."""
     found = []
+    hs = hs_correlation.current()
     for key, doc in candidates:
-        basis = match_basis(export, doc, hs_correlation.current())
+        basis = match_basis(export, doc, hs)
         if basis is not None:
             found.append(
                 (
@@ -148,11 +149,12 @@ def _candidate_export(uow: UnitOfWork, doc: dict[str, Any], origin: str) -> tupl
     if doc.get("transport_document"):
         stages.append(e.transport_document == doc["transport_document"])
     stages.append(and_(e.country == origin, e.day >= lo, e.day <= hi))
+    hs = hs_correlation.current()
     for cond in stages:
         rows = uow.conn.execute(select(e.message_id, e.summary).where(e.import_mrn.is_(None), cond)).all()
         best: tuple[str, dict[str, Any], str] | None = None
         for r in rows:
-            basis = match_basis(r.summary, doc, hs_correlation.current())
+            basis = match_basis(r.summary, doc, hs)
             if basis is not None and (best is None or _RANK[basis] < _RANK[best[2]]):
                 best = (r.message_id, r.summary, basis)
         if best is not None:

@@ -316,11 +316,12 @@ def gaps(
                 )
             )
     ehs, ihs = _hs6(export), _hs6(imp)
-    if _unmatched_codes(ehs, ihs, hs) or _unmatched_codes(ihs, ehs, hs):
+    exported_only = _unmatched_codes(ehs, ihs, hs)
+    if exported_only or _unmatched_codes(ihs, ehs, hs):
         out.append(
             fact(
                 "HS_MISMATCH",
-                "medium" if _unmatched_codes(ehs, ihs, hs) == ehs else "low",
+                "medium" if exported_only == ehs else "low",
                 f"exported from {partner} under HS {', '.join(sorted(ehs))}, imported under {', '.join(sorted(ihs))}",
             )
         )
