@@ -30,6 +30,7 @@ _FIELD = re.compile(r"\{(\w+)\}")
 # Reasons stored together (a lane's reasons, a release's blockers) are joined by this separator.
 LIST_SEPARATOR = "; "
 MAX_DEPTH = 4
+MEMO = 20_000  # sentences whose phrase a book remembers (stored reasons repeat a lot)
 
 Translate = Callable[[str], str]
 
@@ -122,6 +123,7 @@ class PhraseBook:
     """Every phrase of the platform, by code; renders stored reasons into a language."""
 
     phrases: dict[str, Phrase] = field(default_factory=dict)
+    _seen: dict[str, tuple[Phrase, dict[str, str]] | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, phrases: Iterable[Phrase]) -> PhraseBook:
@@ -138,6 +140,7 @@ class PhraseBook:
             raise ValueError(f"two phrases with the code {phrase.code}")
         self.phrases[phrase.code] = phrase
         self.__dict__.pop("_ordered", None)
+        self._seen.clear()
 
     @cached_property
     def _ordered(self) -> tuple[Phrase, ...]:
@@ -150,13 +153,20 @@ class PhraseBook:
 
     def match(self, sentence: str) -> tuple[Phrase, dict[str, str]] | None:
         """Returns the phrase a stored sentence was written from, with its values; None when none matches."""
+        if sentence in self._seen:
+            return self._seen[sentence]
+        found = None
         for p in self._ordered:
             if p.literal == 0:
                 continue  # a template of placeholders only would match any sentence
             values = p.parse(sentence)
             if values is not None:
-                return p, values
-        return None
+                found = p, values
+                break
+        if len(self._seen) >= MEMO:
+            self._seen.clear()
+        self._seen[sentence] = found
+        return found
 
     def known(self, sentence: str) -> bool:
         """Tells whether a stored sentence (or each part of a list of them) was written from a phrase."""
@@ -219,3 +229,19 @@ def _number(value: str, how: Rendering) -> str:
     except InvalidOperation:
         return value
     return how.number(num) if num.is_finite() else value
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """The phrases of one capability, as the port it offers the platform (``platform.i18n.PhraseSource``)."""
+
+    items: tuple[Phrase, ...]
+
+    def phrases(self) -> tuple[Phrase, ...]:
+        """Returns the capability's phrases."""
+        return self.items
+
+
+def collect(namespace: Mapping[str, object]) -> tuple[Phrase, ...]:
+    """Returns every ``Phrase`` of a module's namespace (``collect(globals())``), in order of definition."""
+    return tuple(v for v in namespace.values() if isinstance(v, Phrase))

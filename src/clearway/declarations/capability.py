@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from clearway.declarations import api, cli, seed
+from clearway.declarations import api, cli, phrases, seed
 from clearway.declarations.schemas import DeclarationIn
 from clearway.platform.capability import Capability
+from clearway.platform.i18n import offering
 
 capability = Capability(
     name="clearway.declarations",
@@ -12,5 +13,6 @@ capability = Capability(
     top_level_commands=(("lodge", cli.lodge), ("status", cli.status)),
     seed_demo=seed.seed_demo,
     seed_order=20,
+    ports=offering(phrases.PHRASES),
     openapi_models=(DeclarationIn,),
 )

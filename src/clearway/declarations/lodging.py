@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from clearway.core.codes import Nomenclature
 from clearway.core.ids import new_mrn
 from clearway.core.issues import Conflict, ValidationFailed
-from clearway.declarations import codec, store, validation
+from clearway.declarations import codec, phrases, store, validation
 from clearway.declarations.events import (
     DeclarationAccepted,
     DeclarationDecided,
@@ -84,7 +84,7 @@ class Selectivity:
     def proposal(self, mrn: str) -> LaneProposal:
         """The fallback proposal, with the chance of control it gave every declaration."""
         lane = self.lane_for(mrn)
-        reason = f"random selection for the {lane.value} lane" if lane is not Lane.GREEN else "no risk criteria matched"
+        reason = phrases.RANDOM_LANE[lane.value]() if lane is not Lane.GREEN else phrases.NO_CRITERIA()
         chance = float(self.red_rate + self.yellow_rate)
         return LaneProposal(
             lane=lane,
@@ -157,13 +157,13 @@ def lodge(
         decl = Declaration(
             id=str(uuid.uuid4()), mrn=mrn, data=data, status=Status.RECEIVED, lodged_at=now, hold_writes=True
         )
-        decl.record("received", at=now, actor=principal.user, role=principal.role, reason="lodged electronically")
+        decl.record("received", at=now, actor=principal.user, role=principal.role, reason=phrases.LODGED())
         decl.record(
             "accepted",
             at=now,
             actor=SYSTEM,
             role=Role.SYSTEM,
-            reason=f"valid; MRN {mrn} issued",
+            reason=phrases.MRN_ISSUED(mrn=mrn),
             status_to=Status.ACCEPTED,
             data={"mrn": mrn, "derived": [d.as_dict() for d in checked.derived]},
         )
@@ -226,7 +226,7 @@ def lodge(
             payload_hash=fingerprint,
             at=now,
             actor=principal.user,
-            reason="lodged electronically",
+            reason=phrases.LODGED(),
             number=1,
         )
         savepoint.commit()
@@ -330,9 +330,9 @@ def control_or_release(uow: UnitOfWork, decl: Declaration) -> Decision | None:
     """
     now = uow.clock()
     if decl.lane is Lane.RED:
-        decision, reason = Decision.PHYSICAL_CHECK, "red lane: physical inspection of the goods"
+        decision, reason = Decision.PHYSICAL_CHECK, phrases.RED_LANE()
     elif decl.lane is Lane.YELLOW:
-        decision, reason = Decision.REQUEST_DOCUMENTS, "yellow lane: documentary check"
+        decision, reason = Decision.REQUEST_DOCUMENTS, phrases.YELLOW_LANE()
     else:
         blockers = release_blockers(uow, decl)
         if blockers:
@@ -341,11 +341,11 @@ def control_or_release(uow: UnitOfWork, decl: Declaration) -> Decision | None:
                 at=now,
                 actor=SYSTEM,
                 role=Role.SYSTEM,
-                reason="green lane; release waits for: " + "; ".join(blockers),
+                reason=phrases.GREEN_WAITS(blockers="; ".join(blockers)),
                 data={"blockers": blockers},
             )
             return None
-        decision, reason = Decision.RELEASE, "green lane: released without control"
+        decision, reason = Decision.RELEASE, phrases.GREEN_LANE()
     decl.decide(decision, role=Role.SYSTEM, at=now, actor=SYSTEM, reason=reason)
     return decision
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from clearway.core.codes import Nomenclature
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
-from clearway.declarations import codec, store, validation
+from clearway.declarations import codec, phrases, store, validation
 from clearway.declarations.events import (
     ControlResultRecorded,
     DeclarationAmended,
@@ -176,7 +176,9 @@ def decide(
             at=uow.clock(),
             actor=principal.user,
             role=role,
-            reason=f"control result: {Finding(findings['result']).value.replace('_', ' ')}",
+            reason=(
+                phrases.NO_DISCREPANCY if Finding(findings["result"]) is Finding.NO_DISCREPANCY else phrases.DISCREPANCY
+            )(),
             data=findings,
         )
         store.flush_history(uow.conn, decl)
@@ -244,7 +246,7 @@ def amend(
     store.flush_history(uow.conn, decl)
     uow.publish(DeclarationAmended.of(decl, at=now, actor=principal.user, changes=tuple(changes)))
     if decl.lane is Lane.GREEN:
-        try_release(uow, decl, actor=SYSTEM, reason="amended green-lane declaration released")
+        try_release(uow, decl, actor=SYSTEM, reason=phrases.AMENDED_RELEASED())
     return decl
 
 
@@ -294,7 +296,7 @@ def complete(
     store.flush_history(uow.conn, decl)
     uow.publish(DeclarationCompleted.of(decl, at=now, actor=principal.user, changes=tuple(changes)))
     if decl.lane is Lane.GREEN:
-        try_release(uow, decl, actor=SYSTEM, reason="completed green-lane declaration released")
+        try_release(uow, decl, actor=SYSTEM, reason=phrases.COMPLETED_RELEASED())
     return decl
 
 

@@ -4,14 +4,25 @@ The platform knows no catalogue: a capability that has one (the console's gettex
 provides a ``MessageCatalogue`` port, and the error handlers translate every issue that knows how to translate
 itself (the declarations' message catalogue). Codes and pointers never change with the language; English is the
 source language and the answer when the client asks for none, or for one no catalogue speaks.
+
+Reasons and notifications are stored as the English sentences the capabilities write from their phrases
+(``clearway.core.phrases``); each capability offers its phrases as a ``PhraseSource`` port, ``phrase_book``
+gathers them, and a ``Reader`` renders a stored sentence in a language through the catalogue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Protocol, runtime_checkable
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
+from babel.numbers import format_decimal
 
 from clearway.core.issues import Issue
+from clearway.core.phrases import Phrase, PhraseBook, Rendering
 
 SOURCE_LANGUAGE = "en"
 MAX_TAGS = 20
@@ -55,3 +66,75 @@ def localise(issues: Iterable[Issue], gettext: Callable[[str], str]) -> list[Iss
         translated = getattr(found, "translated", None)
         out.append(Issue(found.code, translated(gettext), found.pointer) if callable(translated) else found)
     return out
+
+
+@runtime_checkable
+class PhraseSource(Protocol):
+    """The sentences a capability writes into the store (reasons, blockers, notification messages)."""
+
+    def phrases(self) -> tuple[Phrase, ...]:
+        """Returns the capability's phrases."""
+        ...
+
+
+def offering(
+    source: PhraseSource, ports: Callable[[Any], Sequence[Any]] | None = None
+) -> Callable[[Any], Sequence[Any]]:
+    """Returns a capability's ``ports`` function that also offers its phrases (``ports=offering(PHRASES, ...)``)."""
+
+    def with_phrases(runtime: Any) -> Sequence[Any]:
+        return (*(ports(runtime) if ports is not None else ()), source)
+
+    return with_phrases
+
+
+_BOOKS: weakref.WeakKeyDictionary[Any, tuple[tuple[int, ...], PhraseBook]] = weakref.WeakKeyDictionary()
+
+
+def phrase_book(ports: Any) -> PhraseBook:
+    """Returns the book of every phrase the capabilities offer (``ports``: the runtime's ``Ports``); one book
+    per set of sources, kept while the ports live (it remembers the sentences it has matched)."""
+    sources = ports.all(PhraseSource)
+    key = tuple(id(s) for s in sources)
+    known = _BOOKS.get(ports)
+    if known is not None and known[0] == key:
+        return known[1]
+    book = PhraseBook.of(p for source in sources for p in source.phrases())
+    _BOOKS[ports] = (key, book)
+    return book
+
+
+class Reader:
+    """Renders stored reasons in one language: the phrase book, the catalogue, the locale's numbers and lists."""
+
+    def __init__(self, book: PhraseBook, lang: str, gettext: Callable[[str], str] | None = None) -> None:
+        self.book = book
+        self.lang = lang
+        try:
+            locale = Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            locale = Locale.parse(SOURCE_LANGUAGE)
+        self.how = Rendering(
+            translate=gettext or (lambda s: s),
+            number=lambda d: _decimal(d, locale),
+            join=lambda items: format_list(list(items), locale=locale) if items else "",
+        )
+
+    @classmethod
+    def of(cls, ports: Any, lang: str | None) -> Reader:
+        """Returns the reader of a language from the runtime's ports (English when no catalogue speaks it)."""
+        book = phrase_book(ports)
+        for catalogue in ports.all(MessageCatalogue):
+            if lang and lang in catalogue.languages():
+                return cls(book, lang, catalogue.gettext(lang))
+        return cls(book, SOURCE_LANGUAGE)
+
+    def __call__(self, sentence: str | None) -> str:
+        """Returns a stored sentence in the reader's language (as written when no phrase matches)."""
+        return self.book.render(sentence, self.how)
+
+
+def _decimal(value: Decimal, locale: Locale) -> str:
+    exponent = value.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return str(format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""), locale=locale))
