@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from clearway.classification import api, cli, service
+from clearway.classification import api, cli, phrases, service
 from clearway.declarations.model import Declaration
 from clearway.declarations.ports import DocumentaryFinding
 from clearway.platform.capability import Capability
@@ -26,7 +26,7 @@ class HsConsistency:
 
 def ports(runtime: Runtime) -> Sequence[object]:
     """The classification's port: ``DocumentaryCheck``."""
-    return (HsConsistency(runtime),)
+    return (HsConsistency(runtime), phrases.PHRASES)
 
 
 capability = Capability(

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from clearway.classification import phrases
 from clearway.classification.model import Index, Suggestion, as_rows
 from clearway.core.codes import HsEntry
 from clearway.core.issues import Issue, ValidationFailed
@@ -66,8 +67,9 @@ def suggest(uow: UnitOfWork, cache: dict[str, Any], description: str, category: 
     return index(uow, cache).suggest(text, category)
 
 
-def disagreement(ix: Index, description: str, declared: str) -> str | None:
-    """A sentence when the declared code's heading is not among the suggestions' headings (a risk fact)."""
+def disagreement(ix: Index, description: str, declared: str) -> tuple[str, str, str] | None:
+    """The declared code, the suggested one and its title when the declared code's heading is not among the
+    suggestions' headings (a risk fact); None when it is."""
     suggestion = ix.suggest(description)
     if not suggestion.candidates or suggestion.abstain:
         return None
@@ -75,7 +77,7 @@ def disagreement(ix: Index, description: str, declared: str) -> str | None:
     if declared[:4] in headings:
         return None
     best = suggestion.candidates[0]
-    return f"declared {declared} but the description suggests {best.hs6} ({best.path[-1][1][:60]})"
+    return declared, best.hs6, best.path[-1][1][:60]
 
 
 def ready_index(uow: UnitOfWork, cache: dict[str, Any]) -> Index | None:
@@ -117,7 +119,7 @@ def declaration_findings(uow: UnitOfWork, cache: dict[str, Any], decl: Declarati
         return ()
     items = sorted(enumerate(decl.data.goods_items), key=lambda p: -p[1].invoice_amount)[:MAX_ITEMS_CHECKED]
     # The same goods come again and again (an importer's regular lines): one suggestion per text and code.
-    memo: dict[tuple[int, str, str], str | None] = cache.setdefault("classification.disagreements", {})
+    memo: dict[tuple[int, str, str], tuple[str, str, str] | None] = cache.setdefault("classification.disagreements", {})
     out = []
     for i, item in sorted(items, key=lambda p: p[0]):
         if not item.description.strip():
@@ -127,11 +129,14 @@ def declaration_findings(uow: UnitOfWork, cache: dict[str, Any], decl: Declarati
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
             memo[key] = disagreement(ix, key[1], key[2])
-        sentence = memo[key]
-        if sentence is not None:
+        found = memo[key]
+        if found is not None:
             out.append(
                 DocumentaryFinding(
-                    "HS_DISAGREES", f"item {item.sequence}: {sentence}", f"/goods_items/{i}/commodity_code", "hs"
+                    "HS_DISAGREES",
+                    phrases.DISAGREES(item=item.sequence, declared=found[0], suggested=found[1], title=found[2]),
+                    f"/goods_items/{i}/commodity_code",
+                    "hs",
                 )
             )
     return tuple(out)

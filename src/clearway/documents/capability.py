@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from clearway.declarations.model import Declaration
 from clearway.declarations.ports import DocumentaryFinding
-from clearway.documents import api, cli, seed, service
+from clearway.documents import api, cli, phrases, seed, service
 from clearway.platform.capability import Capability
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
@@ -23,7 +23,7 @@ class DocumentsCheck:
 def ports(runtime: Runtime) -> Sequence[object]:
     """The documents' port: ``DocumentaryCheck``."""
     del runtime
-    return (DocumentsCheck(),)
+    return (DocumentsCheck(), phrases.PHRASES)
 
 
 capability = Capability(

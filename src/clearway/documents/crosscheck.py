@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from clearway.declarations.model import DeclarationData
+from clearway.documents import phrases
 from clearway.documents.model import DocumentType, StoredDocument
 
 AMOUNT_TOLERANCE = Decimal("0.005")  # half a percent (rounding, bank charges printed apart)
@@ -122,24 +123,24 @@ def _invoice(data: DeclarationData, f: dict[str, Any], add: Any) -> None:
     inv = data.invoice
     currency = f.get("currency")
     if currency and currency != inv.currency:
-        add("DOC_CURRENCY", f"invoice currency {currency}, declared {inv.currency}", "/invoice/currency")
+        add("DOC_CURRENCY", phrases.CURRENCY(found=currency, declared=inv.currency), "/invoice/currency")
     total = _dec(f.get("total"))
     same_currency = not currency or currency == inv.currency
     if total is not None and same_currency and not _close(total, inv.total_amount, AMOUNT_TOLERANCE):
         printed, declared = money(total, currency or inv.currency), money(inv.total_amount, inv.currency)
-        add("DOC_TOTAL", f"invoice total {printed}, declared {declared}", "/invoice/total_amount")
+        add("DOC_TOTAL", phrases.TOTAL(found=printed, declared=declared), "/invoice/total_amount")
     number = f.get("invoice_number")
     if number and inv.number and _digits(str(number)) != _digits(inv.number):
-        add("DOC_INVOICE_NUMBER", f"invoice number {number}, declared {inv.number}", "/invoice/number")
+        add("DOC_INVOICE_NUMBER", phrases.NUMBER(found=number, declared=inv.number), "/invoice/number")
     incoterm = f.get("incoterm")
     if incoterm and incoterm != inv.incoterm:
-        add("DOC_INCOTERM", f"invoice incoterm {incoterm}, declared {inv.incoterm}", "/invoice/incoterm")
+        add("DOC_INCOTERM", phrases.INCOTERM(found=incoterm, declared=inv.incoterm), "/invoice/incoterm")
     lines = f.get("lines") or []
     items = data.goods_items
     if lines and len(lines) != len(items):
         add(
             "DOC_LINE_COUNT",
-            f"invoice has {len(lines)} line(s), the declaration {len(items)} goods item(s)",
+            phrases.LINE_COUNT(lines=len(lines), items=len(items)),
             "/goods_items",
         )
     elif lines:
@@ -148,7 +149,7 @@ def _invoice(data: DeclarationData, f: dict[str, Any], add: Any) -> None:
             if qty is not None and qty != item.quantity:
                 add(
                     "DOC_QUANTITY",
-                    f"invoice line {i + 1} quantity {qty:,f}, declared {item.quantity:,f} for item {item.sequence}",
+                    phrases.QUANTITY(line=i + 1, found=f"{qty:,f}", declared=f"{item.quantity:,f}", item=item.sequence),
                     f"/goods_items/{i}/quantity",
                 )
 
@@ -163,7 +164,9 @@ def _weights(data: DeclarationData, f: dict[str, Any], add: Any, what: str) -> N
             pointer = f"/goods_items/0/{attr}" if len(data.goods_items) == 1 else "/goods_items"
             add(
                 f"DOC_{label.upper()}_MASS",
-                f"{what} {label} weight {printed:,.2f} kg, declared {declared:,.2f} kg",
+                (phrases.GROSS if label == "gross" else phrases.NET)(
+                    what=what, found=f"{printed:,.2f}", declared=f"{declared:,.2f}"
+                ),
                 pointer,
             )
 
@@ -177,7 +180,7 @@ def _origin(data: DeclarationData, f: dict[str, Any], add: Any, kind: DocumentTy
         if item.origin_country != origin:
             add(
                 "DOC_ORIGIN",
-                f"{what} states origin {origin}, declared {item.origin_country} for item {item.sequence}",
+                phrases.ORIGIN(what=what, found=origin, declared=item.origin_country, item=item.sequence),
                 f"/goods_items/{i}/origin_country",
             )
 
@@ -191,7 +194,7 @@ def _parties(data: DeclarationData, f: dict[str, Any], add: Any) -> None:
         scheme, number = str(tax.get("scheme", "")), str(tax["id"])
         valid = tax_id_valid(scheme, number)
         if valid is False:
-            add("DOC_TAX_ID_INVALID", f"{role}'s {scheme} {number} on the document has a wrong check digit", pointer)
+            add("DOC_TAX_ID_INVALID", phrases.TAX_ID_INVALID(what=role, scheme=scheme, number=number), pointer)
             continue
         if valid and _digits(number) not in _digits(party.id):
-            add("DOC_PARTY", f"{role}'s {scheme} {number} on the document, declared {party.id}", pointer)
+            add("DOC_PARTY", phrases.PARTY(what=role, scheme=scheme, number=number, declared=party.id), pointer)

@@ -15,7 +15,7 @@ from clearway.core.issues import NotFound, ValidationFailed
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
 from clearway.declarations.ports import DocumentaryFinding
-from clearway.documents import crosscheck, store
+from clearway.documents import crosscheck, phrases, store
 from clearway.documents.crosscheck import Discrepancy
 from clearway.documents.events import DocumentAttached, DocumentsChecked
 from clearway.documents.extract.pipeline import extract_document
@@ -90,7 +90,7 @@ def attach(
         "document_attached",
         actor=principal.user,
         role=principal.role,
-        reason=f"{kind.value} {doc.filename} attached",
+        reason=phrases.ATTACHED(what=kind.value, filename=doc.filename),
         data={"document_id": doc.id, "type": kind.value, "sha256": digest},
     )
     uow.publish(

@@ -11,7 +11,7 @@ from clearway.documents.events import DocumentsChecked
 from clearway.platform.capability import Capability
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
-from clearway.risk import api, cli, documentary, seed, service
+from clearway.risk import api, cli, documentary, phrases, seed, service
 from clearway.risk.schemas import RuleSetIn
 
 
@@ -32,8 +32,8 @@ class RiskLanes:
 
 
 def ports(runtime: Runtime) -> Sequence[object]:
-    """The risk engine's port: ``LaneProvider``."""
-    return (RiskLanes(runtime),)
+    """The risk engine's ports: ``LaneProvider``, and its phrases (``PhraseSource``)."""
+    return (RiskLanes(runtime), phrases.PHRASES)
 
 
 def subscribe(runtime: Runtime) -> None:

@@ -13,7 +13,7 @@ from clearway.declarations import service as declarations
 from clearway.declarations.model import Decision, Lane, Role, Status
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.risk import lanes
+from clearway.risk import lanes, phrases
 
 SOURCE = "risk-engine"
 _ENGINE = Principal(user=declarations.SYSTEM, role="officer")  # the platform acting on the risk engine's finding
@@ -30,11 +30,11 @@ def review(uow: UnitOfWork, mrn: str) -> list[str]:
     reasons, weight = lanes.documentary_reasons(facts)
     controlled = decl.lane is Lane.GREEN and decl.status in _NOT_YET_CONTROLLED
     if controlled:
-        reasons.append("documents attached after lodging contradict the declaration: documentary check")
+        reasons.append(phrases.AFTER_LODGING_CHECK())
     elif decl.status in _NOT_YET_CONTROLLED or decl.status in {Status.DOCUMENTS_REQUIRED, Status.PHYSICAL_CHECK}:
-        reasons.append("documents attached after lodging contradict the declaration: for the control under way")
+        reasons.append(phrases.AFTER_LODGING_CONTROL())
     else:
-        reasons.append("documents attached after release contradict the declaration: for post-clearance audit")
+        reasons.append(phrases.AFTER_RELEASE())
     last = next((e for e in reversed(decl.history) if e.kind == "lane_reviewed"), None)
     if last is not None and last.data.get("reasons") == reasons:
         return []  # the same differences were already recorded (the same invoice attached again, another page)
@@ -53,6 +53,6 @@ def review(uow: UnitOfWork, mrn: str) -> list[str]:
         },
     )
     if controlled:  # the trader reads the decision's reason: the documents' differences only, no risk scores
-        told = "; ".join(f.message for f in value) + ": documentary check"
+        told = phrases.DOCUMENTARY_CHECK(what="; ".join(f.message for f in value))
         declarations.decide(uow, mrn, Decision.REQUEST_DOCUMENTS, principal=_ENGINE, reason=told)
     return reasons

@@ -8,6 +8,7 @@ from typing import Any
 
 from clearway.declarations.ports import DocumentaryFacts
 from clearway.declarations.ports import SupplyChainFacts as LedgerView
+from clearway.risk import phrases
 from clearway.risk.model import SEVERITY_WEIGHT, Assessment, RuleSet, rank, red_allowed, watchlist_hits
 
 COUNTERFEIT_WEIGHT, AEO_LAPSED_WEIGHT = 10, 3
@@ -38,7 +39,7 @@ def documentary_reasons(facts: DocumentaryFacts) -> tuple[list[str], int]:
     reasons, weight = [], 0
     for f in facts.findings:
         value = f in facts.value_findings
-        reasons.append(f"classification: {f.message}" if f.code == "HS_DISAGREES" else f.message)
+        reasons.append(phrases.CLASSIFICATION(finding=f.message) if f.code == "HS_DISAGREES" else f.message)
         weight += DOCUMENT_VALUE_WEIGHT if value else HS_DISAGREEMENT_WEIGHT
     return reasons, weight
 
@@ -63,7 +64,7 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
         "documentary": " ".join(sorted(s.documentary.codes())),
     }
     for w in lists:
-        reasons.append(f"party on watchlist '{w.name}' (severity {w.severity})")
+        reasons.append(phrases.WATCHLIST(name=w.name, severity=w.severity))
         weight += SEVERITY_WEIGHT[w.severity]
         mandatory = mandatory or w.severity == "critical"
         lane = max(lane, w.lane, key=rank)
@@ -72,7 +73,7 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
         weight += COUNTERFEIT_WEIGHT
         mandatory, lane = True, "red"
     if ledger.aeo_lapsed:
-        reasons.append(f"{ledger.aeo_words}: documentary check")
+        reasons.append(phrases.DOCUMENTARY_CHECK(what=ledger.aeo_words))
         weight += AEO_LAPSED_WEIGHT
         lane = max(lane, "yellow", key=rank)
     doc_reasons, doc_weight = documentary_reasons(s.documentary)
@@ -85,7 +86,11 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
             hits.append(rule.name)
             weight += rule.weight
             mandatory = mandatory or (rule.mandatory and rule.lane == "red")
-            reasons.append(f"rule '{rule.name}'" + (f": {rule.description}" if rule.description else ""))
+            reasons.append(
+                phrases.RULE_DESCRIBED(name=rule.name, description=rule.description)
+                if rule.description
+                else phrases.RULE(name=rule.name)
+            )
             lane = max(lane, rule.lane, key=rank)
     strong = mandatory or any(w.severity in {"high", "critical"} for w in lists)
     facilitate = ledger.aeo_active and not strong
@@ -99,13 +104,13 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
             else "green"
         )
         if model_lane != "green":
-            reasons.append(f"risk model {s.model_version} scores {s.model_score:.2f}")
+            reasons.append(phrases.MODEL(version=s.model_version, score=f"{s.model_score:.2f}"))
             reasons.extend(s.model_reasons)
         lane = max(lane, model_lane, key=rank)
     facilitated = facilitate and lane == "yellow" and before_model == "green"
     if facilitated:
         lane = "green"
-        reasons.append(f"{ledger.aeo_words} — facilitation")
+        reasons.append(phrases.FACILITATION(aeo=ledger.aeo_words))
     out = Assessment(
         lane=lane,
         reasons=reasons,
@@ -121,8 +126,12 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
         out.lane = "yellow"
         out.capacity_limited = True
         out.reasons.append(
-            f"red capacity of office {s.header.get('office')} used today "
-            f"({s.reds_today} of {s.total_today} declarations, limit {ruleset.red_capacity:.0%}): documentary check"
+            phrases.CAPACITY(
+                office=s.header.get("office"),
+                reds=s.reds_today,
+                total=s.total_today,
+                limit=f"{ruleset.red_capacity:.0%}",
+            )
         )
     # Deterministic selection (rules, watchlists, the model's threshold, ledger facts): probability 1.
     if out.lane != "green":
@@ -144,13 +153,13 @@ def choose(ruleset: RuleSet, s: Situation) -> Assessment:
         out.selection_source = "random" if s.draw < chance else "none"
         if s.draw < ruleset.random_red:
             out.lane, out.random = "red", True
-            out.reasons.append("random selection for physical inspection")
+            out.reasons.append(phrases.RANDOM_RED())
         elif s.draw < ruleset.random_red + ruleset.random_yellow and facilitate:
             out.facilitated = True
-            out.reasons.append(f"{ledger.aeo_words} — facilitation (random documentary check waived)")
+            out.reasons.append(phrases.FACILITATION_WAIVED(aeo=ledger.aeo_words))
         elif s.draw < ruleset.random_red + ruleset.random_yellow:
             out.lane, out.random = "yellow", True
-            out.reasons.append("random selection for a documentary check")
+            out.reasons.append(phrases.RANDOM_YELLOW())
         elif not reasons:
-            out.reasons.append("no risk criteria matched")
+            out.reasons.append(phrases.NO_CRITERIA())
     return out

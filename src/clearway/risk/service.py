@@ -13,7 +13,7 @@ from clearway.declarations.model import Declaration, Lane
 from clearway.declarations.ports import DocumentaryFacts, LaneProposal, SupplyChainFacts
 from clearway.platform import audit
 from clearway.platform.db import UnitOfWork
-from clearway.risk import criteria, facts, lanes, store
+from clearway.risk import criteria, facts, lanes, phrases, store
 from clearway.risk.criteria import Diff
 from clearway.risk.learning.mapping import from_dict
 from clearway.risk.model import RuleSet, parse_ruleset, random_draw, red_cap
@@ -147,7 +147,9 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
     worst = int(raw.argmax())
     score = float(1.0 / (1.0 + np.exp(-raw[worst])))
     ranked = sorted(zip(columns, contrib[worst, :-1], strict=True), key=lambda p: -p[1])
-    reasons = tuple(f"{describe(name)} raises the score (+{value:.2f})" for name, value in ranked[:3] if value > 0)
+    reasons = tuple(
+        phrases.MODEL_FEATURE(feature=describe(name), value=f"{value:.2f}") for name, value in ranked[:3] if value > 0
+    )
     return score, str(loaded.metadata.get("version")), reasons
 
 
