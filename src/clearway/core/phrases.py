@@ -180,11 +180,16 @@ class PhraseBook:
         if not sentence:
             return sentence or ""
         how = how or Rendering()
+        parts = sentence.split(LIST_SEPARATOR)
+        listed = len(parts) > 1 and depth < MAX_DEPTH
+        # several reasons stored together, each its own phrase: each is rendered (before a phrase whose last
+        # placeholder would swallow the others)
+        if listed and all(self.match(p) is not None for p in parts):
+            return LIST_SEPARATOR.join(self.render(p, how, depth=depth + 1) for p in parts)
         found = self.match(sentence)
         if found is not None:
             return self._fill(found[0], found[1], how, depth)
-        parts = sentence.split(LIST_SEPARATOR)
-        if len(parts) > 1 and depth < MAX_DEPTH:
+        if listed:
             return LIST_SEPARATOR.join(self.render(p, how, depth=depth + 1) for p in parts)
         return sentence
 

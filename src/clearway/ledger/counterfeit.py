@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration, GoodsItem
-from clearway.ledger import credentials, identity, store
+from clearway.ledger import credentials, identity, phrases, store
 from clearway.platform.db import UnitOfWork
 
 _WORD = re.compile(r"[a-záéíóúñ0-9]{5,}")  # words that carry meaning, not units
@@ -106,24 +106,26 @@ def check_product(uow: UnitOfWork, item: DeclaredProduct) -> list[Flag]:
     valid = [c for c in passports if c.problem is None]
     for c in passports:
         if c.problem is not None:
-            flag("PASSPORT_INVALID", f"product passport {c.id} fails verification: {c.problem}")
+            flag("PASSPORT_INVALID", phrases.PASSPORT_INVALID(id=c.id, problem=c.problem))
     if not valid:
         if not passports:
-            flag("NO_PASSPORT", f"no product passport is known for {product_id}")
+            flag("NO_PASSPORT", phrases.NO_PASSPORT(product=product_id))
         return flags
     passport = valid[-1]
     product = passport.subject.get("product", {})
     hs = str(product.get("hsCode", "")).replace(".", "")
     if hs[:6] != item.commodity_code[:6]:
-        flag("HS_MISMATCH", f"declared under {item.commodity_code} but the passport says HS {hs}")
+        flag("HS_MISMATCH", phrases.HS_MISMATCH(declared=item.commodity_code, hs=hs))
     if str(product.get("countryOfProduction", "")).upper() != item.origin_country.upper():
         flag(
             "ORIGIN_MISMATCH",
-            f"declared origin {item.origin_country} but the passport says made in {product.get('countryOfProduction')}",
+            phrases.ORIGIN_MISMATCH(declared=item.origin_country, country=product.get("countryOfProduction")),
         )
     known = _words(f"{product.get('name', '')} {product.get('description', '')}")
     if known and not known & _words(item.description):
-        flag("DESCRIPTION_MISMATCH", f"'{item.description}' does not match the passport's '{product.get('name')}'")
+        flag(
+            "DESCRIPTION_MISMATCH", phrases.DESCRIPTION_MISMATCH(description=item.description, name=product.get("name"))
+        )
     brand = store.get_org(uow.conn, passport.issuer_org)
     holder = brand.party_id if brand is not None and brand.party_id else passport.issuer_org
     events = []
@@ -131,17 +133,17 @@ def check_product(uow: UnitOfWork, item: DeclaredProduct) -> list[Flag]:
         if c.kind != "traceability_event":
             continue
         if c.problem is not None:
-            flag("EVENT_INVALID", f"traceability event {c.id} fails verification: {c.problem}")
+            flag("EVENT_INVALID", phrases.EVENT_INVALID(id=c.id, problem=c.problem))
             continue
         try:
             at = credentials.parse_time(c.subject.get("eventTime")) or datetime.max
         except ValueError:
-            flag("EVENT_INVALID", f"traceability event {c.id} has no readable eventTime")
+            flag("EVENT_INVALID", phrases.EVENT_TIME(id=c.id))
             continue
         events.append((at, c))
     events.sort(key=lambda e: e[0])
     if not events:
-        flag("NO_TRACEABILITY", f"no traceability events link the brand owner {holder} to the importer")
+        flag("NO_TRACEABILITY", phrases.NO_TRACEABILITY(holder=holder))
         return flags
     for at, c in events:
         src = str((c.subject.get("from") or {}).get("id", ""))
@@ -149,11 +151,11 @@ def check_product(uow: UnitOfWork, item: DeclaredProduct) -> list[Flag]:
         if src != holder:
             flag(
                 "CUSTODY_GAP",
-                f"event of {credentials.iso(at)} hands the goods over from {src}, but they were last with {holder}",
+                phrases.CUSTODY_GAP(at=credentials.iso(at), src=src, holder=holder),
             )
         holder = dst
     if holder != item.importer_id:
-        flag("CHAIN_INCOMPLETE", f"the chain of custody ends with {holder}, not the importer {item.importer_id}")
+        flag("CHAIN_INCOMPLETE", phrases.CHAIN_INCOMPLETE(holder=holder, importer=item.importer_id))
     return flags
 
 
@@ -179,14 +181,14 @@ def record_check(uow: UnitOfWork, decl: Declaration) -> list[Flag]:
     if not checked:
         return []
     if flags:
-        reason = "; ".join(f"item {f.item} {f.product_id}: {f.code}" for f in flags[:5])
+        reason = "; ".join(phrases.FLAG(item=f.item, product=f.product_id, code=f.code) for f in flags[:5])
         declarations.record_event(
             uow,
             decl,
             "counterfeit_flag",
             actor="ledger",
             role="system",
-            reason=f"product check: {reason}",
+            reason=phrases.FLAGGED(flags=reason),
             data={"flags": [f.as_dict() for f in flags]},
         )
     else:
@@ -196,7 +198,7 @@ def record_check(uow: UnitOfWork, decl: Declaration) -> list[Flag]:
             "products_verified",
             actor="ledger",
             role="system",
-            reason=f"{checked} product identifier(s) match their passports and chain of custody",
+            reason=phrases.VERIFIED(checked=checked),
             data={"checked": checked},
         )
     return flags

@@ -8,7 +8,7 @@ from datetime import date
 from clearway.declarations.events import DeclarationDecided, DeclarationReleased
 from clearway.declarations.model import Declaration
 from clearway.declarations.ports import AEO_GRANTED, AEO_NONE, AEO_UNRECOGNISED, SupplyChainFacts
-from clearway.ledger import counterfeit, service
+from clearway.ledger import counterfeit, phrases, service
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
 
@@ -30,27 +30,29 @@ class SupplyChain:
         status = service.aeo_status(uow, trader, on=on)
         aeo, words = AEO_NONE, ""
         if status is not None and not status.recognised:
-            aeo, words = AEO_UNRECOGNISED, f"AEO of {status.country} not recognised: {status.basis}"
+            aeo, words = AEO_UNRECOGNISED, phrases.AEO_UNRECOGNISED(country=status.country, basis=status.basis)
         elif status is not None:
-            where = "national programme" if status.basis.startswith("national") else f"{status.country}, under MRA"
+            national = status.basis.startswith("national")
             aeo = status.status
-            words = (
-                f"AEO ({where})"
-                if status.status == AEO_GRANTED
-                else f"AEO status of {trader} ({where}) {status.status} since {status.since.isoformat()}"
-            )
+            since = status.since.isoformat()
+            if status.status == AEO_GRANTED:
+                words = phrases.AEO_NATIONAL() if national else phrases.AEO_MRA(country=status.country)
+            elif national:
+                words = phrases.AEO_STATUS_NATIONAL(trader=trader, status=status.status, since=since)
+            else:
+                words = phrases.AEO_STATUS_MRA(trader=trader, country=status.country, status=status.status, since=since)
         flags: tuple[str, ...] = ()
         if any(item.product_ids for item in decl.data.goods_items):
             flags = tuple(
-                f"counterfeit check, item {f.item} {f.product_id}: {f.message} ({f.code})"
+                phrases.COUNTERFEIT(item=f.item, product=f.product_id, message=f.message, code=f.code)
                 for f in counterfeit.record_check(uow, decl)
             )
         return SupplyChainFacts(aeo=aeo, aeo_words=words, counterfeit=flags)
 
 
 def ports(_runtime: Runtime) -> Sequence[object]:
-    """The ledger's port: ``SupplyChainCheck``."""
-    return (SupplyChain(),)
+    """The ledger's ports: ``SupplyChainCheck``, and its phrases (``PhraseSource``)."""
+    return (SupplyChain(), phrases.PHRASES)
 
 
 def subscribe(runtime: Runtime) -> None:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from clearway.core.issues import Conflict, DomainError, Issue, ValidationFailed
+from clearway.single_window.phrases import DECISION_PENDING, NEED_MISSING, NEED_PENDING
 
 MILLI = Decimal(1000)
 _HS_SPEC = re.compile(r"^(\d{2}|\d{4}|\d{6}|\d{8}|\d{10})(-(\d{2}|\d{4}|\d{6}|\d{8}|\d{10}))?$")
@@ -279,11 +280,10 @@ def needs_text(needs: Iterable[dict[str, Any]]) -> str:
     """Describes what is missing, e.g. 'phytosanitary certificate missing; plant health inspection pending'."""
     parts = []
     for n in needs:
-        word = "pending" if n["kind"] == "inspection" else "missing"
-        text = f"{n['name']} {word}"
+        text = (NEED_PENDING if n["kind"] == "inspection" else NEED_MISSING)(name=n["name"])
         if text not in parts:
             parts.append(text)
-    return "; ".join(parts) or "decision pending"
+    return "; ".join(parts) or DECISION_PENDING()
 
 
 def check_decision(status: AppStatus, decision: AgencyDecision, message: str, reasons: Sequence[str]) -> AppStatus:

@@ -15,7 +15,7 @@ from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.single_window import catalog, permit_store, permits, store
+from clearway.single_window import catalog, permit_store, permits, phrases, store
 from clearway.single_window.model import AppStatus, GoodsLine, Permit, Requirement, RuleSet
 from clearway.single_window.schemas import ApplicationIn
 
@@ -173,11 +173,13 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
             rules=reqs,
             lines=lines,
         )
-        events.append(event_row(uow, app["id"], "submitted", declarations.SYSTEM, "system", f"declaration {decl.mrn}"))
+        events.append(
+            event_row(uow, app["id"], "submitted", declarations.SYSTEM, "system", phrases.SUBMITTED(mrn=decl.mrn))
+        )
         outcome = cited[agency] if agency in cited else _standing(uow, rules, app, reqs, lines, licences, on, draws)
         if outcome is not None:
             ms = (time.perf_counter() - started) * 1000
-            message = f"decided automatically in {ms:.2f} ms: {outcome.why}"
+            message = phrases.AUTOMATED(ms=f"{ms:.2f}", why=outcome.why)
             app.update(
                 status=AppStatus.APPROVED.value,
                 decided_at=uow.clock(),
@@ -193,14 +195,14 @@ def route_declaration(uow: UnitOfWork, cache: dict[str, Any], decl: Declaration)
     store.insert_applications(uow.conn, apps)
     store.add_app_events(uow.conn, events)
     permit_store.add_drawdowns(uow.conn, draws)
-    labels = ", ".join(rules.agencies[a].label for a in new)
+    labels = [rules.agencies[a].label for a in new]
     declarations.record_event(
         uow,
         decl,
         "agencies_routed",
         actor="single-window",
         role="system",
-        reason=f"routed to {labels}" + (f"; decided automatically: {', '.join(decided)}" if decided else ""),
+        reason=phrases.ROUTED_DECIDED(agencies=labels, decided=decided) if decided else phrases.ROUTED(agencies=labels),
         data={"agencies": new, "automated": decided, "applications": ids},
     )
     return new
@@ -228,9 +230,8 @@ def _standing(
         if licence.unit is not None and any(line.quantity_in(licence.unit) is None for line in lines):
             continue
         if permits.try_draw(uow, licence, lines, mrn=app["mrn"], app_id=app["id"], actor=AUTO_ACTOR, records=draws):
-            why = (
-                f"importer {app['importer_id']} is pre-approved: standing {licence.kind} {licence.number} "
-                f"valid to {licence.valid_to}"
+            why = phrases.PRE_APPROVED(
+                importer=app["importer_id"], kind=licence.kind, number=licence.number, valid_to=licence.valid_to
             )
             return Outcome(licence.number, why)
     return None

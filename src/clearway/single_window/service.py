@@ -12,7 +12,7 @@ from clearway.declarations.model import Declaration
 from clearway.platform import approvals
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.single_window import catalog, permits, routing, store
+from clearway.single_window import catalog, permits, phrases, routing, store
 from clearway.single_window.model import (
     AgencyDecision,
     AppStatus,
@@ -123,7 +123,7 @@ def decide(
             data={"agency": agency.code, "application": app_id, "status": status.value},
         )
         if status is AppStatus.APPROVED and _all_approved(uow, app["mrn"]):
-            declarations.try_release(uow, decl, actor="single-window", reason="every agency has approved")
+            declarations.try_release(uow, decl, actor="single-window", reason=phrases.ALL_APPROVED())
     app.update(values, version=app["version"] + 1)
     return app
 
@@ -131,10 +131,12 @@ def decide(
 def _summary(label: str, status: AppStatus, values: dict[str, Any]) -> str:
     if status is AppStatus.APPROVED:
         conditions = values["conditions"]
-        return f"{label} approved" + (f" with conditions: {'; '.join(conditions)}" if conditions else "")
+        if conditions:
+            return phrases.APPROVED_WITH(agency=label, conditions="; ".join(conditions))
+        return phrases.APPROVED(agency=label)
     if status is AppStatus.REFUSED:
-        return f"{label} refused: {'; '.join(values['reasons'])}"
-    return f"{label} requests information: {values['message']}"
+        return phrases.REFUSED(agency=label, reasons="; ".join(values["reasons"]))
+    return phrases.REQUESTS(agency=label, message=values["message"])
 
 
 def _all_approved(uow: UnitOfWork, mrn: str) -> bool:
@@ -176,11 +178,11 @@ def blockers_many(uow: UnitOfWork, cache: dict[str, Any], decls: list[Declaratio
             agency = rules.agencies.get(app["agency"])
             label = agency.label if agency else app["agency"]
             if app["status"] == AppStatus.SUBMITTED.value:
-                found.append(f"{label} has not approved: {needs_text(app['needs'])}")
+                found.append(phrases.NOT_APPROVED(agency=label, needs=needs_text(app["needs"])))
             elif app["status"] == AppStatus.INFO_REQUESTED.value:
-                found.append(f"{label} has requested information: {app['message']}")
+                found.append(phrases.REQUESTED(agency=label, message=app["message"]))
             elif app["status"] == AppStatus.REFUSED.value:
-                found.append(f"{label} refused: {'; '.join(app['reasons'])}")
+                found.append(phrases.REFUSED(agency=label, reasons="; ".join(app["reasons"])))
         out[decl.mrn] = found
     return out
 

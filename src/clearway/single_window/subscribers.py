@@ -9,7 +9,7 @@ from clearway.declarations.events import DeclarationReleased
 from clearway.declarations.model import Declaration
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
-from clearway.single_window import routing, service
+from clearway.single_window import phrases, routing, service
 
 
 class SingleWindowPorts:
@@ -32,8 +32,8 @@ class SingleWindowPorts:
 
 
 def ports(runtime: Runtime) -> Sequence[object]:
-    """The single window's ports: ``Routing`` and ``ReleaseGate``."""
-    return (SingleWindowPorts(runtime.caches),)
+    """The single window's ports: ``Routing`` and ``ReleaseGate``, and its phrases (``PhraseSource``)."""
+    return (SingleWindowPorts(runtime.caches), phrases.PHRASES)
 
 
 def subscribe(runtime: Runtime) -> None:

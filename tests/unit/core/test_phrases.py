@@ -111,3 +111,13 @@ def test_the_most_specific_template_wins_and_unknown_text_is_not_known() -> None
     assert found is not None and found[0] is specific
     assert not BOOK.known("something a person wrote")
     assert BOOK.known(f"{RANDOM()}; {WATCHLIST(name='a', severity='b')}")
+
+
+def test_reasons_stored_together_are_split_before_a_free_placeholder_swallows_them() -> None:
+    rule = Phrase("r", "rule '{name}': {description}", free=frozenset({"description"}))
+    book = PhraseBook.of([rule, RANDOM])
+    es = Rendering(translate=lambda s: {rule.template: "regla '{name}': {description}", **ES}.get(s, s))
+    stored = f"{rule(name='a', description='check x')}; {RANDOM()}"
+    assert book.render(stored, es) == "regla 'a': check x; selección aleatoria para control documentario"
+    # a description that has '; ' in it stays whole, as the analyst wrote it
+    assert book.render("rule 'a': check x; then y", es) == "regla 'a': check x; then y"
