@@ -15,7 +15,7 @@ from clearway.declarations.model import Declaration, Role, Status
 from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import store
+from clearway.tariff import phrases, store
 from clearway.tariff.model import ZERO
 
 ACTOR = "tariff"
@@ -109,7 +109,7 @@ def secure_on_account(uow: UnitOfWork, decl: Declaration, due: Decimal, currency
             "guaranteed",
             actor=ACTOR,
             role=Role.SYSTEM,
-            reason=f"{due} {currency} secured on {account.kind} account {account.id}: release without prior payment",
+            reason=phrases.GUARANTEED(amount=due, currency=currency, kind=account.kind, account=account.id),
             data={"account": account.id, "amount": str(due), "reference": reference},
         )
         return
@@ -151,7 +151,7 @@ def give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: str
             "refund_due",
             actor=ACTOR,
             role=Role.SYSTEM,
-            reason=f"{excess} {currency} received in excess of what is now due: a refund is due",
+            reason=phrases.REFUND_DUE(amount=excess, currency=currency),
             data={"amount": str(excess), "currency": currency},
         )
 

@@ -22,7 +22,7 @@ from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Declaration, Role
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import accounts, store
+from clearway.tariff import accounts, phrases, store
 from clearway.tariff.accounts import ACCOUNT_KINDS, CLOSED
 from clearway.tariff.model import ZERO
 
@@ -244,8 +244,14 @@ def _bank_order(
         "payment_order",
         actor=principal.user,
         role=Role.DECLARANT,
-        reason=f"payment order {order_id} of {amount} {currency} by {method.replace('_', ' ')} (ref {reference}): "
-        f"counts once {chosen} confirms it",
+        reason=phrases.ORDERED(
+            order=order_id,
+            amount=amount,
+            currency=currency,
+            method=method.replace("_", " "),
+            reference=reference,
+            provider=chosen,
+        ),
         data={"order": order_id, "reference": reference, "method": method, "amount": str(amount), "provider": chosen},
     )
     order = order_dict(store.order_row(uow.conn, order_id))
@@ -303,8 +309,15 @@ def _account_draw(
         "payment",
         actor=principal.user,
         role=Role.DECLARANT,
-        reason=f"{amount} {currency} drawn on {method} account {account_id} (ref {reference}); "
-        f"{total - paid} {currency} still due",
+        reason=phrases.DRAWN(
+            amount=amount,
+            currency=currency,
+            method=method,
+            account=account_id,
+            reference=reference,
+            due=total - paid,
+            currency2=currency,
+        ),
         data={"reference": reference, "method": method, "amount": str(amount), "balance": str(total - paid)},
     )
     released = release_if_settled(uow, decl, total, paid)
@@ -317,11 +330,7 @@ def release_if_settled(uow: UnitOfWork, decl: Declaration, total: Decimal, paid:
     remains due; tells whether it did."""
     if total - paid > ZERO:
         return False
-    reason = (
-        "duties and taxes settled; the control found no discrepancy"
-        if declarations_service.control_cleared(decl)
-        else "duties and taxes settled: released without control"
-    )
+    reason = (phrases.SETTLED_CLEARED if declarations_service.control_cleared(decl) else phrases.SETTLED)()
     return declarations_service.try_release(uow, decl, actor=ACTOR, reason=reason)
 
 
@@ -389,7 +398,7 @@ def cancel_order(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[s
         "payment_order_cancelled",
         actor=principal.user,
         role=Role.DECLARANT,
-        reason=f"payment order {row.id} (ref {row.reference}) cancelled before its bank confirmed it",
+        reason=phrases.CANCELLED(order=row.id, reference=row.reference),
         data={"order": row.id, "reference": row.reference},
     )
     return order_dict(store.order_row(uow.conn, row.id))

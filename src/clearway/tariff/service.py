@@ -14,7 +14,7 @@ from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Declaration, Role
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import accounts, codec, payments, schedule_io, store
+from clearway.tariff import accounts, codec, payments, phrases, schedule_io, store
 from clearway.tariff.model import ZERO, Assessment, ExchangeRate, Schedule, rate_in_force
 from clearway.tariff.valuation import acceptance_date, assess
 
@@ -186,14 +186,20 @@ def assess_declaration(uow: UnitOfWork, decl: Declaration) -> Assessment | None:
         replace=previous is not None,
     )
     kind = "assessed" if previous is None else "reassessed"
-    change = "" if previous is None else f" (was {Decimal(previous.total)} {assessment.currency})"
     declarations_service.record_event(
         uow,
         decl,
         kind,
         actor=ACTOR,
         role=Role.SYSTEM,
-        reason=f"duties and taxes assessed: {assessment.total} {assessment.currency}{change}",
+        reason=phrases.ASSESSED(total=assessment.total, currency=assessment.currency)
+        if previous is None
+        else phrases.REASSESSED(
+            total=assessment.total,
+            currency=assessment.currency,
+            previous=Decimal(previous.total),
+            currency2=assessment.currency,
+        ),
         data={
             "currency": assessment.currency,
             "customs_value": document["customs_value"],
@@ -245,5 +251,5 @@ def release_blockers_many(uow: UnitOfWork, decls: list[Declaration]) -> dict[str
 
 def _unpaid(total: Decimal, paid: Decimal, currency: str) -> str | None:
     if total - paid > ZERO:
-        return f"duties and taxes of {total - paid} {currency} not paid or guaranteed"
+        return phrases.UNPAID(amount=total - paid, currency=currency)
     return None

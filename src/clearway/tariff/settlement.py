@@ -21,7 +21,7 @@ from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Role
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import accounts, payments, store
+from clearway.tariff import accounts, payments, phrases, store
 from clearway.tariff.model import ZERO
 from clearway.tariff.payments import PaymentResult
 from clearway.tariff.providers import Ed25519Provider, PaymentProvider, SimulatedBank, public_key_from_text
@@ -155,7 +155,7 @@ def receive_notification(uow: UnitOfWork, body: bytes, signature: str | None) ->
             "payment_failed",
             actor=prov.name,
             role=Role.SYSTEM,
-            reason=f"{prov.name} did not pay order {order.id} (ref {order.reference}): {doc.status}",
+            reason=phrases.NOT_PAID(provider=prov.name, order=order.id, reference=order.reference, status=doc.status),
             data={"order": order.id, "reference": order.reference},
         )
     store.insert_notification(
@@ -202,8 +202,16 @@ def settle_order(uow: UnitOfWork, order: Any, *, provider: str, provider_referen
         "payment",
         actor=provider,
         role=Role.SYSTEM,
-        reason=f"{amount} {order.currency} received: {provider} confirmed payment order {order.id} "
-        f"(ref {order.reference}, bank ref {provider_reference}); {max(total - paid, ZERO)} {order.currency} due",
+        reason=phrases.CONFIRMED(
+            amount=amount,
+            currency=order.currency,
+            provider=provider,
+            order=order.id,
+            reference=order.reference,
+            bank_reference=provider_reference,
+            due=max(total - paid, ZERO),
+            currency2=order.currency,
+        ),
         data={"order": order.id, "reference": order.reference, "method": order.method, "amount": str(amount)},
     )
     if paid > total:
@@ -279,8 +287,14 @@ def record_cash_receipt(
         "payment",
         actor=principal.user,
         role=principal.role,
-        reason=f"{amount} {row.currency} received in cash at the customs cashier (receipt {receipt}): "
-        f"{reason.strip()}; {total - paid} {row.currency} still due",
+        reason=phrases.CASH(
+            amount=amount,
+            currency=row.currency,
+            receipt=receipt,
+            note=reason.strip(),
+            due=total - paid,
+            currency2=row.currency,
+        ),
         data={"reference": key, "method": "cash", "amount": str(amount), "balance": str(total - paid)},
     )
     released = payments.release_if_settled(uow, decl, total, paid)

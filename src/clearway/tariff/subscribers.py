@@ -11,7 +11,7 @@ from clearway.declarations.events import DeclarationDecided
 from clearway.declarations.model import Declaration
 from clearway.platform.db import UnitOfWork
 from clearway.platform.runtime import Runtime
-from clearway.tariff import service
+from clearway.tariff import phrases, service
 
 
 class TariffPorts:
@@ -47,7 +47,7 @@ class TariffPorts:
 
 def ports(runtime: Runtime) -> Sequence[object]:
     """The tariff's ports: ``Assessment``, ``ReleaseGate`` and the exchange's ``OfficialRates``."""
-    return (TariffPorts(runtime.settings.national_currency),)
+    return (TariffPorts(runtime.settings.national_currency), phrases.PHRASES)
 
 
 def on_decided(uow: UnitOfWork, event: DeclarationDecided) -> None:
