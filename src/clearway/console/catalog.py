@@ -33,7 +33,27 @@ def extract(root: Path = ROOT) -> Catalog:
         str(root), method_map, options_map, strip_comment_tags=True
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    add_phrases(catalog)
     return catalog
+
+
+def add_phrases(catalog: Catalog) -> None:
+    """Adds the English template of every phrase the capabilities write into the store (reasons, blockers,
+    notification messages: ``clearway.core.phrases``), so that they are translated like any marked string."""
+    from clearway import bootstrap
+    from clearway.platform.i18n import phrase_book
+    from clearway.platform.settings import Settings
+
+    runtime = bootstrap.build_runtime(Settings(env="test", database_url="sqlite://", secret_key="catalog"))
+    try:
+        book = phrase_book(runtime.ports)
+    finally:
+        runtime.engine.dispose()
+    for phrase in sorted(book.phrases.values(), key=lambda p: p.code):
+        found = catalog.get(phrase.template)
+        note = f"phrase {phrase.code}: keep every {{placeholder}} as it is"
+        if found is None:
+            catalog.add(phrase.template, None, [(f"phrase:{phrase.code}", 0)], auto_comments=[note])
 
 
 def po_path(lang: str) -> Path:

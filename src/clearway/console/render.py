@@ -12,13 +12,15 @@ from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from clearway.console import i18n, store, vocabulary
 from clearway.console.i18n import N_, Localizer
 from clearway.console.security import Session
+from clearway.platform import i18n as platform_i18n
 
 
 def _dt(value: datetime | None) -> Markup | str:
@@ -61,6 +63,27 @@ def _t(message: str | i18n.Msg | None) -> str:
     return i18n.gettext(message) if message else ""
 
 
+@pass_context
+def _reason(context: Context, text: str | None) -> str:
+    """Shows a stored reason (risk reason, blocker, notification) in the page's language; plain text, escaped by
+    the template like any other value. Text no phrase matches (a person's words) stays as written."""
+    if not text:
+        return text or ""
+    request = context.get("request")
+    runtime = getattr(getattr(request, "app", None), "state", None)
+    runtime = getattr(runtime, "runtime", None)
+    if runtime is None:
+        return text
+    loc = i18n.current()
+    read = platform_i18n.Reader(
+        platform_i18n.phrase_book(runtime.ports),
+        loc.lang,
+        None if loc.lang == "en" else i18n.translations(loc.lang).gettext,
+        locale_name=i18n.FORMAT_LOCALES.get(loc.lang, loc.lang),
+    )
+    return read(text)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Returns the console's template environment (autoescaped, with gettext in the current language)."""
@@ -82,6 +105,7 @@ def environment() -> Environment:
         mode=vocabulary.transport_mode,
         hours=_hours,
         t=_t,
+        reason=_reason,
         options_t=_options,
         word=lambda code, kind: vocabulary.word(kind, code),
     )

@@ -26,6 +26,7 @@ from clearway.declarations.schemas import (
     PageOut,
     SummaryOut,
 )
+from clearway.platform import i18n
 from clearway.platform.auth import Principal
 from clearway.platform.deps import PrincipalDep, RuntimeDep, json_too_deep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
@@ -340,14 +341,26 @@ def get_declaration(mrn: str, runtime: RuntimeDep, principal: PrincipalDep) -> D
     response_model=list[NotificationOut],
     responses=_ERRORS,
     summary="Notifications about a declaration",
-    description="Every status change and message, oldest first; poll with `after` = the last id seen.",
+    description="Every status change and message, oldest first; poll with `after` = the last id seen. `message` "
+    "and `status_label` are in the language of `Accept-Language` (es, pt, fr; English otherwise); codes never change.",
 )
 def get_notifications(
-    mrn: str, runtime: RuntimeDep, principal: PrincipalDep, after: Annotated[int, Query(ge=0)] = 0
-) -> list[NotificationOut]:
+    mrn: str,
+    request: Request,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
     with runtime.uow(readonly=True) as uow:
         items = service.notifications(uow, mrn, principal, after)
-    return [NotificationOut.model_validate(n) for n in items]
+    read = i18n.reader_for(runtime.ports, request.headers.get("accept-language"))
+    for n in items:
+        n["message"], n["status_label"] = read(n["message"]), read(n["status_label"]) if n["status_label"] else None
+    headers = {"Vary": "Accept-Language"}
+    if read.lang != i18n.SOURCE_LANGUAGE:
+        headers["Content-Language"] = read.lang
+    body = [NotificationOut.model_validate(n).model_dump(mode="json") for n in items]
+    return JSONResponse(body, headers=headers)
 
 
 @router.get(

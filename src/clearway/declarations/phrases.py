@@ -6,6 +6,7 @@ Each is built from its phrase, so the stored English and the template the catalo
 from __future__ import annotations
 
 from clearway.core.phrases import Phrase, PhraseSet, collect
+from clearway.declarations.model import STATUS_LABELS as LABELS
 
 LODGED = Phrase("declarations.lodged", "lodged electronically")
 MRN_ISSUED = Phrase("declarations.mrn_issued", "valid; MRN {mrn} issued")
@@ -24,4 +25,7 @@ COMPLETED_RELEASED = Phrase("declarations.completed_released", "completed green-
 AMENDED_RELEASED = Phrase("declarations.amended_released", "amended green-lane declaration released")
 NO_DISCREPANCY = Phrase("declarations.no_discrepancy", "control result: no discrepancy")
 DISCREPANCY = Phrase("declarations.discrepancy", "control result: discrepancy")
-PHRASES = PhraseSet(collect(globals()) + tuple(RANDOM_LANE.values()))
+# the status labels a notification carries (``status_label``), as the catalogues translate them
+STATUS_LABELS = tuple(Phrase(f"declarations.status_{s.value}", label) for s, label in LABELS.items())
+
+PHRASES = PhraseSet(collect(globals()) + tuple(RANDOM_LANE.values()) + STATUS_LABELS)

@@ -21,7 +21,7 @@ PARTY = Phrase("documents.party", "{what}'s {scheme} {number} on the document, d
 ATTACHED = Phrase("documents.attached", "{what} {filename} attached", words=_WORDS, free=frozenset({"filename"}))
 # the words of the placeholders above
 WORDS = tuple(
-    Phrase(f"documents.word_{w.replace(' ', '_').replace('-', '_')}", w)
+    Phrase(f"documents.word:{w}", w)
     for w in (
         "invoice",
         "packing list",

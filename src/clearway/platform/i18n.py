@@ -107,11 +107,13 @@ def phrase_book(ports: Any) -> PhraseBook:
 class Reader:
     """Renders stored reasons in one language: the phrase book, the catalogue, the locale's numbers and lists."""
 
-    def __init__(self, book: PhraseBook, lang: str, gettext: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, book: PhraseBook, lang: str, gettext: Callable[[str], str] | None = None, *, locale_name: str = ""
+    ) -> None:
         self.book = book
         self.lang = lang
         try:
-            locale = Locale.parse(lang)
+            locale = Locale.parse(locale_name or lang)
         except (UnknownLocaleError, ValueError):
             locale = Locale.parse(SOURCE_LANGUAGE)
         self.how = Rendering(
@@ -138,3 +140,13 @@ def _decimal(value: Decimal, locale: Locale) -> str:
     exponent = value.as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
     return str(format_decimal(value, format="#,##0" + ("." + "0" * places if places else ""), locale=locale))
+
+
+def reader_for(ports: Any, accept_language: str | None) -> Reader:
+    """Returns the reader of the first language of an ``Accept-Language`` header a catalogue speaks (English
+    when none: the reader's ``lang`` tells which, for ``Content-Language``)."""
+    for catalogue in ports.all(MessageCatalogue) if accept_language else []:
+        lang = negotiate(accept_language, catalogue.languages())
+        if lang is not None:
+            return Reader(phrase_book(ports), lang, None if lang == SOURCE_LANGUAGE else catalogue.gettext(lang))
+    return Reader(phrase_book(ports), SOURCE_LANGUAGE)
