@@ -88,7 +88,7 @@ class Phrase:
         out, at = [], 0
         for m in _FIELD.finditer(self.template):
             out.append(re.escape(self.template[at : m.start()]))
-            out.append(f"(?P<{m[1]}>.+?)")
+            out.append(f"(?P<{m[1]}>.*?)")
             at = m.end()
         out.append(re.escape(self.template[at:]))
         return re.compile("".join(out), re.DOTALL)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from clearway.ecommerce import api, cli, seed
+from clearway.ecommerce import api, cli, phrases, seed
 from clearway.platform.capability import Capability
+from clearway.platform.i18n import offering
 
 capability = Capability(
     name="clearway.ecommerce",
@@ -12,4 +13,5 @@ capability = Capability(
     cli_name="ecommerce",
     seed_demo=seed.seed_demo,
     seed_order=50,
+    ports=offering(phrases.PHRASES),
 )

@@ -11,7 +11,9 @@ from datetime import date
 
 import polars as pl
 
+from clearway.ecommerce import phrases
 from clearway.ecommerce.model import FLAG_WEIGHTS, Flag, Outcome, ScreeningConfig
+from clearway.ecommerce.phrases import fmt
 from clearway.ecommerce.screening import why
 
 FLAG_ORDER = tuple(Flag)
@@ -74,11 +76,7 @@ def apply_capacity(
         .with_columns(_rank=wants.cast(pl.Int64).cum_sum().over("day"))
     )
     over = wants & (pl.col("_rank") > pl.col("capacity"))
-    note = pl.format(
-        "inspection capacity for {} reached ({} parcels); documents requested instead",
-        pl.col("day").cast(pl.String),
-        pl.col("capacity"),
-    )
+    note = fmt(phrases.CAPACITY, day=pl.col("day").cast(pl.String), capacity=pl.col("capacity"))
     return (
         ranked.with_columns(
             decision=pl.when(over).then(pl.lit(Outcome.HOLD_DOCUMENTS.value)).otherwise(pl.col("decision")),

@@ -33,8 +33,9 @@ import numpy as np
 import polars as pl
 
 from clearway.classification.model import Index
-from clearway.ecommerce import lexicon
+from clearway.ecommerce import lexicon, phrases
 from clearway.ecommerce.model import ScreeningConfig
+from clearway.ecommerce.phrases import fmt
 
 BATCH = 2_000
 MAX_CACHE = 500_000
@@ -210,20 +211,18 @@ def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None,
     if df.is_empty():
         return empty
     lexicon_words = pl.when(pl.col("lex_against")).then(
-        pl.format(
-            "; the title's '{}' is goods of chapter {}",
-            pl.col("noun"),
-            pl.col("noun_chapters").str.replace_all(";", " or "),
+        fmt(
+            phrases.LEXICON,
+            prefix="; ",
+            noun=pl.col("noun"),
+            chapters=pl.col("noun_chapters").str.replace_all(";", " or "),
         )
     )
     if advisor is None:  # no nomenclature loaded: the lexicon alone, as before the service existed
         candidates = lexicon_view(df).filter(~pl.col("lex_chapter"))
         flagged = candidates.filter(pl.col("lex_against")).with_columns(
-            reason=pl.format(
-                "HS {} (chapter {}) is implausible for the description{} (HS suggestion service not available)",
-                pl.col("hs6"),
-                pl.col("hs6").str.slice(0, 2),
-                lexicon_words,
+            reason=fmt(
+                phrases.HS_NO_SERVICE, hs6=pl.col("hs6"), chapter=pl.col("hs6").str.slice(0, 2), lexicon=lexicon_words
             )
         )
     else:
@@ -235,28 +234,25 @@ def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None,
         flagged = judged.filter(at_chapter | heading_rule(cfg)).with_columns(
             reason=pl.when(at_chapter)
             .then(
-                pl.format(
-                    "HS {} (chapter {}) is implausible for the description: the HS suggestion service proposes {} "
-                    "(words matched: {}); the declared chapter scores {}% of the best{}",
-                    pl.col("hs6"),
-                    pl.col("hs6").str.slice(0, 2),
-                    pl.col("hs_suggested"),
-                    words,
-                    (100 * pl.col("hs_ratio")).round(0).cast(pl.Int64),
-                    lexicon_words.fill_null(""),
+                fmt(
+                    phrases.HS_CHAPTER,
+                    hs6=pl.col("hs6"),
+                    chapter=pl.col("hs6").str.slice(0, 2),
+                    suggested=pl.col("hs_suggested"),
+                    words=words,
+                    ratio=(100 * pl.col("hs_ratio")).round(0).cast(pl.Int64),
+                    lexicon=lexicon_words.fill_null(""),
                 )
             )
             .otherwise(
-                pl.format(
-                    "HS {} (heading {}) is implausible for the description: the HS suggestion service is confident "
-                    "in {} (words matched: {}; the next heading scores {}% of it); the declared heading scores {}% "
-                    "of the best",
-                    pl.col("hs6"),
-                    pl.col("hs6").str.slice(0, 4),
-                    pl.col("hs_suggested"),
-                    words,
-                    (100 * pl.col("hs_second")).round(0).cast(pl.Int64),
-                    (100 * pl.col("hs_head_ratio")).round(0).cast(pl.Int64),
+                fmt(
+                    phrases.HS_HEADING,
+                    hs6=pl.col("hs6"),
+                    heading=pl.col("hs6").str.slice(0, 4),
+                    suggested=pl.col("hs_suggested"),
+                    words=words,
+                    second=(100 * pl.col("hs_second")).round(0).cast(pl.Int64),
+                    ratio=(100 * pl.col("hs_head_ratio")).round(0).cast(pl.Int64),
                 )
             )
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pycountry
 
+from clearway.ecommerce import phrases
 from clearway.ecommerce.model import MANIFEST_COLUMNS, VAGUE_DESCRIPTIONS, ScreeningConfig
+from clearway.ecommerce.phrases import fmt
 
 # Issue codes a carrier gets back per parcel (with the words of `issue_text`).
 ISSUE_CODES = (
@@ -56,75 +58,69 @@ def checks(cfg: ScreeningConfig) -> list[tuple[str, pl.Expr, pl.Expr]]:
     listed_total = pl.col("listed_price").cast(pl.Float64) * pl.col("quantity")
     value = pl.col("declared_value").cast(pl.Float64)
     return [
-        ("DESCRIPTION_MISSING", desc.is_null(), pl.lit("no description of the goods")),
+        ("DESCRIPTION_MISSING", desc.is_null(), pl.lit(phrases.NO_DESCRIPTION())),
         (
             "DESCRIPTION_VAGUE",
             desc.is_not_null()
             & (pl.col("desc_norm").is_in(sorted(VAGUE_DESCRIPTIONS)) | (pl.col("desc_norm").str.len_chars() < 3)),
-            pl.format("description '{}' does not say what the goods are", desc),
+            fmt(phrases.VAGUE, description=desc),
         ),
-        ("VALUE_ZERO", value == 0, pl.lit("declared value is zero")),
+        ("VALUE_ZERO", value == 0, pl.lit(phrases.VALUE_ZERO())),
         (
             "VALUE_TOKEN",
             token_value(cfg),
             pl.when(listed_total > 0)
             .then(
-                pl.format(
-                    "declared value {} {} is a token amount (listed price {} x {})",
-                    pl.col("declared_value"),
-                    pl.col("currency"),
-                    pl.col("listed_price"),
-                    pl.col("quantity"),
+                fmt(
+                    phrases.TOKEN,
+                    value=pl.col("declared_value"),
+                    currency=pl.col("currency"),
+                    price=pl.col("listed_price"),
+                    quantity=pl.col("quantity"),
                 )
             )
-            .otherwise(
-                pl.format(
-                    "declared value {} {} is a placeholder amount, not a price",
-                    pl.col("declared_value"),
-                    pl.col("currency"),
-                )
-            ),
+            .otherwise(fmt(phrases.PLACEHOLDER, value=pl.col("declared_value"), currency=pl.col("currency"))),
         ),
         (
             "VALUE_ABOVE_LISTING",
             listed_total.is_not_null() & (listed_total > 0) & (value > 2 * listed_total),
-            pl.format(
-                "declared value {} is more than twice the listed price {} x {}",
-                pl.col("declared_value"),
-                pl.col("listed_price"),
-                pl.col("quantity"),
+            fmt(
+                phrases.ABOVE_LISTING,
+                value=pl.col("declared_value"),
+                price=pl.col("listed_price"),
+                quantity=pl.col("quantity"),
             ),
         ),
-        ("CONSIGNEE_ID_MISSING", pl.col("consignee_id").is_null(), pl.lit("consignee id is missing")),
+        ("CONSIGNEE_ID_MISSING", pl.col("consignee_id").is_null(), pl.lit(phrases.NO_CONSIGNEE())),
         (
             "HS_INVALID",
             pl.col("hs_code").is_not_null() & ~pl.col("hs_code").str.contains(_HS_PATTERN),
-            pl.format("HS code '{}' is not 6 digits", pl.col("hs_code")),
+            fmt(phrases.HS_INVALID, code=pl.col("hs_code")),
         ),
         (
             "ORIGIN_INVALID",
             pl.col("origin_country").is_not_null() & ~pl.col("origin_ok"),
-            pl.format("origin '{}' is not an ISO 3166 country code", pl.col("origin_country")),
+            fmt(phrases.ORIGIN_INVALID, code=pl.col("origin_country")),
         ),
         (
             "QUANTITY_INVALID",
             _present("raw_quantity") & pl.col("quantity_bad"),
-            pl.format("quantity '{}' is not a positive number (1 assumed)", pl.col("raw_quantity")),
+            fmt(phrases.QUANTITY_INVALID, raw=pl.col("raw_quantity")),
         ),
         (
             "MASS_INVALID",
             _present("raw_gross_mass_kg") & pl.col("gross_mass_kg").is_null(),
-            pl.format("gross mass '{}' is not a number of kg", pl.col("raw_gross_mass_kg")),
+            fmt(phrases.MASS_INVALID, raw=pl.col("raw_gross_mass_kg")),
         ),
         (
             "LISTED_PRICE_INVALID",
             _present("raw_listed_price") & pl.col("listed_price").is_null(),
-            pl.format("listed price '{}' is not an amount", pl.col("raw_listed_price")),
+            fmt(phrases.PRICE_INVALID, raw=pl.col("raw_listed_price")),
         ),
         (
             "SHIPPED_AT_INVALID",
             _present("raw_shipped_at") & pl.col("shipped_at").is_null(),
-            pl.format("shipped_at '{}' is not an ISO 8601 time", pl.col("raw_shipped_at")),
+            fmt(phrases.SHIPPED_INVALID, raw=pl.col("raw_shipped_at")),
         ),
     ]
 

@@ -9,8 +9,9 @@ from datetime import datetime
 
 import polars as pl
 
-from clearway.ecommerce import hs_check, matching
+from clearway.ecommerce import hs_check, matching, phrases
 from clearway.ecommerce.model import Flag, Recall, RegisteredBrand, ScreeningConfig
+from clearway.ecommerce.phrases import fmt
 
 _HS6 = r"^\d{6}"
 
@@ -53,15 +54,15 @@ def over_de_minimis(cfg: ScreeningConfig) -> pl.Expr:
     return (
         pl.when(pl.col("value_thr") > thr)
         .then(
-            pl.format(
-                "declared {} {} (about {} {}) is over the de minimis threshold of {} {} for {}",
-                pl.col("declared_value"),
-                pl.col("currency"),
-                _fmt_money(pl.col("value_thr")),
-                pl.lit(dm.currency),
-                pl.lit(str(dm.threshold)),
-                pl.lit(dm.currency),
-                pl.lit(dm.country),
+            fmt(
+                phrases.OVER_DE_MINIMIS,
+                value=pl.col("declared_value"),
+                currency=pl.col("currency"),
+                converted=_fmt_money(pl.col("value_thr")),
+                threshold_currency=pl.lit(dm.currency),
+                threshold=pl.lit(str(dm.threshold)),
+                threshold_currency2=pl.lit(dm.currency),
+                country=pl.lit(dm.country),
             )
         )
         .alias(why(Flag.OVER_DE_MINIMIS))
@@ -92,19 +93,18 @@ def _split_by(df: pl.DataFrame, key: str, label: str, cfg: ScreeningConfig) -> p
         )
         .filter((pl.col("n") >= 2) & (pl.col("total") > thr))
     )
-    reason = pl.format(
-        "split shipment: {} parcels from seller {} to the same {} ({}) shipped {} to {}, each at or under {} {}, "
-        "together {} {}",
-        pl.col("n"),
-        pl.col("seller"),
-        pl.lit(label),
-        pl.col("who"),
-        pl.col("first").dt.strftime("%Y-%m-%d"),
-        pl.col("last").dt.strftime("%Y-%m-%d"),
-        pl.lit(str(cfg.de_minimis.threshold)),
-        pl.lit(cfg.de_minimis.currency),
-        _fmt_money(pl.col("total")),
-        pl.lit(cfg.de_minimis.currency),
+    reason = fmt(
+        phrases.SPLIT,
+        n=pl.col("n"),
+        seller=pl.col("seller"),
+        key=pl.lit(label),
+        who=pl.col("who"),
+        first=pl.col("first").dt.strftime("%Y-%m-%d"),
+        last=pl.col("last").dt.strftime("%Y-%m-%d"),
+        threshold=pl.lit(str(cfg.de_minimis.threshold)),
+        currency=pl.lit(cfg.de_minimis.currency),
+        total=_fmt_money(pl.col("total")),
+        currency2=pl.lit(cfg.de_minimis.currency),
     )
     return d.join(stats.with_columns(reason=reason), on="cluster").select("parcel_id", "reason")
 
@@ -172,13 +172,13 @@ def undervaluation(
     )
     uv = pl.col("value_usd") / pl.col("quantity")
     by_listing = pl.when(has_listing & (value < cfg.listing_ratio * listed_total)).then(
-        pl.format(
-            "undervaluation (evidence: listing price): declared {} {} is {}% of the listed price {} x {}",
-            pl.col("declared_value"),
-            pl.col("currency"),
-            (100 * value / listed_total).round(0).cast(pl.Int64),
-            pl.col("listed_price"),
-            pl.col("quantity"),
+        fmt(
+            phrases.UNDER_LISTING,
+            value=pl.col("declared_value"),
+            currency=pl.col("currency"),
+            ratio=(100 * value / listed_total).round(0).cast(pl.Int64),
+            price=pl.col("listed_price"),
+            quantity=pl.col("quantity"),
         )
     )
     median = pl.col("med").exp()
@@ -187,29 +187,27 @@ def undervaluation(
     by_peers = pl.when(
         ~has_listing & pl.col("t_med").is_null() & pl.col("med").is_not_null() & (pl.col("value_usd") > 0) & low
     ).then(
-        pl.format(
-            "undervaluation (evidence: peer prices, no listing given): unit value {} USD is {}% of the median "
-            "{} USD of {} parcels of HS {} '{}', {} robust deviations below it",
-            _fmt_money(uv),
-            (100 * uv / median).round(0).cast(pl.Int64),
-            _fmt_money(median),
-            pl.col("n"),
-            pl.col("hs6"),
-            pl.col("noun"),
-            (-z).round(1).cast(pl.String),
+        fmt(
+            phrases.UNDER_PEERS,
+            unit=_fmt_money(uv),
+            ratio=(100 * uv / median).round(0).cast(pl.Int64),
+            median=_fmt_money(median),
+            n=pl.col("n"),
+            hs6=pl.col("hs6"),
+            noun=pl.col("noun"),
+            z=(-z).round(1).cast(pl.String),
         )
     )
     title_median = pl.col("t_med").exp()
     by_title = pl.when(
         ~has_listing & pl.col("t_med").is_not_null() & (pl.col("value_usd") > 0) & (uv < cfg.title_ratio * title_median)
     ).then(
-        pl.format(
-            "undervaluation (evidence: the same item in other parcels, no listing given): unit value {} USD is "
-            "{}% of the median {} USD of {} parcels with the same description",
-            _fmt_money(uv),
-            (100 * uv / title_median).round(0).cast(pl.Int64),
-            _fmt_money(title_median),
-            pl.col("t_n"),
+        fmt(
+            phrases.UNDER_TITLE,
+            unit=_fmt_money(uv),
+            ratio=(100 * uv / title_median).round(0).cast(pl.Int64),
+            median=_fmt_money(title_median),
+            n=pl.col("t_n"),
         )
     )
     found = pl.coalesce(by_listing, by_title, by_peers).alias(why(Flag.UNDERVALUATION))
@@ -233,15 +231,15 @@ def recalled_products(df: pl.DataFrame, recalls: list[Recall], cfg: ScreeningCon
         )
         .sort("recall_score", descending=True)
     )
-    reason = pl.format(
-        "recalled product: matches recall {} ({} {} {}; hazard: {}) on {}, similarity {}%",
-        pl.col("recall_id"),
-        pl.col("recall_brand"),
-        pl.col("recall_model"),
-        pl.col("recall_product"),
-        pl.col("recall_hazard"),
-        pl.col("recall_words"),
-        pl.col("recall_score").round(0).cast(pl.Int64),
+    reason = fmt(
+        phrases.RECALLED,
+        recall=pl.col("recall_id"),
+        brand=pl.col("recall_brand"),
+        model=pl.col("recall_model"),
+        product=pl.col("recall_product"),
+        hazard=pl.col("recall_hazard"),
+        words=pl.col("recall_words"),
+        score=pl.col("recall_score").round(0).cast(pl.Int64),
     )
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
 
@@ -291,18 +289,17 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
             pl.col("hs_ok") & ~pl.col("known") & (pl.col("unit_usd") < cfg.ip_price_ratio * pl.col("min_price_usd"))
         )
     )
-    reason = pl.format(
-        "IP: registered brand {} (rights holder {}) named as maker ({}), sold by seller {} ({}) at {} USD a "
-        "unit, {}% of the lowest genuine price {} {}",
-        pl.col("brand"),
-        pl.col("rights_holder"),
-        pl.col("brand_words"),
-        pl.col("seller_id").fill_null("?"),
-        pl.col("seller_name").fill_null("no name"),
-        _fmt_money(pl.col("unit_usd")),
-        (100 * pl.col("unit_usd") / pl.col("min_price_usd")).round(0).cast(pl.Int64),
-        pl.col("min_price"),
-        pl.col("brand_currency"),
+    reason = fmt(
+        phrases.IP,
+        brand=pl.col("brand"),
+        holder=pl.col("rights_holder"),
+        words=pl.col("brand_words"),
+        seller=pl.col("seller_id").fill_null("?"),
+        seller_name=pl.col("seller_name").fill_null("no name"),
+        unit=_fmt_money(pl.col("unit_usd")),
+        ratio=(100 * pl.col("unit_usd") / pl.col("min_price_usd")).round(0).cast(pl.Int64),
+        price=pl.col("min_price"),
+        currency=pl.col("brand_currency"),
     )
     return d.group_by("parcel_id", maintain_order=True).agg(reason.first().alias(name))
 
@@ -321,19 +318,13 @@ def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig
     risky = profiles.filter(by_history | by_findings)
     reason = (
         pl.when(by_findings)
-        .then(
-            pl.format(
-                "risky seller: officers confirmed fraud on {} earlier parcels from seller {}",
-                pl.col("confirmed"),
-                pl.col("seller_id"),
-            )
-        )
+        .then(fmt(phrases.SELLER_CONFIRMED, n=pl.col("confirmed"), seller=pl.col("seller_id")))
         .otherwise(
-            pl.format(
-                "risky seller: {}% of {} earlier parcels from seller {} in your manifests were flagged",
-                (100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
-                pl.col("parcels"),
-                pl.col("seller_id"),
+            fmt(
+                phrases.SELLER_FLAGGED,
+                share=(100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
+                n=pl.col("parcels"),
+                seller=pl.col("seller_id"),
             )
         )
     )
@@ -357,7 +348,7 @@ def screen(
     screening runs in parts of a larger manifest; by default they are computed over ``df``. ``advisor``
     holds the HS-suggestion index for the HS check (lexicon only without it).
     """
-    dq = pl.when(pl.col("dq_codes") != "").then(pl.format("data quality: {}", pl.col("dq_text")))
+    dq = pl.when(pl.col("dq_codes") != "").then(fmt(phrases.DATA_QUALITY, issues=pl.col("dq_text")))
     out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)))
     for found in (
         hs_check.implausible(df, cfg, advisor, why(Flag.HS_IMPLAUSIBLE)),
