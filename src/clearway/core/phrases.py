@@ -93,7 +93,13 @@ class Phrase:
         out.append(re.escape(self.template[at:]))
         return re.compile("".join(out), re.DOTALL)
 
-    @property
+    @cached_property
+    def ends(self) -> tuple[str, str]:
+        """Returns the literal text before the first placeholder and after the last (a cheap test first)."""
+        parts = _FIELD.split(self.template)
+        return (parts[0], parts[-1]) if len(parts) > 1 else (self.template, self.template)
+
+    @cached_property
     def literal(self) -> int:
         """Returns how many characters of the template are not placeholders (more: more specific)."""
         return len(_FIELD.sub("", self.template))
@@ -159,6 +165,9 @@ class PhraseBook:
         for p in self._ordered:
             if p.literal == 0:
                 continue  # a template of placeholders only would match any sentence
+            head, tail = p.ends
+            if not (sentence.startswith(head) and sentence.endswith(tail)):
+                continue
             values = p.parse(sentence)
             if values is not None:
                 found = p, values
