@@ -21,6 +21,7 @@ from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
 from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
+from clearway.risk import phrases as risk_phrases
 from clearway.risk import seed as risk_seed
 from tests.integration.console.capability_pages import console_with, new_client
 from tests.integration.console.conftest import lodge, sign_in
@@ -36,6 +37,13 @@ RULE = {"es": "regla 'lithium-batteries'", "pt": "regra 'lithium-batteries'", "f
 RULE["en"] = "rule 'lithium-batteries'"
 STATUS = {"es": "reconocimiento físico", "pt": "conferência física", "fr": "visite physique", "en": "physical check"}
 NOTE = "<script>alert(1)</script> revisar la factura original"  # an officer's own words, with markup
+MARKUP = '<img src=x onerror="alert(2)">'
+ASKED = {
+    "es": f"regla 'x-1': {MARKUP}",
+    "pt": f"regra 'x-1': {MARKUP}",
+    "fr": f"règle « x-1 » : {MARKUP}",
+    "en": f"rule 'x-1': {MARKUP}",
+}
 
 
 @pytest.fixture
@@ -49,6 +57,9 @@ def red(settings: Settings) -> Iterator[tuple[Runtime, TestClient, str]]:
         with rt.uow() as uow:
             officer = Principal(user="officer.rojas", role="officer", office="PECLL")
             declarations.decide(uow, mrn, Decision.DETAIN, principal=officer, reason=NOTE)
+            asked = risk_phrases.RULE_DESCRIBED(name="x-1", description=MARKUP)  # a phrase whose value has markup
+            decl = declarations.get(uow, mrn)
+            declarations.record_event(uow, decl, "lane_reviewed", actor="risk-engine", role="system", reason=asked)
             uow.commit()
         yield rt, client, mrn
 
@@ -74,6 +85,7 @@ def test_notifications_answer_in_the_language_asked(red: tuple[Runtime, TestClie
     assert RULE[lang] in by_kind["lane_assigned"]["message"]  # officers read the risk reasons
     assert "lithium battery packs" in by_kind["lane_assigned"]["message"]  # the analyst's description, as written
     assert NOTE in [n["message"] for n in r.json()]  # the officer's note is not "translated"
+    assert ASKED[lang] in [n["message"] for n in r.json()]  # the analyst's words inside a translated phrase
     accepted = by_kind["accepted"]["message"]
     assert mrn in accepted and accepted != f"valid; MRN {mrn} issued" if lang != "en" else accepted.endswith("issued")
 
@@ -98,5 +110,6 @@ def test_the_officer_reads_the_risk_panel_and_history_in_the_console(
     assert RULE[lang] in text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert NOTE in text
+    assert ASKED[lang] in text and MARKUP not in html  # the value inside the phrase is escaped too
     if lang != "en":
         assert PHYSICAL["en"] not in text
