@@ -3,7 +3,7 @@ analysis of exports against imports, shared alerts, live AEO mutual recognition,
 
 from __future__ import annotations
 
-from clearway.exchange import api, cli, mirror, seed, subscribers
+from clearway.exchange import api, cli, mirror, phrases, seed, subscribers
 from clearway.platform.capability import Capability
 
 capability = Capability(
@@ -14,5 +14,5 @@ capability = Capability(
     subscribe=subscribers.subscribe,
     seed_demo=seed.seed_demo,
     seed_order=45,  # after the ledger (40): the administration's key exists
-    ports=lambda _runtime: (mirror.MirrorLanes(),),
+    ports=lambda _runtime: (mirror.MirrorLanes(), phrases.PHRASES),
 )

@@ -13,7 +13,7 @@ from clearway.core.issues import NotFound
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration, Lane
 from clearway.declarations.ports import LaneProposal, LodgingFacts
-from clearway.exchange import store
+from clearway.exchange import phrases, store
 from clearway.exchange.model import (
     MATCH_WINDOW_DAYS,
     MirrorFact,
@@ -173,8 +173,11 @@ def _link(
     )
     uow.conn.execute(update(store.imports).where(store.imports.c.mrn == import_mrn).values(matched_export=message_id))
     reasons = [f.reason for f in facts if f.severity != "low"] or [f.reason for f in facts]
-    summary = f"mirror match with export {export['mrn']} of {export['country']} by {basis.replace('_', ' ')}: " + (
-        "; ".join(reasons) or "no gap"
+    summary = phrases.MIRRORED(
+        mrn=export["mrn"],
+        country=export["country"],
+        basis=basis.replace("_", " "),
+        facts="; ".join(reasons) or phrases.NO_GAP(),
     )
     try:
         decl = declarations.get(uow, import_mrn)

@@ -20,6 +20,7 @@ from typing import Any
 
 from clearway.core.issues import Issue
 from clearway.declarations.model import Declaration
+from clearway.exchange import phrases
 from clearway.reference.hs_correlation import Correlation
 
 # The official rate of a currency on a day, in national currency per unit (None when none is published).
@@ -276,8 +277,9 @@ def gaps(
                 fact(
                     "CURRENCY_DIFFERS",
                     "low",
-                    f"exported from {partner} in {e_cur}, imported in {i_cur}: values not compared "
-                    f"(no official rate for {', '.join(missing)})",
+                    phrases.CURRENCY_DIFFERS(
+                        partner=partner, exported=e_cur, imported=i_cur, missing=", ".join(missing)
+                    ),
                 )
             )
             e_fob = Decimal(0)
@@ -287,21 +289,31 @@ def gaps(
     if e_fob > 0:
         share = (i_fob - e_fob) / e_fob
         severity = "high" if share <= VALUE_GAP_HIGH else "medium" if share <= VALUE_GAP_MEDIUM else "low"
-        reason = (
-            f"exported from {partner} at {money(Decimal(str(export['value'])))} {e_cur} {export['incoterm']}, "
-            f"imported at {money(Decimal(str(imp['value'])))} {i_cur} {imp['incoterm']}: {pct(share)}"
-        )
+        values: dict[str, Any] = {
+            "partner": partner,
+            "e_value": money(Decimal(str(export["value"]))),
+            "e_currency": e_cur,
+            "e_terms": export["incoterm"],
+            "i_value": money(Decimal(str(imp["value"]))),
+            "i_currency": i_cur,
+            "i_terms": imp["incoterm"],
+            "share": pct(share),
+        }
         unit = f" {national}" if rate_words else ""
-        if rate_words or (e_how, i_how) != ("as declared", "as declared"):
-            reason += f" (FOB-equivalent {money(e_fob)}{unit} vs {money(i_fob)}{unit}"
-            reason += f" at {', '.join(rate_words)})" if rate_words else ")"
+        fob = {"e_fob": f"{money(e_fob)}{unit}", "i_fob": f"{money(i_fob)}{unit}"}
+        if rate_words:
+            reason = phrases.VALUE_GAP_RATES(**values, **fob, rates=", ".join(rate_words))
+        elif (e_how, i_how) != ("as declared", "as declared"):
+            reason = phrases.VALUE_GAP_FOB(**values, **fob)
+        else:
+            reason = phrases.VALUE_GAP(**values)
         figures = {"export_fob": str(e_fob), "import_fob": str(i_fob), "share": str(share)}
         if rate_words:
             figures["compared_in"] = str(national)
         out.append(fact("VALUE_GAP", severity, reason, **figures))
-    for code, name, limit, label in (
-        ("QUANTITY_GAP", "quantity", QUANTITY_GAP, "quantity"),
-        ("MASS_GAP", "net_mass", MASS_GAP, "net mass"),
+    for code, name, limit, sentence in (
+        ("QUANTITY_GAP", "quantity", QUANTITY_GAP, phrases.QUANTITY_GAP),
+        ("MASS_GAP", "net_mass", MASS_GAP, phrases.MASS_GAP),
     ):
         e_q, i_q = _total(export, name), _total(imp, name)
         if e_q > 0 and abs(i_q - e_q) / e_q > limit:
@@ -310,7 +322,12 @@ def gaps(
                 fact(
                     code,
                     "medium",
-                    f"{label} exported from {partner} {e_q.normalize():f}, imported {i_q.normalize():f}: {pct(share)}",
+                    sentence(
+                        partner=partner,
+                        exported=f"{e_q.normalize():f}",
+                        imported=f"{i_q.normalize():f}",
+                        share=pct(share),
+                    ),
                     exported=str(e_q),
                     imported=str(i_q),
                 )
@@ -322,7 +339,7 @@ def gaps(
             fact(
                 "HS_MISMATCH",
                 "medium" if exported_only == ehs else "low",
-                f"exported from {partner} under HS {', '.join(sorted(ehs))}, imported under {', '.join(sorted(ihs))}",
+                phrases.HS_MISMATCH(partner=partner, exported=", ".join(sorted(ehs)), imported=", ".join(sorted(ihs))),
             )
         )
     e_orig = {str(i["origin"]) for i in export.get("items", [])}
@@ -332,7 +349,9 @@ def gaps(
             fact(
                 "ORIGIN_MISMATCH",
                 "medium",
-                f"origin declared in {partner}: {', '.join(sorted(e_orig))}; here: {', '.join(sorted(i_orig))}",
+                phrases.ORIGIN_MISMATCH(
+                    partner=partner, exported=", ".join(sorted(e_orig)), imported=", ".join(sorted(i_orig))
+                ),
             )
         )
     return out

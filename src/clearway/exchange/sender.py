@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
-from clearway.exchange import messages, sharing, store
+from clearway.exchange import messages, phrases, sharing, store
 from clearway.exchange.config import ExchangeSettings, exchange_settings
 from clearway.exchange.model import backoff
 from clearway.ledger import anchor, identity
@@ -114,7 +114,7 @@ def drain(
                 down.add(m.country)
                 outcomes.append(_outcome(m, settings, delivered=False, error=f"HTTP {r.status_code}"))
             else:
-                reason = f"refused by {m.country}: HTTP {r.status_code} {code}: {_message(r)}"
+                reason = phrases.REFUSED(country=m.country, status=r.status_code, code=code, message=_message(r))
                 outcomes.append(
                     _outcome(
                         m, settings, delivered=False, error=reason, permanent=m.attempts + 1 >= settings.max_refusals

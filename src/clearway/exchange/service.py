@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from clearway.core import codes
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
-from clearway.exchange import alerts, mirror, sharing, store
+from clearway.exchange import alerts, mirror, phrases, sharing, store
 from clearway.exchange.messages import Refused, Verified, verify
 from clearway.exchange.mirror import mirror_facts as _mirror_facts
 from clearway.exchange.model import KINDS, MirrorFact, Refusal
@@ -270,8 +270,11 @@ def receive(uow: UnitOfWork, ctx: LedgerContext, token: Any, *, window: timedelt
 
 
 def _replayed(msg: Verified, when: datetime | None) -> Refused:
-    at = f" at {when:%Y-%m-%dT%H:%M:%SZ}" if when else ""
-    reason = f"message {msg.message_id} from {msg.country} was already received{at}: not processed again"
+    reason = (
+        phrases.REPLAYED_AT(message=msg.message_id, country=msg.country, at=f"{when:%Y-%m-%dT%H:%M:%SZ}")
+        if when
+        else phrases.REPLAYED(message=msg.message_id, country=msg.country)
+    )
     return Refused(Refusal("REPLAYED", reason, 409), country=msg.country, message_id=msg.message_id)
 
 

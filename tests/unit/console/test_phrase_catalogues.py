@@ -26,6 +26,7 @@ def book() -> Iterator[PhraseBook]:
 def test_every_capability_that_writes_reasons_offers_its_phrases(book: PhraseBook) -> None:
     owners = {code.split(".")[0] for code in book.phrases}
     assert {"declarations", "risk", "single_window", "tariff", "ledger", "documents", "classification"} <= owners
+    assert {"ecommerce", "exchange"} <= owners
     assert len(book.phrases) >= 100
 
 
