@@ -20,7 +20,7 @@ from clearway.crisis import service
 from clearway.platform import approvals
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal, principal_for_user
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 from clearway.platform.db import UnitOfWork
 from clearway.reference import model as reference_model
 from clearway.reference import service as reference_service
@@ -33,9 +33,12 @@ console = Console()
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was saved")
+        console.print(
+            f"[red]{_('Refused')}[/red]: " + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         console.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(1)

@@ -12,7 +12,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.mandates import service
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(help="Mandates: who may act for whom, when, for which procedures.", no_args_is_help=True)
 console = Console()
@@ -20,9 +20,12 @@ console = Console()
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was saved")
+        console.print(
+            f"[red]{_('Refused')}[/red]: " + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         console.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(1)
@@ -119,7 +122,7 @@ def list_(
             m.status(now),
         )
     console.print(table)
-    console.print(f"{len(rows)} of {total} mandate(s)")
+    console.print(_("%(shown)s of %(total)s mandate(s)") % {"shown": len(rows), "total": total})
 
 
 @app.command("seed-demo")

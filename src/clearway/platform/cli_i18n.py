@@ -28,6 +28,7 @@ POSIX_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 # Languages the CLI offers when no catalogue is installed (the console's catalogues speak all four).
 DEFAULT_LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "en")
 
+N_ = str  # marks a message for extraction (this module cannot import cli_support, which imports it)
 _catalogues: list[MessageCatalogue] = []
 _current: list[str] = []
 
@@ -154,10 +155,10 @@ def translate_tree(command: Any, lang: str, ctx: typer.Context | None = None) ->
 
 # Typer's help panel titles, English originals (module globals, read when help is rendered).
 _PANELS = {
-    "ARGUMENTS_PANEL_TITLE": "Arguments",
-    "OPTIONS_PANEL_TITLE": "Options",
-    "COMMANDS_PANEL_TITLE": "Commands",
-    "ERRORS_PANEL_TITLE": "Error",
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
 }
 
 
@@ -211,13 +212,12 @@ def startup(command: Any, ctx: typer.Context, args: Sequence[str]) -> str:
 class LocalisedGroup(TyperGroup):
     """The root ``clearway`` group: before parsing, it resolves the language and translates the whole tree."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: the click context typer vendors
         """Translates the help of every command into the command line's language, then parses as usual."""
         startup(self, ctx, args)
         return super().parse_args(ctx, args)
 
 
-N_ = str  # marks a message for extraction (this module cannot import cli_support, which imports it)
 N_("%(value)s is not a language of the CLI; use one of: %(languages)s")
 
 # Help of the root ``--lang`` option (extracted by the console's catalogue with the rest of the tree).
