@@ -50,7 +50,7 @@ def suggest(
 ) -> None:
     """Prints the top-5 HS subheadings for a description, or writes them for every item of a CSV file."""
     if (text is None) == (input_file is None):
-        console.print(f"[red]{_('give either a TEXT or --input FILE')}[/red]")
+        console.print("[red]" + _("give either a TEXT or --input FILE") + "[/red]")
         raise typer.Exit(2)
     try:
         ix = _index(nomenclature)
@@ -89,5 +89,8 @@ def _batch(ix: Index, input_file: Path, output: Path) -> None:
         for row in service.suggest_batch(ix, items, progress=lambda: progress.advance(task)):
             writer.writerow(row)
     console.print(
-        f"[green]{_('wrote')}[/green] {output} " + _("(%(count)s item(s), up to 5 rows each)") % {"count": len(items)}
+        "[green]"
+        + _("wrote")
+        + f"[/green] {output} "
+        + _("(%(count)s item(s), up to 5 rows each)") % {"count": len(items)}
     )

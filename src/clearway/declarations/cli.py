@@ -48,7 +48,7 @@ def lodge(
             result = lodging.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
     except ValidationFailed as exc:
-        console.print(f"[red]{_('Rejected')}[/red]: " + _("%(count)s problem(s)") % {"count": len(exc.issues)})
+        console.print("[red]" + _("Rejected") + "[/red]: " + _("%(count)s problem(s)") % {"count": len(exc.issues)})
         for issue in localise(exc.issues, cli_i18n.translator()):
             where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
             console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
@@ -60,7 +60,9 @@ def lodge(
     note = " " + _("(already lodged: same MRN)") if result.replayed else ""
     lane = decl.lane.value if decl.lane else "-"
     console.print(
-        f"[green]{_('Accepted')}[/green] MRN [bold]{decl.mrn}[/bold]{note} — "
+        "[green]"
+        + _("Accepted")
+        + f"[/green] MRN [bold]{decl.mrn}[/bold]{note} — "
         + _("status %(status)s (%(label)s), lane %(lane)s")
         % {"status": decl.status.value, "label": _(decl.status.label), "lane": lane}
     )

@@ -37,7 +37,7 @@ def _load(kind: str, file: Path) -> None:
             report = service.load_recalls(uow, file) if kind == "recalls" else service.load_brands(uow, file)
             uow.commit()
     except ValidationFailed as exc:
-        console.print(f"[red]{_('Refused')}[/red]: {file.name}")
+        console.print("[red]" + _("Refused") + f"[/red]: {file.name}")
         _print_issues(exc.issues)
         raise typer.Exit(1) from None
     console.print(f"[green]Loaded[/green] {report.loaded} {kind}; {len(report.issues)} row problem(s)")
@@ -115,7 +115,7 @@ def screen(
             progress.update(task, completed=size)
             uow.commit()
     except ValidationFailed as exc:
-        console.print(f"[red]{_('Refused')}[/red]: {manifest.name}")
+        console.print("[red]" + _("Refused") + f"[/red]: {manifest.name}")
         _print_issues(exc.issues)
         raise typer.Exit(1) from None
     except DomainError as exc:
@@ -152,7 +152,7 @@ def _screen_streaming(
                 inspection_share=share,
             )
     except ValidationFailed as exc:
-        console.print(f"[red]{_('Refused')}[/red]: {manifest.name}")
+        console.print("[red]" + _("Refused") + f"[/red]: {manifest.name}")
         _print_issues(exc.issues)
         raise typer.Exit(1) from None
     console.print(

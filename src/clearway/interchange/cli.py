@@ -29,7 +29,7 @@ def map_file(
     try:
         data, derived = service.preview(file.read_bytes(), today=runtime.clock().date())
     except ValidationFailed as exc:
-        console.print(f"[red]{_('Rejected')}[/red]: " + _("%(count)s problem(s)") % {"count": len(exc.issues)})
+        console.print("[red]" + _("Rejected") + "[/red]: " + _("%(count)s problem(s)") % {"count": len(exc.issues)})
         for issue in exc.issues:
             where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
             console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
@@ -62,7 +62,7 @@ def lodge(
         if xml:
             typer.echo(service.rejected_xml(issues, at=runtime.clock(), country=country).decode())
         else:
-            console.print(f"[red]{_('Rejected')}[/red]: " + _("%(count)s problem(s)") % {"count": len(issues)})
+            console.print("[red]" + _("Rejected") + "[/red]: " + _("%(count)s problem(s)") % {"count": len(issues)})
             for issue in issues:
                 where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
                 console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")

@@ -23,7 +23,10 @@ MAX_FILE_BYTES = 10_000_000
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
         console.print(
-            f"[red]{_('Rejected')}[/red]: " + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
+            "[red]"
+            + _("Rejected")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
         )
         for issue in exc.issues:
             where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}

@@ -29,7 +29,10 @@ MAX_FILE_BYTES = 20_000_000
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
         console.print(
-            f"[red]{_('Refused')}[/red]: " + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
+            "[red]"
+            + _("Refused")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
         )
         for issue in exc.issues:
             where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
@@ -118,7 +121,10 @@ def rates_load(
         _fail(exc)
         return
     console.print(
-        f"[green]{_('Loaded')}[/green] " + _("%(count)s exchange rates from %(path)s") % {"count": count, "path": file}
+        "[green]"
+        + _("Loaded")
+        + "[/green] "
+        + _("%(count)s exchange rates from %(path)s") % {"count": count, "path": file}
     )
 
 

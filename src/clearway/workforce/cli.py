@@ -32,7 +32,10 @@ def _hr() -> Principal:
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
         console.print(
-            f"[red]{_('Refused')}[/red]: " + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
+            "[red]"
+            + _("Refused")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
         )
         for issue in exc.issues:
             where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
