@@ -15,7 +15,7 @@ from clearway.declarations import api as declarations_api
 from clearway.declarations import lodging, service
 from clearway.platform import cli_i18n
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import N_, _, open_runtime
 from clearway.platform.i18n import localise
 
 console = Console()
@@ -58,14 +58,26 @@ def lodge(
         raise typer.Exit(1) from None
     decl = result.declaration
     note = " " + _("(already lodged: same MRN)") if result.replayed else ""
-    lane = decl.lane.value if decl.lane else "-"
+    lane = _lane(decl.lane.value if decl.lane else None)
     console.print(
         "[green]"
         + _("Accepted")
         + f"[/green] MRN [bold]{decl.mrn}[/bold]{note} — "
-        + _("status %(status)s (%(label)s), lane %(lane)s")
+        + _("status %(status)s (%(label)s), %(lane)s")
         % {"status": decl.status.value, "label": _(decl.status.label), "lane": lane}
     )
+
+
+# The lanes in words (the console's catalogues translate them: es "canal naranja" for yellow, fr "circuit rouge").
+LANE_WORDS = {"green": N_("green lane"), "yellow": N_("yellow lane"), "red": N_("red lane")}
+
+
+def _lane(code: str | None) -> str:
+    """Returns the lane: "lane yellow" in English, its name and code elsewhere ("canal naranja (yellow)")."""
+    words = LANE_WORDS.get(code or "")
+    if words and _(words) != words:
+        return f"{_(words)} ({code})"
+    return _("lane %(lane)s") % {"lane": code or "-"}
 
 
 def status(
@@ -86,10 +98,10 @@ def status(
         out = declarations_api.declaration_out(decl, officer, blockers)
         typer.echo(json.dumps(out.model_dump(mode="json"), indent=2))
         return
-    lane = decl.lane.value if decl.lane else "-"
+    lane = _lane(decl.lane.value if decl.lane else None)
     console.print(
         f"MRN [bold]{decl.mrn}[/bold]  LRN {decl.data.lrn}  "
-        + _("status %(status)s (%(label)s)  lane %(lane)s")
+        + _("status %(status)s (%(label)s)  %(lane)s")
         % {"status": decl.status.value, "label": _(decl.status.label), "lane": lane}
     )
     table = Table("when (UTC)", "what", "status", "who", "why")
