@@ -74,9 +74,10 @@ LANE_WORDS = {"green": N_("green lane"), "yellow": N_("yellow lane"), "red": N_(
 
 def _lane(code: str | None) -> str:
     """Returns the lane: "lane yellow" in English, its name and code elsewhere ("canal naranja (yellow)")."""
-    words = LANE_WORDS.get(code or "")
-    if words and _(words) != words:
-        return f"{_(words)} ({code})"
+    words = LANE_WORDS.get(code or "", "")
+    name = _(words)
+    if words and name != words:
+        return f"{name} ({code})"
     return _("lane %(lane)s") % {"lane": code or "-"}
 
 

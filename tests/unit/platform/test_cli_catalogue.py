@@ -108,7 +108,8 @@ def test_customs_terms() -> None:
     procedure = "Procedure code (repeat); default: all"
     assert "régimen" in texts["es"](procedure) and "regime" in texts["pt"](procedure)
     assert "régime" in texts["fr"](procedure)
-    lane = "status %(status)s (%(label)s), lane %(lane)s"
+    lane = "lane %(lane)s"
     assert "canal" in texts["es"](lane) and "canal" in texts["pt"](lane) and "circuit" in texts["fr"](lane)
+    assert texts["es"]("yellow lane") == "canal naranja" and texts["fr"]("red lane") == "circuit rouge"
     practise = "CASE=yellow, or CASE=red:reason; repeatable; others green"
     assert "naranja" in texts["es"](practise) and "amarelo" in texts["pt"](practise)
