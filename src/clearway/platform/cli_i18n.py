@@ -127,18 +127,27 @@ def walk(command: Any) -> Iterator[Any]:
 
 
 def help_texts(command: Any) -> Iterator[tuple[str, str]]:
-    """Yields (help text, where) for every command, group, option and argument under ``command``."""
+    """Yields (help text, where) for every command, group, option and argument under ``command``.
+
+    ``where`` is the command path and the parameter (``token create --user``), for translators.
+    """
     help_option = command.get_help_option(typer.Context(command))
     if help_option is not None and help_option.help:
         yield help_option.help, "--help"
-    for found in walk(command):
-        where = found.name or "clearway"
-        for target in (found, *found.params):
-            for attr in ("help", "short_help"):
-                text = getattr(target, attr, None)
-                if isinstance(text, str) and text.strip():
-                    label = where if target is found else f"{where} {getattr(target, 'name', '')}"
-                    yield text, label
+    yield from _texts_under(command, "clearway")
+
+
+def _texts_under(command: Any, path: str) -> Iterator[tuple[str, str]]:
+    for target in (command, *command.params):
+        where = path if target is command else f"{path} {(target.opts or [target.name])[0]}"
+        for attr in ("help", "short_help"):
+            text = getattr(target, attr, None)
+            if isinstance(text, str) and text.strip():
+                yield text, where
+    commands = getattr(command, "commands", None)
+    if isinstance(commands, dict):
+        for name in sorted(commands):
+            yield from _texts_under(commands[name], f"{path} {name}")
 
 
 def translate_tree(command: Any, lang: str, ctx: typer.Context | None = None) -> None:
