@@ -27,7 +27,7 @@ def _print_issues(issues: list[Issue], limit: int = 20) -> None:
     for issue in issues[:limit]:
         console.print(f"  [bold]{issue.code}[/bold] {issue.message}")
     if len(issues) > limit:
-        console.print(f"  … and {len(issues) - limit} more")
+        console.print("  " + _("… and %(count)s more") % {"count": len(issues) - limit})
 
 
 def _load(kind: str, file: Path) -> None:
@@ -40,7 +40,12 @@ def _load(kind: str, file: Path) -> None:
         console.print("[red]" + _("Refused") + f"[/red]: {file.name}")
         _print_issues(exc.issues)
         raise typer.Exit(1) from None
-    console.print(f"[green]Loaded[/green] {report.loaded} {kind}; {len(report.issues)} row problem(s)")
+    console.print(
+        "[green]"
+        + _("Loaded")
+        + f"[/green] {report.loaded} {kind}; "
+        + _("%(count)s row problem(s)") % {"count": len(report.issues)}
+    )
     _print_issues(report.issues)
     if report.issues and not report.loaded:
         raise typer.Exit(1)

@@ -40,7 +40,10 @@ def _when(value: str | None, option: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        console.print(f"[red]DATE[/red] {option} takes an ISO date or time, e.g. 2026-12-31 or 2026-12-31T18:00Z")
+        console.print(
+            "[red]DATE[/red] "
+            + _("%(option)s takes an ISO date or time, e.g. 2026-12-31 or 2026-12-31T18:00Z") % {"option": option}
+        )
         raise typer.Exit(2) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -78,10 +81,20 @@ def grant(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
+    until = m.valid_to.strftime("%Y-%m-%d %H:%M") if m.valid_to else _("revocation")
     console.print(
-        f"[green]Granted[/green] mandate [bold]{m.id}[/bold]: {m.agent_id} acts for {m.principal_id} "
-        f"({', '.join(m.procedures)}) from {m.valid_from:%Y-%m-%d %H:%M} "
-        f"to {m.valid_to.strftime('%Y-%m-%d %H:%M') if m.valid_to else 'revocation'}"
+        "[green]"
+        + _("Granted")
+        + "[/green] "
+        + _("mandate %(id)s: %(agent)s acts for %(principal)s (%(procedures)s) from %(start)s to %(end)s")
+        % {
+            "id": f"[bold]{m.id}[/bold]",
+            "agent": m.agent_id,
+            "principal": m.principal_id,
+            "procedures": ", ".join(m.procedures),
+            "start": f"{m.valid_from:%Y-%m-%d %H:%M}",
+            "end": until,
+        }
     )
 
 
@@ -100,7 +113,13 @@ def revoke(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[yellow]Revoked[/yellow] mandate {m.id} ({m.agent_id} for {m.principal_id}): {m.revoke_reason}")
+    console.print(
+        "[yellow]"
+        + _("Revoked")
+        + "[/yellow] "
+        + _("mandate %(id)s (%(agent)s for %(principal)s): %(reason)s")
+        % {"id": m.id, "agent": m.agent_id, "principal": m.principal_id, "reason": m.revoke_reason}
+    )
 
 
 @app.command("list")
@@ -140,4 +159,4 @@ def seed_demo() -> None:
     with runtime.uow() as uow:
         count = seed.grant_demo_mandates(uow)
         uow.commit()
-    console.print(f"[green]Registered[/green] {count} demo mandates")
+    console.print("[green]" + _("Registered") + "[/green] " + _("%(count)s demo mandates") % {"count": count})
