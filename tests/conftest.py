@@ -24,6 +24,8 @@ from clearway.platform.settings import Settings
 from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
 
+# The CLI speaks the language of LANG/CLEARWAY_LANG: tests read its English (those of its languages set their own).
+os.environ["CLEARWAY_LANG"] = "en"
 PG_URL = os.environ.get("CLEARWAY_TEST_DATABASE_URL")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -11,14 +11,19 @@ import typer
 from rich.console import Console
 
 from clearway import bootstrap
+from clearway.platform import cli_i18n
 from clearway.platform import logging as cw_logging
 from clearway.platform.capability import DemoContext
 from clearway.platform.cli import audit_app, db_app, token_app
-from clearway.platform.cli_support import open_runtime, set_runtime_factory_result
+from clearway.platform.cli_support import _, open_runtime, set_runtime_factory_result
 from clearway.platform.settings import get_settings
 
+cli_i18n.install(c.catalogue for c in bootstrap.capabilities() if c.catalogue is not None)
 app = typer.Typer(
-    help="Clearway — customs clearance platform.", no_args_is_help=True, pretty_exceptions_show_locals=False
+    cls=cli_i18n.LocalisedGroup,
+    help="Clearway — customs clearance platform.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
 )
 app.add_typer(token_app, name="token")
 app.add_typer(db_app, name="db")
@@ -34,7 +39,13 @@ for _cap in bootstrap.capabilities():
 
 
 @app.callback()
-def _setup() -> None:
+def _setup(
+    lang: Annotated[  # noqa: ARG001 (read before parsing by cli_i18n.LocalisedGroup, checked by its callback)
+        str | None,
+        typer.Option(cli_i18n.LANG_OPTION, help=cli_i18n.LANG_HELP, callback=cli_i18n.check_language, metavar="LANG"),
+    ] = None,
+) -> None:
+    """Clearway — customs clearance platform."""
     settings = get_settings()
     cw_logging.configure(json_lines=settings.log_json, level=settings.log_level)
     set_runtime_factory_result(bootstrap.build_runtime(settings))
@@ -50,7 +61,10 @@ def serve(
     import uvicorn
 
     open_runtime()
-    console.print(f"Clearway on http://{host}:{port}/  —  API docs http://{host}:{port}/docs")
+    console.print(
+        _("Clearway on %(url)s  —  API docs %(docs)s")
+        % {"url": f"http://{host}:{port}/", "docs": f"http://{host}:{port}/docs"}
+    )
     if workers > 1:
         uvicorn.run("clearway.asgi:app", host=host, port=port, workers=workers, log_level="warning")
     else:
@@ -72,8 +86,11 @@ def demo(
     output.log_to_file(log_file)
     if not seed_only and not output.port_free(host, port):
         console.print(
-            f"[bold red]Port {port} on {host} is already in use[/bold red] (another Clearway, or another program). "
-            f"Stop it, or run [bold]clearway demo --port {port + 1}[/bold].",
+            "[bold red]"
+            + _("Port %(port)s on %(host)s is already in use") % {"port": port, "host": host}
+            + "[/bold red] "
+            + _("(another Clearway, or another program). Stop it, or run %(command)s.")
+            % {"command": f"[bold]clearway demo --port {port + 1}[/bold]"},
             width=output.WIDTH,
         )
         raise typer.Exit(1)
@@ -82,10 +99,10 @@ def demo(
     ctx = DemoContext(runtime=runtime, rng=random.Random(seed), say=seeded.append)
     extra: tuple[dict[str, str | None], ...] = ()
     if users.already_seeded(runtime):
-        seeded.append("already seeded; fresh tokens issued")
+        seeded.append(_("already seeded; fresh tokens issued"))
         extra = users.seeded_users(runtime)
     else:
-        with console.status("Seeding demo data…"):
+        with console.status(_("Seeding demo data…")):
             for cap in sorted(bootstrap.capabilities(), key=lambda c: c.seed_order):
                 if cap.seed_demo is not None:
                     cap.seed_demo(ctx)

@@ -14,7 +14,7 @@ from rich.table import Table
 from clearway.classification import service
 from clearway.classification.model import Index
 from clearway.core.issues import ValidationFailed
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 from clearway.reference.model import parse_hs_csv
 
 app = typer.Typer(help="HS classification suggestions.", no_args_is_help=True)
@@ -50,7 +50,7 @@ def suggest(
 ) -> None:
     """Prints the top-5 HS subheadings for a description, or writes them for every item of a CSV file."""
     if (text is None) == (input_file is None):
-        console.print("[red]give either a TEXT or --input FILE[/red]")
+        console.print("[red]" + _("give either a TEXT or --input FILE") + "[/red]")
         raise typer.Exit(2)
     try:
         ix = _index(nomenclature)
@@ -88,4 +88,9 @@ def _batch(ix: Index, input_file: Path, output: Path) -> None:
         writer.writeheader()
         for row in service.suggest_batch(ix, items, progress=lambda: progress.advance(task)):
             writer.writerow(row)
-    console.print(f"[green]wrote[/green] {output} ({len(items)} item(s), up to 5 rows each)")
+    console.print(
+        "[green]"
+        + _("wrote")
+        + f"[/green] {output} "
+        + _("(%(count)s item(s), up to 5 rows each)") % {"count": len(items)}
+    )

@@ -72,4 +72,5 @@ capability = Capability(
     subscribe=subscribe,
     seed_demo=seed.seed_demo,
     seed_order=900,
+    catalogue=i18n.Catalogue(),  # the CLI speaks the console's languages too
 )

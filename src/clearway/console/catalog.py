@@ -3,12 +3,14 @@
 ``python -m clearway.console.catalog`` extracts every string marked with ``_()``, ``gettext()``,
 ``ngettext()`` or ``N_()`` under ``src/clearway`` (Python and templates, per ``babel.cfg``) and merges it into
 ``src/clearway/console/locale/<lang>/LC_MESSAGES/messages.po``, keeping existing translations; new ones are
-left empty for a translator, and the test suite fails until each has its translation.
+left empty for a translator, and the test suite fails until each has its translation. The help texts of the
+``clearway`` CLI (plain English strings in each capability's ``cli.py``) are extracted by walking its command tree.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -34,6 +36,8 @@ def extract(root: Path = ROOT) -> Catalog:
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     add_phrases(catalog)
+    for text, where in cli_help_texts():
+        catalog.add(text, None, [(f"cli:{where.replace(' ', '/')}", 0)])
     return catalog
 
 
@@ -54,6 +58,16 @@ def add_phrases(catalog: Catalog) -> None:
         note = f"phrase {phrase.code}: keep every {{placeholder}} as it is"
         if found is None:
             catalog.add(phrase.template, None, [(f"phrase:{phrase.code}", 0)], auto_comments=[note])
+
+
+def cli_help_texts() -> Iterator[tuple[str, str]]:
+    """Yields the help texts of the ``clearway`` CLI (commands, groups, options), walking its command tree."""
+    import typer
+
+    from clearway import cli
+    from clearway.platform import cli_i18n
+
+    yield from cli_i18n.help_texts(typer.main.get_command(cli.app))
 
 
 def po_path(lang: str) -> Path:

@@ -20,7 +20,7 @@ from clearway.crisis import service
 from clearway.platform import approvals
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal, principal_for_user
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 from clearway.platform.db import UnitOfWork
 from clearway.reference import model as reference_model
 from clearway.reference import service as reference_service
@@ -33,9 +33,15 @@ console = Console()
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was saved")
+        console.print(
+            "[red]"
+            + _("Refused")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         console.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(1)
@@ -133,7 +139,12 @@ def load(
         if pack is None:
             _fail(ValidationFailed(issues))
             return
-        console.print(f"[green]Valid[/green] {pack.id} {pack.version}: {len(pack.measures)} measures")
+        console.print(
+            "[green]"
+            + _("Valid")
+            + f"[/green] {pack.id} {pack.version}: "
+            + _("%(count)s measures") % {"count": len(pack.measures)}
+        )
         return
     try:
         with runtime.uow() as uow:
@@ -150,9 +161,10 @@ def load(
         _fail(exc)
         return
     for w in loaded.warnings:
-        console.print(f"[yellow]warning[/yellow] {w}")
-    verb = "Loaded" if loaded.created else "Already loaded"
-    console.print(f"[green]{verb}[/green] {loaded.pack.id} {loaded.pack.version}: {len(loaded.pack.measures)} measures")
+        console.print("[yellow]" + _("warning") + f"[/yellow] {w}")
+    verb = _("Loaded") if loaded.created else _("Already loaded")
+    measures = _("%(count)s measures") % {"count": len(loaded.pack.measures)}
+    console.print(f"[green]{verb}[/green] {loaded.pack.id} {loaded.pack.version}: {measures}")
 
 
 @app.command("activate")
@@ -170,7 +182,12 @@ def activate(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[yellow]Waiting for approval[/yellow]: request {cr.id}; another supervisor runs")
+    console.print(
+        "[yellow]"
+        + _("Waiting for approval")
+        + "[/yellow]: "
+        + _("request %(id)s; another supervisor runs") % {"id": cr.id}
+    )
     console.print(f"  clearway crisis approve {cr.id} --by OTHER_SUPERVISOR --reason '...'")
 
 
@@ -186,14 +203,19 @@ def deactivate(
         with runtime.uow() as uow:
             active = next((p for p in service.in_force(uow) if p.pack.id == pack_id), None)
             if active is None:
-                console.print(f"[red]CRISIS_NOT_ACTIVE[/red] protocol {pack_id} is not active")
+                console.print("[red]CRISIS_NOT_ACTIVE[/red] " + _("protocol %(id)s is not active") % {"id": pack_id})
                 raise typer.Exit(1)
             cr = service.request_deactivation(uow, active.activation["id"], principal=_user(uow, by), reason=reason)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[yellow]Waiting for approval[/yellow]: request {cr.id}; the protocol stays in force until then")
+    console.print(
+        "[yellow]"
+        + _("Waiting for approval")
+        + "[/yellow]: "
+        + _("request %(id)s; the protocol stays in force until then") % {"id": cr.id}
+    )
 
 
 @app.command("approve")
@@ -211,7 +233,7 @@ def approve(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[green]Approved[/green] {cr.kind} {cr.target}: {result}")
+    console.print("[green]" + _("Approved") + f"[/green] {cr.kind} {cr.target}: {result}")
 
 
 @app.command("declarations")

@@ -13,8 +13,10 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.declarations import api as declarations_api
 from clearway.declarations import lodging, service
+from clearway.platform import cli_i18n
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import N_, _, open_runtime
+from clearway.platform.i18n import localise
 
 console = Console()
 MAX_FILE_BYTES = 5_000_000
@@ -35,7 +37,7 @@ def lodge(
     """Lodges a declaration file on the configured database and prints its MRN, or every error."""
     runtime = open_runtime()
     if file.stat().st_size > MAX_FILE_BYTES:
-        console.print(f"[red]BODY_TOO_LARGE[/red] the file exceeds {MAX_FILE_BYTES} bytes")
+        console.print("[red]BODY_TOO_LARGE[/red] " + _("the file exceeds %(bytes)s bytes") % {"bytes": MAX_FILE_BYTES})
         raise typer.Exit(2)
     body = file.read_bytes()
     media = "application/xml" if file.suffix.lower() == ".xml" else "application/json"
@@ -46,19 +48,37 @@ def lodge(
             result = lodging.lodge(uow, data, principal=principal, ctx=declarations_api.lodge_context(runtime, uow))
             uow.commit()
     except ValidationFailed as exc:
-        console.print(f"[red]Rejected[/red]: {len(exc.issues)} problem(s)")
-        for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+        console.print("[red]" + _("Rejected") + "[/red]: " + _("%(count)s problem(s)") % {"count": len(exc.issues)})
+        for issue in localise(exc.issues, cli_i18n.translator()):
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
         raise typer.Exit(1) from None
     except DomainError as exc:
         console.print(f"[red]{exc.code}[/red] {exc.message}")
         raise typer.Exit(1) from None
     decl = result.declaration
-    note = " (already lodged: same MRN)" if result.replayed else ""
+    note = " " + _("(already lodged: same MRN)") if result.replayed else ""
+    lane = _lane(decl.lane.value if decl.lane else None)
     console.print(
-        f"[green]Accepted[/green] MRN [bold]{decl.mrn}[/bold]{note} — status {decl.status.value} "
-        f"({decl.status.label}), lane {decl.lane.value if decl.lane else '-'}"
+        "[green]"
+        + _("Accepted")
+        + f"[/green] MRN [bold]{decl.mrn}[/bold]{note} — "
+        + _("status %(status)s (%(label)s), %(lane)s")
+        % {"status": decl.status.value, "label": _(decl.status.label), "lane": lane}
     )
+
+
+# The lanes in words (the console's catalogues translate them: es "canal naranja" for yellow, fr "circuit rouge").
+LANE_WORDS = {"green": N_("green lane"), "yellow": N_("yellow lane"), "red": N_("red lane")}
+
+
+def _lane(code: str | None) -> str:
+    """Returns the lane: "lane yellow" in English, its name and code elsewhere ("canal naranja (yellow)")."""
+    words = LANE_WORDS.get(code or "", "")
+    name = _(words)
+    if words and name != words:
+        return f"{name} ({code})"
+    return _("lane %(lane)s") % {"lane": code or "-"}
 
 
 def status(
@@ -79,13 +99,15 @@ def status(
         out = declarations_api.declaration_out(decl, officer, blockers)
         typer.echo(json.dumps(out.model_dump(mode="json"), indent=2))
         return
+    lane = _lane(decl.lane.value if decl.lane else None)
     console.print(
-        f"MRN [bold]{decl.mrn}[/bold]  LRN {decl.data.lrn}  status {decl.status.value} "
-        f"({decl.status.label})  lane {decl.lane.value if decl.lane else '-'}"
+        f"MRN [bold]{decl.mrn}[/bold]  LRN {decl.data.lrn}  "
+        + _("status %(status)s (%(label)s)  %(lane)s")
+        % {"status": decl.status.value, "label": _(decl.status.label), "lane": lane}
     )
     table = Table("when (UTC)", "what", "status", "who", "why")
     for e in decl.history:
         table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.kind, e.status_to.value if e.status_to else "", e.actor, e.reason)
     console.print(table)
     if blockers:
-        console.print("Release blocked by: " + "; ".join(blockers))
+        console.print(_("Release blocked by: %(blockers)s") % {"blockers": "; ".join(blockers)})

@@ -15,7 +15,7 @@ from clearway.documents import service
 from clearway.documents.extract.pipeline import extract_document
 from clearway.documents.model import MAX_BYTES, DocumentType
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(help="Supporting documents: attach, extract fields, cross-check declarations.", no_args_is_help=True)
 console = Console()
@@ -24,7 +24,9 @@ FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=T
 
 def _read(file: Path) -> bytes:
     if file.stat().st_size > MAX_BYTES:
-        console.print(f"[red]DOCUMENT_TOO_LARGE[/red] the file exceeds {MAX_BYTES:,} bytes")
+        console.print(
+            "[red]DOCUMENT_TOO_LARGE[/red] " + _("the file exceeds %(bytes)s bytes") % {"bytes": f"{MAX_BYTES:,}"}
+        )
         raise typer.Exit(2)
     return file.read_bytes()
 

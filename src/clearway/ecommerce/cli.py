@@ -12,7 +12,7 @@ from rich.table import Table
 
 from clearway.core.issues import DomainError, Issue, ValidationFailed
 from clearway.ecommerce import service
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(help="E-commerce oversight: screen parcel manifests before arrival.", no_args_is_help=True)
 recalls_app = typer.Typer(help="The product-recall list.", no_args_is_help=True)
@@ -27,7 +27,7 @@ def _print_issues(issues: list[Issue], limit: int = 20) -> None:
     for issue in issues[:limit]:
         console.print(f"  [bold]{issue.code}[/bold] {issue.message}")
     if len(issues) > limit:
-        console.print(f"  … and {len(issues) - limit} more")
+        console.print("  " + _("… and %(count)s more") % {"count": len(issues) - limit})
 
 
 def _load(kind: str, file: Path) -> None:
@@ -37,10 +37,15 @@ def _load(kind: str, file: Path) -> None:
             report = service.load_recalls(uow, file) if kind == "recalls" else service.load_brands(uow, file)
             uow.commit()
     except ValidationFailed as exc:
-        console.print(f"[red]Refused[/red]: {file.name}")
+        console.print("[red]" + _("Refused") + f"[/red]: {file.name}")
         _print_issues(exc.issues)
         raise typer.Exit(1) from None
-    console.print(f"[green]Loaded[/green] {report.loaded} {kind}; {len(report.issues)} row problem(s)")
+    console.print(
+        "[green]"
+        + _("Loaded")
+        + f"[/green] {report.loaded} {kind}; "
+        + _("%(count)s row problem(s)") % {"count": len(report.issues)}
+    )
     _print_issues(report.issues)
     if report.issues and not report.loaded:
         raise typer.Exit(1)
@@ -115,7 +120,7 @@ def screen(
             progress.update(task, completed=size)
             uow.commit()
     except ValidationFailed as exc:
-        console.print(f"[red]Refused[/red]: {manifest.name}")
+        console.print("[red]" + _("Refused") + f"[/red]: {manifest.name}")
         _print_issues(exc.issues)
         raise typer.Exit(1) from None
     except DomainError as exc:
@@ -152,7 +157,7 @@ def _screen_streaming(
                 inspection_share=share,
             )
     except ValidationFailed as exc:
-        console.print(f"[red]Refused[/red]: {manifest.name}")
+        console.print("[red]" + _("Refused") + f"[/red]: {manifest.name}")
         _print_issues(exc.issues)
         raise typer.Exit(1) from None
     console.print(
@@ -173,7 +178,9 @@ def _screen_streaming(
             rejected.add_row(str(r.line), r.parcel_id or "", r.codes, r.message[:120])
         console.print(rejected)
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
-    console.print(f"Decisions written to [bold]{output}[/bold] ({timing})")
+    console.print(
+        _("Decisions written to %(path)s (%(timing)s)") % {"path": f"[bold]{output}[/bold]", "timing": timing}
+    )
 
 
 def _print_report(report: service.ScreenReport, output: Path) -> None:
@@ -197,7 +204,9 @@ def _print_report(report: service.ScreenReport, output: Path) -> None:
         if report.rejected > 20:
             console.print(f"… {report.rejected - 20} more rejected rows (GET /api/v1/ecommerce/manifests/<id>)")
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
-    console.print(f"Decisions written to [bold]{output}[/bold] ({timing})")
+    console.print(
+        _("Decisions written to %(path)s (%(timing)s)") % {"path": f"[bold]{output}[/bold]", "timing": timing}
+    )
 
 
 @app.command("generate")
@@ -217,4 +226,4 @@ def generate(
         df, folder / ("manifest.jsonl" if jsonl else "manifest.csv"), "jsonl" if jsonl else "csv"
     )
     truth.write_csv(folder / "truth.csv")
-    console.print(f"Wrote {path}, {folder / 'truth.csv'}, {recalls}, {brands}")
+    console.print(_("Wrote %(files)s") % {"files": f"{path}, {folder / 'truth.csv'}, {recalls}, {brands}"})

@@ -14,7 +14,7 @@ from clearway.declarations import api as declarations_api
 from clearway.declarations import codec, lodging
 from clearway.interchange import mapping, service
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(help="WCO Data Model XML: map declarations, print notifications as WCO DM responses.")
 console = Console()
@@ -29,9 +29,10 @@ def map_file(
     try:
         data, derived = service.preview(file.read_bytes(), today=runtime.clock().date())
     except ValidationFailed as exc:
-        console.print(f"[red]Rejected[/red]: {len(exc.issues)} problem(s)")
+        console.print("[red]" + _("Rejected") + "[/red]: " + _("%(count)s problem(s)") % {"count": len(exc.issues)})
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
         raise typer.Exit(1) from None
     doc = codec.to_json(data)
     doc.pop("extensions", None)
@@ -61,9 +62,10 @@ def lodge(
         if xml:
             typer.echo(service.rejected_xml(issues, at=runtime.clock(), country=country).decode())
         else:
-            console.print(f"[red]Rejected[/red]: {len(issues)} problem(s)")
+            console.print("[red]" + _("Rejected") + "[/red]: " + _("%(count)s problem(s)") % {"count": len(issues)})
             for issue in issues:
-                console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+                where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+                console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
         raise typer.Exit(1) from None
     except DomainError as exc:
         console.print(f"[red]{exc.code}[/red] {exc.message}")
@@ -92,6 +94,6 @@ def notifications(
         raise typer.Exit(1) from None
     if out is not None:
         out.write_bytes(body)
-        console.print(f"wrote {out} ({len(body)} bytes)")
+        console.print(_("wrote %(path)s (%(bytes)s bytes)") % {"path": out, "bytes": len(body)})
         return
     typer.echo(body.decode())

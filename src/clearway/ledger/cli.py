@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from clearway.core.issues import DomainError
 from clearway.ledger import aeo, anchor, identity, log, service
 from clearway.ledger.config import ledger_settings
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(
     help="Verifiable supply chain: transparency log, keys, credentials, AEO registry, anchors.", no_args_is_help=True
@@ -43,13 +43,21 @@ def verify(
         result = log.verify_all(uow, check_signatures=signatures, progress=step)
     if result.ok:
         console.print(
-            f"[green]The log is intact[/green]: {result.entries} entries, {result.heads} signed tree heads checked."
+            "[green]"
+            + _("The log is intact")
+            + "[/green]: "
+            + _("%(entries)s entries, %(heads)s signed tree heads checked.")
+            % {"entries": result.entries, "heads": result.heads}
         )
         if result.signed_size < result.entries:
-            console.print(f"  the latest {result.entries - result.signed_size} entries await the next signed tree head")
+            waiting = result.entries - result.signed_size
+            console.print("  " + _("the latest %(count)s entries await the next signed tree head") % {"count": waiting})
         return
     console.print(
-        f"[red]The log was tampered with[/red]: first tampered entry is [bold]{result.first_bad_entry}[/bold]"
+        "[red]"
+        + _("The log was tampered with")
+        + "[/red]: "
+        + _("first tampered entry is %(entry)s") % {"entry": f"[bold]{result.first_bad_entry}[/bold]"}
     )
     for problem in result.problems[:20]:
         console.print(f"  {problem}")
@@ -92,7 +100,7 @@ def anchor_cmd(
         console.print(f"[red]{exc.code}[/red] {exc.message}")
         raise typer.Exit(1) from None
     if done is None:
-        console.print("Nothing to anchor: the latest tree head is already on chain.")
+        console.print(_("Nothing to anchor: the latest tree head is already on chain."))
         return
     console.print(
         f"[green]Anchored[/green] tree size {done.tree_size} root {done.root_hash.hex()} on chain {done.chain_id}, "
@@ -146,12 +154,12 @@ def aeo_cmd(
     try:
         day = date.fromisoformat(on) if on else None
     except ValueError:
-        console.print("[red]DATE_INVALID[/red] --on must be YYYY-MM-DD")
+        console.print("[red]DATE_INVALID[/red] " + _("--on must be YYYY-MM-DD"))
         raise typer.Exit(2) from None
     with runtime.uow(readonly=True) as uow:
         st = aeo.aeo_status(uow, trader_id, on=day)
     if st is None:
-        console.print(f"{trader_id}: no AEO status known")
+        console.print(f"{trader_id}: " + _("no AEO status known"))
         raise typer.Exit(1)
     mark = "[green]recognised[/green]" if st.recognised else "[yellow]not recognised[/yellow]"
     console.print(
@@ -184,7 +192,7 @@ def rewrap(
     runtime = open_runtime()
     new = runtime.settings.secret_key
     if old == new:
-        console.print("[yellow]The old and the current secret are the same; nothing to do.[/yellow]")
+        console.print("[yellow]" + _("The old and the current secret are the same; nothing to do.") + "[/yellow]")
         raise typer.Exit(1)
     try:
         with runtime.uow() as uow:

@@ -12,7 +12,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.mandates import service
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(help="Mandates: who may act for whom, when, for which procedures.", no_args_is_help=True)
 console = Console()
@@ -20,9 +20,15 @@ console = Console()
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was saved")
+        console.print(
+            "[red]"
+            + _("Refused")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         console.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(1)
@@ -34,7 +40,10 @@ def _when(value: str | None, option: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        console.print(f"[red]DATE[/red] {option} takes an ISO date or time, e.g. 2026-12-31 or 2026-12-31T18:00Z")
+        console.print(
+            "[red]DATE[/red] "
+            + _("%(option)s takes an ISO date or time, e.g. 2026-12-31 or 2026-12-31T18:00Z") % {"option": option}
+        )
         raise typer.Exit(2) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -72,10 +81,20 @@ def grant(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
+    until = m.valid_to.strftime("%Y-%m-%d %H:%M") if m.valid_to else _("revocation")
     console.print(
-        f"[green]Granted[/green] mandate [bold]{m.id}[/bold]: {m.agent_id} acts for {m.principal_id} "
-        f"({', '.join(m.procedures)}) from {m.valid_from:%Y-%m-%d %H:%M} "
-        f"to {m.valid_to.strftime('%Y-%m-%d %H:%M') if m.valid_to else 'revocation'}"
+        "[green]"
+        + _("Granted")
+        + "[/green] "
+        + _("mandate %(id)s: %(agent)s acts for %(principal)s (%(procedures)s) from %(start)s to %(end)s")
+        % {
+            "id": f"[bold]{m.id}[/bold]",
+            "agent": m.agent_id,
+            "principal": m.principal_id,
+            "procedures": ", ".join(m.procedures),
+            "start": f"{m.valid_from:%Y-%m-%d %H:%M}",
+            "end": until,
+        }
     )
 
 
@@ -94,7 +113,13 @@ def revoke(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[yellow]Revoked[/yellow] mandate {m.id} ({m.agent_id} for {m.principal_id}): {m.revoke_reason}")
+    console.print(
+        "[yellow]"
+        + _("Revoked")
+        + "[/yellow] "
+        + _("mandate %(id)s (%(agent)s for %(principal)s): %(reason)s")
+        % {"id": m.id, "agent": m.agent_id, "principal": m.principal_id, "reason": m.revoke_reason}
+    )
 
 
 @app.command("list")
@@ -119,7 +144,7 @@ def list_(
             m.status(now),
         )
     console.print(table)
-    console.print(f"{len(rows)} of {total} mandate(s)")
+    console.print(_("%(shown)s of %(total)s mandate(s)") % {"shown": len(rows), "total": total})
 
 
 @app.command("seed-demo")
@@ -134,4 +159,4 @@ def seed_demo() -> None:
     with runtime.uow() as uow:
         count = seed.grant_demo_mandates(uow)
         uow.commit()
-    console.print(f"[green]Registered[/green] {count} demo mandates")
+    console.print("[green]" + _("Registered") + "[/green] " + _("%(count)s demo mandates") % {"count": count})

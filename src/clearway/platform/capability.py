@@ -42,3 +42,5 @@ class Capability:
     ports: Callable[[Runtime], Sequence[Any]] | None = None
     # Pydantic models published in the OpenAPI components (bodies the routes parse themselves).
     openapi_models: tuple[type[Any], ...] = ()
+    # Translations the command line uses for its help and messages (a ``platform.i18n.MessageCatalogue``).
+    catalogue: Any | None = None

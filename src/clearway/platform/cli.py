@@ -13,7 +13,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError
 from clearway.core.time import ensure_utc
 from clearway.platform import audit, auth
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 
 token_app = typer.Typer(help="Issue and revoke API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The admin audit log (who changed what, when, why).", no_args_is_help=True)
@@ -81,14 +81,15 @@ def revoke(
     except DomainError as exc:
         console.print(f"[red]{exc.code}[/red] {exc.message}")
         raise typer.Exit(1) from None
-    console.print(f"revoked {count} token(s) of {user}")
+    console.print(_("revoked %(count)s token(s) of %(user)s") % {"count": count, "user": user})
 
 
 @db_app.command("upgrade")
 def upgrade() -> None:
     """Migrates the configured database to the latest schema."""
     runtime = open_runtime()
-    console.print(f"database at {runtime.engine.url.render_as_string(hide_password=True)} is current")
+    url = runtime.engine.url.render_as_string(hide_password=True)
+    console.print(_("database at %(url)s is current") % {"url": url})
 
 
 def vars_of(principal: auth.Principal | None) -> dict[str, Any]:

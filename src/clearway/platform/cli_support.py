@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clearway.platform import cli_i18n
 from clearway.platform.migrate import upgrade
 from clearway.platform.runtime import Runtime
 from clearway.platform.settings import get_settings
@@ -23,3 +24,13 @@ def open_runtime() -> Runtime:
         upgrade(runtime.engine)
         runtime.caches["platform.migrated"] = True
     return runtime
+
+
+def _(message: str) -> str:
+    """Translates a message the CLI prints into its language (``--lang``, ``CLEARWAY_LANG``, ``LANG``)."""
+    return cli_i18n.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction without translating it (it is translated where it is printed)."""
+    return message

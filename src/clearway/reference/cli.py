@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from clearway.core.issues import ValidationFailed
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 from clearway.reference import service
 
 app = typer.Typer(help="Load reference data (HS nomenclature).", no_args_is_help=True)
@@ -39,4 +39,4 @@ def load(
         for issue in exc.issues:
             console.print(f"[red]{issue.code}[/red] {issue.message}")
         raise typer.Exit(1) from None
-    console.print(f"Loaded {count} HS lines from {hs}")
+    console.print(_("Loaded %(count)s HS lines from %(path)s") % {"count": count, "path": hs})

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError
+from clearway.platform.cli_support import _
 from clearway.risk.learning import jobs, mapping
 
 app = typer.Typer(help="Risk engine: models on history, selectivity rules, watchlists.", no_args_is_help=True)
@@ -112,7 +113,10 @@ def score(
         result = jobs.score(
             mapping.load(mapping_name), model, input_path, output, step=step, objective=objective, tradeoff=tradeoff
         )
-    console.print(f"{result.rows} declarations scored with model {result.model_version} → {result.output}")
+    console.print(
+        _("%(rows)s declarations scored with model %(model)s → %(path)s")
+        % {"rows": result.rows, "model": result.model_version, "path": result.output}
+    )
 
 
 @app.command("evaluate")

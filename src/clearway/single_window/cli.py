@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 from clearway.single_window import catalog, loader, report
 
 app = typer.Typer(help="Single window: agencies, requirements, time release report.", no_args_is_help=True)
@@ -22,9 +22,15 @@ MAX_FILE_BYTES = 10_000_000
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        console.print(f"[red]Rejected[/red]: {len(exc.issues)} problem(s); nothing was loaded")
+        console.print(
+            "[red]"
+            + _("Rejected")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         console.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(1)
@@ -39,7 +45,7 @@ def load(
 ) -> None:
     """Loads agencies and requirements; a changed rule gets a new version from its effective date."""
     if file.stat().st_size > MAX_FILE_BYTES:
-        console.print(f"[red]FILE_TOO_LARGE[/red] the file exceeds {MAX_FILE_BYTES} bytes")
+        console.print("[red]FILE_TOO_LARGE[/red] " + _("the file exceeds %(bytes)s bytes") % {"bytes": MAX_FILE_BYTES})
         raise typer.Exit(2)
     runtime = open_runtime()
     try:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 from clearway.tariff import accounts, rates_demo, service, settlement
 from clearway.tariff.providers import SimulatedBank
 
@@ -28,9 +28,15 @@ MAX_FILE_BYTES = 20_000_000
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was loaded")
+        console.print(
+            "[red]"
+            + _("Refused")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         console.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(1)
@@ -38,7 +44,7 @@ def _fail(exc: Exception) -> None:
 
 def _check_size(file: Path) -> None:
     if file.stat().st_size > MAX_FILE_BYTES:
-        console.print(f"[red]TOO_LARGE[/red] the file exceeds {MAX_FILE_BYTES} bytes")
+        console.print("[red]TOO_LARGE[/red] " + _("the file exceeds %(bytes)s bytes") % {"bytes": MAX_FILE_BYTES})
         raise typer.Exit(2)
 
 
@@ -74,7 +80,7 @@ def show(mrn: Annotated[str, typer.Argument(help="MRN of an assessed declaration
         assessment = service.get_assessment(uow, mrn)
         due = service.due_on(uow, assessment.declaration_id) if assessment else None
     if assessment is None or due is None:
-        console.print(f"[red]NOT_FOUND[/red] no assessment for {mrn}")
+        console.print("[red]NOT_FOUND[/red] " + _("no assessment for %(mrn)s") % {"mrn": mrn})
         raise typer.Exit(1)
     console.print(f"MRN [bold]{assessment.mrn}[/bold] — {assessment.valuation_note}")
     for r in assessment.exchange_rates:
@@ -114,7 +120,12 @@ def rates_load(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[green]Loaded[/green] {count} exchange rates from {file}")
+    console.print(
+        "[green]"
+        + _("Loaded")
+        + "[/green] "
+        + _("%(count)s exchange rates from %(path)s") % {"count": count, "path": file}
+    )
 
 
 @rates_app.command("demo")
@@ -126,7 +137,7 @@ def rates_demo_command(
     rates = rates_demo.demo_rates(runtime.clock().date())
     if out is not None:
         out.write_text(rates_demo.as_csv(rates), encoding="utf-8")
-        console.print(f"wrote {len(rates)} demo rates to {out}")
+        console.print(_("wrote %(count)s demo rates to %(path)s") % {"count": len(rates), "path": out})
         return
     with runtime.uow() as uow:
         service.load_rates(uow, rates)

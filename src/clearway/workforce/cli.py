@@ -15,7 +15,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import _, open_runtime
 from clearway.workforce import export, labels, service
 from clearway.workforce.indicators import COLUMNS
 
@@ -31,9 +31,15 @@ def _hr() -> Principal:
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        console.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was saved")
+        console.print(
+            "[red]"
+            + _("Refused")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            console.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         console.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(1)
