@@ -64,9 +64,10 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Seed of folds and bagging, so a training run is reproducible.
     n_jobs : int
         Threads LightGBM may use (default 1: on a shared machine two OpenMP threads ran 20x slower than one).
-    repeat : bool
-        Adds the repeat-consignment fraud rates (same declared value, net mass, HS code with either, HS code ×
-        tax rate × origin; see ``features.REPEAT_KEYS``).
+    repeat : str
+        ``default`` adds the repeat-consignment fraud rates (same declared value, net mass, HS code with either,
+        HS code × tax rate × origin; see ``features.REPEAT_KEYS``), ``wide`` a wider set
+        (``features.WIDE_REPEAT_KEYS``), ``off`` none (False and True are read as ``off`` and ``default``).
     """
 
     def __init__(
@@ -84,7 +85,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         anchor_trees: int = 100,
         random_state: int = 0,
         n_jobs: int = 1,
-        repeat: bool = True,
+        repeat: bool | str = "default",
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate

@@ -56,7 +56,17 @@ REPEAT_KEYS: dict[str, tuple[str, ...]] = {
     "hs6_same_value": ("hs", "value_key"),
     "hs6_tax_rate_origin": ("hs", "tax_key", "origin"),
 }
-ALL_KEYS: dict[str, tuple[str, ...]] = {**ENTITY_KEYS, **REPEAT_KEYS}
+# ``repeat="wide"`` adds these (measured in benchmarks/risk_partial.py --variants, chosen there on validation).
+WIDE_REPEAT_KEYS: dict[str, tuple[str, ...]] = {
+    "same_value_mass": ("value_key", "mass_key"),
+    "hs6_tax_rate": ("hs", "tax_key"),
+    "hs6_origin_same_mass": ("hs", "origin", "mass_key"),
+    "importer_hs6": ("importer", "hs"),
+    "importer_same_value": ("importer", "value_key"),
+    "seller_hs6": ("seller", "hs"),
+}
+ALL_KEYS: dict[str, tuple[str, ...]] = {**ENTITY_KEYS, **REPEAT_KEYS, **WIDE_REPEAT_KEYS}
+REPEAT_MODES = ("off", "default", "wide")
 # With ``hierarchical`` shrinkage a rate on few inspected outcomes shrinks toward its parent's rate (the HS ×
 # origin pair toward its HS code, the HS code toward its heading…) rather than toward the overall rate. Parents
 # come before their children in ENTITY_KEYS. Measured on KCS with rule-biased labels (benchmarks/risk_partial.py):
@@ -87,9 +97,17 @@ def number_key(value: float) -> str:
     return "" if value != value else format(float(value), ".10g")  # NaN is unequal to itself
 
 
-def key_names(repeat: bool) -> list[str]:
-    """Returns the names of the keys whose past fraud rates are features (repeat consignments optional)."""
-    return list(ALL_KEYS if repeat else ENTITY_KEYS)
+def key_names(repeat: bool | str) -> list[str]:
+    """Returns the names of the keys whose past fraud rates are features.
+
+    ``repeat``: ``off`` (or False) the entities only, ``default`` (or True) with the repeat-consignment keys,
+    ``wide`` with the wider set as well.
+    """
+    mode = {True: "default", False: "off"}.get(repeat, repeat) if isinstance(repeat, bool) else repeat
+    if mode not in REPEAT_MODES:
+        raise ValueError(f"repeat must be one of {', '.join(REPEAT_MODES)}")
+    keys = {**ENTITY_KEYS, **(REPEAT_KEYS if mode != "off" else {}), **(WIDE_REPEAT_KEYS if mode == "wide" else {})}
+    return list(keys)
 
 
 def _keys(x: pd.DataFrame, names: list[str] | None = None) -> dict[str, pd.Series]:
@@ -159,7 +177,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         random_state: int = 0,
         medians: str = "labelled",
         hierarchical: bool = False,
-        repeat: bool = True,
+        repeat: bool | str = "default",
     ) -> None:
         self.smoothing = smoothing
         self.n_folds = n_folds
@@ -171,7 +189,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _names(self) -> list[str]:
         """Returns the keys with rates: those learned once fitted (a model may predate some), else the settings'."""
         learned = self.__dict__.get("rates_")
-        return list(learned) if learned is not None else key_names(self.__dict__.get("repeat", True))
+        return list(learned) if learned is not None else key_names(self.__dict__.get("repeat", "default"))
 
     def fit(self, x: pd.DataFrame, y: Any, prior: float | None = None) -> HistoryFeatures:
         """Learns the encoding tables from history (``y`` NaN where never inspected); returns self.
@@ -369,6 +387,12 @@ REPEAT_WORDS = {
     "hs6_same_mass": "declarations of the same HS code and net mass",
     "hs6_same_value": "declarations of the same HS code and declared value",
     "hs6_tax_rate_origin": "declarations of the same HS code, tax rate and origin",
+    "same_value_mass": "declarations of the same declared value and net mass",
+    "hs6_tax_rate": "declarations of the same HS code and tax rate",
+    "hs6_origin_same_mass": "declarations of the same HS code, origin and net mass",
+    "importer_hs6": "declarations of the same importer and HS code",
+    "importer_same_value": "declarations of the same importer and declared value",
+    "seller_hs6": "declarations of the same seller and HS code",
 }
 
 
