@@ -382,17 +382,17 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
 
 REPEAT_WORDS = {
-    "same_value": "declarations of the same declared value",
-    "same_mass": "declarations of the same net mass",
-    "hs6_same_mass": "declarations of the same HS code and net mass",
-    "hs6_same_value": "declarations of the same HS code and declared value",
-    "hs6_tax_rate_origin": "declarations of the same HS code, tax rate and origin",
-    "same_value_mass": "declarations of the same declared value and net mass",
-    "hs6_tax_rate": "declarations of the same HS code and tax rate",
-    "hs6_origin_same_mass": "declarations of the same HS code, origin and net mass",
-    "importer_hs6": "declarations of the same importer and HS code",
-    "importer_same_value": "declarations of the same importer and declared value",
-    "seller_hs6": "declarations of the same seller and HS code",
+    "same_value": "the same declared value",
+    "same_mass": "the same net mass",
+    "hs6_same_mass": "the same HS code and net mass",
+    "hs6_same_value": "the same HS code and declared value",
+    "hs6_tax_rate_origin": "the same HS code, tax rate and origin",
+    "same_value_mass": "the same declared value and net mass",
+    "hs6_tax_rate": "the same HS code and tax rate",
+    "hs6_origin_same_mass": "the same HS code, origin and net mass",
+    "importer_hs6": "the same importer and HS code",
+    "importer_same_value": "the same importer and declared value",
+    "seller_hs6": "the same seller and HS code",
 }
 
 
@@ -400,7 +400,8 @@ def describe(feature: str) -> str:
     """Returns a feature's name in words an officer understands."""
     kind, _, group = feature.partition("__")
     if kind in ("rate", "n") and group in REPEAT_WORDS:
-        return LABELS[kind].format(REPEAT_WORDS[group]).replace("of the declarations", "of past declarations")
+        what = "past fraud rate of declarations" if kind == "rate" else "number of inspected past declarations"
+        return f"{what} with {REPEAT_WORDS[group]}"
     if kind in LABELS and group:
         return LABELS[kind].format(group.replace("_", " × ").replace("hs6", "HS code").replace("hs", "HS"))
     if kind == "cat":
