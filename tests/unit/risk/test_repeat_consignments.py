@@ -47,9 +47,9 @@ def test_repeat_rates_and_counts_come_from_inspected_declarations_only() -> None
     assert enc["rate__same_value"].iloc[0] > 0.9 > feats.prior_
     assert set(REPEAT_KEYS) <= set(feats.rates_)
     assert (
-        describe("rate__hs6_same_value")
-        == "past fraud rate of past declarations of the same HS code and declared value"
+        describe("rate__hs6_same_value") == "past fraud rate of declarations with the same HS code and declared value"
     )
+    assert describe("n__same_mass") == "number of inspected past declarations with the same net mass"
 
 
 def test_training_rows_are_encoded_out_of_fold_so_a_unique_consignment_never_sees_its_own_label() -> None:
