@@ -19,7 +19,7 @@ side by side; ``--choose-by`` says what the validation maximises (``precision``:
 ``auc``: weighted ROC AUC; ``chance-precision``: precision@5% on the chance-selected rows only).
 
     python benchmarks/risk_partial.py [--data ../shared/data/kcs] [--trees 300] [--seed 0] [--quick]
-        [--variants all|V1,V2] [--feature-sets "no repeat,repeat,repeat wide"]
+        [--variants "all|V1;V2"] [--feature-sets "no repeat,repeat,repeat wide"]
         [--choose-by precision|auc|chance-precision]
 """
 
@@ -242,7 +242,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer trees and variants (a smoke run)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random part of the label selection")
     parser.add_argument(
-        "--variants", default="all", help=f"comma-separated estimator variants, or 'all' ({'; '.join(VARIANTS)})"
+        "--variants",
+        default="all",
+        help=f"estimator variants separated by ';' (names hold commas), or 'all' ({'; '.join(VARIANTS)})",
     )
     parser.add_argument(
         "--feature-sets", default=",".join(FEATURE_SETS), help=f"comma-separated, of: {', '.join(FEATURE_SETS)}"
@@ -252,7 +254,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS / "risk_partial.json")
     args = parser.parse_args()
     trees = 60 if args.quick else args.trees
-    names = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(",")]
+    names = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(";")]
     if args.quick and args.variants == "all":
         names = [*list(VARIANTS)[:3], "anchor, medians all"]
     sets = [f.strip() for f in args.feature_sets.split(",")]
