@@ -13,7 +13,14 @@ quarters); every variant is then trained on all of 2020 and measured on 2021 Q1 
 chosen one is the figure that counts, the others are reported for the record. Writes
 benchmarks/results/risk_partial.json.
 
+An upper bound is measured too: every history label known. Candidates = estimator variants (``--variants``) ×
+feature sets (``--feature-sets``: without, with the default, with the wide repeat-consignment rates), compared
+side by side; ``--choose-by`` says what the validation maximises (``precision``: weighted precision@5%;
+``auc``: weighted ROC AUC; ``chance-precision``: precision@5% on the chance-selected rows only).
+
     python benchmarks/risk_partial.py [--data ../shared/data/kcs] [--trees 300] [--seed 0] [--quick]
+        [--variants "all|V1;V2"] [--feature-sets "no repeat,repeat,repeat wide"]
+        [--choose-by precision|auc|chance-precision]
 """
 
 from __future__ import annotations
@@ -103,8 +110,8 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 class _Research:
     """Scores of a research variant: trees on a pseudo-target built from the labels and the propensities."""
 
-    def __init__(self, kind: str, trees: int, medians: str) -> None:
-        self.kind, self.trees, self.medians = kind, trees, medians
+    def __init__(self, kind: str, trees: int, medians: str, repeat: str) -> None:
+        self.kind, self.trees, self.medians, self.repeat = kind, trees, medians, repeat
 
     def fit(self, x: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> _Research:
         import lightgbm as lgb
@@ -114,7 +121,7 @@ class _Research:
 
         lab = ~np.isnan(y)
         chance = lab & (p < 1)
-        self.features = HistoryFeatures(medians=self.medians)
+        self.features = HistoryFeatures(medians=self.medians, repeat=self.repeat)
         mat = self.features.fit_transform(x, y, prior=float(np.mean(y[chance])) if chance.any() else None)
         base = RiskModel(n_estimators=self.trees)
         params = _lgbm_params(base)
@@ -151,24 +158,114 @@ class _Research:
         return np.asarray(self.boosters[0].predict(mat), dtype=float)
 
 
-def fit(x: pd.DataFrame, y: np.ndarray, p: np.ndarray, variant: str, trees: int) -> Any:
+# Feature sets compared side by side (``HistoryFeatures(repeat=...)``): without the repeat-consignment rates,
+# with the default ones, with the wider set.
+FEATURE_SETS = {"no repeat": "off", "repeat": "default", "repeat wide": "wide"}
+CHOOSE_BY = ("precision", "auc", "chance-precision")
+
+
+def fit(x: pd.DataFrame, y: np.ndarray, p: np.ndarray, variant: str, trees: int, repeat: str = "default") -> Any:
     correction, settings = VARIANTS[variant]
     if correction in CORRECTIONS:
         # One thread: on a shared machine LightGBM's OpenMP threads wait on each other (20x slower with two).
-        model = RiskModel(correction=correction, n_estimators=trees, n_jobs=1, **settings)
+        model = RiskModel(correction=correction, n_estimators=trees, n_jobs=1, repeat=repeat, **settings)
         return model.fit(x, y, propensity=p)
-    return _Research(correction, trees, settings.get("medians", "labelled")).fit(x, y, p)
+    return _Research(correction, trees, settings.get("medians", "labelled"), repeat).fit(x, y, p)
+
+
+def validation_score(score: np.ndarray, y: np.ndarray, p: np.ndarray, how: str) -> float:
+    """What the validation maximises, from the partially labelled rows of a validation quarter.
+
+    ``precision``: precision@5% with each labelled row weighted by 1/propensity (standing for the population);
+    ``auc``: the same-weighted ROC AUC (the whole ranking, less noisy than a top 5% of a few hundred rows);
+    ``chance-precision``: precision@5% among the rows selected by chance only (the unbiased sample, unweighted).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    w = 1.0 / p
+    if how == "precision":
+        return weighted_at_share(score, y, w, np.zeros(len(y)), 0.05)["precision"]
+    if how == "auc":
+        return float(roc_auc_score(y, score, sample_weight=w)) if len(np.unique(y)) == 2 else 0.5
+    if how == "chance-precision":
+        chance = p < 1
+        return weighted_at_share(
+            score[chance], y[chance], np.ones(int(chance.sum())), np.zeros(int(chance.sum())), 0.05
+        )["precision"]
+    raise ValueError(how)
+
+
+SPLITS = (0.005, 0.01, 0.015, 0.02)
+
+
+def split_at_share(
+    scores: np.ndarray, stake: np.ndarray, y: np.ndarray, w: np.ndarray, rev: np.ndarray, share: float, part: float
+) -> dict[str, float]:
+    """Capacity split instead of one priority: ``part`` of the population by expected revenue, the rest by fraud.
+
+    The top ``part`` (by weight) of p × stake, then the highest fraud scores among the others up to ``share``.
+    """
+    total = w.sum()
+    by_rev = np.argsort(-(scores * stake), kind="stable")
+    take = np.zeros(len(y), dtype=bool)
+    take[by_rev[: int(np.searchsorted(np.cumsum(w[by_rev]), part * total))]] = True
+    rest = np.flatnonzero(~take)
+    by_fraud = rest[np.argsort(-scores[rest], kind="stable")]
+    room = share * total - w[take].sum()
+    take[by_fraud[: int(np.searchsorted(np.cumsum(w[by_fraud]), room)) + 1]] = True
+    at_risk = w * y * rev
+    return {
+        "precision": float((w * y)[take].sum() / w[take].sum()),
+        "revenue_caught": float(at_risk[take].sum() / at_risk.sum()) if at_risk.sum() else 0.0,
+    }
+
+
+def coverage(history: pd.DataFrame, test: pd.DataFrame, y: np.ndarray) -> dict[str, float]:
+    """Share of the test declarations whose key has at least one inspected declaration in the history."""
+    from clearway.risk.learning.features import _keys
+
+    names = ["hs6_origin", "hs6_origin_departure", "same_value", "same_mass", "hs6_same_value", "hs6_same_mass"]
+    kh, kt = _keys(history, names), _keys(test, names)
+    lab = ~np.isnan(y)
+    out = {name: float(kt[name].isin(set(kh[name][lab])).mean()) for name in names}
+    any_repeat = np.zeros(len(test), dtype=bool)
+    for name in names[2:]:
+        any_repeat |= kt[name].isin(set(kh[name][lab])).to_numpy()
+    out["any repeat key"] = float(any_repeat.mean())
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "data" / "kcs")
     parser.add_argument("--trees", type=int, default=300)
     parser.add_argument("--quick", action="store_true", help="fewer trees and variants (a smoke run)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random part of the label selection")
+    parser.add_argument(
+        "--variants",
+        default="all",
+        help=f"estimator variants separated by ';' (names hold commas), or 'all' ({'; '.join(VARIANTS)})",
+    )
+    parser.add_argument(
+        "--feature-sets", default=",".join(FEATURE_SETS), help=f"comma-separated, of: {', '.join(FEATURE_SETS)}"
+    )
+    parser.add_argument("--choose-by", choices=CHOOSE_BY, default="precision", help="what validation maximises")
+    parser.add_argument("--scenarios", default="random10,rule7_random3", help="comma-separated scenarios")
+    parser.add_argument("--out", type=Path, default=RESULTS / "risk_partial.json")
     args = parser.parse_args()
     trees = 60 if args.quick else args.trees
-    variants = [*list(VARIANTS)[:3], "anchor, medians all"] if args.quick else list(VARIANTS)
+    names = list(VARIANTS) if args.variants == "all" else [v.strip() for v in args.variants.split(";")]
+    if args.quick and args.variants == "all":
+        names = [*list(VARIANTS)[:3], "anchor, medians all"]
+    sets = [f.strip() for f in args.feature_sets.split(",")]
+    for bad in [v for v in names if v not in VARIANTS] + [f for f in sets if f not in FEATURE_SETS]:
+        parser.error(f"unknown variant or feature set: {bad!r}")
+    # Each candidate = an estimator variant with a feature set.
+    candidates = [(v, f) for f in sets for v in names]
+
+    def label(c: tuple[str, str]) -> str:
+        return f"{c[0]} | {c[1]}"
+
     started = time.perf_counter()
     m = mapping.load("kcs")
     files = [args.data / "df_syn_train_eng.csv", args.data / "df_syn_valid_eng.csv"]
@@ -185,81 +282,139 @@ def main() -> None:
         },
         "trees": trees,
         "seed": args.seed,
-        "validation": "mean over 2020 Q3 and Q4 (each trained on the months before) of the weighted precision@5%",
+        "choose_by": args.choose_by,
+        "validation": f"mean over 2020 Q3 and Q4 (each trained on the months before) of {args.choose_by}",
         "scenarios": {},
     }
-    for name in ("random10", "rule7_random3"):
+
+    def test_figures_of(scores: np.ndarray, lam: float) -> dict[str, Any]:
+        by_obj = {
+            "fraud": scores,
+            "revenue": scores * stake_test,
+            "balanced": objectives.priority(scores, stake_test, lam),
+        }
+        out: dict[str, Any] = {
+            obj: {f"{q:.0%}": at_share(key, fraud_test, q, revenue=rev_test) for q in (0.01, 0.05, 0.10)}
+            for obj, key in by_obj.items()
+        }
+        out["frontier"] = objectives.frontier(scores, stake_test, fraud_test, rev_test, shares=(0.05, 0.10))
+        ones = np.ones(len(scores))
+        out["split_5%"] = {
+            f"{part:.1%}": split_at_share(scores, stake_test, fraud_test, ones, rev_test, 0.05, part) for part in SPLITS
+        }
+        return out
+
+    # Upper bound: every history label known (no selection), each feature set, no correction needed.
+    upper: dict[str, Any] = {}
+    full_y = history[data.FRAUD].to_numpy(dtype=float)
+    for fs in sets:
+        scores = fit(x_hist, full_y, np.ones(len(full_y)), "none", trees, FEATURE_SETS[fs]).risk_score(x_test)
+        upper[fs] = test_figures_of(scores, 0.0)["fraud"]
+        print(f"[full labels] test 2021 Q1, {fs}: precision@5% {upper[fs]['5%']['precision']:.3f}", flush=True)
+    results["upper_bound_full_labels"] = upper
+    for name in [s.strip() for s in args.scenarios.split(",")]:
         y, p = scenario(history, name, seed=args.seed)
         lab = ~np.isnan(y)
-        entry: dict[str, Any] = {"labelled": int(lab.sum()), "labelled_fraud_rate": float(np.nanmean(y))}
+        entry: dict[str, Any] = {
+            "labelled": int(lab.sum()),
+            "labelled_fraud_rate": float(np.nanmean(y)),
+            "test_coverage": coverage(x_hist, x_test, y),
+        }
+        print(f"[{name}] test declarations whose key has an inspected past: {entry['test_coverage']}", flush=True)
         # 1. choices on the history only: two folds (train before Q3 → Q3, before Q4 → Q4), partial labels.
         choice: dict[str, Any] = {}
-        for variant in variants:
-            per_fold = []
+        for cand in candidates:
+            per_fold, crit, splits = [], [], []
             for start, end in VALIDATION_FOLDS:
                 before = (history[data.DATE] < start).to_numpy()
                 inside = np.flatnonzero(((history[data.DATE] >= start) & (history[data.DATE] < end)).to_numpy() & lab)
                 xv = x_hist.iloc[inside]
-                model = fit(x_hist[before].reset_index(drop=True), y[before], p[before], variant, trees)
+                model = fit(
+                    x_hist[before].reset_index(drop=True), y[before], p[before], *cand[:1], trees, FEATURE_SETS[cand[1]]
+                )
                 sv = model.risk_score(xv)
                 yv, wv = y[inside], 1.0 / p[inside]
                 rv, stake_v = revenue_of(history.iloc[inside]), objectives.at_stake(xv)
+                crit.append(validation_score(sv, yv, p[inside], args.choose_by))
+                splits.append({f"{q:.1%}": split_at_share(sv, stake_v, yv, wv, rv, 0.05, q) for q in SPLITS})
                 per_fold.append(
                     {
                         f"{lam:.1f}": weighted_at_share(objectives.priority(sv, stake_v, lam), yv, wv, rv, 0.05)
                         for lam in objectives.TRADEOFFS
                     }
                 )
-            choice[variant] = {
-                lam: {k: float(np.mean([f[lam][k] for f in per_fold])) for k in ("precision", "revenue_caught")}
-                for lam in per_fold[0]
+            choice[label(cand)] = {
+                "criterion": float(np.mean(crit)),
+                "split": {
+                    q: {k: float(np.mean([f[q][k] for f in splits])) for k in ("precision", "revenue_caught")}
+                    for q in splits[0]
+                },
+                **{
+                    lam: {k: float(np.mean([f[lam][k] for f in per_fold])) for k in ("precision", "revenue_caught")}
+                    for lam in per_fold[0]
+                },
             }
-            print(f"[{name}] validation, {variant}: precision@5% {choice[variant]['0.0']['precision']:.3f}", flush=True)
-        best = max(variants, key=lambda v: choice[v]["0.0"]["precision"])
-        # The smallest λ whose top 5% holds half the revenue at risk, on validation.
-        ok = [lam for lam in objectives.TRADEOFFS if choice[best][f"{lam:.1f}"]["revenue_caught"] >= 0.5]
-        lam_star = min(ok) if ok else 1.0
-        entry["validation"] = {"figures": choice, "chosen_variant": best, "chosen_tradeoff": lam_star}
-        # 2. every variant on all of 2020, measured on 2021 Q1 (the chosen one is the figure that counts).
-        test_figures: dict[str, Any] = {}
-        for variant in variants:
-            model = fit(x_hist, y, p, variant, trees)
-            scores = model.risk_score(x_test)
-            by_obj = {
-                "fraud": scores,
-                "revenue": scores * stake_test,
-                "balanced": objectives.priority(scores, stake_test, lam_star),
-            }
-            test_figures[variant] = {
-                obj: {f"{q:.0%}": at_share(key, fraud_test, q, revenue=rev_test) for q in (0.01, 0.05, 0.10)}
-                for obj, key in by_obj.items()
-            }
-            test_figures[variant]["frontier"] = objectives.frontier(
-                scores, stake_test, fraud_test, rev_test, shares=(0.05, 0.10)
+            print(
+                f"[{name}] validation, {label(cand)}: {args.choose_by} {choice[label(cand)]['criterion']:.3f}"
+                f" (weighted precision@5% {choice[label(cand)]['0.0']['precision']:.3f})",
+                flush=True,
             )
-            f5 = test_figures[variant]["fraud"]["5%"]
-            print(f"[{name}] test 2021 Q1, {variant}: precision@5% {f5['precision']:.3f}", flush=True)
+        best = max(candidates, key=lambda c: choice[label(c)]["criterion"])
+        # The smallest λ whose top 5% holds half the revenue at risk, on validation.
+        ok = [lam for lam in objectives.TRADEOFFS if choice[label(best)][f"{lam:.1f}"]["revenue_caught"] >= 0.5]
+        lam_star = min(ok) if ok else 1.0
+        # The smallest revenue share of a capacity split whose validation top 5% holds half the revenue at risk.
+        split_ok = [q for q, f in choice[label(best)]["split"].items() if f["revenue_caught"] >= 0.5]
+        split_star = split_ok[0] if split_ok else f"{SPLITS[-1]:.1%}"
+        entry["validation"] = {
+            "figures": choice,
+            "chosen_variant": label(best),
+            "chosen_tradeoff": lam_star,
+            "chosen_split": split_star,
+        }
+        # 2. every candidate on all of 2020, measured on 2021 Q1 (the chosen one is the figure that counts).
+        test_figures: dict[str, Any] = {}
+        for cand in candidates:
+            scores = fit(x_hist, y, p, cand[0], trees, FEATURE_SETS[cand[1]]).risk_score(x_test)
+            test_figures[label(cand)] = test_figures_of(scores, lam_star)
+            f5 = test_figures[label(cand)]["fraud"]["5%"]
+            print(f"[{name}] test 2021 Q1, {label(cand)}: precision@5% {f5['precision']:.3f}", flush=True)
         entry["test"] = test_figures
         entry["rule_only_test"] = at_share(policies.rule_priority(x_test, x_hist), fraud_test, 0.05, revenue=rev_test)
         results["scenarios"][name] = entry
-        chosen = test_figures[best]
-        print(f"[{name}] chosen on 2020 Q3+Q4: {best}, balanced trade-off {lam_star}")
+        chosen = test_figures[label(best)]
+        print(f"[{name}] side by side, precision@5% validation ({args.choose_by}) / test 2021 Q1:")
+        print(f"    {'variant':34s}" + "".join(f"{fs:>22s}" for fs in sets))
+        for v in names:
+            cells = [
+                f"{choice[label((v, fs))]['criterion']:.3f} / "
+                f"{test_figures[label((v, fs))]['fraud']['5%']['precision']:.3f}"
+                for fs in sets
+            ]
+            print(f"    {v:34s}" + "".join(f"{c:>22s}" for c in cells))
+        print(f"[{name}] chosen on 2020 Q3+Q4 by {args.choose_by}: {label(best)}, balanced trade-off {lam_star}")
         for obj in ("fraud", "revenue", "balanced"):
             f = chosen[obj]["5%"]
             print(
                 f"[{name}] test 2021 Q1, {obj:8s}: precision@5% {f['precision']:.3f}  "
                 f"revenue@5% {f['revenue_caught']:.3f}"
             )
+        f = chosen["split_5%"][split_star]
+        print(
+            f"[{name}] test 2021 Q1, split {split_star} by revenue + the rest by fraud (chosen on validation): "
+            f"precision@5% {f['precision']:.3f}  revenue@5% {f['revenue_caught']:.3f}"
+        )
+        for q, f in chosen["split_5%"].items():
+            print(f"    split {q}: {f['precision']:.3f} / {f['revenue_caught']:.3f}")
         print(f"[{name}] frontier at 5% (λ: precision / revenue):")
         for pt in chosen["frontier"]:
             if pt["share"] == 0.05:
                 print(f"    {pt['tradeoff']:.1f}: {pt['precision']:.3f} / {pt['revenue_caught']:.3f}")
     results["seconds"] = time.perf_counter() - started
     results["machine"] = {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "risk_partial.json"
-    out.write_text(json.dumps(results, indent=2), "utf-8")
-    print(f"written {out} in {results['seconds']:.0f} s")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2), "utf-8")
+    print(f"written {args.out} in {results['seconds']:.0f} s")
 
 
 if __name__ == "__main__":

@@ -48,9 +48,16 @@ def main() -> None:
     started = time.perf_counter()
     if args.merge:
         runs = {}
+        seen: set[tuple[str, int]] = set()
         for path in args.merge:
-            for policy, per_seed in json.loads(path.read_text("utf-8"))["runs"].items():
-                runs.setdefault(policy, []).extend(per_seed)
+            found = json.loads(path.read_text("utf-8"))
+            first = int(found.get("settings", {}).get("first_seed", 0))
+            for policy, per_seed in found["runs"].items():
+                for i, figures in enumerate(per_seed):
+                    # The same policy and seed from two files (e.g. the baselines each run repeats) counts once.
+                    if (policy, first + i) not in seen:
+                        seen.add((policy, first + i))
+                        runs.setdefault(policy, []).append(figures)
         report(runs, {"merged": [str(p) for p in args.merge]}, args.out, started)
         return
     files = [args.data / "df_syn_train_eng.csv"]

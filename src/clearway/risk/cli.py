@@ -200,7 +200,7 @@ def simulate(
         typer.Option(
             "--explore-method", help="random, uncertainty, novelty or bate (uncertainty × priority near the cut)"
         ),
-    ] = "uncertainty",
+    ] = "bate",
     explore_stake_power: Annotated[
         float | None,
         typer.Option("--explore-stake-power", help="Exploration weighted by (1 + stake)^power (default: λ; bate 0)"),

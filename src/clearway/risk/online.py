@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from clearway.risk.learning.features import ENTITY_KEYS, VALUE_GROUPS
+from clearway.risk.learning.features import ALL_KEYS, VALUE_GROUPS, number_key
 from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
 
 _NAN = float("nan")
@@ -42,7 +42,8 @@ def _tables(feats: Any) -> dict[str, Any]:
     if cached is None:
         seen = feats.last_seen_
         cached = {
-            "rates": {k: feats._lookup(feats.rates_[k]) for k in ENTITY_KEYS},
+            # Only the keys the model learned: a model trained before the repeat-consignment rates has fewer.
+            "rates": {k: feats._lookup(table) for k, table in feats.rates_.items()},
             "medians": {
                 g: {
                     part: dict(zip(series.index, series.to_numpy(dtype=float), strict=True))
@@ -79,9 +80,16 @@ def _features(row: dict[str, Any], m: Mapping, feats: Any, t: dict[str, Any]) ->
     }
     for col in m.numeric:
         out[f"num__{_safe(col)}"] = _number(row.get(col))
-    base = {**text, "hs2": text["hs"][:2], "hs4": text["hs"][:4]}
-    keys = {name: "|".join(base[c] for c in cols) for name, cols in ENTITY_KEYS.items()}
-    for name in ENTITY_KEYS:
+    base = {
+        **text,
+        "hs2": text["hs"][:2],
+        "hs4": text["hs"][:4],
+        "value_key": number_key(nums["value"]),
+        "mass_key": number_key(nums["net_mass"]),
+        "tax_key": number_key(nums["tax_rate"]),
+    }
+    keys = {name: "|".join(base[c] for c in ALL_KEYS[name]) for name in (*t["rates"], *VALUE_GROUPS, "importer")}
+    for name in t["rates"]:
         s, n = t["rates"][name].get(keys[name], (0.0, 0.0))
         out[f"rate__{name}"] = (s + feats.smoothing * feats.prior_) / (n + feats.smoothing)
         out[f"n__{name}"] = float(n)

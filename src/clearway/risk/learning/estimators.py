@@ -64,6 +64,10 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Seed of folds and bagging, so a training run is reproducible.
     n_jobs : int
         Threads LightGBM may use (default 1: on a shared machine two OpenMP threads ran 20x slower than one).
+    repeat : str
+        ``default`` adds the repeat-consignment fraud rates (same declared value, net mass, HS code with either,
+        HS code × tax rate × origin; see ``features.REPEAT_KEYS``), ``wide`` a wider set
+        (``features.WIDE_REPEAT_KEYS``), ``off`` none (False and True are read as ``off`` and ``default``).
     """
 
     def __init__(
@@ -81,6 +85,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         anchor_trees: int = 100,
         random_state: int = 0,
         n_jobs: int = 1,
+        repeat: bool | str = "default",
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -95,6 +100,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.anchor_trees = anchor_trees
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.repeat = repeat
 
     def fit(self, x: pd.DataFrame, y: Any, propensity: Any = None) -> RiskModel:
         """Learns the history encodings and the trees; ``y`` NaN = never inspected; returns self.
@@ -121,7 +127,9 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         )
         # The prior rates shrink toward: the selection-corrected fraud rate of the population.
         prior = float(np.average(y_arr[lab], weights=w[lab]))
-        self.features_ = HistoryFeatures(self.smoothing, self.n_folds, self.random_state, medians=self.medians)
+        self.features_ = HistoryFeatures(
+            self.smoothing, self.n_folds, self.random_state, medians=self.medians, repeat=self.repeat
+        )
         matrix = self.features_.fit_transform(x, y_arr, prior=prior)
         params = _lgbm_params(self)
         lab_rows = matrix.iloc[np.flatnonzero(lab)]

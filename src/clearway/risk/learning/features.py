@@ -44,6 +44,29 @@ ENTITY_KEYS: dict[str, tuple[str, ...]] = {
     "importer_seller": ("importer", "seller"),
     "declarant_hs6": ("declarant", "hs"),
 }
+# Repeat consignments: in the KCS files many frauds repeat an exact consignment (same declared value, same net
+# mass, same HS code with either, same HS code × tax rate × origin). The past fraud rate among *inspected*
+# earlier declarations with the same key is a feature like the entity rates above (out of fold for training rows,
+# shrunk toward the prior with its count, the count as its uncertainty; an unseen key gets the prior). Keys are
+# built from the declared figures as text (``number_key``), so the batch and the online path agree exactly.
+REPEAT_KEYS: dict[str, tuple[str, ...]] = {
+    "same_value": ("value_key",),
+    "same_mass": ("mass_key",),
+    "hs6_same_mass": ("hs", "mass_key"),
+    "hs6_same_value": ("hs", "value_key"),
+    "hs6_tax_rate_origin": ("hs", "tax_key", "origin"),
+}
+# ``repeat="wide"`` adds these (measured in benchmarks/risk_partial.py --variants, chosen there on validation).
+WIDE_REPEAT_KEYS: dict[str, tuple[str, ...]] = {
+    "same_value_mass": ("value_key", "mass_key"),
+    "hs6_tax_rate": ("hs", "tax_key"),
+    "hs6_origin_same_mass": ("hs", "origin", "mass_key"),
+    "importer_hs6": ("importer", "hs"),
+    "importer_same_value": ("importer", "value_key"),
+    "seller_hs6": ("seller", "hs"),
+}
+ALL_KEYS: dict[str, tuple[str, ...]] = {**ENTITY_KEYS, **REPEAT_KEYS, **WIDE_REPEAT_KEYS}
+REPEAT_MODES = ("off", "default", "wide")
 # With ``hierarchical`` shrinkage a rate on few inspected outcomes shrinks toward its parent's rate (the HS ×
 # origin pair toward its HS code, the HS code toward its heading…) rather than toward the overall rate. Parents
 # come before their children in ENTITY_KEYS. Measured on KCS with rule-biased labels (benchmarks/risk_partial.py):
@@ -69,13 +92,36 @@ LABELS = {
 }
 
 
-def _keys(x: pd.DataFrame) -> dict[str, pd.Series]:
+def number_key(value: float) -> str:
+    """Returns a declared figure as the text of a repeat-consignment key ("" when unreadable)."""
+    return "" if value != value else format(float(value), ".10g")  # NaN is unequal to itself
+
+
+def key_names(repeat: bool | str) -> list[str]:
+    """Returns the names of the keys whose past fraud rates are features.
+
+    ``repeat``: ``off`` (or False) the entities only, ``default`` (or True) with the repeat-consignment keys,
+    ``wide`` with the wider set as well.
+    """
+    mode = {True: "default", False: "off"}.get(repeat, repeat) if isinstance(repeat, bool) else repeat
+    if mode not in REPEAT_MODES:
+        raise ValueError(f"repeat must be one of {', '.join(REPEAT_MODES)}")
+    keys = {**ENTITY_KEYS, **(REPEAT_KEYS if mode != "off" else {}), **(WIDE_REPEAT_KEYS if mode == "wide" else {})}
+    return list(keys)
+
+
+def _keys(x: pd.DataFrame, names: list[str] | None = None) -> dict[str, pd.Series]:
     import pandas as pd
 
+    wanted = {k: ALL_KEYS[k] for k in (names if names is not None else list(ALL_KEYS))}
     base = {c: pd.Series(x[c].astype(str).to_numpy(dtype=object)) for c in (*_KEY_COLUMNS, "hs")}
     base["hs2"], base["hs4"] = base["hs"].str[:2], base["hs"].str[:4]
+    needed = {c for cols in wanted.values() for c in cols}
+    for key, column in (("value_key", "value"), ("mass_key", "net_mass"), ("tax_key", "tax_rate")):
+        if key in needed:
+            base[key] = pd.Series([number_key(v) for v in x[column].to_numpy(dtype=float)], dtype=object)
     out = {}
-    for name, cols in ENTITY_KEYS.items():
+    for name, cols in wanted.items():
         col = base[cols[0]]
         for other in cols[1:]:
             col = col + "|" + base[other]
@@ -131,12 +177,19 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         random_state: int = 0,
         medians: str = "labelled",
         hierarchical: bool = False,
+        repeat: bool | str = "default",
     ) -> None:
         self.smoothing = smoothing
         self.n_folds = n_folds
         self.random_state = random_state
         self.medians = medians
         self.hierarchical = hierarchical
+        self.repeat = repeat
+
+    def _names(self) -> list[str]:
+        """Returns the keys with rates: those learned once fitted (a model may predate some), else the settings'."""
+        learned = self.__dict__.get("rates_")
+        return list(learned) if learned is not None else key_names(self.__dict__.get("repeat", "default"))
 
     def fit(self, x: pd.DataFrame, y: Any, prior: float | None = None) -> HistoryFeatures:
         """Learns the encoding tables from history (``y`` NaN where never inspected); returns self.
@@ -144,7 +197,8 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         ``prior`` is the overall fraud rate rates shrink toward (default: the labelled rows' mean; pass a
         selection-corrected estimate when the labelled rows are a biased sample).
         """
-        return self._fit(x, y, _keys(x), _basic(x), prior)
+        self.__dict__.pop("rates_", None)
+        return self._fit(x, y, _keys(x, self._names()), _basic(x), prior)
 
     def _fit(
         self, x: pd.DataFrame, y: Any, keys: dict[str, pd.Series], basic: dict[str, Any], prior: float | None
@@ -157,7 +211,8 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         if prior is None:
             prior = float(y_arr[lab].mean()) if lab.any() else 0.0
         self.prior_ = float(prior)
-        self.rates_ = {k: self._table(keys[k][lab].reset_index(drop=True), y_arr[lab]) for k in ENTITY_KEYS}
+        names = [k for k in ALL_KEYS if k in keys]
+        self.rates_ = {k: self._table(keys[k][lab].reset_index(drop=True), y_arr[lab]) for k in names}
         # Value medians from the inspected rows: measured on KCS (benchmarks/risk_partial.py, random 10%),
         # medians over every declaration gave a worse ranking (precision@5% 0.63 against 0.71).
         among = lab if self.medians == "labelled" else np.ones(len(lab), dtype=bool)
@@ -172,7 +227,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.categories_ = {c: sorted(x[c].astype(str).unique().tolist()) for c in x.columns if c.startswith("cat__")}
         self.feature_names_out_ = [
             *basic,
-            *(f"{kind}__{name}" for name in ENTITY_KEYS for kind in ("rate", "n")),
+            *(f"{kind}__{name}" for name in names for kind in ("rate", "n")),
             *(f"{kind}__{g}" for g in VALUE_GROUPS for kind in ("uv_ratio", "price_ratio")),
             "days_since_importer_seen",
             *self.categories_,
@@ -238,7 +293,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
         out: dict[str, Any] = dict(basic)
         done: dict[str, np.ndarray] = {}
-        for name in ENTITY_KEYS:
+        for name in rates:
             if isinstance(rates[name], np.ndarray):
                 out[f"rate__{name}"], out[f"n__{name}"] = rates[name][0], rates[name][1] * scale
             else:
@@ -269,7 +324,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def encode(self, x: pd.DataFrame) -> pd.DataFrame:
         """Same as ``transform``, without scikit-learn's output wrapper (the online path calls it per request)."""
         check_is_fitted(self, "rates_")
-        return self._transform(x, _keys(x), _basic(x), self.rates_, scale=1.0)
+        return self._transform(x, _keys(x, self._names()), _basic(x), self.rates_, scale=1.0)
 
     def fit_transform(self, x: pd.DataFrame, y: Any = None, **kw: Any) -> pd.DataFrame:
         """Fits on the history and encodes its own rows out of fold, so no row sees its own label.
@@ -281,12 +336,13 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         import pandas as pd
         from sklearn.model_selection import KFold
 
-        keys, basic = _keys(x), _basic(x)
+        self.__dict__.pop("rates_", None)
+        keys, basic = _keys(x, self._names()), _basic(x)
         self._fit(x, y, keys, basic, kw.get("prior"))
         y_arr = np.asarray(y, dtype=float)
         lab = ~np.isnan(y_arr)
         lab_idx = np.flatnonzero(lab)
-        oof: dict[str, Any] = {k: np.zeros((2, len(x))) for k in ENTITY_KEYS}
+        oof: dict[str, Any] = {k: np.zeros((2, len(x))) for k in self.rates_}
         folds = list(
             KFold(min(self.n_folds, max(len(lab_idx), 2)), shuffle=True, random_state=self.random_state).split(lab_idx)
         )
@@ -295,7 +351,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         y0 = np.nan_to_num(y_arr)
         m = self.smoothing
         done: dict[str, np.ndarray] = {}
-        for name in ENTITY_KEYS:
+        for name in self.rates_:
             codes, uniques = pd.factorize(keys[name].to_numpy())
             size = len(uniques)
             # Each row's parent rate was itself encoded out of fold, from the same folds: no label leaks through.
@@ -316,8 +372,8 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     @staticmethod
     def entity_names() -> list[str]:
-        """Returns the names of the entities whose past fraud rates are features."""
-        return list(ENTITY_KEYS)
+        """Returns the names of every key whose past fraud rate can be a feature (entities, repeat consignments)."""
+        return list(ALL_KEYS)
 
     def get_feature_names_out(self, input_features: Any = None) -> list[str]:
         """Returns the names of the features, in order."""
@@ -325,9 +381,27 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return list(self.feature_names_out_)
 
 
+REPEAT_WORDS = {
+    "same_value": "the same declared value",
+    "same_mass": "the same net mass",
+    "hs6_same_mass": "the same HS code and net mass",
+    "hs6_same_value": "the same HS code and declared value",
+    "hs6_tax_rate_origin": "the same HS code, tax rate and origin",
+    "same_value_mass": "the same declared value and net mass",
+    "hs6_tax_rate": "the same HS code and tax rate",
+    "hs6_origin_same_mass": "the same HS code, origin and net mass",
+    "importer_hs6": "the same importer and HS code",
+    "importer_same_value": "the same importer and declared value",
+    "seller_hs6": "the same seller and HS code",
+}
+
+
 def describe(feature: str) -> str:
     """Returns a feature's name in words an officer understands."""
     kind, _, group = feature.partition("__")
+    if kind in ("rate", "n") and group in REPEAT_WORDS:
+        what = "past fraud rate of declarations" if kind == "rate" else "number of inspected past declarations"
+        return f"{what} with {REPEAT_WORDS[group]}"
     if kind in LABELS and group:
         return LABELS[kind].format(group.replace("_", " × ").replace("hs6", "HS code").replace("hs", "HS"))
     if kind == "cat":

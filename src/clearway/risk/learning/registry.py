@@ -87,7 +87,8 @@ def load(directory: Path) -> LoadedModel:
     empty = pd.DataFrame({"a": pd.Series(dtype=float), "b": pd.Series(dtype=float)})
     feats.prior_ = float(meta["prior"])
     feats.rates_ = {}
-    for name in HistoryFeatures.entity_names():
+    # Only the rates the model learned: one trained before the repeat-consignment rates has none of theirs.
+    for name in (n for n in HistoryFeatures.entity_names() if f"rate__{n}" in meta["features"]):
         part = grouped.get(f"rate:{name}", empty)
         feats.rates_[name] = pd.DataFrame({"sum": part["a"], "count": part["b"]})
     feats.medians_ = {}
