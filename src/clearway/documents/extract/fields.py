@@ -16,9 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from clearway.documents.extract import labels as L
+from clearway.documents.extract.countries import countries_in, currency_for_symbol
 from clearway.documents.extract.layout import Line, Word
 from clearway.documents.extract.numbers import (
-    DOLLAR_BY_COUNTRY,
+    _DATE_NUM,
     currencies_in,
     decimal_separator,
     numbers_in,
@@ -188,15 +189,36 @@ def invoice_number(page: Page) -> Found | None:
     return None
 
 
+_MONTH_FIRST_COUNTRIES = {"US", "PR", "PH"}
+
+
+def month_first(page: Page) -> bool:
+    """Whether the document prints numeric dates month first (03/31/2025): from its own unambiguous dates, else
+    from its locale — month first only for English documents of the United States (or that name no country)."""
+    votes = Counter()
+    for m in _DATE_NUM.finditer(page.text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 >= b:
+            votes["dmy"] += 1
+        elif b > 12 >= a:
+            votes["mdy"] += 1
+    if votes["dmy"] != votes["mdy"]:
+        return votes["mdy"] > votes["dmy"]
+    if page.language != "en":
+        return False
+    named = countries_in(page.text)
+    return not named or named[0] in _MONTH_FIRST_COUNTRIES or "US" in named
+
+
 def invoice_date(page: Page) -> Found | None:
-    month_first = page.language == "en"
+    month_first_ = month_first(page)
     for cell, _label, rest in _labelled(page, L.DATE, exclude=L.NOT_DATE):
         for text, bbox, pg in _value_cells(page, cell, rest):
-            d = parse_date(text, month_first=month_first)
+            d = parse_date(text, month_first=month_first_)
             if d is not None:
                 return Found(d.isoformat(), 0.9, pg, bbox)
     for i, line in enumerate(page.lines):
-        d = parse_date(line.text, month_first=month_first)
+        d = parse_date(line.text, month_first=month_first_)
         if d is not None and not L.contains_label(L.norm(line.text), L.NOT_DATE):
             return Found(d.isoformat(), 0.5, line.page, page.lines[i].bbox())
     return None
@@ -223,7 +245,7 @@ def _amount_for(page: Page, labels: tuple[str, ...], exclude: tuple[str, ...]) -
 
 def totals(page: Page) -> dict[str, Found]:
     """Net, tax and total amounts; the total is the one that equals net + tax when both are printed."""
-    nets = _amount_for(page, L.NET, _WEIGHT_WORDS)
+    nets = _amount_for(page, L.NET, (*_WEIGHT_WORDS, "pagar", "pagare", "payer", "zahlen", "weight"))
     taxes = _amount_for(page, L.TAX, (*_WEIGHT_WORDS, "id", "no", "ruc", "rfc", "nit"))
     totals_ = _amount_for(
         page,
@@ -244,6 +266,17 @@ def totals(page: Page) -> dict[str, Found]:
             "impuestos",
             "icms",
             "produtos",
+            "netto",
+            "imponibile",
+            "mwst",
+            "ust",
+            "gst",
+            "zwischensumme",
+            "before",
+            "sin",
+            "hors",
+            "gravado",
+            "gravadas",
         ),
     )
     out: dict[str, Found] = {}
@@ -266,7 +299,7 @@ def totals(page: Page) -> dict[str, Found]:
     return out
 
 
-def currency(page: Page, total: Found | None) -> Found | None:
+def currency(page: Page, total: Found | None, seller: Found | None = None) -> Found | None:
     """The invoice currency: a labelled code, else codes and symbols printed near the amounts, else context."""
     for cell, _label, rest in _labelled(page, L.CURRENCY):
         for text, bbox, pg in _value_cells(page, cell, rest):
@@ -278,27 +311,40 @@ def currency(page: Page, total: Found | None) -> Found | None:
         for ln in same_line:
             near = currencies_in(ln.text)
             if near:
-                return _resolve(page, near[0][0], 0.9, ln)
-    counts = Counter(c for c, _ in currencies_in(page.text))
+                code, printed = near[0]
+                explicit = Counter(c for c, pr in currencies_in(page.text) if c == pr and c.isalpha())
+                if printed in {"$", "C$", "¥"} and explicit:  # "Amounts in JMD" elsewhere names the bare "$"
+                    return Found(explicit.most_common(1)[0][0], 0.85, ln.page, ln.bbox())
+                return _resolve(page, code, 0.9, ln, seller, printed=printed)
+    everywhere = currencies_in(page.text)
+    counts = Counter(c for c, _ in everywhere)
     if counts:
         code = counts.most_common(1)[0][0]
         explicit = [c for c in counts if c != "$"]
         if code == "$" and explicit:
             code = max(explicit, key=lambda c: counts[c])
-        return _resolve(page, code, 0.75, None)
+        return _resolve(page, code, 0.75, None, seller, printed=next((p for c, p in everywhere if c == code), ""))
     return None
 
 
-def _resolve(page: Page, code: str, confidence: float, line: Line | None) -> Found:
+def _resolve(
+    page: Page, code: str, confidence: float, line: Line | None, seller: Found | None = None, printed: str = ""
+) -> Found:
+    """A bare symbol ("$", "C$", "¥") read in the document's context: the parties' tax-id schemes, then the
+    countries in the seller's address, then the countries named on the page."""
     bbox = line.bbox() if line else None
     pg = line.page if line else None
-    if code != "$":
+    symbol = printed if printed in {"$", "C$", "¥"} else code
+    if symbol not in {"$", "C$", "¥"}:
         return Found(code, confidence, pg, bbox)
-    for m in L.TAX_ID.finditer(page.text):
-        country = _TAX_ID_COUNTRY.get(m.group(1).upper())
-        if country in DOLLAR_BY_COUNTRY:
-            return Found(DOLLAR_BY_COUNTRY[country], 0.6, pg, bbox)
-    return Found("USD", 0.5, pg, bbox)
+    context = [c for m in L.TAX_ID.finditer(page.text) if (c := _TAX_ID_COUNTRY.get(m.group(1).upper().split()[0]))]
+    if seller is not None and isinstance(seller.value, dict):
+        context += countries_in(" ".join([seller.value.get("name") or "", *seller.value.get("address", [])]))
+    context += countries_in(page.text)
+    resolved, conf = currency_for_symbol(symbol, context)
+    if symbol != "$" and resolved == symbol:
+        resolved, conf = code, confidence
+    return Found(resolved, conf, pg, bbox)
 
 
 def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found | None:
@@ -326,10 +372,42 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
             if m:
                 tax_id = {"scheme": m.group(1).upper().split()[0], "id": re.sub(r"[\s]", "", m.group(2))}
                 break
-        name = next((b for b in block if not L.TAX_ID.search(b)), block[0])
-        value = {"name": name.strip(" :"), "tax_id": tax_id, "address": [b for b in block[1:] if b != name][:3]}
+        names = [clean_name(b) for b in block if not L.TAX_ID.search(b) and _is_name(b)]
+        name = next((n for n in names if n), clean_name(block[0]) or block[0])
+        value = {"name": name.strip(" :"), "tax_id": tax_id, "address": [b for b in block if clean_name(b) != name][:3]}
         return Found(value, 0.85, cell.page, cell.bbox())
     return None
+
+
+_NAME_PREFIX = re.compile(
+    r"^(?:attn|attention|atencion|a la atencion de|a l attention de|z hd|zu handen|c/o|name|nombre|nome|nom"
+    r"|razon social|raison sociale|company|empresa|societe|firma|senor(?:es)?|sr(?:es)?|sra|mr|mrs|ms|m|mme)\b[.:]*\s*",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"@|www\.|https?:|\b(?:tel|phone|fax|telefono|telefone|mobile|cel)\b", re.IGNORECASE)
+
+
+def clean_name(text: str) -> str:
+    """A party's name without the "Attn:", "Name:", "Razón social:" that some layouts print before it."""
+    out = text.strip(" :-,")
+    for _ in range(2):
+        plain = L.norm(out)
+        m = _NAME_PREFIX.match(plain)
+        if not m or not plain[m.end() :]:
+            break
+        words = out.split()
+        drop = len(plain[: m.end()].split())
+        out = " ".join(words[drop:]).strip(" :-,")
+    return out
+
+
+def _is_name(text: str) -> bool:
+    """Whether a line of a party block can be the name: not a note in parentheses, a contact or a bare number."""
+    t = text.strip()
+    if not t or t.startswith("(") or _CONTACT.search(t):
+        return False
+    letters = sum(ch.isalpha() for ch in t)
+    return letters >= 2 and letters >= sum(ch.isdigit() for ch in t)
 
 
 _LEGAL_FORM = re.compile(
@@ -339,15 +417,76 @@ _LEGAL_FORM = re.compile(
 )
 
 
+_TITLES = (
+    "invoice",
+    "tax invoice",
+    "commercial invoice",
+    "factura",
+    "factura comercial",
+    "factura electronica",
+    "fatura",
+    "nota fiscal",
+    "facture",
+    "rechnung",
+    "fattura",
+    "receipt",
+    "recibo",
+    "boleta",
+    "proforma",
+    "proforma invoice",
+)
+
+
 def letterhead(page: Page) -> Found | None:
-    """The seller when no label names it: a company name with its legal form on one of the page's first lines."""
-    for line in page.lines[:4]:
-        if line.page != page.lines[0].page:
-            break
+    """The seller when no label names it: a company name with its legal form on one of the page's first lines,
+    else the first line of the top block that reads as a name (the document title stripped from it)."""
+    first = page.lines[0].page if page.lines else 0
+    top = [ln for ln in page.lines[:4] if ln.page == first]
+    for line in top:
         m = _LEGAL_FORM.match(line.text.strip())
         if m and not L.starts_with_label(L.norm(line.text), L.BUYER):
             name = m.group(1).strip(" ,:-")
             return Found({"name": name, "tax_id": None, "address": []}, 0.5, line.page, line.bbox())
+    for line in top[:2]:
+        cells = page.cells[page.lines.index(line)]
+        text = cells[0].text.strip() if cells else ""
+        plain = L.norm(text)
+        for title in sorted(_TITLES, key=len, reverse=True):
+            if plain.endswith(" " + title):
+                text = " ".join(text.split()[: -len(title.split())])
+                break
+        plain = L.norm(text)
+        if (
+            not plain
+            or plain in _TITLES
+            or L.starts_with_label(plain, L.INVOICE_NUMBER + L.DATE + L.BUYER + L.SELLER + L.TOTAL)
+            or not _is_name(text)
+            or len(text) > 60
+            or parse_date(text) is not None
+        ):
+            continue
+        return Found({"name": text.strip(" ,:-"), "tax_id": None, "address": []}, 0.4, line.page, line.bbox())
+    return None
+
+
+def window_address(page: Page, seller: Found | None) -> Found | None:
+    """The buyer when no label names it, in a European letter layout: the address block right under the
+    sender's one-line return address ("Seller AG - Street 1 - 12345 Town") at the top of the page."""
+    if seller is None or not isinstance(seller.value, dict):
+        return None
+    key = L.norm(seller.value.get("name") or "")
+    if len(key) < 3:
+        return None
+    for i, line in enumerate(page.lines[:8]):
+        plain = L.norm(line.text)
+        if not plain.startswith(key) or not re.search(r" [-·|•] ", line.text):
+            continue
+        block = [ln.text for ln in page.lines[i + 1 : i + 6] if ln.page == line.page]
+        names = [b for b in block if _is_name(b) and not L.starts_with_label(L.norm(b), L.INVOICE_NUMBER + L.DATE)]
+        if names:
+            nxt = page.lines[i + 1]
+            value = {"name": clean_name(names[0]), "tax_id": None, "address": names[1:4]}
+            return Found(value, 0.45, nxt.page, nxt.bbox())
     return None
 
 
@@ -513,11 +652,13 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
         "gross_weight_kg": weight(page, L.GROSS_WEIGHT),
         "net_weight_kg": weight(page, L.NET_WEIGHT),
     }
+    if out["buyer"] is None:
+        out["buyer"] = window_address(page, out["seller"])
     sums = totals(page)
     out["net"] = sums.get("net")
     out["tax"] = sums.get("tax")
     out["total"] = sums.get("total")
-    out["currency"] = currency(page, out["total"])
+    out["currency"] = currency(page, out["total"], out["seller"])
     rows, confidence = goods_lines(page)
     out["lines"] = Found(rows, confidence) if rows else None
     out["_language"] = Found(page.language, 0.8)

@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from clearway.documents.extract.countries import DOLLAR_BY_COUNTRY as DOLLAR_BY_COUNTRY
+
 # A printed number: digits with optional thousands groups (.,space, NBSP, narrow NBSP, apostrophe) and decimals.
 NUMBER = re.compile(
     r"(?<![\w.,])-?\d{1,3}(?:(?:[.,'\u00a0\u202f ])\d{3})+(?:[.,]\d{1,4})?(?![\w])"
@@ -17,18 +19,43 @@ _MONEY_DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
 MONTHS: dict[str, int] = {}
 for _num, _names in enumerate(
     [
-        ("january", "jan", "enero", "ene", "janeiro", "janvier", "janv"),
-        ("february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr"),
-        ("march", "mar", "marzo", "março", "marco", "mars"),
-        ("april", "apr", "abril", "abr", "avril", "avr"),
-        ("may", "mayo", "maio", "mai"),
-        ("june", "jun", "junio", "junho", "juin"),
-        ("july", "jul", "julio", "julho", "juillet", "juil"),
+        (
+            "january",
+            "jan",
+            "enero",
+            "ene",
+            "janeiro",
+            "janvier",
+            "janv",
+            "januar",
+            "jänner",
+            "jaenner",
+            "gennaio",
+            "gen",
+        ),
+        ("february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr", "februar", "febbraio"),
+        ("march", "mar", "marzo", "março", "marco", "mars", "märz", "maerz", "marz"),
+        ("april", "apr", "abril", "abr", "avril", "avr", "aprile"),
+        ("may", "mayo", "maio", "mai", "maggio", "mag"),
+        ("june", "jun", "junio", "junho", "juin", "juni", "giugno", "giu"),
+        ("july", "jul", "julio", "julho", "juillet", "juil", "juli", "luglio", "lug"),
         ("august", "aug", "agosto", "ago", "août", "aout"),
-        ("september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre"),
-        ("october", "oct", "octubre", "outubro", "out", "octobre"),
+        ("september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre", "settembre"),
+        ("october", "oct", "octubre", "outubro", "out", "octobre", "oktober", "okt", "ottobre", "ott"),
         ("november", "nov", "noviembre", "novembro", "novembre"),
-        ("december", "dec", "diciembre", "dic", "dezembro", "dez", "décembre", "decembre", "déc"),
+        (
+            "december",
+            "dec",
+            "diciembre",
+            "dic",
+            "dezembro",
+            "dez",
+            "décembre",
+            "decembre",
+            "déc",
+            "dezember",
+            "dicembre",
+        ),
     ],
     start=1,
 ):
@@ -71,9 +98,48 @@ CURRENCY_CODES = (
     "PAB",
     "INR",
     "KRW",
+    "JMD",
+    "TTD",
+    "BBD",
+    "XCD",
+    "BSD",
+    "HTG",
+    "KYD",
+    "BZD",
+    "GYD",
+    "SRD",
+    "AWG",
+    "ANG",
+    "CUP",
+    "NIO",
+    "VES",
+    "HKD",
+    "AUD",
+    "NZD",
+    "SGD",
+    "CNH",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
 )
 _CODE = re.compile(r"\b(" + "|".join(CURRENCY_CODES) + r")\b")
-SYMBOLS: tuple[tuple[str, str], ...] = (
+SYMBOLS: tuple[tuple[str, str], ...] = (  # longer symbols first: "EC$" before "C$", "US$" before "S$"
+    ("RD$", "DOP"),
+    ("JA$", "JMD"),
+    ("J$", "JMD"),
+    ("TT$", "TTD"),
+    ("BDS$", "BBD"),
+    ("Bds$", "BBD"),
+    ("EC$", "XCD"),
+    ("BZ$", "BZD"),
+    ("CI$", "KYD"),
+    ("HK$", "HKD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("COL$", "COP"),
+    ("CLP$", "CLP"),
+    ("AR$", "ARS"),
     ("US$", "USD"),
     ("U$S", "USD"),
     ("USD$", "USD"),
@@ -82,12 +148,19 @@ SYMBOLS: tuple[tuple[str, str], ...] = (
     ("MEX$", "MXN"),
     ("C$", "CAD"),
     ("CA$", "CAD"),
+    ("A$", "AUD"),
+    ("S$", "SGD"),
+    ("B$", "BSD"),
+    ("G$", "GYD"),
     ("S/.", "PEN"),
     ("S/", "PEN"),
     ("€", "EUR"),
     ("£", "GBP"),
     ("¥", "JPY"),
     ("₹", "INR"),
+    ("₡", "CRC"),
+    ("₲", "PYG"),
+    ("₩", "KRW"),
 )
 CURRENCY_WORDS: dict[str, str] = {
     "dólares": "USD",
@@ -106,9 +179,22 @@ CURRENCY_WORDS: dict[str, str] = {
     "pesos argentinos": "ARS",
     "livres sterling": "GBP",
     "pounds sterling": "GBP",
+    "jamaican dollars": "JMD",
+    "trinidad and tobago dollars": "TTD",
+    "tt dollars": "TTD",
+    "barbados dollars": "BBD",
+    "eastern caribbean dollars": "XCD",
+    "ec dollars": "XCD",
+    "bahamian dollars": "BSD",
+    "pesos dominicanos": "DOP",
+    "gourdes": "HTG",
+    "gourde": "HTG",
+    "cordobas": "NIO",
+    "quetzales": "GTQ",
+    "lempiras": "HNL",
+    "colones": "CRC",
+    "balboas": "PAB",
 }
-# Where "$" alone is printed, the country of the document decides it.
-DOLLAR_BY_COUNTRY = {"MX": "MXN", "CO": "COP", "CL": "CLP", "AR": "ARS", "CA": "CAD", "UY": "UYU", "BR": "BRL"}
 
 
 def decimal_separator(text: str) -> str:
