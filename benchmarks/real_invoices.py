@@ -11,7 +11,8 @@ packages, versions, licences and files). Unpack the sdists into one folder and g
 
 A field counts when it equals the truth: invoice number ignoring punctuation and case, date (ISO), total to the
 cent, currency, party when one name contains the other (case-insensitive), lines by count. Null truths are not
-scored; a document the upload checks refuse (e.g. a Factur-X PDF, which embeds its XML) scores every field wrong. 'dev' documents were looked at while fixing the extractor; 'eval' ones were not.
+scored; a document the upload checks refuse (e.g. a Factur-X PDF, which embeds its XML) scores every field
+wrong. 'dev' documents were looked at while fixing the extractor; 'eval' ones were not.
 """
 
 from __future__ import annotations

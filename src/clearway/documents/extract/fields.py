@@ -195,7 +195,7 @@ _MONTH_FIRST_COUNTRIES = {"US", "PR", "PH"}
 def month_first(page: Page) -> bool:
     """Whether the document prints numeric dates month first (03/31/2025): from its own unambiguous dates, else
     from its locale — month first only for English documents of the United States (or that name no country)."""
-    votes = Counter()
+    votes: Counter[str] = Counter()
     for m in _DATE_NUM.finditer(page.text):
         a, b = int(m.group(1)), int(m.group(2))
         if a > 12 >= b:
@@ -320,9 +320,9 @@ def currency(page: Page, total: Found | None, seller: Found | None = None) -> Fo
     counts = Counter(c for c, _ in everywhere)
     if counts:
         code = counts.most_common(1)[0][0]
-        explicit = [c for c in counts if c != "$"]
-        if code == "$" and explicit:
-            code = max(explicit, key=lambda c: counts[c])
+        others = [c for c in counts if c != "$"]
+        if code == "$" and others:
+            code = max(others, key=lambda c: counts[c])
         return _resolve(page, code, 0.75, None, seller, printed=next((p for c, p in everywhere if c == code), ""))
     return None
 
