@@ -354,12 +354,12 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         anchor = cell
         row = page.cells[cell.line_no]
         nxt = row[row.index(cell) + 1] if row.index(cell) + 1 < len(row) else None
-        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), other):
+        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), other + L.BUYER + L.SHIP_TO):
             block, anchor = [nxt.text], nxt  # "Seller:    Name" — the value block starts in the next cell
         cells = [anchor]
         for below in _below(page, anchor, max_lines=5):
             text = L.norm(below.text)
-            if L.starts_with_label(text, other + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS):
+            if L.starts_with_label(text, other + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS):
                 break
             block.append(below.text)
             cells.append(below)
@@ -540,9 +540,13 @@ _COLUMN_PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
 )
 
 
+_BRACKETS = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
+
+
 def header_columns(line: Line) -> list[tuple[str, float, float]]:
     """Cuts a table header into columns by matching column names word by word (longest name first)."""
-    tokens = [L.norm(w.text).replace("/", " ").strip(" .#:") for w in line.words]
+    # "Price(USD)", "Amount (€)", "Qty." : a unit or currency in brackets does not change the column's name
+    tokens = [L.norm(_BRACKETS.sub(" ", w.text)).replace("/", " ").strip(" .#:") for w in line.words]
     cols: list[tuple[str, float, float]] = []
     i = 0
     while i < len(tokens):
@@ -571,16 +575,32 @@ def header_columns(line: Line) -> list[tuple[str, float, float]]:
 
 def goods_lines(page: Page) -> tuple[list[dict[str, Any]], float]:
     """Reads the goods table: rows under a header naming at least three columns; returns rows and confidence."""
+    rows: list[dict[str, Any]] = []
+    first_kinds: set[str] | None = None
+    pages_done: set[int] = set()
     for i, line in enumerate(page.lines):
         cols = header_columns(line)
         kinds = {k for k, _a, _b in cols if k != "other"}
         if len(kinds) < 3 or "description" not in kinds or sum(1 for k, _a, _b in cols if k == "other") > 3:
             continue
-        rows = _table_rows(page, i, cols)
-        if rows:
-            consistent = sum(1 for r in rows if r.pop("_consistent", False))
-            return rows, 0.6 + 0.35 * consistent / len(rows)
-    return [], 0.0
+        if line.page in pages_done or (first_kinds is not None and kinds != first_kinds):
+            continue  # one table a page; a later page continues it only under the same header
+        found = _table_rows(page, i, cols)
+        if found:
+            rows.extend(found)
+            first_kinds = first_kinds or kinds
+            pages_done.add(line.page)
+            if found[-1].pop("_closed", False):
+                break  # the table ended on a totals line: what follows is not goods
+    if not rows:
+        return [], 0.0
+    consistent = sum(1 for r in rows if r.pop("_consistent", False))
+    for r in rows:
+        r.pop("_closed", None)
+    return rows, 0.6 + 0.35 * consistent / len(rows)
+
+
+_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 
 
 def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]) -> list[dict[str, Any]]:
@@ -589,6 +609,8 @@ def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]
         bounds.append(end + 0.7 * (start - end))
     header = page.lines[header_no]
     rows: list[dict[str, Any]] = []
+    kinds = {k for k, _a, _b in cols}
+    idle = 0
     last_bottom = header.bottom
     for j in range(header_no + 1, min(len(page.lines), header_no + 200)):
         line = page.lines[j]
@@ -596,24 +618,33 @@ def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]
             break
         n = L.norm(line.text)
         if L.starts_with_label(n, L.STOP_TABLE) or L.starts_with_label(L.norm(page.cells[j][0].text), L.STOP_TABLE):
+            if not rows:
+                continue  # a second header line ("Ohne MwSt.") before the first goods line
+            rows[-1]["_closed"] = True
             break
         parts: dict[str, list[str]] = {k: [] for k, _a, _b in cols}
         for w in line.words:
             idx = sum(1 for b in bounds if w.xc > b)
             parts[cols[idx][0]].append(w.text)
         values = {k: " ".join(v) for k, v in parts.items() if v}
-        qty = parse_number(values.get("quantity", "").split(" ")[0], page.decimal) if "quantity" in values else None
-        price = _amount(values.get("unit_price", ""), page.decimal)
-        amount = _amount(values.get("amount", ""), page.decimal)
+        # a period or date printed under a line ("01.05.14-31.05.14") is not a quantity or an amount
+        numbers = {k: _DATE_LIKE.sub(" ", v) for k, v in values.items()}
+        qty = parse_number(numbers.get("quantity", "").split(" ")[0], page.decimal) if "quantity" in numbers else None
+        price = _amount(numbers.get("unit_price", ""), page.decimal)
+        amount = _amount(numbers.get("amount", ""), page.decimal)
         numeric = [x for x in (qty, price, amount) if x is not None]
-        if not numeric:
+        if not numeric or (price is None and amount is None and ("unit_price" in kinds or "amount" in kinds)):
             if rows and "description" in values and len(values) == 1:
                 rows[-1]["description"] += " " + values["description"]
                 last_bottom = line.bottom
                 continue
             if rows:
-                break
+                idle += 1  # notes under a line (service period, serial numbers) do not end the table
+                if idle > 4:
+                    break
+                last_bottom = line.bottom
             continue
+        idle = 0
         unit = values.get("unit")
         if unit is None and "quantity" in values and len(values["quantity"].split()) > 1:
             unit = values["quantity"].split(" ", 1)[1]

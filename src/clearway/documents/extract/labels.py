@@ -221,6 +221,22 @@ BUYER = (
     "factura a",
     "faturar a",
 )
+# Where the goods go, printed next to the buyer's block: a party label, but not the buyer's value.
+SHIP_TO = (
+    "shipping address",
+    "delivery address",
+    "deliver to",
+    "ship to address",
+    "direccion de entrega",
+    "lugar de entrega",
+    "endereco de entrega",
+    "adresse de livraison",
+    "livrer a",
+    "lieferadresse",
+    "lieferanschrift",
+    "indirizzo di consegna",
+    "luogo di consegna",
+)
 TOTAL = (
     "grand total",
     "total general",
