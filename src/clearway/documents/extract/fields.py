@@ -29,6 +29,8 @@ from clearway.documents.extract.numbers import (
 
 INCOTERM = re.compile(r"\b(EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP)\b")
 _ID_TOKEN = re.compile(r"^[A-Z0-9][A-Z0-9\-/._]{1,30}$", re.IGNORECASE)
+# "N°562044387", "#A-17": the sign glued to the number
+_GLUED_NO = re.compile(r"^(?:(?:n[º°]\.?|no\.|nr\.|nro\.)(?=\d)|#(?=[A-Z0-9]))", re.IGNORECASE)
 _FILLER = {"no", "n", "nr", "nro", "num", "number", "numero", "#", "-", ":", "o", "de", "da", "du", "of"}
 _WEIGHT_WORDS = ("peso", "weight", "poids", "kg", "kgs", "bultos", "packages", "colis", "volumes", "qty", "items")
 _TAX_ID_COUNTRY = {"RFC": "MX", "CNPJ": "BR", "CPF": "BR", "NIT": "CO", "RUT": "CL", "CUIT": "AR", "RUC": "PE"}
@@ -178,7 +180,7 @@ def invoice_number(page: Page) -> Found | None:
     for cell, _label, rest in _labelled(page, L.INVOICE_NUMBER, exclude=(*L.NOT_DATE, "date", "fecha", "data")):
         for text, bbox, pg in _value_cells(page, cell, rest):
             for token in text.split():
-                token = token.strip(":;,")
+                token = _GLUED_NO.sub("", token.strip(":;,"))
                 if (
                     _ID_TOKEN.match(token)
                     and any(ch.isdigit() for ch in token)
@@ -347,6 +349,9 @@ def _resolve(
     return Found(resolved, conf, pg, bbox)
 
 
+_OTHER_FIELDS = L.BUYER + L.SELLER + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.TOTAL + L.CURRENCY
+
+
 def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found | None:
     """A party block: the name after or under its label, with the tax id and address lines found below."""
     for cell, _label, rest in _labelled(page, labels, exclude=("date", "fecha", "data", "no", "weight", "peso")):
@@ -354,7 +359,7 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         anchor = cell
         row = page.cells[cell.line_no]
         nxt = row[row.index(cell) + 1] if row.index(cell) + 1 < len(row) else None
-        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), other + L.BUYER + L.SHIP_TO):
+        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), _OTHER_FIELDS + other):
             block, anchor = [nxt.text], nxt  # "Seller:    Name" — the value block starts in the next cell
         cells = [anchor]
         for below in _below(page, anchor, max_lines=5):
