@@ -65,6 +65,7 @@ for _num, _names in enumerate(
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DATE_NUM = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
+DATE_NUM = _DATE_NUM  # numeric dates (day and month in either order)
 _DATE_DMY_WORDS = re.compile(
     rf"\b(\d{{1,2}})(?:er|º|st|nd|rd|th)?\.?\s*(?:de\s+)?({_MONTH_WORDS})\.?,?\s*(?:de\s+)?(\d{{4}})\b", re.IGNORECASE
 )
