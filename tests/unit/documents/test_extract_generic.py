@@ -334,3 +334,63 @@ def test_an_invoice_number_glued_to_its_sign_is_read_and_other_words_are_not_cut
     assert out["total"] == 29.99 and out["currency"] == "EUR"
     other = _read([(40, 50, "Invoice No: NO12345"), (300, 200, "Total"), (430, 200, "1.00 USD")])
     assert other["invoice_number"] == "NO12345"  # a number that starts with letters keeps them
+
+
+def test_a_transparent_png_is_read_on_white_not_black() -> None:
+    from PIL import Image
+
+    from clearway.documents.inspect import open_image_frames
+
+    img = Image.new("RGBA", (40, 20), (0, 0, 0, 0))  # fully transparent, black underneath
+    img.putpixel((5, 5), (0, 0, 0, 255))  # one opaque black dot of "ink"
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    frame = open_image_frames(buf.getvalue())[0]
+    assert frame.getpixel((0, 0)) == (255, 255, 255)
+    assert frame.getpixel((5, 5)) == (0, 0, 0)
+
+
+def test_a_price_printed_under_the_quantity_column_is_placed_by_the_line_arithmetic() -> None:
+    out = _read(
+        [
+            (40, 50, "Invoice No: T-55"),
+            (40, 64, "Date: 2025-02-11"),
+            (40, 150, "Description"),
+            (300, 150, "Qty"),
+            (420, 150, "Unit price"),
+            (500, 150, "Amount"),
+            (40, 170, "Brass valve 1/2 inch"),
+            (300, 170, "12 pcs"),
+            (350, 170, "7.50"),  # printed far left of its header
+            (500, 170, "90.00"),
+            (420, 200, "Total"),
+            (500, 200, "90.00"),
+        ]
+    )
+    line = out["lines"][0]
+    assert (line["quantity"], line["unit_price"], line["amount"]) == (12.0, 7.5, 90.0)
+    assert line["unit"] == "pcs"
+
+
+def test_decimal_marks_a_scan_lost_are_put_back_only_when_the_lines_then_add_up() -> None:
+    from decimal import Decimal as D
+
+    from clearway.documents.extract.fields import lost_decimals
+
+    def rows() -> list[dict[str, Any]]:
+        return [
+            {"quantity": D(30), "unit_price": D(49562), "amount": D(1486860)},  # "495.62" and "14868.60" misread
+            {"quantity": D(18), "unit_price": D(1229), "amount": D("221.22")},  # only the price lost its mark
+            {"quantity": D(270), "unit_price": D("4.00"), "amount": D("1080.00")},
+        ]
+
+    fixed = rows()
+    lost_decimals(fixed, [D("16169.82")])
+    assert [(r["unit_price"], r["amount"]) for r in fixed] == [
+        (D("495.62"), D("14868.60")),
+        (D("12.29"), D("221.22")),
+        (D("4.00"), D("1080.00")),
+    ]
+    untouched = rows()
+    lost_decimals(untouched, [D("999.99")])  # no reading adds up to the net: the amounts stay as read
+    assert untouched[0]["amount"] == D(1486860)

@@ -8,9 +8,11 @@ currency (a bare symbol decided by the seller's country), weights, incoterm and 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 from clearway.documents.extract import labels as L
 from clearway.documents.extract.countries import countries_in, currency_for_symbol
@@ -239,6 +241,43 @@ def origin(page: Page) -> Found | None:
     return None
 
 
+_CENT = Decimal("0.01")
+
+
+def lost_decimals(rows: list[dict[str, Any]], targets: list[Decimal]) -> None:
+    """Puts back decimal marks a scan lost ("495.62" read "49562"): a unit price that is 100 times what the
+    line's amount needs, and whole-number amounts that, divided by 100, make the lines add up to the invoice's
+    net (or total, or total less tax) when as read they do not."""
+    for r in rows:
+        q, p, a = r.get("quantity"), r.get("unit_price"), r.get("amount")
+        if q and p and a and p == p.to_integral_value() and abs(q * p / 100 - a) <= max(_CENT * 5, a / 1000):
+            r["unit_price"] = p / 100
+    if not targets or any(r.get("amount") is None for r in rows):
+        return
+    amounts: list[Decimal] = [r["amount"] for r in rows]
+    total = sum(amounts, Decimal(0))
+    if any(abs(total - t) <= _CENT * 2 for t in targets):
+        return
+    whole = [i for i, a in enumerate(amounts) if a >= 100 and a == a.to_integral_value()]
+    if not whole or len(whole) > 12:
+        return
+    for size in range(1, len(whole) + 1):
+        for subset in itertools.combinations(whole, size):
+            fixed = total - sum((amounts[i] * Decimal("0.99") for i in subset), Decimal(0))
+            if any(abs(fixed - t) <= _CENT * 2 for t in targets):
+                for i in subset:
+                    r = rows[i]
+                    r["amount"] = r["amount"] / 100
+                    p = r.get("unit_price")
+                    if (
+                        p is not None
+                        and r.get("quantity")
+                        and abs(r["quantity"] * p / 100 - r["amount"]) < abs(r["quantity"] * p - r["amount"])
+                    ):
+                        r["unit_price"] = p / 100
+                return
+
+
 def extract(lines: list[Line]) -> dict[str, Found | None]:
     """Reads every field of an invoice from its lines."""
     page = Page.of(lines)
@@ -260,6 +299,11 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
     out["total"] = sums.get("total")
     out["currency"] = currency(page, out["total"], out["seller"])
     rows, confidence = goods_lines(page)
+    if rows:
+        targets = [f.value for f in (out["net"], out["total"]) if f is not None]
+        if out["total"] is not None and out["tax"] is not None:
+            targets.append(out["total"].value - out["tax"].value)
+        lost_decimals(rows, targets)
     out["lines"] = Found(rows, confidence) if rows else None
     out["_language"] = Found(page.language, 0.8)
     return out

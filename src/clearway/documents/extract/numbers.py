@@ -125,7 +125,8 @@ CURRENCY_CODES = (
     "PLN",
 )
 _CODE = re.compile(r"\b(" + "|".join(CURRENCY_CODES) + r")\b")
-SYMBOLS: tuple[tuple[str, str], ...] = (  # longer symbols first: "EC$" before "C$", "US$" before "S$"
+# Longer symbols first ("EC$" before "C$"); one-letter prefixes that OCR confuses ("S$", "B$") are left to context.
+SYMBOLS: tuple[tuple[str, str], ...] = (
     ("RD$", "DOP"),
     ("JA$", "JMD"),
     ("J$", "JMD"),
@@ -149,10 +150,6 @@ SYMBOLS: tuple[tuple[str, str], ...] = (  # longer symbols first: "EC$" before "
     ("MEX$", "MXN"),
     ("C$", "CAD"),
     ("CA$", "CAD"),
-    ("A$", "AUD"),
-    ("S$", "SGD"),
-    ("B$", "BSD"),
-    ("G$", "GYD"),
     ("S/.", "PEN"),
     ("S/", "PEN"),
     ("€", "EUR"),

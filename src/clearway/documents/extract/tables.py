@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from clearway.documents.extract import labels as L
-from clearway.documents.extract.layout import Line
+from clearway.documents.extract.layout import Line, Word
 from clearway.documents.extract.numbers import parse_number
 from clearway.documents.extract.page import Page, amount_in
 
@@ -80,6 +80,43 @@ def goods_lines(page: Page) -> tuple[list[dict[str, Any]], float]:
     return rows, 0.6 + 0.35 * consistent / len(rows)
 
 
+def _multiplies(qty: Decimal | None, price: Decimal | None, amount: Decimal | None) -> bool:
+    return (
+        qty is not None
+        and price is not None
+        and amount is not None
+        and abs(qty * price - amount) <= max(Decimal("0.05"), abs(amount) * Decimal("0.001"))
+    )
+
+
+def _triple(
+    words: tuple[Word, ...], cols: list[tuple[str, float, float]], bounds: list[float], decimal: str
+) -> tuple[Decimal, Decimal, Decimal] | None:
+    """Quantity, unit price and amount among the numbers printed outside the description, if three of them
+    multiply; the right-most amount wins (a discount or tax column may sit between)."""
+    nums: list[tuple[Decimal, str]] = []
+    for w in words:
+        kind = cols[sum(1 for b in bounds if w.xc > b)][0]
+        if kind == "description" or "%" in w.text or _DATE_LIKE.search(w.text):
+            continue
+        value = parse_number(w.text.strip(":;"), decimal)
+        if value is not None:
+            nums.append((value, kind))
+    for k in range(len(nums) - 1, 1, -1):
+        for i in range(k - 1):
+            for j in range(i + 1, k):
+                (a, ka), (b, kb), (c, _kc) = nums[i], nums[j], nums[k]
+                if a > 0 and c > 0 and _multiplies(a, b, c):
+                    # which factor is the quantity: its column, else the whole number of the two
+                    by_column = (ka == "unit_price" and kb != "unit_price") or (kb == "quantity" and ka != "quantity")
+                    undecided = ka == kb or {ka, kb} <= {"other", "amount", "unit"}
+                    whole_b = a != a.to_integral_value() and b == b.to_integral_value()
+                    if by_column or (undecided and whole_b):
+                        a, b = b, a
+                    return a, b, c
+    return None
+
+
 _DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 
 
@@ -128,12 +165,16 @@ def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]
         unit = values.get("unit")
         if unit is None and "quantity" in values and len(values["quantity"].split()) > 1:
             unit = values["quantity"].split(" ", 1)[1]
-        consistent = (
-            qty is not None
-            and price is not None
-            and amount is not None
-            and abs(qty * price - amount) <= max(Decimal("0.05"), amount * Decimal("0.001"))
-        )
+        consistent = _multiplies(qty, price, amount)
+        if not consistent:
+            # a word read under the neighbouring column (OCR, tight layouts): the line's own numbers, in
+            # reading order, that multiply (quantity × unit price = amount) say which is which
+            repaired = _triple(line.words, cols, bounds, page.decimal)
+            if repaired is not None:
+                qty, price, amount = repaired
+                consistent = True
+                if unit is not None:
+                    unit = " ".join(t for t in unit.split() if parse_number(t, page.decimal) is None) or None
         rows.append(
             {
                 "description": values.get("description", "").strip(),
