@@ -394,3 +394,18 @@ def test_decimal_marks_a_scan_lost_are_put_back_only_when_the_lines_then_add_up(
     untouched = rows()
     lost_decimals(untouched, [D("999.99")])  # no reading adds up to the net: the amounts stay as read
     assert untouched[0]["amount"] == D(1486860)
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ('"Distribuidora Andina SAS', "Distribuidora Andina SAS"),
+        ("Shenzhen Bright Electronics Co. Lid", "Shenzhen Bright Electronics Co. Ltd"),
+        ("Attn: Nordlicht Technik CmbH", "Nordlicht Technik GmbH"),
+        ("Razón social: Lid", "Lid"),  # a one-word name is left as printed
+    ],
+)
+def test_party_names_lose_quotes_prefixes_and_ocr_misreadings_of_the_legal_form(printed: str, name: str) -> None:
+    from clearway.documents.extract.parties import clean_name
+
+    assert clean_name(printed) == name

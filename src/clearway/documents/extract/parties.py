@@ -63,7 +63,23 @@ def clean_name(text: str) -> str:
         words = out.split()
         drop = len(plain[: m.end()].split())
         out = " ".join(words[drop:]).strip(" :-,")
+    out = out.strip(_QUOTES)
+    words = out.split()
+    if len(words) > 1 and words[-1] in _OCR_LEGAL_FORMS:  # "Co. Lid", "Technik CmbH": OCR's reading of the form
+        out = " ".join([*words[:-1], _OCR_LEGAL_FORMS[words[-1]]])
     return out
+
+
+_QUOTES = " :-,\"'“”‘’«»"
+_OCR_LEGAL_FORMS = {
+    "Lid": "Ltd",
+    "Lid.": "Ltd.",
+    "Ltcl": "Ltd",
+    "Lld": "Ltd",
+    "CmbH": "GmbH",
+    "GmhH": "GmbH",
+    "GrnbH": "GmbH",
+}
 
 
 def _is_name(text: str) -> bool:
