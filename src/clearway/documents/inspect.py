@@ -65,7 +65,7 @@ def open_image_frames(body: bytes) -> list[Any]:
                     img.seek(i)
                     if img.width * img.height > MAX_IMAGE_PIXELS:
                         raise refuse("DOCUMENT_TOO_LARGE", "the image has too many pixels")
-                    frames.append(img.convert("RGB"))
+                    frames.append(_on_white(img))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise refuse("DOCUMENT_BOMB", "the image declares more pixels than accepted") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -86,3 +86,14 @@ def parse_xml(body: bytes) -> Any:
         raise refuse("XML_UNSAFE", "DOCTYPE and ENTITY declarations are not accepted in an e-invoice") from None
     except SafeET.ParseError as exc:
         raise refuse("XML_MALFORMED", f"the e-invoice is not well-formed XML: {exc}") from None
+
+
+def _on_white(img: Any) -> Any:
+    """The frame as RGB; a transparent background (screenshots, exported PNGs) becomes white, not black."""
+    from PIL import Image
+
+    if img.mode in {"RGBA", "LA", "PA"} or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return img.convert("RGB")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from clearway.documents.extract.fields import Found
+from clearway.documents.extract.page import Found
 from clearway.documents.model import Format
 
 

@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from clearway.documents.extract.countries import DOLLAR_BY_COUNTRY as DOLLAR_BY_COUNTRY
+
 # A printed number: digits with optional thousands groups (.,space, NBSP, narrow NBSP, apostrophe) and decimals.
 NUMBER = re.compile(
     r"(?<![\w.,])-?\d{1,3}(?:(?:[.,'\u00a0\u202f ])\d{3})+(?:[.,]\d{1,4})?(?![\w])"
@@ -17,18 +19,43 @@ _MONEY_DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
 MONTHS: dict[str, int] = {}
 for _num, _names in enumerate(
     [
-        ("january", "jan", "enero", "ene", "janeiro", "janvier", "janv"),
-        ("february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr"),
-        ("march", "mar", "marzo", "março", "marco", "mars"),
-        ("april", "apr", "abril", "abr", "avril", "avr"),
-        ("may", "mayo", "maio", "mai"),
-        ("june", "jun", "junio", "junho", "juin"),
-        ("july", "jul", "julio", "julho", "juillet", "juil"),
+        (
+            "january",
+            "jan",
+            "enero",
+            "ene",
+            "janeiro",
+            "janvier",
+            "janv",
+            "januar",
+            "jänner",
+            "jaenner",
+            "gennaio",
+            "gen",
+        ),
+        ("february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr", "februar", "febbraio"),
+        ("march", "mar", "marzo", "março", "marco", "mars", "märz", "maerz", "marz"),
+        ("april", "apr", "abril", "abr", "avril", "avr", "aprile"),
+        ("may", "mayo", "maio", "mai", "maggio", "mag"),
+        ("june", "jun", "junio", "junho", "juin", "juni", "giugno", "giu"),
+        ("july", "jul", "julio", "julho", "juillet", "juil", "juli", "luglio", "lug"),
         ("august", "aug", "agosto", "ago", "août", "aout"),
-        ("september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre"),
-        ("october", "oct", "octubre", "outubro", "out", "octobre"),
+        ("september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre", "settembre"),
+        ("october", "oct", "octubre", "outubro", "out", "octobre", "oktober", "okt", "ottobre", "ott"),
         ("november", "nov", "noviembre", "novembro", "novembre"),
-        ("december", "dec", "diciembre", "dic", "dezembro", "dez", "décembre", "decembre", "déc"),
+        (
+            "december",
+            "dec",
+            "diciembre",
+            "dic",
+            "dezembro",
+            "dez",
+            "décembre",
+            "decembre",
+            "déc",
+            "dezember",
+            "dicembre",
+        ),
     ],
     start=1,
 ):
@@ -38,6 +65,7 @@ for _num, _names in enumerate(
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DATE_NUM = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
+DATE_NUM = _DATE_NUM  # numeric dates (day and month in either order)
 _DATE_DMY_WORDS = re.compile(
     rf"\b(\d{{1,2}})(?:er|º|st|nd|rd|th)?\.?\s*(?:de\s+)?({_MONTH_WORDS})\.?,?\s*(?:de\s+)?(\d{{4}})\b", re.IGNORECASE
 )
@@ -71,9 +99,49 @@ CURRENCY_CODES = (
     "PAB",
     "INR",
     "KRW",
+    "JMD",
+    "TTD",
+    "BBD",
+    "XCD",
+    "BSD",
+    "HTG",
+    "KYD",
+    "BZD",
+    "GYD",
+    "SRD",
+    "AWG",
+    "ANG",
+    "CUP",
+    "NIO",
+    "VES",
+    "HKD",
+    "AUD",
+    "NZD",
+    "SGD",
+    "CNH",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
 )
 _CODE = re.compile(r"\b(" + "|".join(CURRENCY_CODES) + r")\b")
+# Longer symbols first ("EC$" before "C$"); one-letter prefixes that OCR confuses ("S$", "B$") are left to context.
 SYMBOLS: tuple[tuple[str, str], ...] = (
+    ("RD$", "DOP"),
+    ("JA$", "JMD"),
+    ("J$", "JMD"),
+    ("TT$", "TTD"),
+    ("BDS$", "BBD"),
+    ("Bds$", "BBD"),
+    ("EC$", "XCD"),
+    ("BZ$", "BZD"),
+    ("CI$", "KYD"),
+    ("HK$", "HKD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("COL$", "COP"),
+    ("CLP$", "CLP"),
+    ("AR$", "ARS"),
     ("US$", "USD"),
     ("U$S", "USD"),
     ("USD$", "USD"),
@@ -88,6 +156,9 @@ SYMBOLS: tuple[tuple[str, str], ...] = (
     ("£", "GBP"),
     ("¥", "JPY"),
     ("₹", "INR"),
+    ("₡", "CRC"),
+    ("₲", "PYG"),
+    ("₩", "KRW"),
 )
 CURRENCY_WORDS: dict[str, str] = {
     "dólares": "USD",
@@ -106,9 +177,22 @@ CURRENCY_WORDS: dict[str, str] = {
     "pesos argentinos": "ARS",
     "livres sterling": "GBP",
     "pounds sterling": "GBP",
+    "jamaican dollars": "JMD",
+    "trinidad and tobago dollars": "TTD",
+    "tt dollars": "TTD",
+    "barbados dollars": "BBD",
+    "eastern caribbean dollars": "XCD",
+    "ec dollars": "XCD",
+    "bahamian dollars": "BSD",
+    "pesos dominicanos": "DOP",
+    "gourdes": "HTG",
+    "gourde": "HTG",
+    "cordobas": "NIO",
+    "quetzales": "GTQ",
+    "lempiras": "HNL",
+    "colones": "CRC",
+    "balboas": "PAB",
 }
-# Where "$" alone is printed, the country of the document decides it.
-DOLLAR_BY_COUNTRY = {"MX": "MXN", "CO": "COP", "CL": "CLP", "AR": "ARS", "CA": "CAD", "UY": "UYU", "BR": "BRL"}
 
 
 def decimal_separator(text: str) -> str:

@@ -1,0 +1,171 @@
+"""The parties: a labelled block ("Seller", "Bill to", "Cliente", "Kunde"…), else the letterhead for the
+seller and, in a European letter layout, the address under the sender's return line for the buyer."""
+
+from __future__ import annotations
+
+import re
+
+from clearway.documents.extract import labels as L
+from clearway.documents.extract.numbers import parse_date
+from clearway.documents.extract.page import Found, Page, cells_below, labelled
+
+_OTHER_FIELDS = L.BUYER + L.SELLER + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.TOTAL + L.CURRENCY
+
+
+def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found | None:
+    """A party block: the name after or under its label, with the tax id and address lines found below."""
+    for cell, _label, rest in labelled(page, labels, exclude=("date", "fecha", "data", "no", "weight", "peso")):
+        block = [rest] if rest else []
+        anchor = cell
+        row = page.cells[cell.line_no]
+        nxt = row[row.index(cell) + 1] if row.index(cell) + 1 < len(row) else None
+        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), _OTHER_FIELDS + other):
+            block, anchor = [nxt.text], nxt  # "Seller:    Name" — the value block starts in the next cell
+        cells = [anchor]
+        for below in cells_below(page, anchor, max_lines=5):
+            text = L.norm(below.text)
+            if L.starts_with_label(text, other + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS):
+                break
+            block.append(below.text)
+            cells.append(below)
+        block = [b for b in block if b.strip()]
+        if not block:
+            continue
+        tax_id = None
+        for text in block:
+            m = L.TAX_ID.search(text)
+            if m:
+                tax_id = {"scheme": m.group(1).upper().split()[0], "id": re.sub(r"[\s]", "", m.group(2))}
+                break
+        names = [clean_name(b) for b in block if not L.TAX_ID.search(b) and _is_name(b)]
+        name = next((n for n in names if n), clean_name(block[0]) or block[0])
+        value = {"name": name.strip(" :"), "tax_id": tax_id, "address": [b for b in block if clean_name(b) != name][:3]}
+        return Found(value, 0.85, cell.page, cell.bbox())
+    return None
+
+
+_NAME_PREFIX = re.compile(
+    r"^(?:attn|attention|atencion|a la atencion de|a l attention de|z hd|zu handen|c/o|name|nombre|nome|nom"
+    r"|razon social|raison sociale|company|empresa|societe|firma|senor(?:es)?|sr(?:es)?|sra|mr|mrs|ms|m|mme)\b[.:]*\s*",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"@|www\.|https?:|\b(?:tel|phone|fax|telefono|telefone|mobile|cel)\b", re.IGNORECASE)
+
+
+def clean_name(text: str) -> str:
+    """A party's name without the "Attn:", "Name:", "Razón social:" that some layouts print before it."""
+    out = text.strip(" :-,")
+    for _ in range(2):
+        plain = L.norm(out)
+        m = _NAME_PREFIX.match(plain)
+        if not m or not plain[m.end() :]:
+            break
+        words = out.split()
+        drop = len(plain[: m.end()].split())
+        out = " ".join(words[drop:]).strip(" :-,")
+    out = out.strip(_QUOTES)
+    words = out.split()
+    if len(words) > 1 and words[-1] in _OCR_LEGAL_FORMS:  # "Co. Lid", "Technik CmbH": OCR's reading of the form
+        out = " ".join([*words[:-1], _OCR_LEGAL_FORMS[words[-1]]])
+    return out
+
+
+_QUOTES = " :-,\"'“”‘’«»"
+_OCR_LEGAL_FORMS = {
+    "Lid": "Ltd",
+    "Lid.": "Ltd.",
+    "Ltcl": "Ltd",
+    "Lld": "Ltd",
+    "CmbH": "GmbH",
+    "GmhH": "GmbH",
+    "GrnbH": "GmbH",
+}
+
+
+def _is_name(text: str) -> bool:
+    """Whether a line of a party block can be the name: not a note in parentheses, a contact or a bare number."""
+    t = text.strip()
+    if not t or t.startswith("(") or _CONTACT.search(t):
+        return False
+    letters = sum(ch.isalpha() for ch in t)
+    return letters >= 2 and letters >= sum(ch.isdigit() for ch in t)
+
+
+_LEGAL_FORM = re.compile(
+    r"^(.{2,60}?\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|sa|s\.a|sas|sarl|srl|s\.r\.l|spa|bv|nv|plc|pvt"
+    r"|ltda|eireli|sac|s\.a\.c|sa de cv|s\.a\. de c\.v|oy|ab|as|kg)\b\.?)",
+    re.IGNORECASE,
+)
+
+
+_TITLES = (
+    "invoice",
+    "tax invoice",
+    "commercial invoice",
+    "factura",
+    "factura comercial",
+    "factura electronica",
+    "fatura",
+    "nota fiscal",
+    "facture",
+    "rechnung",
+    "fattura",
+    "receipt",
+    "recibo",
+    "boleta",
+    "proforma",
+    "proforma invoice",
+)
+
+
+def letterhead(page: Page) -> Found | None:
+    """The seller when no label names it: a company name with its legal form on one of the page's first lines,
+    else the first line of the top block that reads as a name (the document title stripped from it)."""
+    first = page.lines[0].page if page.lines else 0
+    top = [ln for ln in page.lines[:4] if ln.page == first]
+    for line in top:
+        m = _LEGAL_FORM.match(line.text.strip())
+        if m and not L.starts_with_label(L.norm(line.text), L.BUYER):
+            name = m.group(1).strip(" ,:-")
+            return Found({"name": name, "tax_id": None, "address": []}, 0.5, line.page, line.bbox())
+    for line in top[:2]:
+        cells = page.cells[page.lines.index(line)]
+        text = cells[0].text.strip() if cells else ""
+        plain = L.norm(text)
+        for title in sorted(_TITLES, key=len, reverse=True):
+            if plain.endswith(" " + title):
+                text = " ".join(text.split()[: -len(title.split())])
+                break
+        plain = L.norm(text)
+        if (
+            not plain
+            or plain in _TITLES
+            or L.starts_with_label(plain, L.INVOICE_NUMBER + L.DATE + L.BUYER + L.SELLER + L.TOTAL)
+            or not _is_name(text)
+            or len(text) > 60
+            or parse_date(text) is not None
+        ):
+            continue
+        return Found({"name": text.strip(" ,:-"), "tax_id": None, "address": []}, 0.4, line.page, line.bbox())
+    return None
+
+
+def window_address(page: Page, seller: Found | None) -> Found | None:
+    """The buyer when no label names it, in a European letter layout: the address block right under the
+    sender's one-line return address ("Seller AG - Street 1 - 12345 Town") at the top of the page."""
+    if seller is None or not isinstance(seller.value, dict):
+        return None
+    key = L.norm(seller.value.get("name") or "")
+    if len(key) < 3:
+        return None
+    for i, line in enumerate(page.lines[:8]):
+        plain = L.norm(line.text)
+        if not plain.startswith(key) or not re.search(r" [-·|•] ", line.text):
+            continue
+        block = [ln.text for ln in page.lines[i + 1 : i + 6] if ln.page == line.page]
+        names = [b for b in block if _is_name(b) and not L.starts_with_label(L.norm(b), L.INVOICE_NUMBER + L.DATE)]
+        if names:
+            nxt = page.lines[i + 1]
+            value = {"name": clean_name(names[0]), "tax_id": None, "address": names[1:4]}
+            return Found(value, 0.45, nxt.page, nxt.bbox())
+    return None
