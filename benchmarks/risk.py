@@ -31,6 +31,7 @@ from clearway.declarations import api as declarations_api
 from clearway.declarations import codec, lodging
 from clearway.declarations.schemas import DeclarationIn
 from clearway.demo import generator
+from clearway.mandates import seed as mandates_seed
 from clearway.platform.auth import Principal
 from clearway.platform.migrate import upgrade
 from clearway.platform.settings import Settings
@@ -150,6 +151,7 @@ def online(lodgements: int, with_model: bool) -> dict[str, Any]:
             reference_service.load_hs_file(uow, reference_seed.demo_nomenclature_path())
             payload = RuleSetIn.model_validate(DEMO_CRITERIA, strict=False)
             service.publish_ruleset(uow, payload.document(), note="bench", by="bench")
+            mandates_seed.grant_demo_mandates(uow)  # the demo importers mandate the broker who lodges for them
             if with_model:
                 service.promote_model(uow, _platform_model(root), by="bench")
             uow.commit()
