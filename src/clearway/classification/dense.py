@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ FOLDER = "hs-embeddings"
 BATCH = 64
 _MAX_CHARS = 400
 _model: Any = None
+# One encoder per process; its C engine is called by one thread at a time (requests run in a thread pool).
+_lock = threading.Lock()
 
 
 def available() -> bool:
@@ -64,7 +67,9 @@ def _encoder() -> Any:
 
 def embed_queries(texts: list[str]) -> np.ndarray:
     """Embeds queries (L2-normalised rows)."""
-    out: np.ndarray = np.asarray(_encoder().query(texts), dtype=np.float32).reshape(len(texts), -1)
+    with _lock:
+        raw = _encoder().query(texts)
+    out: np.ndarray = np.asarray(raw, dtype=np.float32).reshape(len(texts), -1)
     return out
 
 
@@ -73,10 +78,11 @@ def build(
 ) -> Path:
     """Embeds every subheading and writes the cache file (atomically); returns its path."""
     texts = [passage_text(entries, c) for c in codes]
-    model = _encoder()
     parts = []
     for start in range(0, len(texts), BATCH):
-        parts.append(np.asarray(model.passage(texts[start : start + BATCH]), dtype=np.float32))
+        with _lock:
+            raw = _encoder().passage(texts[start : start + BATCH])
+        parts.append(np.asarray(raw, dtype=np.float32))
         if progress is not None:
             progress(len(parts[-1]))
     matrix = np.vstack(parts).astype(np.float16)
