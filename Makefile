@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # `make demo` installs what the platform runs with; `make test` adds the test tools, the browser-test driver
 # and the Spark extra (the scale-out path is tested in CI).
 DEMO_EXTRAS ?= analytics,ledger,evm,documents
-TEST_EXTRAS ?= dev,analytics,ledger,evm,e2e,spark,documents
+TEST_EXTRAS ?= dev,analytics,ledger,evm,e2e,spark,documents,hs-dense
 
 .PHONY: i18n demo test lint typecheck contracts unit integration e2e bench install clean serve
 

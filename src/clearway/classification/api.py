@@ -37,5 +37,6 @@ async def suggest(request: Request, runtime: RuntimeDep, principal: PrincipalDep
 
 
 def _suggest(runtime: Runtime, body: SuggestIn, _principal: Principal) -> SuggestOut:
+    runtime.caches.setdefault(service.DATA_DIR, runtime.settings.data_dir)
     with runtime.uow(readonly=True) as uow:
         return SuggestOut.of(service.suggest(uow, runtime.caches, body.description, body.category))

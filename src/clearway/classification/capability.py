@@ -26,6 +26,8 @@ class HsConsistency:
 
 def ports(runtime: Runtime) -> Sequence[object]:
     """The classification's port: ``DocumentaryCheck``."""
+    # Where the nomenclature's embeddings are cached (``clearway hs embed``); read when the index is built.
+    runtime.caches.setdefault(service.DATA_DIR, runtime.settings.data_dir)
     return (HsConsistency(runtime), phrases.PHRASES)
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from clearway.classification.lexicon import EXPAND, PHRASES, QUESTIONS, TRANSLATE
 from clearway.core.codes import HsEntry
@@ -231,6 +231,13 @@ def prepare(description: str, category: str | None = None) -> Query:
     return Query(description, unique, signals, boost)
 
 
+class DenseScorer(Protocol):
+    """Dense retrieval: the cosine of a description with every subheading (rows aligned with ``codes``)."""
+
+    def scores(self, text: str) -> Any:
+        """One score per subheading."""
+
+
 @dataclass
 class Candidate:
     """One suggested subheading with its score and why."""
@@ -296,6 +303,16 @@ class Index:
         self.c_sub = char.transform([fold(f"{s} {h}") for s, h in zip(sub, head, strict=True)])
         self._position = {c: i for i, c in enumerate(self.codes)}
         self._folded: tuple[Any, Any] | None = None
+        # Dense retrieval and re-ranking, attached by the service when the embeddings are cached (``attach``).
+        self.dense: DenseScorer | None = None
+        self.reranker: Any = None
+        self.retrieval = "lexical only"
+        self._per_code: tuple[Any, Any, Any] | None = None
+        self._prior: Any = None
+
+    def attach(self, dense: DenseScorer | None, note: str, reranker: Any = None) -> None:
+        """Uses dense retrieval (and the reranker, when given) from now on; ``note`` is the signal shown."""
+        self.dense, self.retrieval, self.reranker, self._prior = dense, note, reranker, None
 
     def path(self, code: str) -> list[tuple[str, str]]:
         """Returns chapter › heading › subheading with their descriptions."""
@@ -327,29 +344,77 @@ class Index:
             return []
         return sorted(set(prepare(description).words) & self.doc_words[i])[:8]
 
-    def suggest(self, description: str, category: str | None = None, top: int = TOP) -> Suggestion:
-        """Ranks the subheadings for a description; abstains with a question when the first two are too close."""
-        import numpy as np
-
-        query = prepare(description, category)
+    def lexical(self, query: Query, description: str) -> Any:
+        """The lexical score of every subheading for a prepared query."""
         text = " ".join(query.words + query.boost)
-        if not query.words:
-            return Suggestion([], abstain=True, question="What are the goods? Describe them in words.")
         q_word = self.word.transform([text])
         q_char = self.char.transform([fold(f"{description} {text}")])
-        scores = (
+        return (
             0.40 * (self.m_sub @ q_word.T).toarray().ravel()
             + 0.30 * (self.m_head @ q_word.T).toarray().ravel()
             + 0.10 * (self.m_chap @ q_word.T).toarray().ravel()
             + 0.20 * (self.c_sub @ q_char.T).toarray().ravel()
         )
-        ranked = np.argsort(-scores)[: top * 5]
+
+    def pool(self, query: Query, lexical: Any, dense: Any, prior: Any = None) -> Any:
+        """The fused candidates (lexical and dense top ``rerank.POOL``) and their features (``rerank.Pool``)."""
+        import numpy as np
+
+        from clearway.classification import rerank
+
+        if self._per_code is None:
+            heads = {h: k for k, h in enumerate(sorted({c[:4] for c in self.codes}))}
+            chaps = {h: k for k, h in enumerate(sorted({c[:2] for c in self.codes}))}
+            other = np.array([self.entries[c].description.lstrip("- ").lower().startswith("other") for c in self.codes])
+            self._per_code = (
+                np.array([heads[c[:4]] for c in self.codes]),
+                np.array([chaps[c[:2]] for c in self.codes]),
+                other,
+            )
+        headings, chapters, other = self._per_code
+        positions = rerank.candidate_positions(lexical, dense)
+        qset, boost = set(query.words), set(query.boost)
+        head_noun = np.array([bool(boost & self.doc_words[p]) for p in positions])
+        share = np.array([len(qset & self.doc_words[p]) / max(len(qset), 1) for p in positions])
+        if prior is None:
+            prior = np.zeros(len(self.codes))
+        return rerank.features(positions, lexical, dense, headings, chapters, head_noun, share, prior, other)
+
+    def fused(self, query: Query, lexical: Any, dense: Any) -> tuple[Any, Any, float]:
+        """The fused pool: positions, their scores (reranker probability, or reciprocal-rank fusion without a
+        reranker) and the abstention margin that goes with those scores."""
+        model = self.reranker
+        if model is None:
+            pool = self.pool(query, lexical, dense)
+            return pool.positions, pool.rrf / 2.0, ABSTAIN_MARGIN
+        if self._prior is None:
+            self._prior = model.prior_vector(self.codes)
+        pool = self.pool(query, lexical, dense, self._prior)
+        return pool.positions, model.probabilities(pool.features), model.abstain_margin
+
+    def suggest(self, description: str, category: str | None = None, top: int = TOP) -> Suggestion:
+        """Ranks the subheadings for a description; abstains with a question when the first two are too close."""
+        import numpy as np
+
+        query = prepare(description, category)
+        if not query.words:
+            return Suggestion([], abstain=True, question="What are the goods? Describe them in words.")
+        scores = self.lexical(query, description)
+        signals = [*query.signals, self.retrieval]
+        margin = ABSTAIN_MARGIN
+        if self.dense is not None:
+            positions, fused, margin = self.fused(query, scores, self.dense.scores(description))
+            ranked = positions[np.argsort(-fused, kind="stable")]
+            final = dict(zip(positions.tolist(), fused.tolist(), strict=True))
+        else:
+            ranked = np.argsort(-scores)[: top * 5]
+            final = {}
         order: list[int] = []
         per_heading: dict[str, int] = {}
         for i in ranked:
             heading = self.codes[i][:4]
             if per_heading.get(heading, 0) < PER_HEADING:
-                order.append(i)
+                order.append(int(i))
                 per_heading[heading] = per_heading.get(heading, 0) + 1
             if len(order) == top:
                 break
@@ -357,17 +422,17 @@ class Index:
         candidates = [
             Candidate(
                 self.codes[i],
-                round(float(scores[i]), 4),
+                round(float(final.get(i, scores[i])), 4),
                 self.path(self.codes[i]),
                 sorted(qset & self.doc_words[i])[:8],
-                list(query.signals),
+                signals,
             )
             for i in order
         ]
-        out = Suggestion(candidates, signals=list(query.signals))
+        out = Suggestion(candidates, signals=signals)
         if len(candidates) >= 2:
             a, b = candidates[0], candidates[1]
-            if a.hs6[:4] != b.hs6[:4] and a.score - b.score < ABSTAIN_MARGIN * a.score:
+            if a.hs6[:4] != b.hs6[:4] and a.score - b.score < margin * a.score:
                 out.abstain = True
                 out.question = _question(self, a.hs6, b.hs6)
         if not candidates or candidates[0].score <= 0:

