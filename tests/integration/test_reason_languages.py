@@ -1,4 +1,5 @@
-"""A red-lane declaration's reasons and notifications read in es/pt/fr/en, over the API and in the console.
+"""A red-lane declaration's reasons and notifications read in es/pt/fr/en, over the API and in the console;
+an e-commerce parcel's reasons over the API.
 
 Stored once, in English, from the capabilities' phrases; translated when read. Codes, MRNs, rule names and
 what a person wrote stay as written; markup in a value is escaped on the page.
@@ -6,17 +7,20 @@ what a person wrote stay as written; markup in a value is escaped on the page.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from html import unescape
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from clearway.declarations import service as declarations
+from clearway.declarations.api import declaration_out
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.model import Decision
-from clearway.platform import auth
+from clearway.platform import auth, i18n
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
 from clearway.platform.runtime import Runtime
@@ -24,7 +28,8 @@ from clearway.platform.settings import Settings
 from clearway.risk import phrases as risk_phrases
 from clearway.risk import seed as risk_seed
 from tests.integration.console.capability_pages import console_with, new_client
-from tests.integration.console.conftest import lodge, sign_in
+from tests.integration.console.conftest import BROKER, lodge, sign_in
+from tests.unit.ecommerce.helpers import csv_bytes, parcel
 
 EXTRA = ("clearway.risk",)
 PHYSICAL = {
@@ -113,3 +118,120 @@ def test_the_officer_reads_the_risk_panel_and_history_in_the_console(
     assert ASKED[lang] in text and MARKUP not in html  # the value inside the phrase is escaped too
     if lang != "en":
         assert PHYSICAL["en"] not in text
+
+
+def _declaration(client: TestClient, mrn: str, headers: dict[str, str]) -> dict[str, Any]:
+    r = client.get(f"/api/v1/declarations/{mrn}", headers=headers)
+    assert r.status_code == 200, r.text
+    assert "accept-language" in r.headers["vary"].lower()
+    return {"content-language": r.headers.get("content-language"), **r.json()}
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_a_declaration_answers_its_reasons_in_the_language_asked(
+    red: tuple[Runtime, TestClient, str], lang: str
+) -> None:
+    rt, client, mrn = red
+    body = _declaration(client, mrn, {**_token(rt), "Accept-Language": f"{lang}-PE,{lang};q=0.9,en;q=0.5"})
+    assert body["content-language"] == lang
+    reasons = [e["reason"] for e in body["history"]]
+    assert PHYSICAL[lang] in reasons and PHYSICAL["en"] not in reasons
+    assert NOTE in reasons  # the officer's words as written
+    assert ASKED[lang] in reasons  # the analyst's words inside a translated phrase
+    lane = next(e for e in body["history"] if e["kind"] == "lane_assigned")
+    assert RULE[lang] in lane["reason"] and RULE["en"] not in lane["reason"]
+    assert any(r.startswith(RULE[lang]) for r in lane["data"]["reasons"])
+    assert "lithium battery packs" in " ".join(lane["data"]["reasons"])  # the rule's description, as written
+    assert "lithium-batteries" in lane["data"]["scores"]["rules_hit"]  # rule names are codes: unchanged
+    assert body["status"] == "52" and body["lane"] == "red"  # codes unchanged
+    assert body["status_label"] not in {"detained", ""}
+    assert [e["kind"] for e in body["history"]] == [e["kind"] for e in _declaration(client, mrn, _token(rt))["history"]]
+
+
+def test_release_blockers_are_read_like_the_other_reasons(red: tuple[Runtime, TestClient, str]) -> None:
+    rt, _, mrn = red
+    officer = Principal(user="officer.rojas", role="officer", office="PECLL")
+    with rt.uow(readonly=True) as uow:
+        decl = declarations.get(uow, mrn)
+    blockers = [PHYSICAL["en"], "test hold"]  # a stored phrase and words no phrase matches
+    es = declaration_out(decl, officer, blockers, read=i18n.reader_for(rt.ports, "es"))
+    assert es.release_blockers == [PHYSICAL["es"], "test hold"]
+    assert declaration_out(decl, officer, blockers).release_blockers == blockers
+
+
+def test_a_declaration_without_a_language_answers_as_stored(red: tuple[Runtime, TestClient, str]) -> None:
+    rt, client, mrn = red
+    client.headers.pop("Accept-Language", None)  # the console tests' client sends "en" by default
+    plain = client.get(f"/api/v1/declarations/{mrn}", headers=_token(rt))
+    assert plain.status_code == 200 and "content-language" not in plain.headers
+    with rt.uow(readonly=True) as uow:
+        stored = declarations.get(uow, mrn)
+    body = plain.json()
+    assert [e["reason"] for e in body["history"]] == [e.reason for e in stored.history]
+    assert [e["data"] for e in body["history"]] == [json.loads(json.dumps(e.data)) for e in stored.history]
+    assert body["status_label"] == stored.status.label == "detained"
+    for header in ("en", "de-DE", "xx;q=abc", "es;q=0"):
+        r = client.get(f"/api/v1/declarations/{mrn}", headers={**_token(rt), "Accept-Language": header})
+        assert r.content == plain.content and "content-language" not in r.headers, header
+
+
+def test_translation_never_opens_a_declaration_to_another_party(red: tuple[Runtime, TestClient, str]) -> None:
+    rt, client, mrn = red
+    with rt.uow() as uow:
+        other = auth.create_token(uow, user="broker.other", role="declarant", party_id="PE20999999999")
+        owner = auth.create_token(uow, user="broker.andina", role="declarant", party_id=BROKER)
+        uow.commit()
+    for lang in ("es", "fr", "pt", "en"):
+        r = client.get(
+            f"/api/v1/declarations/{mrn}", headers={"Authorization": f"Bearer {other}", "Accept-Language": lang}
+        )
+        assert r.status_code in {403, 404} and PHYSICAL[lang] not in r.text and "lithium" not in r.text
+        assert client.get(f"/api/v1/declarations/{mrn}", headers={"Accept-Language": lang}).status_code == 401
+    trader = _declaration(client, mrn, {"Authorization": f"Bearer {owner}", "Accept-Language": "es"})
+    kinds = {e["kind"] for e in trader["history"]}
+    assert "lane_assigned" not in kinds and "lane_reviewed" not in kinds  # risk reasons still hidden from traders
+    assert trader["lane"] is None and PHYSICAL["es"] in [e["reason"] for e in trader["history"]]
+
+
+VAGUE_PT = "qualidade dos dados: a descrição 'gift' não diz o que são as mercadorias"
+
+
+@pytest.fixture
+def shop(settings: Settings) -> Iterator[tuple[Runtime, TestClient, dict[str, str]]]:
+    """A carrier's manifest with a parcel whose description says nothing of the goods, screened."""
+    with console_with(settings, ("clearway.ecommerce",)) as (rt, client):
+        with rt.uow() as uow:
+            token = auth.create_token(uow, user="broker.andina", role="declarant", party_id=BROKER)
+            uow.commit()
+        client.headers.pop("Accept-Language", None)
+        broker = {"Authorization": f"Bearer {token}"}
+        rows = [parcel("P001"), parcel("VAGUE", description="gift")]
+        r = client.post(
+            "/api/v1/ecommerce/manifests?country=PE",
+            content=csv_bytes(rows),
+            headers={**broker, "Content-Type": "text/csv"},
+        )
+        assert r.status_code == 201, r.text
+        yield rt, client, {**broker, "decisions": r.json()["links"]["decisions"]}
+
+
+def test_a_parcel_decision_reason_reads_in_portuguese(shop: tuple[Runtime, TestClient, dict[str, str]]) -> None:
+    rt, client, who = shop
+    url = who.pop("decisions")
+    plain = client.get(url, headers=who)
+    assert plain.status_code == 200 and "content-language" not in plain.headers
+    english = {d["parcel_id"]: d for d in plain.json()["data"]}
+    assert english["VAGUE"]["reasons"] == "data quality: description 'gift' does not say what the goods are"
+    r = client.get(url, headers={**who, "Accept-Language": "pt-BR,pt;q=0.9"})
+    assert r.status_code == 200 and r.headers["content-language"] == "pt"
+    assert "accept-language" in r.headers["vary"].lower()
+    translated = {d["parcel_id"]: d for d in r.json()["data"]}
+    assert translated["VAGUE"]["reasons"] == VAGUE_PT
+    assert translated["VAGUE"]["issues"] == ["DESCRIPTION_VAGUE"] == english["VAGUE"]["issues"]  # codes unchanged
+    assert translated["VAGUE"]["decision"] == english["VAGUE"]["decision"]
+    assert client.get(url, headers={**who, "Accept-Language": "de"}).content == plain.content
+    with rt.uow() as uow:
+        other = auth.create_token(uow, user="broker.other", role="declarant", party_id="PE20999999999")
+        uow.commit()
+    stranger = client.get(url, headers={"Authorization": f"Bearer {other}", "Accept-Language": "pt"})
+    assert stranger.status_code == 404 and "mercadorias" not in stranger.text

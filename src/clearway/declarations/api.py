@@ -147,18 +147,21 @@ def lodged_out(decl: Declaration, replayed: bool) -> LodgedOut:
     )
 
 
-def declaration_out(decl: Declaration, principal: Principal, blockers: list[str]) -> DeclarationOut:
-    """Describes a declaration in full, hiding risk reasons from traders."""
+def declaration_out(
+    decl: Declaration, principal: Principal, blockers: list[str], *, read: Callable[[str | None], str] | None = None
+) -> DeclarationOut:
+    """Describes a declaration in full, hiding risk reasons from traders; with ``read``, its stored reasons (the
+    history's, the lanes', the blockers) and status label in the reader's language."""
     history = [
         HistoryOut(
             kind=e.kind,
             at=e.at,
             actor=e.actor,
             role=e.role,
-            reason=e.reason,
+            reason=read(e.reason) if read else e.reason,
             status_from=e.status_from.value if e.status_from else None,
             status_to=e.status_to.value if e.status_to else None,
-            data=e.data,
+            data=_read_data(e.data, read) if read else e.data,
         )
         for e in decl.history
         if not (principal.is_trader and e.kind in RISK_KINDS)
@@ -166,7 +169,7 @@ def declaration_out(decl: Declaration, principal: Principal, blockers: list[str]
     return DeclarationOut(
         mrn=decl.mrn,
         status=decl.status.value,
-        status_label=decl.status.label,
+        status_label=read(decl.status.label) if read else decl.status.label,
         lane=decl.lane.value if decl.lane and not principal.is_trader else None,
         version=decl.version,
         lodged_at=decl.lodged_at,
@@ -174,8 +177,16 @@ def declaration_out(decl: Declaration, principal: Principal, blockers: list[str]
         released_at=decl.released_at,
         declaration=codec.to_json(decl.data),
         history=history,
-        release_blockers=blockers,
+        release_blockers=[read(b) for b in blockers] if read else blockers,
     )
+
+
+def _read_data(data: dict[str, Any], read: Callable[[str | None], str]) -> dict[str, Any]:
+    """Returns an event's data with its stored reasons (a lane's ``reasons``) read; the rest as stored."""
+    reasons = data.get("reasons")
+    if not isinstance(reasons, list):
+        return data
+    return {**data, "reasons": [read(r) if isinstance(r, str) else r for r in reasons]}
 
 
 @router.post(
@@ -328,12 +339,24 @@ def list_declarations(
     return PageOut(data=[SummaryOut.model_validate(r) for r in rows], count=total)
 
 
-@router.get("/{mrn}", response_model=DeclarationOut, responses=_ERRORS, summary="Get a declaration and its history")
-def get_declaration(mrn: str, runtime: RuntimeDep, principal: PrincipalDep) -> DeclarationOut:
+@router.get(
+    "/{mrn}",
+    response_model=DeclarationOut,
+    responses=_ERRORS,
+    summary="Get a declaration and its history",
+    description="The history's reasons, the lane reasons, the release blockers and `status_label` are in the "
+    "language of `Accept-Language` (es, pt, fr; as stored, in English, otherwise); codes and what people wrote "
+    "never change.",
+)
+def get_declaration(
+    mrn: str, request: Request, response: Response, runtime: RuntimeDep, principal: PrincipalDep
+) -> DeclarationOut:
     with runtime.uow(readonly=True) as uow:
         decl = service.get_visible(uow, mrn, principal)
         blockers = service.release_blockers(uow, decl) if decl.is_open else []
-    return declaration_out(decl, principal, blockers)
+    read = i18n.reader_for(runtime.ports, request.headers.get("accept-language"))
+    response.headers.update(i18n.language_headers(read))
+    return declaration_out(decl, principal, blockers, read=i18n.translator(read))
 
 
 @router.get(
@@ -356,11 +379,8 @@ def get_notifications(
     read = i18n.reader_for(runtime.ports, request.headers.get("accept-language"))
     for n in items:
         n["message"], n["status_label"] = read(n["message"]), read(n["status_label"]) if n["status_label"] else None
-    headers = {"Vary": "Accept-Language"}
-    if read.lang != i18n.SOURCE_LANGUAGE:
-        headers["Content-Language"] = read.lang
     body = [NotificationOut.model_validate(n).model_dump(mode="json") for n in items]
-    return JSONResponse(body, headers=headers)
+    return JSONResponse(body, headers=i18n.language_headers(read))
 
 
 @router.get(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +21,7 @@ from clearway.ecommerce.schemas import (
     ManifestOut,
     ManifestPageOut,
 )
+from clearway.platform import i18n
 from clearway.platform.auth import CUSTOMS_STAFF, Principal
 from clearway.platform.deps import RuntimeDep, require_roles
 from clearway.platform.runtime import Runtime
@@ -43,6 +45,7 @@ _UPLOAD = {
 }
 OFFICERS = CUSTOMS_STAFF
 READERS = ("declarant", *OFFICERS)
+REASON_SEPARATOR = " | "  # between a parcel's stored reasons
 
 
 def _manifest_out(row: dict[str, Any]) -> ManifestOut:
@@ -129,10 +132,14 @@ def get_manifest(manifest_id: str, runtime: RuntimeDep, principal: Principal = r
     response_model=DecisionPageOut,
     responses=_ERRORS,
     summary="Fetch a manifest's decisions in bulk",
-    description="Pages of up to 10,000 parcels in parcel-id order; pass `next_after` as `after` for the next.",
+    description="Pages of up to 10,000 parcels in parcel-id order; pass `next_after` as `after` for the next. "
+    "`reasons` are in the language of `Accept-Language` (es, pt, fr; as stored, in English, otherwise); brands, "
+    "models and words quoted from the manifest stay as written.",
 )
 def get_decisions(
     manifest_id: str,
+    request: Request,
+    response: Response,
     runtime: RuntimeDep,
     principal: Principal = require_roles(*READERS),
     after: Annotated[str | None, Query(max_length=64)] = None,
@@ -148,19 +155,27 @@ def get_decisions(
 ) -> DecisionPageOut:
     with runtime.uow(readonly=True) as uow:
         rows = queries.decisions(uow, manifest_id, principal, after=after, limit=limit, decision=decision, flag=flag)
+    reader = i18n.reader_for(runtime.ports, request.headers.get("accept-language"))
+    response.headers.update(i18n.language_headers(reader))
+    read = i18n.translator(reader)
     data = [
         DecisionOut(
             parcel_id=r["parcel_id"],
             decision=r["decision"],
             flags=[f for f in r["flags"].split(";") if f],
             issues=[i for i in r["issues"].split(";") if i],
-            reasons=r["reasons"],
+            reasons=_read_reasons(r["reasons"], read) if read else r["reasons"],
             score=r["score"],
             day=r["day"],
         )
         for r in rows
     ]
     return DecisionPageOut(data=data, next_after=data[-1].parcel_id if len(data) == limit else None)
+
+
+def _read_reasons(reasons: str, read: Callable[[str | None], str]) -> str:
+    """Returns a parcel's stored reasons (joined by `` | ``) each in the reader's language."""
+    return REASON_SEPARATOR.join(read(r) for r in reasons.split(REASON_SEPARATOR))
 
 
 @router.post(

@@ -150,3 +150,18 @@ def reader_for(ports: Any, accept_language: str | None) -> Reader:
         if lang is not None:
             return Reader(phrase_book(ports), lang, None if lang == SOURCE_LANGUAGE else catalogue.gettext(lang))
     return Reader(phrase_book(ports), SOURCE_LANGUAGE)
+
+
+def language_headers(read: Reader) -> dict[str, str]:
+    """Returns the headers of an answer whose stored reasons a reader rendered: ``Vary: Accept-Language`` always,
+    ``Content-Language`` when not English."""
+    headers = {"Vary": "Accept-Language"}
+    if read.lang != SOURCE_LANGUAGE:
+        headers["Content-Language"] = read.lang
+    return headers
+
+
+def translator(read: Reader) -> Callable[[str | None], str] | None:
+    """Returns the reader where it translates, ``None`` for English: the stored sentences are then answered as
+    stored, byte for byte (an English rendering would still regroup numbers)."""
+    return None if read.lang == SOURCE_LANGUAGE else read
