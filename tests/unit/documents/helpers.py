@@ -65,6 +65,39 @@ def pdf_with_escaped_javascript() -> bytes:
     )
 
 
+def pdf_with_script_in_object_stream() -> bytes:
+    """A PDF 1.5 whose JavaScript open action sits in a compressed object stream (no script name in its bytes)."""
+    header = b"6 0 "
+    action = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    packed = zlib.compress(header + action)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>",
+        *_PAGES,
+        b"<< /Type /ObjStm /N 1 /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (len(header), len(packed))
+        + packed
+        + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref_at = out.tell()
+    rows = [b"\x00" + (0).to_bytes(4, "big") + (65535).to_bytes(2, "big")]
+    rows += [b"\x01" + off.to_bytes(4, "big") + b"\x00\x00" for off in offsets]
+    rows.append(b"\x02" + (5).to_bytes(4, "big") + b"\x00\x00")  # object 6: the first in object stream 5
+    rows.append(b"\x01" + xref_at.to_bytes(4, "big") + b"\x00\x00")  # object 7: this cross-reference stream
+    data = b"".join(rows)
+    out.write(
+        b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(data)
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref_at)
+    return out.getvalue()
+
+
 def pdf_with_untyped_attachment(name: bytes = b"payload.exe") -> bytes:
     """A PDF attaching a file whose stream has no /Type /EmbeddedFile (optional in the PDF standard)."""
     return raw_pdf(

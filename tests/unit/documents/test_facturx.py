@@ -123,6 +123,10 @@ def _valid() -> bytes:
         (lambda: helpers.factur_x(b"MZ\x90\x00", name="factur-x.exe"), "DOCUMENT_ACTIVE_CONTENT"),
         (lambda: helpers.factur_x(_valid(), others=(("setup.exe", b"MZ\x90\x00"),)), "DOCUMENT_ACTIVE_CONTENT"),
         (lambda: helpers.factur_x(_valid(), others=(("factur-x.xml", _valid()),)), "DOCUMENT_ACTIVE_CONTENT"),
+        (
+            lambda: helpers.factur_x(_valid(), others=(("Bon_de_livraison.pdf", helpers.printed_invoice(["BL"])),)),
+            "DOCUMENT_ACTIVE_CONTENT",
+        ),
         (lambda: helpers.factur_x(_valid(), relationship="Unspecified"), "DOCUMENT_ACTIVE_CONTENT"),
         (lambda: helpers.factur_x(_valid(), javascript=True), "DOCUMENT_ACTIVE_CONTENT"),
         (helpers.pdf_with_escaped_javascript, "DOCUMENT_ACTIVE_CONTENT"),
@@ -140,6 +144,7 @@ def _valid() -> bytes:
         "exe-bytes-under-an-exe-name",
         "second-attachment-exe",
         "second-invoice-xml",
+        "second-attachment-delivery-note-pdf",
         "relationship-unspecified",
         "javascript-beside-a-valid-xml",
         "javascript-with-escaped-names",
@@ -173,9 +178,13 @@ def test_the_messages_say_what_is_wrong_with_the_embedded_xml() -> None:
     assert _refused(helpers.factur_x(UBL))[1].startswith("the PDF embeds factur-x.xml, but it is not a UN/CEFACT")
 
 
-def test_a_script_spelt_with_escapes_passes_the_byte_check_but_not_the_object_walk() -> None:
-    body = helpers.pdf_with_escaped_javascript()
-    check_pdf_bytes(body)  # the raw bytes never spell /JavaScript
+@pytest.mark.parametrize(
+    "build", [helpers.pdf_with_escaped_javascript, helpers.pdf_with_script_in_object_stream], ids=["escaped", "objstm"]
+)
+def test_a_hidden_script_passes_the_byte_check_but_not_the_object_walk(build: Any) -> None:
+    body = build()
+    assert b"/JavaScript" not in body
+    check_pdf_bytes(body)  # the raw bytes never spell a script name
     assert _refused(body)[0] == "DOCUMENT_ACTIVE_CONTENT"
 
 
