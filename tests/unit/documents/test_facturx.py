@@ -231,3 +231,12 @@ def test_a_cii_date_in_another_format_is_not_guessed() -> None:
 )
 def test_unsafe_or_foreign_cii_uploads_are_refused(body: bytes, code: str) -> None:
     assert _refused(body)[0] == code
+
+
+def test_a_pdf_with_too_many_objects_is_refused_before_they_are_walked() -> None:
+    from clearway.documents.inspect import MAX_PDF_OBJECTS
+
+    filler = [b"<< /A [1 2 3] >>"] * MAX_PDF_OBJECTS
+    body = helpers.raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *helpers._PAGES, *filler)
+    code, message = _refused(body)  # counted from the cross-reference, not read one by one
+    assert code == "DOCUMENT_MALFORMED" and "more than 20,000 objects" in message
