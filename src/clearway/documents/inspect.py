@@ -190,10 +190,10 @@ def _einvoice(reader: Any, found: _Found) -> Embedded:
     """Accepts the PDF's one embedded file when it is a CII invoice XML under its standard's name; else refuses."""
     from pypdf.generic import StreamObject
 
-    specs = {_number(s): s for s in found.specs}
-    if len(specs) != 1 or len(found.streams) != 1:
+    # each indirect object is walked once and each direct one where it sits: the list holds every file spec
+    if len(found.specs) != 1 or len(found.streams) != 1:
         raise active_content()
-    spec = next(iter(specs.values()))
+    spec = found.specs[0]
     names = {str(spec[k]) for k in ("/UF", "/F") if k in spec} | set(_tree_names(reader))
     if not names or any(n.lower() not in EINVOICE_ATTACHMENTS for n in names):
         raise active_content()
