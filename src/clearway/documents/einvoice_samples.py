@@ -1,4 +1,4 @@
-"""Small structured e-invoices (UBL 2.1, CFDI 4.0, NF-e 4.0) written for tests, the demo and the benchmark."""
+"""Small structured e-invoices (UBL 2.1, CII D16B, CFDI 4.0, NF-e 4.0) written for tests, the demo and the benchmark."""
 
 from __future__ import annotations
 
@@ -107,3 +107,89 @@ def nfe_invoice() -> bytes:
 <total><ICMSTot><vProd>4500.00</vProd><vNF>4500.00</vNF></ICMSTot></total>
 <transp><vol><pesoL>1000.000</pesoL><pesoB>1030.000</pesoB></vol></transp>
 </infNFe></NFe></nfeProc>"""
+
+
+def cii_invoice(seed: int, *, currency: str = "EUR", number: str | None = None) -> tuple[bytes, dict[str, Any]]:
+    """A UN/CEFACT CII D16B invoice (the XML of Factur-X EN 16931, ZUGFeRD 2.x, XRechnung) and its true fields.
+
+    The first line is priced per 100 units (``BasisQuantity``); the tax total is also given in the seller's
+    accounting currency, as CII allows, so that a reader must pick the invoice currency's.
+    """
+    rng = random.Random(f"cii:{seed}")
+    lines = _lines(rng, rng.randint(2, 4))
+    first = lines[0]
+    first["quantity"] = first["quantity"] * 100
+    first["amount"] = (first["quantity"] * first["unit_price"]).quantize(CENT)
+    net = sum((ln["amount"] for ln in lines), Decimal(0))
+    tax = (net * Decimal("0.20")).quantize(CENT)
+    number = number or f"FA-{rng.randint(2026000, 2026999)}"
+    day = f"2026{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    items = "".join(
+        "<ram:IncludedSupplyChainTradeLineItem>"
+        f"<ram:AssociatedDocumentLineDocument><ram:LineID>{i}</ram:LineID></ram:AssociatedDocumentLineDocument>"
+        f"<ram:SpecifiedTradeProduct><ram:Name>{escape(ln['description'])}</ram:Name>"
+        "<ram:OriginTradeCountry><ram:ID>CN</ram:ID></ram:OriginTradeCountry></ram:SpecifiedTradeProduct>"
+        "<ram:SpecifiedLineTradeAgreement><ram:NetPriceProductTradePrice>"
+        f"<ram:ChargeAmount>{ln['unit_price'] * (100 if i == 1 else 1)}</ram:ChargeAmount>"
+        + (f'<ram:BasisQuantity unitCode="{ln["unit"]}">100</ram:BasisQuantity>' if i == 1 else "")
+        + "</ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement>"
+        f'<ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode="{ln["unit"]}">{ln["quantity"]}'
+        "</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery>"
+        "<ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation>"
+        f"<ram:LineTotalAmount>{ln['amount']}</ram:LineTotalAmount>"
+        "</ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>"
+        "</ram:IncludedSupplyChainTradeLineItem>"
+        for i, ln in enumerate(lines, start=1)
+    )
+    other = "USD" if currency != "USD" else "EUR"
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter>
+<ram:ID>urn:cen.eu:en16931:2017</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter>
+</rsm:ExchangedDocumentContext>
+<rsm:ExchangedDocument><ram:ID>{number}</ram:ID><ram:TypeCode>380</ram:TypeCode>
+<ram:IssueDateTime><udt:DateTimeString format="102">{day}</udt:DateTimeString></ram:IssueDateTime>
+</rsm:ExchangedDocument>
+<rsm:SupplyChainTradeTransaction>
+{items}
+<ram:ApplicableHeaderTradeAgreement>
+<ram:SellerTradeParty><ram:Name>Verrerie du Rhône SAS</ram:Name>
+<ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress>
+<ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">12345678901</ram:ID></ram:SpecifiedTaxRegistration>
+<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR32123456789</ram:ID></ram:SpecifiedTaxRegistration>
+</ram:SellerTradeParty>
+<ram:BuyerTradeParty><ram:Name>Importaciones Pacífico SAC</ram:Name>
+<ram:PostalTradeAddress><ram:CountryID>PE</ram:CountryID></ram:PostalTradeAddress></ram:BuyerTradeParty>
+<ram:ApplicableTradeDeliveryTerms><ram:DeliveryTypeCode>CIF</ram:DeliveryTypeCode></ram:ApplicableTradeDeliveryTerms>
+</ram:ApplicableHeaderTradeAgreement>
+<ram:ApplicableHeaderTradeDelivery/>
+<ram:ApplicableHeaderTradeSettlement>
+<ram:InvoiceCurrencyCode>{currency}</ram:InvoiceCurrencyCode>
+<ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+<ram:LineTotalAmount>{net}</ram:LineTotalAmount>
+<ram:TaxBasisTotalAmount>{net}</ram:TaxBasisTotalAmount>
+<ram:TaxTotalAmount currencyID="{other}">{(tax * Decimal("1.1")).quantize(CENT)}</ram:TaxTotalAmount>
+<ram:TaxTotalAmount currencyID="{currency}">{tax}</ram:TaxTotalAmount>
+<ram:GrandTotalAmount>{net + tax}</ram:GrandTotalAmount>
+<ram:DuePayableAmount>{net + tax}</ram:DuePayableAmount>
+</ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+</ram:ApplicableHeaderTradeSettlement>
+</rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>"""
+    truth = {
+        "invoice_number": number,
+        "date": f"{day[:4]}-{day[4:6]}-{day[6:]}",
+        "currency": currency,
+        "total": net + tax,
+        "net": net,
+        "tax": tax,
+        "seller": "Verrerie du Rhône SAS",
+        "seller_vat": "FR32123456789",
+        "buyer": "Importaciones Pacífico SAC",
+        "incoterm": "CIF",
+        "origin": "CN",
+        "lines": lines,
+    }
+    return xml.encode("utf-8"), truth

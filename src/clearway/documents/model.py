@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from clearway.core.issues import Issue, ValidationFailed
+from clearway.core.phrases import substitute
 
 MAX_BYTES = 10_000_000
 MAX_PAGES = 30
@@ -42,6 +44,7 @@ class Format(StrEnum):
     JPEG = "jpeg"
     TIFF = "tiff"
     UBL = "ubl"
+    CII = "cii"
     CFDI = "cfdi"
     NFE = "nfe"
 
@@ -58,7 +61,7 @@ class Format(StrEnum):
     @property
     def is_einvoice(self) -> bool:
         """Tells whether the file is a structured e-invoice."""
-        return self in {Format.UBL, Format.CFDI, Format.NFE}
+        return self in {Format.UBL, Format.CII, Format.CFDI, Format.NFE}
 
 
 MEDIA_TYPES: dict[Format, str] = {
@@ -67,6 +70,7 @@ MEDIA_TYPES: dict[Format, str] = {
     Format.JPEG: "image/jpeg",
     Format.TIFF: "image/tiff",
     Format.UBL: "application/xml",
+    Format.CII: "application/xml",
     Format.CFDI: "application/xml",
     Format.NFE: "application/xml",
 }
@@ -82,20 +86,64 @@ _FOREIGN = (
 )
 _ZIP_DIRECTORY = b"PK\x05\x06"
 _HTML = re.compile(rb"<\s*(script|html|iframe|svg)\b", re.IGNORECASE)
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA|SubmitForm|ImportData)\b")
+# Active content a PDF may never carry. Embedded files are refused too, except one Factur-X / ZUGFeRD / XRechnung
+# invoice XML, which ``inspect`` proves from the PDF's objects (see ``EINVOICE_ATTACHMENTS``).
+ACTIVE_NAMES = ("JavaScript", "JS", "Launch", "RichMedia", "XFA", "SubmitForm", "ImportData")
+_PDF_ACTIVE = re.compile(rb"/(" + "|".join(ACTIVE_NAMES).encode() + rb")\b")
+_EMBEDDED_FILE = re.compile(rb"/EmbeddedFile\b")
+# The names under which Factur-X (factur-x.xml), ZUGFeRD 2.0 (zugferd-invoice.xml, ZUGFeRD-invoice.xml) and
+# XRechnung (xrechnung.xml) attach their CII invoice, compared without case; the relationships they declare.
+EINVOICE_ATTACHMENTS = frozenset({"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"})
+EINVOICE_RELATIONSHIPS = frozenset({"Data", "Alternative", "Source"})
+MAX_EMBEDDED_XML_BYTES = 5_000_000
+CII_NAMESPACE = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ACTIVE_CONTENT_MESSAGE = (
+    "the PDF carries scripts, launch actions, forms or embedded files; print it to a plain PDF and retry"
+)
 _STREAM = re.compile(rb"stream\r?\n")
 _ENDSTREAM = b"endstream"
 _XML_ROOTS = {
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": Format.UBL,
+    CII_NAMESPACE: Format.CII,
     "http://www.sat.gob.mx/cfd/4": Format.CFDI,
     "http://www.sat.gob.mx/cfd/3": Format.CFDI,
     "http://www.portalfiscal.inf.br/nfe": Format.NFE,
 }
 
 
+def N_(message: str) -> str:
+    """Marks a template for the catalogues (Babel extracts it) without translating it here."""
+    return message
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal(Issue):
+    """A refusal whose message comes from a catalogue template: the API answers it in the client's language."""
+
+    template: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """Returns the message in the language of a gettext function (English when a translation lost a field)."""
+        text = gettext(self.template)
+        if set(_PLACEHOLDER.findall(text)) != set(_PLACEHOLDER.findall(self.template)):
+            text = self.template
+        return substitute(text, dict(self.params))
+
+
 def refuse(code: str, message: str, where: str = "/file") -> ValidationFailed:
     """Returns the error a refused upload raises."""
     return ValidationFailed([Issue(code, message, where)])
+
+
+def refuse_as(code: str, template: str, where: str = "/file", **params: object) -> ValidationFailed:
+    """Returns the error a refused upload raises, its message a catalogue template (marked with ``N_``)."""
+    values = tuple((k, str(v)) for k, v in params.items())
+    message = substitute(template, dict(values))
+    return ValidationFailed([Refusal(code, message, where, template=template, params=values)])
 
 
 def sniff(body: bytes) -> Format:
@@ -112,11 +160,14 @@ def sniff(body: bytes) -> Format:
             raise refuse("DOCUMENT_TYPE_UNSUPPORTED", f"the file is {what}, not a document")
     fmt = _magic(body)
     if fmt is None:
-        raise refuse(
+        raise refuse_as(
             "DOCUMENT_TYPE_UNSUPPORTED",
-            "the file is not a PDF, PNG, JPEG or TIFF image, nor a UBL 2.1, CFDI or NF-e XML invoice",
+            N_(
+                "the file is not a PDF, PNG, JPEG or TIFF image, nor an XML e-invoice (UBL 2.1, UN/CEFACT CII as "
+                "Factur-X, ZUGFeRD or XRechnung send it, CFDI or NF-e)"
+            ),
         )
-    if fmt is not Format.UBL and fmt is not Format.CFDI and fmt is not Format.NFE:
+    if not fmt.is_einvoice:
         if _ZIP_DIRECTORY in body[-65_600:] or b"PK\x03\x04" in body[:4096]:
             raise refuse("DOCUMENT_POLYGLOT", "the file also contains a ZIP archive; send the document alone")
         if _HTML.search(body[:8192]) or _HTML.search(body[-8192:]):
@@ -148,16 +199,20 @@ def xml_format(body: bytes) -> Format | None:
     return None
 
 
-def check_pdf_bytes(body: bytes) -> None:
+def active_content() -> ValidationFailed:
+    """Returns the refusal of a PDF with scripts, actions, forms or files other than its e-invoice XML."""
+    return refuse("DOCUMENT_ACTIVE_CONTENT", ACTIVE_CONTENT_MESSAGE)
+
+
+def check_pdf_bytes(body: bytes, *, einvoice_attachment: bool = False) -> None:
     """Refuses PDFs with active content (scripts, launch actions, embedded files) or streams that inflate too much.
 
-    Runs on the raw bytes before any PDF library sees the file, so a decompression bomb never reaches one.
+    Runs on the raw bytes before any PDF library sees the file, so a decompression bomb never reaches one. With
+    ``einvoice_attachment``, embedded files are left to the caller, which must then prove from the PDF's objects
+    that the only one is a CII invoice XML (``inspect``); scripts and actions are refused all the same.
     """
-    if _PDF_ACTIVE.search(body):
-        raise refuse(
-            "DOCUMENT_ACTIVE_CONTENT",
-            "the PDF carries scripts, launch actions, forms or embedded files; print it to a plain PDF and retry",
-        )
+    if _PDF_ACTIVE.search(body) or (not einvoice_attachment and _EMBEDDED_FILE.search(body)):
+        raise active_content()
     inflated = 0
     for match in _STREAM.finditer(body):
         start = match.end()

@@ -129,3 +129,78 @@ def test_a_ubl_invoice_is_read_exactly(client: TestClient, tokens: Tokens) -> No
     assert doc["format"] == "ubl" and doc["filename"] == "inv.xml"
     assert doc["fields"]["invoice_number"] == truth["invoice_number"]
     assert doc["fields"]["total"] == float(truth["total"])
+
+
+def test_a_factur_x_pdf_is_attached_and_read_from_its_xml(client: TestClient, tokens: Tokens) -> None:
+    from clearway.documents.einvoice_samples import cii_invoice
+
+    mrn = _lodge(client, tokens, "DOC-FX")
+    xml, truth = cii_invoice(5, currency="USD")
+    body = helpers.factur_x(xml)
+    r = _attach(client, tokens.broker, mrn, body, name="facture.pdf", claimed="application/octet-stream")
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["format"] == "pdf" and doc["media_type"] == "application/pdf"
+    fields = doc["fields"]
+    assert fields["kind"] == "e-invoice" and fields["source"] == "e-invoice embedded in PDF"
+    assert fields["embedded"]["name"] == "factur-x.xml"
+    assert fields["invoice_number"] == truth["invoice_number"] and fields["total"] == float(truth["total"])
+    assert fields["seller"]["tax_id"] == {"scheme": "VAT", "id": truth["seller_vat"]}
+    assert client.get(doc["links"]["content"], headers=tokens.broker).content == body  # stored as uploaded
+    found = client.get(f"/api/v1/declarations/{mrn}/discrepancies", headers=tokens.officer).json()["data"]
+    total = next(d for d in found if d["code"] == "DOC_TOTAL")  # the XML's total is compared with the declared one
+    assert total["message"].startswith(f"invoice total {float(truth['total']):,.2f} USD")
+
+
+def test_a_bare_cii_invoice_is_attached(client: TestClient, tokens: Tokens) -> None:
+    from clearway.documents.einvoice_samples import cii_invoice
+
+    mrn = _lodge(client, tokens, "DOC-CII")
+    xml, truth = cii_invoice(6)
+    r = _attach(client, tokens.broker, mrn, xml, name="xrechnung.xml", claimed="application/pdf")
+    assert r.status_code == 201, r.text
+    assert r.json()["format"] == "cii" and r.json()["media_type"] == "application/xml"
+    assert r.json()["fields"]["invoice_number"] == truth["invoice_number"]
+
+
+def test_factur_x_pdfs_carrying_anything_else_are_refused_and_nothing_is_stored(
+    client: TestClient, tokens: Tokens
+) -> None:
+    from clearway.documents.einvoice_samples import cii_invoice
+
+    mrn = _lodge(client, tokens, "DOC-FX-BAD")
+    xml, _ = cii_invoice(5)
+    xxe = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>'
+    for body, code in (
+        (helpers.factur_x(xml, others=(("setup.exe", b"MZ\x90\x00"),)), "DOCUMENT_ACTIVE_CONTENT"),
+        (helpers.factur_x(xml, name="invoice.exe"), "DOCUMENT_ACTIVE_CONTENT"),
+        (helpers.factur_x(xml, javascript=True), "DOCUMENT_ACTIVE_CONTENT"),
+        (helpers.factur_x(xxe), "XML_UNSAFE"),
+        (helpers.factur_x(b"<a>" + b"x" * 1_500_000 + b"</a>", compress=False), "DOCUMENT_EMBEDDED_NOT_INVOICE"),
+    ):
+        r = _attach(client, tokens.broker, mrn, body)
+        assert r.status_code == 422, r.text
+        assert [e["code"] for e in r.json()["errors"]] == [code]
+    assert client.get(f"/api/v1/declarations/{mrn}/documents", headers=tokens.broker).json()["count"] == 0
+
+
+def test_the_refusal_of_an_embedded_xml_is_answered_in_the_clients_language(client: TestClient, tokens: Tokens) -> None:
+    mrn = _lodge(client, tokens, "DOC-FX-ES")
+    xxe = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>'
+    body = helpers.factur_x(xxe)
+    english = _attach(client, tokens.broker, mrn, body)
+    assert english.json()["errors"][0]["message"].startswith("the invoice XML embedded in the PDF (factur-x.xml)")
+    for lang, start in (
+        ("es", "el XML de la factura incorporado en el PDF (factur-x.xml) declara"),
+        ("pt", "o XML da fatura incorporado ao PDF (factur-x.xml) declara"),
+        ("fr", "le XML de la facture intégré au PDF (factur-x.xml) déclare"),
+    ):
+        r = client.post(
+            f"/api/v1/declarations/{mrn}/documents",
+            headers={**tokens.broker, "Accept-Language": lang},
+            files={"file": ("f.pdf", body, "application/pdf")},
+            data={"type": "invoice"},
+        )
+        assert r.status_code == 422 and r.headers["content-language"] == lang
+        assert r.json()["errors"][0]["code"] == "XML_UNSAFE"
+        assert r.json()["errors"][0]["message"].startswith(start)

@@ -35,6 +35,79 @@ def pdf_with(stream: bytes, extra: bytes = b"") -> bytes:
     return out.getvalue()
 
 
+def raw_pdf(*objects: bytes) -> bytes:
+    """A PDF of the given objects (numbered from 1; object 1 is the catalogue) with a correct cross-reference."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+_PAGES = (
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+    b"<< /Length 5 >>\nstream\nBT ET\nendstream",
+)
+
+
+def pdf_with_escaped_javascript() -> bytes:
+    """A PDF whose open action is JavaScript spelt with #-escapes (/Java#53cript), which a byte search misses."""
+    return raw_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>", *_PAGES, b"<< /S /Java#53cript /J#53 (app.alert(1)) >>"
+    )
+
+
+def pdf_with_script_in_object_stream() -> bytes:
+    """A PDF 1.5 whose JavaScript open action sits in a compressed object stream (no script name in its bytes)."""
+    header = b"6 0 "
+    action = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    packed = zlib.compress(header + action)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>",
+        *_PAGES,
+        b"<< /Type /ObjStm /N 1 /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (len(header), len(packed))
+        + packed
+        + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref_at = out.tell()
+    rows = [b"\x00" + (0).to_bytes(4, "big") + (65535).to_bytes(2, "big")]
+    rows += [b"\x01" + off.to_bytes(4, "big") + b"\x00\x00" for off in offsets]
+    rows.append(b"\x02" + (5).to_bytes(4, "big") + b"\x00\x00")  # object 6: the first in object stream 5
+    rows.append(b"\x01" + xref_at.to_bytes(4, "big") + b"\x00\x00")  # object 7: this cross-reference stream
+    data = b"".join(rows)
+    out.write(
+        b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(data)
+        + data
+        + b"\nendstream\nendobj\n"
+    )
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref_at)
+    return out.getvalue()
+
+
+def pdf_with_untyped_attachment(name: bytes = b"payload.exe") -> bytes:
+    """A PDF attaching a file whose stream has no /Type /EmbeddedFile (optional in the PDF standard)."""
+    return raw_pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(%s) 5 0 R] >> >> >>" % name,
+        *_PAGES,
+        b"<< /Type /Filespec /F (%s) /UF (%s) /EF << /F 6 0 R >> >>" % (name, name),
+        b"<< /Length 9 >>\nstream\nMZ\x90\x00evil\nendstream",
+    )
+
+
 @functools.cache
 def pdf_bomb() -> bytes:
     """A PDF whose content stream inflates a thousandfold (20 kB to 20 MB of zeros)."""
@@ -67,3 +140,60 @@ XML_BOMB = b"""<?xml version="1.0"?>
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>&xxe;</ID></Invoice>"""
+
+
+def printed_invoice(lines: list[str]) -> bytes:
+    """A one-page text PDF (reportlab) printing the given lines."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for i, text in enumerate(lines):
+        c.drawString(72, 760 - 16 * i, text)
+    c.save()
+    return buf.getvalue()
+
+
+def factur_x(
+    xml: bytes,
+    *,
+    name: str = "factur-x.xml",
+    relationship: str | None = "Data",
+    others: tuple[tuple[str, bytes], ...] = (),
+    printed: bytes | None = None,
+    javascript: bool = False,
+    compress: bool = True,
+) -> bytes:
+    """A Factur-X PDF built as producers do: the invoice XML attached with pypdf to a reportlab PDF, listed in
+    the catalogue's /AF with its relationship; ``others`` are further attachments."""
+    import pypdf
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    base = printed or printed_invoice(["FACTURE", "Verrerie du Rhone SAS"])
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(base)))
+    specs = []
+    for attached_name, data in ((name, xml), *others):
+        spec = writer.add_attachment(attached_name, data)
+        specs.append(spec)
+    af = ArrayObject()
+    for spec, attached_name in zip(specs, [name, *(n for n, _ in others)], strict=True):
+        ref = spec.pdf_object.indirect_reference
+        obj = ref.get_object() if ref is not None else spec.pdf_object
+        if relationship is not None:
+            obj[NameObject("/AFRelationship")] = NameObject(f"/{relationship}")
+        stream = obj["/EF"]["/F"].get_object()
+        subtype = "/text/xml" if attached_name.endswith(".xml") else "/application/octet-stream"
+        stream[NameObject("/Subtype")] = NameObject(subtype)
+        if compress:
+            stream._data = zlib.compress(stream._data)
+            stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        af.append(ref if ref is not None else obj)
+    writer._root_object[NameObject("/AF")] = af
+    if javascript:
+        action = DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+        )
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

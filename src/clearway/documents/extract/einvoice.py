@@ -1,7 +1,10 @@
-"""Structured e-invoices read exactly: UBL 2.1 (Peppol, Peru, Colombia…), Mexico's CFDI 3.3/4.0, Brazil's NF-e."""
+"""Structured e-invoices read exactly: UBL 2.1 (Peppol, Peru, Colombia…), UN/CEFACT CII D16B (Factur-X, ZUGFeRD 2.x,
+XRechnung), Mexico's CFDI 3.3/4.0, Brazil's NF-e."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -52,6 +55,8 @@ def read(root: Any, fmt: Format) -> dict[str, Found | None]:
     """Reads the fields of a parsed e-invoice."""
     if fmt is Format.UBL:
         return _ubl(root)
+    if fmt is Format.CII:
+        return _cii(root)
     if fmt is Format.CFDI:
         return _cfdi(root)
     return _nfe(root)
@@ -99,6 +104,108 @@ def _ubl(root: Any) -> dict[str, Found | None]:
         "origin": _f({"country": next(iter(origins)), "statement": "cac:OriginCountry"} if len(origins) == 1 else None),
         "gross_weight_kg": _f(_dec(_text(root, "Delivery/Shipment/GrossWeightMeasure"))),
         "net_weight_kg": _f(_dec(_text(root, "Delivery/Shipment/NetWeightMeasure"))),
+        "lines": _f(lines or None),
+    }
+
+
+def _children(el: Any, name: str) -> list[Any]:
+    return [c for c in list(el) if _local(c.tag) == name] if el is not None else []
+
+
+def _cii_date(el: Any) -> str | None:
+    """A CII date (``udt:DateTimeString``, format 102 = CCYYMMDD) in ISO 8601; None for other formats."""
+    found = _find(el, "DateTimeString") if el is not None else None
+    text = (found.text or "").strip() if found is not None else ""
+    if found is None or found.get("format", "102") != "102" or not re.fullmatch(r"\d{8}", text):
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
+    except ValueError:
+        return None
+
+
+# CII tax registrations: VA is a VAT number, FC a national tax number (Steuernummer, numéro fiscal).
+_CII_TAX_SCHEMES = {"VA": "VAT", "FC": "FC"}
+
+
+_CII_LINE_TOTAL = "SpecifiedLineTradeSettlement/SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount"
+
+
+def _cii_party(agreement: Any, role: str) -> dict[str, Any] | None:
+    party = _find(agreement, role) if agreement is not None else None
+    if party is None:
+        return None
+    tax = None
+    registrations = [(_find(r, "ID")) for r in _children(party, "SpecifiedTaxRegistration")]
+    for scheme_id, scheme in _CII_TAX_SCHEMES.items():
+        for reg in registrations:
+            if tax is None and reg is not None and reg.get("schemeID") == scheme_id and (reg.text or "").strip():
+                tax = {"scheme": scheme, "id": reg.text.strip()}
+    return {
+        "name": _text(party, "Name") or _text(party, "SpecifiedLegalOrganization/TradingBusinessName"),
+        "tax_id": tax,
+        "country": _text(party, "PostalTradeAddress/CountryID"),
+    }
+
+
+def _cii_amount(summation: Any, name: str, currency: str | None) -> Decimal | None:
+    """An amount of the header summation; of several (the tax total in two currencies), the invoice's."""
+    found = _children(summation, name)
+    chosen = [e for e in found if e.get("currencyID") in (None, currency)] or found
+    return _dec(chosen[0].text) if chosen and chosen[0].text else None
+
+
+def _cii_price(agreement: Any) -> Decimal | None:
+    """The net unit price: the charge amount divided by its basis quantity (a price per 100, per 1000…)."""
+    price_el = _find(agreement, "NetPriceProductTradePrice") if agreement is not None else None
+    price = _dec(_text(price_el, "ChargeAmount")) if price_el is not None else None
+    basis = _dec(_text(price_el, "BasisQuantity")) if price_el is not None else None
+    if price is None or basis is None or basis <= 0 or basis == 1:
+        return price
+    return (price / basis).normalize()
+
+
+def _cii(root: Any) -> dict[str, Found | None]:
+    """UN/CEFACT Cross Industry Invoice D16B (EN 16931 syntax 2): Factur-X, ZUGFeRD 2.x, XRechnung."""
+    header = _find(root, "ExchangedDocument")
+    trade = _find(root, "SupplyChainTradeTransaction")
+    agreement = _find(trade, "ApplicableHeaderTradeAgreement") if trade is not None else None
+    settlement = _find(trade, "ApplicableHeaderTradeSettlement") if trade is not None else None
+    currency = _text(settlement, "InvoiceCurrencyCode") if settlement is not None else None
+    summation = _find(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation") if settlement is not None else None
+    lines = []
+    for item in _children(trade, "IncludedSupplyChainTradeLineItem"):
+        qty_el = _find(item, "SpecifiedLineTradeDelivery/BilledQuantity")
+        lines.append(
+            {
+                "description": _text(item, "SpecifiedTradeProduct/Name")
+                or _text(item, "SpecifiedTradeProduct/Description")
+                or "",
+                "quantity": _dec(qty_el.text if qty_el is not None else None),
+                "unit": qty_el.get("unitCode") if qty_el is not None else None,
+                "unit_price": _cii_price(_find(item, "SpecifiedLineTradeAgreement")),
+                "amount": _dec(_text(item, _CII_LINE_TOTAL)),
+                "origin": _text(item, "SpecifiedTradeProduct/OriginTradeCountry/ID"),
+            }
+        )
+    origins = {ln["origin"] for ln in lines if ln["origin"]}
+    return {
+        "invoice_number": _f(_text(header, "ID") if header is not None else None),
+        "date": _f(_cii_date(_find(header, "IssueDateTime")) if header is not None else None),
+        "currency": _f(currency),
+        "seller": _f(_cii_party(agreement, "SellerTradeParty")),
+        "buyer": _f(_cii_party(agreement, "BuyerTradeParty")),
+        "net": _f(_cii_amount(summation, "TaxBasisTotalAmount", currency) if summation is not None else None),
+        "tax": _f(_cii_amount(summation, "TaxTotalAmount", currency) if summation is not None else None),
+        "total": _f(_cii_amount(summation, "GrandTotalAmount", currency) if summation is not None else None),
+        "incoterm": _f(
+            _text(agreement, "ApplicableTradeDeliveryTerms/DeliveryTypeCode") if agreement is not None else None
+        ),
+        "origin": _f(
+            {"country": next(iter(origins)), "statement": "ram:OriginTradeCountry"} if len(origins) == 1 else None
+        ),
+        "gross_weight_kg": None,
+        "net_weight_kg": None,
         "lines": _f(lines or None),
     }
 

@@ -12,6 +12,9 @@ from clearway.documents.extract.layout import Word, group_lines, pdf_words, rend
 from clearway.documents.model import MAX_PAGES, Format, sniff
 
 MIN_TEXT_WORDS = 15
+EMBEDDED_SOURCE = "e-invoice embedded in PDF"
+# Fields of a Factur-X PDF whose printed value is compared with its XML's (a difference is noted).
+COMPARED = ("invoice_number", "total", "currency")
 FIELDS = (
     "invoice_number",
     "date",
@@ -40,10 +43,15 @@ def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]
     """Sniffs, checks and reads a document; returns the fields as JSON-ready values with their evidence."""
     started = time.perf_counter()
     fmt = sniff(body)
-    pages = deep.inspect(body, fmt)
+    checked = deep.check(body, fmt)
+    pages = checked.pages
     notes: list[str] = []
+    sources: dict[str, str] = {}
     if fmt.is_einvoice:
         found = einvoice.read(deep.parse_xml(body), fmt)
+        kind = "e-invoice"
+    elif checked.embedded is not None:
+        found, sources = _embedded(body, checked.embedded, notes)
         kind = "e-invoice"
     else:
         words: list[Word] = []
@@ -74,6 +82,9 @@ def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]
                     f.confidence *= 0.5 + 0.5 * mean_conf
     language = found.pop("_language", None)
     out: dict[str, Any] = {"format": fmt.value, "kind": kind, "pages": pages}
+    if checked.embedded is not None:
+        out["source"] = EMBEDDED_SOURCE
+        out["embedded"] = {"name": checked.embedded.name, "relationship": checked.embedded.relationship}
     if language is not None:
         out["language"] = language.value
     evidence: dict[str, Any] = {}
@@ -82,10 +93,52 @@ def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]
         out[name] = _json(f.value) if f is not None else None
         if f is not None:
             evidence[name] = f.evidence()
+            if name in sources:
+                evidence[name]["source"] = sources[name]
     out["evidence"] = evidence
     out["notes"] = notes
     out["seconds"] = round(time.perf_counter() - started, 3)
     return out
+
+
+def _embedded(body: bytes, embedded: deep.Embedded, notes: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A Factur-X / ZUGFeRD / XRechnung PDF: its XML's fields win; the printed text fills only what the XML lacks,
+    and a printed invoice number, total or currency that differs from the XML is noted."""
+    found: dict[str, Any] = einvoice.read(embedded.root, Format.CII)
+    sources = {name: "embedded-xml" for name, f in found.items() if f is not None}
+    notes.append(f"fields read from the CII e-invoice embedded in the PDF ({embedded.name}); they win over its text")
+    words, _ = pdf_words(body, MAX_PAGES)
+    printed = fields.extract(group_lines(words)) if len(words) >= MIN_TEXT_WORDS else {}
+    printed.pop("_language", None)
+    for name in FIELDS:
+        text_found = printed.get(name)
+        if text_found is None:
+            continue
+        xml_found = found.get(name)
+        if xml_found is None:
+            found[name] = text_found
+            sources[name] = "pdf-text"
+        elif name in COMPARED and _differs(name, xml_found.value, text_found.value):
+            notes.append(
+                f"the PDF prints {name.replace('_', ' ')} {_json(text_found.value)}, its embedded XML says "
+                f"{_json(xml_found.value)}"
+            )
+    return found, sources
+
+
+def _differs(name: str, xml: Any, text: Any) -> bool:
+    if name == "total":
+        try:
+            return abs(Decimal(str(xml)) - Decimal(str(text))) > Decimal("0.01")
+        except ArithmeticError:
+            return True
+    if name == "invoice_number":
+        return _alnum(xml) != _alnum(text)
+    return bool(xml != text)
+
+
+def _alnum(value: Any) -> str:
+    return "".join(ch for ch in str(value).lower() if ch.isalnum())
 
 
 def _json(value: Any) -> Any:
