@@ -100,8 +100,10 @@ CII_NAMESPACE = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 ACTIVE_CONTENT_MESSAGE = (
     "the PDF carries scripts, launch actions, forms or embedded files; print it to a plain PDF and retry"
 )
-_STREAM = re.compile(rb"stream\r?\n")
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _ENDSTREAM = b"endstream"
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+_STREAM_HEAD = 4096  # how far before a stream its dictionary is looked for
 _XML_ROOTS = {
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": Format.UBL,
     CII_NAMESPACE: Format.CII,
@@ -210,16 +212,15 @@ def check_pdf_bytes(body: bytes, *, einvoice_attachment: bool = False) -> None:
     Runs on the raw bytes before any PDF library sees the file, so a decompression bomb never reaches one. With
     ``einvoice_attachment``, embedded files are left to the caller, which must then prove from the PDF's objects
     that the only one is a CII invoice XML (``inspect``); scripts and actions are refused all the same.
+
+    Names are looked for in the PDF's own syntax and inside its object streams (inflated), never inside other
+    stream data: an image's compressed bytes spell ``/JS`` by chance about once in 20 MB, and a scan must not be
+    refused for that. A stream without its ``endstream`` leaves the rest of the file searched as syntax.
     """
-    if _PDF_ACTIVE.search(body) or (not einvoice_attachment and _EMBEDDED_FILE.search(body)):
-        raise active_content()
+    syntax, streams = _split_streams(body)
+    searched = list(syntax)
     inflated = 0
-    for match in _STREAM.finditer(body):
-        start = match.end()
-        end = body.find(_ENDSTREAM, start)
-        if end < 0:
-            break
-        chunk = body[start:end]
+    for head, chunk in streams:
         if not chunk.startswith((b"x", b"\x78")):
             continue
         decomp = zlib.decompressobj()
@@ -234,6 +235,27 @@ def check_pdf_bytes(body: bytes, *, einvoice_attachment: bool = False) -> None:
                 "DOCUMENT_BOMB",
                 f"the PDF's streams inflate beyond {MAX_INFLATED_BYTES:,} bytes or {MAX_INFLATION_RATIO}x; refused",
             )
+        if _OBJECT_STREAM.search(head):
+            searched.append(out)
+    for part in searched:
+        if _PDF_ACTIVE.search(part) or (not einvoice_attachment and _EMBEDDED_FILE.search(part)):
+            raise active_content()
+
+
+def _split_streams(body: bytes) -> tuple[list[bytes], list[tuple[bytes, bytes]]]:
+    """Splits a PDF's bytes into its syntax (everything outside stream data) and its streams (dictionary, data)."""
+    syntax: list[bytes] = []
+    streams: list[tuple[bytes, bytes]] = []
+    pos = 0
+    while True:
+        match = _STREAM.search(body, pos)
+        end = -1 if match is None else body.find(_ENDSTREAM, match.end())
+        if match is None or end < 0:
+            syntax.append(body[pos:])
+            return syntax, streams
+        syntax.append(body[pos : match.end()])
+        streams.append((body[max(pos, match.start() - _STREAM_HEAD) : match.start()], body[match.end() : end]))
+        pos = end + len(_ENDSTREAM)
 
 
 def check_filename(name: str | None) -> str:

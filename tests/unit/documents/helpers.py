@@ -65,6 +65,32 @@ def pdf_with_escaped_javascript() -> bytes:
     )
 
 
+def pdf_with_image_bytes(data: bytes, after: bytes | None = None) -> bytes:
+    """A one-page PDF drawing an 8x1 grey image whose (DCT-labelled) stream bytes are ``data``; ``after`` adds an object."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /XObject << /Im1 4 0 R >> >>"
+        b" /Contents 5 0 R >>",
+        b"<< /Type /XObject /Subtype /Image /Width 8 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8"
+        b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Length 22 >>\nstream\nq 8 0 0 1 0 0 cm /Im1 Do Q\nendstream",
+    ]
+    if after is not None:
+        objects.append(after)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref_at = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at))
+    return out.getvalue()
+
+
 def pdf_with_script_in_object_stream() -> bytes:
     """A PDF 1.5 whose JavaScript open action sits in a compressed object stream (no script name in its bytes)."""
     header = b"6 0 "
