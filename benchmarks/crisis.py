@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from clearway import bootstrap
-from clearway.crisis import service
+from clearway.crisis import reporting, service
 from clearway.crisis.seed import APPROVES, ASKS, packs_dir, relief_consignment
 from clearway.declarations import api as declarations_api
 from clearway.declarations import codec, lodging
@@ -122,7 +122,7 @@ def main() -> None:
         on_s, on_ports = _lodge_all(runtime, mixed)
         relief_s, relief_ports = _lodge_all(runtime, relief)
         with runtime.uow(readonly=True) as uow:
-            under = service.affected(uow, Principal("bench", "officer"), limit=1)[1]
+            under = reporting.affected(uow, Principal("bench", "officer"), limit=1)[1]
         runtime.engine.dispose()
     out = {
         "data": "generated (demo generator, 3 items each) and relief consignments; SQLite temporary file",

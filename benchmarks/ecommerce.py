@@ -46,12 +46,12 @@ DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 def _lists(shared: Path) -> tuple[object, list, list]:  # type: ignore[type-arg]
     import polars as pl
 
-    from clearway.ecommerce import evaluation
+    from clearway.ecommerce.evaluation import marketplace, planting, registers
 
-    listings = evaluation.load_listings(shared)
-    recalls, brands = evaluation.reference_lists(listings.filter(pl.col("half") == "calibration"))
-    evaluation.set_floors(brands)
-    evaluation.set_nomenclature(shared)
+    listings = marketplace.load_listings(shared)
+    recalls, brands = registers.reference_lists(listings.filter(pl.col("half") == "calibration"))
+    planting.set_floors(brands)
+    planting.set_nomenclature(shared)
     return listings, recalls, brands
 
 
@@ -59,13 +59,13 @@ def generate(folder: Path, parcels: int, seed: int, shared: Path, half: str, pla
     """Writes manifest.csv, truth.csv and the reference lists into the folder."""
     import polars as pl
 
-    from clearway.ecommerce import evaluation
+    from clearway.ecommerce.evaluation import planting, registers
 
     listings, recalls, brands = _lists(shared)
-    evaluation.write_lists(folder, recalls, brands)
+    registers.write_lists(folder, recalls, brands)
     base = listings.filter(pl.col("half") == half)  # type: ignore[attr-defined]
-    plan = evaluation.Plan(parcels, seed=seed, plant=plant)
-    evaluation.write_manifest(evaluation.chunks(base, plan, recalls), folder / "manifest.csv", folder / "truth.csv")
+    plan = planting.Plan(parcels, seed=seed, plant=plant)
+    planting.write_manifest(planting.chunks(base, plan, recalls), folder / "manifest.csv", folder / "truth.csv")
 
 
 def _child(folder: Path, parcels: int, seed: int, shared: Path, half: str, plant: bool) -> None:
@@ -98,13 +98,14 @@ def main() -> None:
     import polars as pl
 
     from clearway import bootstrap
-    from clearway.ecommerce import config, evaluation, hs_check, service
+    from clearway.ecommerce import config, hs_check, service
+    from clearway.ecommerce.evaluation import marketplace, scoring
     from clearway.platform.migrate import upgrade
     from clearway.platform.settings import Settings
     from clearway.reference import service as reference
 
     started = time.perf_counter()
-    advisor = hs_check.Advisor(evaluation.hs_index(args.shared))
+    advisor = hs_check.Advisor(scoring.hs_index(args.shared))
     print(f"HS-suggestion index built in {time.perf_counter() - started:.1f} s")
 
     overrides: dict[str, float] = {}
@@ -116,7 +117,7 @@ def main() -> None:
             _child(cal, args.calibration_parcels, args.seed + 1, args.shared, "calibration", plant=False)
             work = cal / "work"
             work.mkdir()
-            found = evaluation.calibrate(cal / "manifest.csv", work, advisor=advisor)
+            found = scoring.calibrate(cal / "manifest.csv", work, advisor=advisor)
             overrides.update(found)
             print(f"calibrated on {args.calibration_parcels:,} parcels of the calibration half: {found}")
             shutil.rmtree(cal)
@@ -132,7 +133,7 @@ def main() -> None:
         runtime = bootstrap.build_runtime(Settings(env="test", database_url=url, data_dir=folder))
         upgrade(runtime.engine)
         with runtime.uow() as uow:
-            reference.load_hs_file(uow, args.shared / evaluation.NOMENCLATURE)
+            reference.load_hs_file(uow, args.shared / marketplace.NOMENCLATURE)
             loaded = [
                 service.load_recalls(uow, folder / "recalls.csv"),
                 service.load_brands(uow, folder / "brands.csv"),
@@ -208,7 +209,7 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         truth = pl.read_csv(folder / "truth.csv", schema_overrides={"variant": pl.String})
-        quality = evaluation.score(decided, truth)
+        quality = scoring.score(decided, truth)
         listed = pl.read_csv(folder / "manifest.csv", columns=["parcel_id", "listed_price"], infer_schema_length=0)
         j = decided.select("parcel_id", "flags").join(truth, on="parcel_id").join(listed, on="parcel_id")
         under = j.filter(pl.col("kind") == "undervalued")
@@ -265,7 +266,7 @@ def main() -> None:
         )
     print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()))
     print("decisions: " + ", ".join(f"{k} {v:,}" for k, v in decisions.items()))
-    for kind in evaluation.KIND_FLAG:
+    for kind in scoring.KIND_FLAG:
         q = quality[kind]
         assert isinstance(q, dict)
         print(
@@ -292,12 +293,13 @@ def _hand_labels(shared: Path, advisor: object, overrides: dict[str, float]) -> 
     import numpy as np
     import polars as pl
 
-    from clearway.ecommerce import config, evaluation, hs_check, matching
+    from clearway.ecommerce import config, hs_check, matching
+    from clearway.ecommerce.evaluation import marketplace, planting
 
     assert isinstance(advisor, hs_check.Advisor)
-    evaluation.set_nomenclature(shared)
+    planting.set_nomenclature(shared)
     labels = pl.read_csv(RESULTS.parent / "data" / "hs_marketplace_labels.csv", schema_overrides={"hs6": pl.String})
-    listed = evaluation.load_listings(shared).select("listing_id", category_hs="hs")
+    listed = marketplace.load_listings(shared).select("listing_id", category_hs="hs")
     labels = labels.join(listed, on="listing_id", how="left")
     rng = np.random.default_rng(3)
     rows = [(f"L{i}", t, h, "label") for i, (t, h) in enumerate(labels.select("title", "hs6").iter_rows())]
@@ -306,9 +308,9 @@ def _hand_labels(shared: Path, advisor: object, overrides: dict[str, float]) -> 
     for i, (t, h, c) in enumerate(labels.select("title", "hs6", "category_hs").iter_rows()):
         if c is not None:
             rows.append((f"C{i}", t, c, "category_code" if c[:2] == h[:2] else "category_code_wrong_chapter"))
-    for v in evaluation.HS_VARIANTS:
+    for v in planting.HS_VARIANTS:
         for i, (t, h) in enumerate(labels.select("title", "hs6").iter_rows()):
-            code = evaluation._implausible_code(v, t, h, rng)
+            code = planting.implausible_code(v, t, h, rng)
             if code is not None:
                 rows.append((f"{v}{i}", t, code, v))
     df = pl.DataFrame(rows, schema=["parcel_id", "title", "hs6", "variant"], orient="row").with_columns(
@@ -324,10 +326,10 @@ def _hand_labels(shared: Path, advisor: object, overrides: dict[str, float]) -> 
         out[str(v)] = {"titles": int(n), "flagged": int(k), "share": round(int(k) / max(1, int(n)), 4)}
     # Precision at the benchmark's prevalence (0.3 % of parcels planted), from the hand-labelled shares: the
     # recall over the planted variants and the false-flag share of the titles declared at their label.
-    planted = [out[v] for v in evaluation.HS_VARIANTS if v in out]
+    planted = [out[v] for v in planting.HS_VARIANTS if v in out]
     recall = sum(int(p["flagged"]) for p in planted) / max(1, sum(int(p["titles"]) for p in planted))  # type: ignore[call-overload]
     false_share = float(out["label"]["share"]) if "label" in out else 0.0  # type: ignore[index]
-    prevalence = evaluation.PLANT_SHARE["hs"]
+    prevalence = planting.PLANT_SHARE["hs"]
     out["summary"] = {
         "recall_planted": round(recall, 4),
         "false_flag_share_at_label": round(false_share, 4),

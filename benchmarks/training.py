@@ -35,7 +35,7 @@ from clearway.platform import audit
 from clearway.platform.auth import Principal
 from clearway.platform.migrate import upgrade
 from clearway.platform.settings import Settings
-from clearway.training import packs, service
+from clearway.training import case_banks, packs, service
 from clearway.training.model import Answer
 
 RESULTS = Path(__file__).parent / "results"
@@ -74,7 +74,7 @@ def main() -> None:
         runtime.caches["platform.migrated"] = True
         start = time.perf_counter()
         with runtime.uow() as uow:
-            bank = service.import_bank(
+            bank = case_banks.import_bank(
                 uow,
                 Principal(user="bench", role=audit.CLI_ROLE),
                 source="kcs",

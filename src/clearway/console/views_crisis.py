@@ -15,6 +15,8 @@ from clearway.console.i18n import N_
 from clearway.console.render import ConsoleRoute, localizer, page
 from clearway.console.security import Session, SessionDep
 from clearway.core.issues import DomainError, NotFound, ValidationFailed
+from clearway.crisis import lodgement as crisis_lodgement
+from clearway.crisis import reporting as crisis_reporting
 from clearway.crisis import service as crisis
 from clearway.declarations import dashboard
 from clearway.platform import approvals
@@ -42,7 +44,7 @@ def banner(runtime: Runtime, lang: str) -> list[dict[str, Any]]:
     with runtime.uow(readonly=True) as uow:
         return [
             {"title": p.pack.title_in(lang), "id": p.pack.id, "since": p.activation["activated_at"]}
-            for p in crisis.in_force(uow)
+            for p in crisis_lodgement.in_force(uow)
         ]
 
 
@@ -66,8 +68,8 @@ def crisis_page(
     principal = session.principal
     if principal.is_trader:
         with runtime.uow(readonly=True) as uow:
-            public = crisis.public_measures(uow)
-            rows, total = crisis.affected(uow, principal, limit=100)
+            public = crisis_lodgement.public_measures(uow)
+            rows, total = crisis_reporting.affected(uow, principal, limit=100)
             today = uow.clock().date()
         return page(
             request,
@@ -86,11 +88,11 @@ def crisis_page(
     with runtime.uow(readonly=True) as uow:
         found = crisis.packs(uow)
         waiting = crisis.pending_requests(uow)
-        rows, total = crisis.affected(uow, principal, limit=50)
-        overdue, n_overdue = crisis.affected(uow, principal, overdue=True, limit=50)
+        rows, total = crisis_reporting.affected(uow, principal, limit=50)
+        overdue, n_overdue = crisis_reporting.affected(uow, principal, overdue=True, limit=50)
         today = uow.clock().date()
         period = dashboard.Period(today - timedelta(days=29), today)
-        figures = crisis.comparison(uow, principal, period)
+        figures = crisis_reporting.comparison(uow, principal, period)
     chart = svg.horizontal_bars(
         loc.gettext(N_("Median hours from lodgement to release")),
         [
@@ -127,7 +129,7 @@ def pack_page(pack_id: str, request: Request, runtime: RuntimeDep, session: Sess
     try:
         with runtime.uow(readonly=True) as uow:
             pack = crisis.get_pack(uow, pack_id[:60])
-            active = next((p for p in crisis.in_force(uow) if p.pack.id == pack.id), None)
+            active = next((p for p in crisis_lodgement.in_force(uow) if p.pack.id == pack.id), None)
     except NotFound:
         raise HTTPException(404, N_("There is no such protocol pack.")) from None
     return page(

@@ -14,7 +14,7 @@ from clearway.console import svg, views_crisis, vocabulary
 from clearway.console.i18n import N_
 from clearway.console.render import ConsoleRoute, localizer, page
 from clearway.console.security import SessionDep
-from clearway.crisis import service as crisis
+from clearway.crisis import reporting as crisis_reporting
 from clearway.declarations import dashboard
 from clearway.platform.deps import RuntimeDep
 
@@ -98,7 +98,7 @@ def dashboard_page(
     rules = svg.horizontal_bars(t(N_("Top risk rules by hits")), board.top_rules, colour="#6b3fa0", width=640)
     currency = board.currency or office_currency(period.office or (session.principal.office or "PE"))
     with runtime.uow(readonly=True) as uow:
-        crisis_figures = crisis.comparison(uow, session.principal, period)
+        crisis_figures = crisis_reporting.comparison(uow, session.principal, period)
     return page(
         request,
         "dashboard.html",

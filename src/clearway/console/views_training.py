@@ -14,7 +14,8 @@ from clearway.console.render import ConsoleRoute, localizer, page
 from clearway.console.security import Session, SessionDep
 from clearway.core.issues import Conflict, DomainError, Forbidden, Issue, NotFound, ValidationFailed
 from clearway.platform.deps import RuntimeDep
-from clearway.training import service
+from clearway.training import access, service
+from clearway.training import progress as training_progress
 from clearway.training.model import LANES, Answer
 
 router = APIRouter(prefix="/console/training", include_in_schema=False, route_class=ConsoleRoute)
@@ -122,7 +123,7 @@ def courses_page(request: Request, runtime: RuntimeDep, session: SessionDep) -> 
     _require_staff(session)
     with runtime.uow(readonly=True) as uow:
         courses = service.courses(uow, session.principal)
-        mine, _ = service.list_exercises(uow, session.principal, trainee=session.principal.user, limit=10)
+        mine, _ = training_progress.list_exercises(uow, session.principal, trainee=session.principal.user, limit=10)
     return page(
         request,
         "training_courses.html",
@@ -130,7 +131,7 @@ def courses_page(request: Request, runtime: RuntimeDep, session: SessionDep) -> 
         active="training",
         courses=courses,
         mine=mine,
-        can_train=session.principal.role in service.TRAINEES,
+        can_train=session.principal.role in access.TRAINEES,
         problem=request.query_params.get("problem", "")[:200],
     )
 
@@ -157,7 +158,7 @@ def start_exercise(
     except DomainError as exc:
         with runtime.uow(readonly=True) as uow:
             courses = service.courses(uow, session.principal)
-            mine, _ = service.list_exercises(uow, session.principal, trainee=session.principal.user, limit=10)
+            mine, _ = training_progress.list_exercises(uow, session.principal, trainee=session.principal.user, limit=10)
         return page(
             request,
             "training_courses.html",
@@ -289,8 +290,9 @@ def progress_page(
     t = loc.gettext
     try:
         with runtime.uow(readonly=True) as uow:
-            progress = service.progress(uow, session.principal, trainee=trainee or None)
-            everyone = service.overview(uow, session.principal) if session.principal.role in service.OVERSEERS else None
+            progress = training_progress.progress(uow, session.principal, trainee=trainee or None)
+            overseer = session.principal.role in access.OVERSEERS
+            everyone = training_progress.overview(uow, session.principal) if overseer else None
     except Forbidden as exc:
         raise HTTPException(403, _problem(loc, exc)) from None
     points = [

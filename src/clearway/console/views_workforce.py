@@ -18,7 +18,7 @@ from clearway.core.issues import DomainError, NotFound, ValidationFailed
 from clearway.declarations.model import OPEN_STATUSES, Declaration
 from clearway.platform.deps import RuntimeDep
 from clearway.platform.runtime import Runtime
-from clearway.workforce import export, labels, service
+from clearway.workforce import assignments, export, labels, service, staff
 from clearway.workforce.indicators import COLUMNS, Indicators
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def _customs(session: Session) -> None:
 def _indicators(runtime: Runtime, session: Session, year: int | None) -> Indicators:
     try:
         with runtime.uow(readonly=True) as uow:
-            return service.compute_indicators(uow, session.principal, year)
+            return staff.compute_indicators(uow, session.principal, year)
     except ValidationFailed:
         raise HTTPException(422, N_("Choose a year from 1950 to this year.")) from None
 
@@ -165,11 +165,11 @@ def panel(runtime: Runtime, session: Session, decl: Declaration, warn_for: str |
         return {}
     try:
         with runtime.uow(readonly=True) as uow:
-            found = service.assignments(uow, session.principal, [decl.mrn]).get(decl.mrn, [])
-            officers = service.assignable_officers(uow, session.principal)
+            found = assignments.assignments(uow, session.principal, [decl.mrn]).get(decl.mrn, [])
+            officers = assignments.assignable_officers(uow, session.principal)
             warning = None
             if warn_for and warn_for in officers:
-                check = service.check(uow, session.principal, decl.mrn, warn_for)
+                check = assignments.check(uow, session.principal, decl.mrn, warn_for)
                 warning = check if check.missing else None
     except SQLAlchemyError as exc:  # the workforce tables are not migrated: show the declaration anyway
         log.warning("workforce panel unavailable for %s: %s", decl.mrn, exc)
@@ -192,7 +192,7 @@ def assigned_to(runtime: Runtime, session: Session, mrns: list[str]) -> dict[str
         return None
     try:
         with runtime.uow(readonly=True) as uow:
-            found = service.assignments(uow, session.principal, mrns)
+            found = assignments.assignments(uow, session.principal, mrns)
     except SQLAlchemyError:
         return None
     return {mrn: items[-1].officer for mrn, items in found.items()}
@@ -215,9 +215,9 @@ def assign(
     target = "".join(ch for ch in mrn.upper() if ch.isalnum())[:40]
     try:
         with runtime.uow() as uow:
-            service.assign(uow, session.principal, target, officer.strip(), override_reason=override_reason or None)
+            assignments.assign(uow, session.principal, target, officer.strip(), override_reason=override_reason or None)
             uow.commit()
-    except service.CompetencyMissing:
+    except assignments.CompetencyMissing:
         return RedirectResponse(
             f"/console/declarations/{target}?assign_officer={quote(officer.strip())}#assign", status_code=303
         )

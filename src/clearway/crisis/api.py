@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
-from clearway.crisis import service
+from clearway.crisis import lodgement, reporting, service
 from clearway.crisis.model import Pack
 from clearway.crisis.schemas import (
     ActivateIn,
@@ -236,7 +236,7 @@ def list_requests(runtime: RuntimeDep, principal: Principal = require_roles(*CUS
 def list_active(runtime: RuntimeDep, principal: PrincipalDep) -> list[PublicProtocolOut]:
     del principal
     with runtime.uow(readonly=True) as uow:
-        return [PublicProtocolOut.model_validate(p, strict=False) for p in service.public_measures(uow)]
+        return [PublicProtocolOut.model_validate(p, strict=False) for p in lodgement.public_measures(uow)]
 
 
 @router.get(
@@ -255,7 +255,7 @@ def list_declarations(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> EffectPageOut:
     with runtime.uow(readonly=True) as uow:
-        rows, total = service.affected(
+        rows, total = reporting.affected(
             uow, principal, pack_id=pack, provisional=provisional, overdue=overdue, limit=limit, offset=offset
         )
         today = uow.clock().date()
@@ -315,7 +315,7 @@ def get_dashboard(
     if first > last or (last - first).days >= MAX_DAYS:
         raise ValidationFailed([Issue("PERIOD", f"start must be on or before end, at most {MAX_DAYS} days", "/start")])
     with runtime.uow(readonly=True) as uow:
-        found = service.comparison(uow, principal, dashboard.Period(first, last, office or None))
+        found = reporting.comparison(uow, principal, dashboard.Period(first, last, office or None))
 
     return ComparisonOut(
         start=first,
@@ -326,7 +326,7 @@ def get_dashboard(
     )
 
 
-def _fields(g: service.Group) -> dict[str, Any]:
+def _fields(g: reporting.Group) -> dict[str, Any]:
     return {
         "key": g.key,
         "lodged": g.lodged,

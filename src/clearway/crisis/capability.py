@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from clearway.core.issues import Issue
-from clearway.crisis import api, cli, seed, service
+from clearway.crisis import api, cli, lodgement, reporting, seed
 from clearway.crisis.schemas import ActivateIn, DeactivateIn
 from clearway.declarations import service as declarations_service
 from clearway.declarations.events import (
@@ -37,17 +37,17 @@ class CrisisLanes:
 
     def propose(self, uow: UnitOfWork, decl: Declaration, facts: LodgingFacts) -> LaneProposal | None:
         """Proposes the priority lane (final) when a protocol's measure fits; records penalty waivers that apply."""
-        for words, stamp in service.waivers(uow, decl.data):
+        for words, stamp in lodgement.waivers(uow, decl.data):
             decl.record(
-                "crisis_measure", at=uow.clock(), actor=service.SOURCE, role=Role.SYSTEM, reason=words, data=stamp
+                "crisis_measure", at=uow.clock(), actor=lodgement.SOURCE, role=Role.SYSTEM, reason=words, data=stamp
             )
-        found = service.priority(uow, decl, counterfeit=facts.supply_chain.counterfeit)
+        found = lodgement.priority(uow, decl, counterfeit=facts.supply_chain.counterfeit)
         if found is None:
             return None
         return LaneProposal(
             lane=Lane(found.lane),
             reasons=(found.reason,),
-            source=service.SOURCE,
+            source=lodgement.SOURCE,
             scores=found.stamp,
             final=True,
             inspection_probability=0.0,
@@ -59,7 +59,7 @@ class CrisisRelief:
 
     def relieve(self, uow: UnitOfWork, data: DeclarationData, issues: Sequence[Issue]) -> Relief | None:
         """Waives the missing elements a measure names, with the deadline for completion; None otherwise."""
-        return service.relieve(uow, data, issues)
+        return lodgement.relieve(uow, data, issues)
 
 
 class ExportLicences:
@@ -67,7 +67,7 @@ class ExportLicences:
 
     def blockers(self, uow: UnitOfWork, decl: Declaration) -> list[str]:
         """Lists the export licences still missing."""
-        return service.export_blockers(uow, decl)
+        return lodgement.export_blockers(uow, decl)
 
 
 def ports(runtime: Runtime) -> Sequence[object]:
@@ -80,13 +80,13 @@ def subscribe(runtime: Runtime) -> None:
     """Keeps the declarations a protocol touched, their release times and the completion of provisional ones."""
 
     def on_accepted(uow: UnitOfWork, event: DeclarationAccepted) -> None:
-        service.note_lodged(uow, declarations_service.get(uow, event.mrn))
+        reporting.note_lodged(uow, declarations_service.get(uow, event.mrn))
 
     def on_released(uow: UnitOfWork, event: DeclarationReleased) -> None:
-        service.note_released(uow, event.mrn)
+        reporting.note_released(uow, event.mrn)
 
     def on_completed(uow: UnitOfWork, event: DeclarationCompleted | DeclarationAmended) -> None:
-        service.note_completed(uow, event.mrn)
+        reporting.note_completed(uow, event.mrn)
 
     runtime.bus.subscribe(DeclarationAccepted, on_accepted)
     runtime.bus.subscribe(DeclarationReleased, on_released)

@@ -1,9 +1,10 @@
-"""Use cases of crisis protocols: load packs, ask for and approve activation, and what protocols in force do.
+"""Use cases of a crisis protocol's life: load packs, ask for and approve activation and deactivation.
 
 Activation and deactivation are four-eyes changes (``platform.approvals``): a supervisor asks, with a reason; a
 different supervisor approves; the change applies in the approving transaction, so it is effective the moment it
 is approved, in every process (protocols in force are read from the database at each lodgement). Every step is
-audited. Services never commit.
+audited. Services never commit. What protocols in force do at lodgement is in ``crisis.lodgement``; the
+declarations they touched and the dashboard are in ``crisis.reporting``.
 """
 
 from __future__ import annotations
@@ -13,81 +14,28 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
-
-import yaml
 
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
 from clearway.crisis import store
-from clearway.crisis.model import MISSING_CODES, Line, Match, Measure, Pack, deadline_for, match, parse_pack
-from clearway.declarations import dashboard
-from clearway.declarations.model import Declaration, DeclarationData
-from clearway.declarations.ports import Relief
-from clearway.declarations.requirements import ELEMENTS
-from clearway.mandates import service as mandates_service
+from clearway.crisis.lodgement import in_force as in_force  # re-exported for crisis/cli.py
+from clearway.crisis.model import Pack
+from clearway.crisis.pack_reader import read_pack as read_pack  # re-exported for crisis/cli.py
+from clearway.crisis.pack_reader import stored_pack
+from clearway.crisis.reporting import affected as affected  # re-exported for crisis/cli.py
 from clearway.platform import approvals, audit
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 
 log = logging.getLogger(__name__)
-SOURCE = "crisis"
 KIND_ACTIVATE = "crisis.activate"
 KIND_DEACTIVATE = "crisis.deactivate"
 SUPERVISORS = ("supervisor",)
 PACK_LOADERS = ("supervisor", "admin")
-MAX_PACK_BYTES = 1_000_000
 FULL_HS = 5000  # a nomenclature with fewer six-digit subheadings is a demo one: codes are checked for format only
 
 
-# --- reading packs ------------------------------------------------------------------------------------------
-
-
-class _NoAliases(yaml.SafeLoader):
-    """A YAML loader that refuses anchors and aliases (no billion-laughs expansion through a pack)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(None, None, "aliases are not allowed in a pack", event.start_mark)
-        return super().compose_node(parent, index)
-
-
-# Dates stay text: the pack checker reads them and reports a malformed one instead of the YAML library failing.
-_NoAliases.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def read_pack(text: str, known_hs: Callable[[str], bool] | None = None) -> tuple[Pack | None, list[Issue]]:
-    """Reads a pack from its YAML text and checks it whole: the pack, or every problem found."""
-    if len(text.encode("utf-8")) > MAX_PACK_BYTES:
-        return None, [Issue("PACK_TOO_LARGE", f"a pack is at most {MAX_PACK_BYTES // 1000} kB", "")]
-    try:
-        doc = yaml.load(text, Loader=_NoAliases)  # noqa: S506 - a SafeLoader subclass that also refuses aliases
-    except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Issue("PACK_YAML", f"the file is not valid YAML{where}: {str(problem)[:200]}", "")]
-    return parse_pack(doc, known_hs)
-
-
-_PARSED: dict[tuple[str, str, str], Pack] = {}
-
-
-def _stored_pack(row: dict[str, Any]) -> Pack:
-    key = (row["id"], row["version"], row["sha256"])
-    pack = _PARSED.get(key)
-    if pack is None:
-        pack, issues = read_pack(row["source_text"])
-        if pack is None:  # checked when loaded; a stored pack that no longer reads is a defect, said plainly
-            raise Conflict(
-                f"stored pack {row['id']} {row['version']} no longer reads: {issues[:3]}", code="PACK_BROKEN"
-            )
-        _PARSED[key] = pack
-    return pack
+# --- loading packs ------------------------------------------------------------------------------------------
 
 
 def hs_checker(nomenclature: Any) -> tuple[Callable[[str], bool] | None, list[str]]:
@@ -174,7 +122,7 @@ def get_pack(uow: UnitOfWork, pack_id: str, version: str | None = None) -> Pack:
     row = store.pack_row(uow.conn, pack_id, version)
     if row is None:
         raise NotFound(f"no version {version[:20]} of protocol pack '{pack_id[:60]}'")
-    return _stored_pack(row)
+    return stored_pack(row)
 
 
 def packs(uow: UnitOfWork) -> list[tuple[Pack, dict[str, Any] | None]]:
@@ -342,342 +290,3 @@ def get_activation(uow: UnitOfWork, activation_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"no activation '{activation_id[:36]}'")
     return found
-
-
-@dataclass(frozen=True)
-class InForce:
-    """A protocol in force: its activation and the pack version activated."""
-
-    activation: dict[str, Any]
-    pack: Pack
-
-    @property
-    def label(self) -> str:
-        """Names the protocol as declarations show it."""
-        return f"crisis protocol «{self.pack.title}» ({self.pack.id} {self.pack.version})"
-
-    def stamp(self, measure: Measure) -> dict[str, Any]:
-        """Returns what a declaration records of the protocol and measure that applied to it."""
-        return {
-            "protocol": self.pack.id,
-            "version": self.pack.version,
-            "title": self.pack.title,
-            "activation": self.activation["id"],
-            "measure": measure.id,
-            "kind": measure.kind,
-            "legal_basis": self.pack.legal_basis[:300],
-        }
-
-
-def in_force(uow: UnitOfWork) -> list[InForce]:
-    """Returns the protocols in force now: activated, not deactivated, within the pack's own dates."""
-    today = uow.clock().date()
-    out = []
-    for a in store.active(uow.conn):
-        row = store.pack_row(uow.conn, a["pack_id"], a["pack_version"])
-        if row is None:
-            continue
-        pack = _stored_pack(row)
-        if pack.in_force_on(today):
-            out.append(InForce(a, pack))
-    return out
-
-
-def _lines(data: DeclarationData) -> list[Line]:
-    return [Line(i.sequence, i.commodity_code, i.description) for i in data.goods_items]
-
-
-def matches(uow: UnitOfWork, data: DeclarationData, kind: str) -> list[tuple[InForce, Match]]:
-    """Returns the measures of a kind, of the protocols in force, that apply to a declaration's data."""
-    lines = _lines(data)
-    out = []
-    for protocol in in_force(uow):
-        for measure in protocol.pack.measures:
-            if measure.kind != kind:
-                continue
-            found = match(protocol.pack, measure, data.importer.id, lines)
-            if found is not None:
-                out.append((protocol, found))
-    return out
-
-
-# --- what protocols in force do at lodgement ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Priority:
-    """A priority lane a protocol prescribes, with its reason in words and what the declaration records."""
-
-    lane: str
-    reason: str
-    stamp: dict[str, Any]
-
-
-def priority(uow: UnitOfWork, decl: Declaration, *, counterfeit: Sequence[str] = ()) -> Priority | None:
-    """Returns the priority lane of the first protocol in force whose measure fits the declaration, or None.
-
-    Goods the ledger flags as counterfeit are never prioritised: the risk engine decides their lane.
-    """
-    if counterfeit:
-        return None
-    found = matches(uow, decl.data, "priority_lane")
-    if not found:
-        return None
-    protocol, hit = found[0]
-    measure = hit.measure
-    after = "; released on arrival, post-clearance control" if measure.post_clearance_control else ""
-    reason = f"priority lane under {protocol.label}: {measure.title}, {hit.because(protocol.pack)}{after}"
-    stamp = protocol.stamp(measure) | {"post_clearance_control": measure.post_clearance_control}
-    return Priority(measure.lane, reason, stamp)
-
-
-def waivers(uow: UnitOfWork, data: DeclarationData) -> list[tuple[str, dict[str, Any]]]:
-    """Returns the penalty waivers in force for a declaration: (what it says, what the declaration records)."""
-    out = []
-    for protocol, hit in matches(uow, data, "penalty_waiver"):
-        because = hit.because(protocol.pack)
-        out.append(
-            (
-                f"penalties for late documents waived under {protocol.label}: {hit.measure.title} ({because})",
-                protocol.stamp(hit.measure),
-            )
-        )
-    return out
-
-
-def relieve(uow: UnitOfWork, data: DeclarationData, issues: Sequence[Issue]) -> Relief | None:
-    """Accepts an incomplete declaration provisionally when a protocol in force waives every missing element.
-
-    Only "missing element" issues (REQUIRED, CONDITIONAL_REQUIRED) are waived, and only at the elements the
-    measure names; any other issue (a wrong code, a vague description, another party named) still refuses it.
-    """
-    for protocol, hit in matches(uow, data, "provisional_declaration"):
-        measure = hit.measure
-        allowed = [ELEMENTS[e] for e in measure.waive if e in ELEMENTS]
-        if all(i.code in MISSING_CODES and _under(i.pointer, allowed) for i in issues):
-            deadline = deadline_for(measure, uow.clock())
-            elements = sorted({i.pointer for i in issues})
-            return Relief(
-                waived=tuple(issues),
-                deadline=deadline,
-                reason=(
-                    f"accepted provisionally under {protocol.label}: {measure.title}; "
-                    f"complete {', '.join(elements)} by {deadline.isoformat()}"
-                ),
-                source=SOURCE,
-                data=protocol.stamp(measure),
-            )
-    return None
-
-
-def _under(ptr: str, patterns: Sequence[str]) -> bool:
-    """Tells whether a pointer is one of the element paths (items' paths with ``*`` for the item index)."""
-    parts = ptr.split("/")
-    for pattern in patterns:
-        want = pattern.split("/")
-        if len(want) == len(parts) and all(
-            (w == "*" and p.isdigit()) or w == p for w, p in zip(want, parts, strict=True)
-        ):
-            return True
-    return False
-
-
-def export_blockers(uow: UnitOfWork, decl: Declaration) -> list[str]:
-    """Lists the export licences a protocol in force requires and the declaration does not carry."""
-    data = decl.data
-    if not mandates_service.is_export(data.type, [i.procedure_code for i in data.goods_items]):
-        return []
-    out = []
-    held = {d.type.strip().upper() for d in data.documents}
-    for protocol, hit in matches(uow, data, "export_licence"):
-        measure = hit.measure
-        if measure.document_type in held:
-            continue
-        items = ", ".join(f"{i.sequence} ({i.commodity_code[:6]})" for i in hit.items)
-        who = f" from {measure.authority}" if measure.authority else ""
-        out.append(f"export licence {measure.document_type}{who} required under {protocol.label} for item(s) {items}")
-    return out
-
-
-# --- after lodgement: the declarations a protocol touched ---------------------------------------------------
-
-
-def stamps_of(decl: Declaration) -> list[tuple[str, dict[str, Any]]]:
-    """Returns the history entries of a declaration written under a protocol: (kind, recorded data)."""
-    out = []
-    for entry in decl.history:
-        data = entry.data or {}
-        stamp = data.get("scores") if entry.kind == "lane_assigned" else data
-        if isinstance(stamp, dict) and stamp.get("protocol") and entry.kind in _KINDS_WITH_STAMPS:
-            out.append((entry.kind, stamp))
-    return out
-
-
-_KINDS_WITH_STAMPS = frozenset({"lane_assigned", "provisional_acceptance", "crisis_measure"})
-
-
-def note_lodged(uow: UnitOfWork, decl: Declaration) -> bool:
-    """Records a declaration that a protocol touched at lodgement (lane, provisional acceptance, waivers)."""
-    stamps = stamps_of(decl)
-    if not stamps or store.effect_of(uow.conn, decl.mrn) is not None:
-        return False
-    provisional = next((s for k, s in stamps if k == "provisional_acceptance"), None)
-    entry = next((e for e in decl.history if e.kind == "provisional_acceptance"), None)
-    first = stamps[0][1]
-    lane_stamp = next((s for k, s in stamps if k == "lane_assigned"), {})
-    rep = decl.data.representative
-    store.insert_effect(
-        uow.conn,
-        {
-            "activation_id": str(first["activation"]),
-            "pack_id": str(first["protocol"]),
-            "mrn": decl.mrn,
-            "declaration_id": decl.id,
-            "office": decl.data.office,
-            "importer_id": decl.data.importer.id,
-            "declarant_id": decl.data.declarant.id,
-            "representative_id": rep.id if rep else None,
-            "measures": [{"kind": k, "protocol": s["protocol"], "measure": s.get("measure")} for k, s in stamps],
-            "lane": decl.lane.value if decl.lane else None,
-            "post_clearance_control": bool(lane_stamp.get("post_clearance_control")),
-            "lodged_at": decl.lodged_at,
-            "released_at": decl.released_at,
-            "deadline": date.fromisoformat(str(entry.data["deadline"])) if entry is not None and provisional else None,
-            "waived": [w.get("pointer") for w in entry.data.get("waived", [])] if entry is not None else None,
-        },
-    )
-    return True
-
-
-def note_released(uow: UnitOfWork, mrn: str) -> None:
-    """Notes the release time of a declaration under a protocol (for the dashboard)."""
-    store.set_released(uow.conn, mrn, uow.clock())
-
-
-def note_completed(uow: UnitOfWork, mrn: str) -> bool:
-    """Marks a provisional declaration complete (completed or amended with every required element)."""
-    return store.set_completed(uow.conn, mrn, uow.clock())
-
-
-def _party_scope(principal: Principal) -> str | None:
-    if principal.is_customs:
-        return None
-    if principal.is_trader and principal.party_id:
-        return principal.party_id
-    raise Forbidden("declarations under crisis protocols are shown to customs and to the traders concerned")
-
-
-def affected(
-    uow: UnitOfWork,
-    principal: Principal,
-    *,
-    pack_id: str | None = None,
-    provisional: bool = False,
-    overdue: bool = False,
-    limit: int = 100,
-    offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """Lists declarations handled under protocols: customs see all, a trader its own (declarant, importer, agent)."""
-    party = _party_scope(principal)
-    rows, total = store.effects(
-        uow.conn,
-        party_id=party,
-        pack_id=pack_id,
-        provisional=provisional,
-        overdue_on=uow.clock().date() if overdue else None,
-        limit=max(1, min(limit, 500)),
-        offset=max(0, offset),
-    )
-    if party is not None:
-        for r in rows:
-            r.pop("post_clearance_control", None)  # who is checked after clearance is customs' business
-            r.pop("lane", None)
-    return rows, total
-
-
-def public_measures(uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Returns the public measures of the protocols in force, as traders and the public may read them."""
-    out = []
-    for p in in_force(uow):
-        out.append(
-            {
-                "pack_id": p.pack.id,
-                "version": p.pack.version,
-                "title": p.pack.title,
-                "titles": dict(p.pack.titles),
-                "legal_basis": p.pack.legal_basis,
-                "since": p.activation["activated_at"],
-                "reason": p.activation["reason"],
-                "measures": [
-                    {
-                        "id": m.id,
-                        "kind": m.kind,
-                        "title": m.title,
-                        "goods": sorted(p.pack.goods[m.goods].codes) if m.goods else [],
-                        "consignees": sorted(p.pack.consignees[m.consignees].parties.values()) if m.consignees else [],
-                        "complete_within_days": m.complete_within_days or None,
-                        "document_type": m.document_type or None,
-                    }
-                    for m in p.pack.measures
-                    if m.public
-                ],
-            }
-        )
-    return out
-
-
-# --- the dashboard: under protocols against normal ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Group:
-    """Volumes and release times (lodgement to release, hours) of one group of declarations."""
-
-    key: str
-    lodged: int
-    released: int
-    median_hours: float | None
-    p90_hours: float | None
-    lanes: dict[str, int]
-
-
-def _group(key: str, rows: Sequence[tuple[str, str | None, Any, Any]]) -> Group:
-    hours = [max((rel - lodged).total_seconds(), 0) / 3600 for _, _, lodged, rel in rows if rel is not None]
-    lanes: dict[str, int] = {}
-    for _, lane, _, _ in rows:
-        lanes[lane or "none"] = lanes.get(lane or "none", 0) + 1
-    return Group(
-        key,
-        len(rows),
-        len(hours),
-        dashboard.percentile(hours, 50) if hours else None,
-        dashboard.percentile(hours, 90) if hours else None,
-        lanes,
-    )
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Declarations lodged in a period: per protocol, under any protocol, and the others (normal)."""
-
-    period: dashboard.Period
-    protocols: list[Group]
-    under: Group
-    normal: Group
-
-
-def comparison(uow: UnitOfWork, principal: Principal, period: dashboard.Period) -> Comparison:
-    """Compares volumes and release times of declarations handled under protocols with the others (customs)."""
-    rows = dashboard.lodged_in(uow, principal, period)  # refuses anyone but customs staff
-    start, end = period.bounds()
-    under = {e["mrn"]: e["pack_id"] for e in store.effect_times(uow.conn, start=start, end=end)}
-    per_pack: dict[str, list[tuple[str, str | None, Any, Any]]] = {}
-    for row in rows:
-        if row[0] in under:
-            per_pack.setdefault(under[row[0]], []).append(row)
-    return Comparison(
-        period=period,
-        protocols=[_group(k, v) for k, v in sorted(per_pack.items())],
-        under=_group("protocols", [r for r in rows if r[0] in under]),
-        normal=_group("normal", [r for r in rows if r[0] not in under]),
-    )

@@ -150,7 +150,7 @@ class ScreeningConfig:
     # Declared HS vs title (``hs_check``): the HS-suggestion service scores the declared chapter against its
     # best chapter; flagged under `hs_lexicon_ratio` when the marketplace lexicon also names goods of another
     # section, under `hs_suggest_ratio` when the service alone speaks. Calibrated on the calibration half of
-    # the real listings (``evaluation.calibrate``: at most 0.1 % and 0.01 % of ordinary parcels); the service
+    # the real listings (``evaluation.scoring.calibrate``: at most 0.1 % and 0.01 % of ordinary parcels); the service
     # alone reads marketplace titles too poorly ("Rice Lights" → rice) to flag on its own but in extreme cases.
     hs_lexicon_ratio: float = 0.137
     hs_suggest_ratio: float = 0.001

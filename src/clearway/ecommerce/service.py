@@ -19,32 +19,11 @@ from clearway.classification import service as classification
 from clearway.core.issues import Issue, NotFound, ValidationFailed
 from clearway.ecommerce import config, decide, hs_check, ingest, screening, store, stream
 from clearway.ecommerce.model import Flag, Outcome, Recall, RegisteredBrand, brand_from_row, recall_from_row
+from clearway.ecommerce.stream import SCREENED
 from clearway.platform.db import UnitOfWork
 
 FRAUD_FLAGS = (Flag.SPLIT_SHIPMENT, Flag.UNDERVALUATION, Flag.RECALLED_PRODUCT, Flag.IP_INFRINGEMENT)
 MAX_LIST_ROWS = 100_000
-# What screening reads back from the intake parts (waybills, URLs, names and masses stay on disk).
-SCREENED_COLUMNS = (
-    "line",
-    "parcel_id",
-    "seller_id",
-    "seller_name",
-    "marketplace",
-    "consignee_id",
-    "consignee_address",
-    "declared_value",
-    "currency",
-    "rate",
-    "value_usd",
-    "listed_price",
-    "quantity",
-    "hs_code",
-    "origin_country",
-    "shipped_at",
-    "desc_norm",
-    "dq_codes",
-    "dq_text",
-)
 
 
 @dataclass
@@ -255,7 +234,7 @@ def screen_manifest(
         result = ingest.ingest(stream, fmt, Path(tmp), cfg, progress)
         seconds["ingest"] = time.perf_counter() - clock
         parts = [str(p) for p in result.parts]
-        parcels = pl.scan_parquet(parts).select(SCREENED_COLUMNS).collect() if parts else pl.DataFrame()
+        parcels = pl.scan_parquet(parts).select(SCREENED).collect() if parts else pl.DataFrame()
     rejects = list(result.rejects)
     duplicates = 0
     if parcels.height:

@@ -7,7 +7,7 @@ from clearway.single_window import api, cli, schemas, seed, subscribers
 
 capability = Capability(
     name="clearway.single_window",
-    routers=(api.router,),
+    routers=api.routers,
     cli=cli.app,
     cli_name="sw",
     ports=subscribers.ports,

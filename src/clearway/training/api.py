@@ -12,7 +12,7 @@ from clearway.declarations.schemas import ErrorsOut
 from clearway.platform.auth import Principal
 from clearway.platform.deps import RuntimeDep, parse_json, require_roles
 from clearway.platform.runtime import Runtime
-from clearway.training import service
+from clearway.training import access, case_banks, progress, service
 from clearway.training.model import Answer
 from clearway.training.schemas import (
     AnswersIn,
@@ -28,8 +28,8 @@ from clearway.training.schemas import (
 
 router = APIRouter(prefix="/api/v1/training", tags=["training"])
 STAFF = ("officer", "supervisor", "admin")
-TRAINEES = service.TRAINEES
-OVERSEERS = service.OVERSEERS
+TRAINEES = access.TRAINEES
+OVERSEERS = access.OVERSEERS
 ExerciseId = Annotated[str, Path(min_length=1, max_length=36)]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorsOut, "description": "No valid bearer token"},
@@ -49,7 +49,7 @@ def get_courses(runtime: RuntimeDep, principal: Principal = require_roles(*STAFF
 @router.get("/banks", response_model=list[BankOut], responses=_ERRORS, summary="Banks of anonymised past cases")
 def get_banks(runtime: RuntimeDep, principal: Principal = require_roles(*STAFF)) -> list[BankOut]:
     with runtime.uow(readonly=True) as uow:
-        return [BankOut.model_validate(b, strict=False) for b in service.banks(uow, principal)]
+        return [BankOut.model_validate(b, strict=False) for b in case_banks.banks(uow, principal)]
 
 
 def _json(view: dict[str, Any], status: int = 200) -> Response:
@@ -96,7 +96,7 @@ def list_exercises(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ExercisePageOut:
     with runtime.uow(readonly=True) as uow:
-        rows, total = service.list_exercises(uow, principal, trainee=trainee, limit=limit, offset=offset)
+        rows, total = progress.list_exercises(uow, principal, trainee=trainee, limit=limit, offset=offset)
     return ExercisePageOut(items=[ExerciseSummaryOut.model_validate(r, strict=False) for r in rows], total=total)
 
 
@@ -155,10 +155,10 @@ def get_progress(
     trainee: Annotated[str | None, Query(max_length=80, description="Supervisors: another trainee's")] = None,
 ) -> ProgressOut:
     with runtime.uow(readonly=True) as uow:
-        return ProgressOut.model_validate(service.progress(uow, principal, trainee=trainee), strict=False)
+        return ProgressOut.model_validate(progress.progress(uow, principal, trainee=trainee), strict=False)
 
 
 @router.get("/trainees", response_model=list[TraineeOut], responses=_ERRORS, summary="Everyone's progress")
 def get_trainees(runtime: RuntimeDep, principal: Principal = require_roles(*OVERSEERS)) -> list[TraineeOut]:
     with runtime.uow(readonly=True) as uow:
-        return [TraineeOut.model_validate(r, strict=False) for r in service.overview(uow, principal)]
+        return [TraineeOut.model_validate(r, strict=False) for r in progress.overview(uow, principal)]

@@ -7,7 +7,7 @@ import logging
 from clearway.core.issues import DomainError
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
-from clearway.training import service
+from clearway.training import case_banks, service
 from clearway.training.model import Answer
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def seed_demo(ctx: DemoContext) -> None:
     runtime = ctx.runtime
     try:
         with runtime.uow() as uow:
-            bank = service.import_bank(
+            bank = case_banks.import_bank(
                 uow,
                 DEMO_SUPERVISOR,
                 source="platform",

@@ -1,20 +1,18 @@
-"""Training use cases: import a case bank, list courses, start an exercise, answer it, read scores and progress.
+"""Training use cases of an exercise: the courses and the banks each can draw from, starting an exercise, showing
+it, answering it once and reading its score and debrief.
 
-Who may do what: officers and supervisors train (each starts and answers only their own exercises); supervisors
-and administrators see everyone's exercises and progress; an officer sees only their own; importing a bank is
-for supervisors, administrators and the server's operator. Nothing of a case's outcome, nor the model's view
-of it, leaves the service before the exercise holding the case is answered.
+Who may do what is in ``training.access``; case banks are imported in ``training.case_banks``; scores over time
+in ``training.progress``. Nothing of a case's outcome, nor the model's view of it, leaves the service before the
+exercise holding the case is answered. Never commits.
 """
 
 from __future__ import annotations
 
-import logging
 import random
 import secrets
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from clearway.core.issues import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -22,146 +20,19 @@ from clearway.platform import audit
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
 from clearway.training import model, packs, store
-from clearway.training.anonymise import Pseudonymiser
+from clearway.training.access import OVERSEERS, TRAINEES, require
+from clearway.training.case_banks import candidates
+from clearway.training.case_banks import import_bank as import_bank  # re-exported for training/cli.py
 from clearway.training.model import Answer, Budget, Signal, Truth
-
-log = logging.getLogger(__name__)
-TRAINEES = ("officer", "supervisor")
-OVERSEERS = ("supervisor", "admin")
-IMPORTERS = ("supervisor", "admin", audit.CLI_ROLE)
-
-
-def _require(principal: Principal, roles: Sequence[str], what: str) -> None:
-    if principal.role not in roles:
-        raise Forbidden(f"role '{principal.role}' may not {what}; needs {' or '.join(roles)}", code="FORBIDDEN")
-
-
-def import_bank(
-    uow: UnitOfWork,
-    principal: Principal,
-    *,
-    source: str,
-    secret: str,
-    paths: Sequence[Path] = (),
-    name: str = "",
-    method: str = "auto",
-    case_share: float = 0.2,
-    trees: int = 150,
-    folds: int = 5,
-    reason: str = "",
-    step: Any = None,
-) -> dict[str, Any]:
-    """Reads past controlled declarations (KCS files or the platform's history), scores and anonymises them."""
-    from clearway.training import bank, sources
-
-    _require(principal, IMPORTERS, "import training cases")
-    say = step or (lambda _m, _d, _t: None)
-    say("reading the history", 0, 4)
-    if source == "kcs":
-        history = sources.read_kcs(list(paths))
-    elif source == "platform":
-        history = sources.read_platform(uow)
-    else:
-        raise DomainError("the source is kcs (files) or platform (this platform's history)", code="TRAINING_SOURCE")
-    same = store.bank_with_digest(uow.conn, history.digest)
-    if same is not None:
-        raise Conflict(
-            f"this history is already imported as bank '{same['name']}' ({same['id']}) on "
-            f"{same['imported_at']:%Y-%m-%d}; nothing was imported",
-            code="TRAINING_ALREADY_IMPORTED",
-        )
-    say(f"{len(history.frame)} declarations read; the risk model learns and scores", 1, 4)
-    scored = bank.score_cases(history.frame, method=method, case_share=case_share, trees=trees, folds=folds, step=say)
-    bank_id = str(uuid.uuid4())
-    say(f"anonymising {len(scored.rows)} cases", 3, 4)
-    rows = sources.case_rows(history, scored, Pseudonymiser(secret), bank_id)
-    if not rows:
-        raise DomainError("the history holds no controlled declaration to practise on", code="TRAINING_NO_CASES")
-    import numpy as np
-
-    fraud = np.array([r["fraud"] for r in rows], dtype=float)
-    meta = {
-        **scored.model,
-        "window": history.window,
-        "engine_precision_at_10pct": round(bank.precision_at(scored.scores, fraud, 0.10), 4),
-        "fraud_rate_of_cases": round(float(fraud.mean()), 4),
-    }
-    record = {
-        "id": bank_id,
-        "name": (name or f"{history.source.upper()} {history.window.get('from', '')} – {history.window.get('to', '')}")[
-            :120
-        ],
-        "source": history.source,
-        "digest": history.digest,
-        "imported_at": uow.clock(),
-        "imported_by": principal.user[:80],
-        "cases": len(rows),
-        "frauds": int(fraud.sum()),
-        "knows_kinds": any(r["kind"] for r in rows),
-        "currency": history.currency,
-        "model": meta,
-    }
-    store.insert_bank(uow.conn, record)
-    store.insert_cases(uow.conn, rows)
-    audit.record(
-        uow,
-        actor=principal.user,
-        role=principal.role,
-        action="training.bank.import",
-        target=f"training_bank:{bank_id}",
-        after={k: record[k] for k in ("name", "source", "cases", "frauds")},
-        reason=reason or f"training cases imported from {history.source}",
-    )
-    say(f"{len(rows)} cases stored", 4, 4)
-    log.info("training bank %s: %d cases from %s", bank_id, len(rows), history.source)
-    return bank_view(record)
-
-
-def bank_view(record: dict[str, Any]) -> dict[str, Any]:
-    """Returns what is shown of a case bank (never its digest)."""
-    return {k: v for k, v in record.items() if k != "digest"}
-
-
-def banks(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
-    """Lists the case banks, newest first."""
-    _require(principal, (*TRAINEES, "admin"), "see training banks")
-    return [bank_view(b) for b in store.list_banks(uow.conn)]
-
-
-# A bank's cases never change once imported: their draw view is kept per process (a few banks).
-_POOLS: dict[str, list[packs.Candidate]] = {}
-_POOL_BANKS = 8
-
-
-def _candidates(uow: UnitOfWork, bank_id: str) -> list[packs.Candidate]:
-    cached = _POOLS.get(bank_id)
-    if cached is not None:
-        return cached
-    out = []
-    for r in store.candidates(uow.conn, bank_id):
-        out.append(
-            packs.Candidate(
-                id=r["id"],
-                hs=r["hs"],
-                origin=r["origin"],
-                departure=r["departure"],
-                fraud=bool(r["fraud"]),
-                kind=r["kind"],
-                uv_ratio=r["uv_ratio"],
-            )
-        )
-    if out:
-        while len(_POOLS) >= _POOL_BANKS:
-            _POOLS.pop(next(iter(_POOLS)))
-        _POOLS[bank_id] = out
-    return out
+from clearway.training.progress import overview as overview  # re-exported for training/cli.py
+from clearway.training.progress import progress as progress  # re-exported for training/cli.py
 
 
 def courses(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
     """Lists the courses with, for each, the banks it can draw an exercise from."""
-    _require(principal, (*TRAINEES, "admin"), "see training courses")
+    require(principal, (*TRAINEES, "admin"), "see training courses")
     all_banks = store.list_banks(uow.conn)
-    pools = {b["id"]: _candidates(uow, b["id"]) for b in all_banks}
+    pools = {b["id"]: candidates(uow, b["id"]) for b in all_banks}
     out = []
     for course in packs.shipped():
         usable = []
@@ -179,7 +50,7 @@ def start(
     uow: UnitOfWork, principal: Principal, course_id: str, *, bank_id: str | None = None, seed: int | None = None
 ) -> dict[str, Any]:
     """Draws an exercise of a course for the caller from a bank (the newest that fits when none is named)."""
-    _require(principal, TRAINEES, "train")
+    require(principal, TRAINEES, "train")
     course = packs.get(course_id)
     if bank_id is not None:
         record = store.get_bank(uow.conn, bank_id)
@@ -197,7 +68,7 @@ def start(
     problem: DomainError | None = None
     for record in chosen:
         try:
-            ids = course.draw(_candidates(uow, record["id"]), rng)
+            ids = course.draw(candidates(uow, record["id"]), rng)
         except DomainError as exc:
             problem = exc
             continue
@@ -344,7 +215,7 @@ def result_dict(result: model.Result) -> dict[str, Any]:
 
 def answer(uow: UnitOfWork, principal: Principal, exercise_id: str, answers: Sequence[Answer]) -> dict[str, Any]:
     """Checks and scores a trainee's lanes once; returns the exercise with its score and debrief."""
-    _require(principal, TRAINEES, "train")
+    require(principal, TRAINEES, "train")
     row = _owned(uow, principal, exercise_id)
     if row["trainee"] != principal.user:
         raise Forbidden(f"only the trainee who started exercise {row['id']} answers it", code="NOT_YOURS")
@@ -394,100 +265,3 @@ def scored(uow: UnitOfWork, principal: Principal, exercise_id: str) -> dict[str,
     if view["status"] != "submitted":
         raise Conflict(f"exercise {view['id']} is not answered yet: its score comes after", code="NOT_ANSWERED")
     return view
-
-
-def list_exercises(
-    uow: UnitOfWork, principal: Principal, *, trainee: str | None = None, limit: int = 50, offset: int = 0
-) -> tuple[list[dict[str, Any]], int]:
-    """Lists the caller's exercises (a supervisor: anyone's, or one trainee's), newest first."""
-    _require(principal, (*TRAINEES, "admin"), "see training exercises")
-    who = _whose(principal, trainee)
-    rows, total = store.list_exercises(uow.conn, trainee=who, limit=limit, offset=offset)
-    return [{k: v for k, v in r.items() if k not in ("answers", "result")} for r in rows], total
-
-
-def _whose(principal: Principal, trainee: str | None) -> str | None:
-    if principal.role in OVERSEERS:
-        return trainee
-    if trainee not in (None, principal.user):
-        raise Forbidden("an officer sees only their own training; supervisors see everyone's", code="NOT_YOURS")
-    return principal.user
-
-
-def progress(uow: UnitOfWork, principal: Principal, *, trainee: str | None = None) -> dict[str, Any]:
-    """Returns one trainee's scores over time and per course (the caller's own unless a supervisor asks)."""
-    _require(principal, (*TRAINEES, "admin"), "see training progress")
-    who = _whose(principal, trainee) or principal.user
-    rows = store.submitted_results(uow.conn, who)
-    per_course: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        per_course.setdefault(r["course"], []).append(r)
-    return {
-        "trainee": who,
-        "exercises": len(rows),
-        "mean_points": _mean(r["points"] for r in rows),
-        "beat_engine": sum(1 for r in rows if (r["points"] or 0) > (r["engine_points"] or 0)),
-        "trend": _trend([r["points"] for r in rows]),
-        "history": [
-            {
-                "exercise": r["id"],
-                "course": r["course"],
-                "at": r["submitted_at"],
-                "points": r["points"],
-                "engine_points": r["engine_points"],
-                "precision": r["precision"],
-                "revenue_share": r["revenue_share"],
-            }
-            for r in rows
-        ],
-        "courses": [
-            {
-                "course": c,
-                "attempts": len(rs),
-                "best": max(r["points"] or 0 for r in rs),
-                "last": rs[-1]["points"],
-                "mean": _mean(r["points"] for r in rs),
-            }
-            for c, rs in sorted(per_course.items())
-        ],
-    }
-
-
-def overview(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
-    """Returns every trainee's progress in one line each (supervisors and administrators only)."""
-    _require(principal, OVERSEERS, "see everyone's training")
-    by: dict[str, list[dict[str, Any]]] = {}
-    for r in store.submitted_results(uow.conn, None):
-        by.setdefault(r["trainee"], []).append(r)
-    open_rows, _ = store.list_exercises(uow.conn, trainee=None, status="open", limit=10_000)
-    opened: dict[str, int] = {}
-    for r in open_rows:
-        opened[r["trainee"]] = opened.get(r["trainee"], 0) + 1
-    names = sorted(set(by) | set(opened))
-    return [
-        {
-            "trainee": n,
-            "exercises": len(by.get(n, [])),
-            "open": opened.get(n, 0),
-            "mean_points": _mean(r["points"] for r in by.get(n, [])),
-            "last_points": by[n][-1]["points"] if by.get(n) else None,
-            "last_at": by[n][-1]["submitted_at"] if by.get(n) else None,
-            "beat_engine": sum(1 for r in by.get(n, []) if (r["points"] or 0) > (r["engine_points"] or 0)),
-            "trend": _trend([r["points"] for r in by.get(n, [])]),
-        }
-        for n in names
-    ]
-
-
-def _mean(values: Any) -> float | None:
-    vals = [float(v) for v in values if v is not None]
-    return round(sum(vals) / len(vals), 1) if vals else None
-
-
-def _trend(points: list[float | None]) -> float | None:
-    """Returns the mean of the last three scores less the mean of the first three (None under four scores)."""
-    vals = [float(p) for p in points if p is not None]
-    if len(vals) < 4:
-        return None
-    k = min(3, len(vals) // 2)
-    return round(sum(vals[-k:]) / k - sum(vals[:k]) / k, 1)

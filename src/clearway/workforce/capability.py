@@ -8,7 +8,7 @@ from clearway.workforce.schemas import AssignmentIn, CataloguePatchIn
 
 capability = Capability(
     name="clearway.workforce",
-    routers=(api.router,),
+    routers=api.routers,
     cli=cli.app,
     cli_name="workforce",
     seed_demo=seed.seed_demo,

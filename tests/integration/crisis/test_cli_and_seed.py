@@ -83,16 +83,16 @@ def test_the_demo_seed_activates_relief_with_consignments_and_leaves_the_pandemi
 ) -> None:
     said: list[str] = []
     seed.seed_demo(DemoContext(runtime=runtime, rng=random.Random(3), say=said.append))
-    from clearway.crisis import service
+    from clearway.crisis import lodgement, reporting, service
     from clearway.platform.auth import Principal
 
     officer = Principal(user="officer.rojas", role="officer")
     with runtime.uow(readonly=True) as uow:
-        assert [p.pack.id for p in service.in_force(uow)] == ["disaster-relief"]
+        assert [p.pack.id for p in lodgement.in_force(uow)] == ["disaster-relief"]
         assert [c.payload["pack_id"] for c in service.pending_requests(uow)] == ["pandemic-medical-supplies"]
-        rows, total = service.affected(uow, officer, limit=100)
-        _, n_provisional = service.affected(uow, officer, provisional=True)
-        _, n_overdue = service.affected(uow, officer, overdue=True)
+        rows, total = reporting.affected(uow, officer, limit=100)
+        _, n_provisional = reporting.affected(uow, officer, provisional=True)
+        _, n_overdue = reporting.affected(uow, officer, overdue=True)
     assert total == 12 and {r["lane"] for r in rows} == {"green"}, said
     assert n_provisional == 3 and n_overdue >= 1
     assert "disaster relief active with 12 relief consignments (3 provisional)" in said[-1]

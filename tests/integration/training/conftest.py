@@ -10,7 +10,7 @@ import pytest
 from clearway.platform import audit
 from clearway.platform.auth import Principal
 from clearway.platform.runtime import Runtime
-from clearway.training import service
+from clearway.training import case_banks
 from tests.conftest import shared_data
 
 ROWS = 2500
@@ -41,7 +41,7 @@ def original_ids(kcs_slice: Path) -> set[str]:
 def bank(runtime: Runtime, kcs_slice: Path) -> dict[str, object]:
     """The KCS slice imported as a bank, as the server's operator would."""
     with runtime.uow() as uow:
-        record = service.import_bank(
+        record = case_banks.import_bank(
             uow,
             Principal(user="cli:test", role=audit.CLI_ROLE),
             source="kcs",

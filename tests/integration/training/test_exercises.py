@@ -193,15 +193,15 @@ def test_anonymisation_leaves_no_original_id_in_anything_served(
 def test_the_same_history_is_not_imported_twice(runtime: Runtime, bank: dict[str, Any], kcs_slice: Any) -> None:
     from clearway.core.issues import Conflict
     from clearway.platform.auth import Principal
-    from clearway.training import service
+    from clearway.training import case_banks
 
     with runtime.uow() as uow, pytest.raises(Conflict) as caught:
-        service.import_bank(
+        case_banks.import_bank(
             uow, Principal(user="x", role="admin"), source="kcs", secret="s", paths=[kcs_slice], trees=10
         )
     assert caught.value.code == "TRAINING_ALREADY_IMPORTED"
     with runtime.uow() as uow, pytest.raises(Exception) as refused:
-        service.import_bank(uow, Principal(user="o", role="officer"), source="kcs", secret="s", paths=[kcs_slice])
+        case_banks.import_bank(uow, Principal(user="o", role="officer"), source="kcs", secret="s", paths=[kcs_slice])
     assert getattr(refused.value, "code", "") == "FORBIDDEN"
 
 
@@ -210,7 +210,7 @@ def test_a_malformed_or_hostile_history_file_is_refused_and_nothing_is_saved(
 ) -> None:
     from clearway.core.issues import DomainError
     from clearway.platform.auth import Principal
-    from clearway.training import service
+    from clearway.training import case_banks
 
     garbage = tmp_path / "garbage.csv"
     garbage.write_bytes(b"\x00\xff\xfe<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>&e;")
@@ -227,7 +227,7 @@ def test_a_malformed_or_hostile_history_file_is_refused_and_nothing_is_saved(
         (tmp_path, {"INPUT_NOT_FOUND"}),
     ):
         with runtime.uow() as uow, pytest.raises(DomainError) as caught:
-            service.import_bank(uow, operator, source="kcs", secret="s", paths=[path], trees=5)
+            case_banks.import_bank(uow, operator, source="kcs", secret="s", paths=[path], trees=5)
         assert caught.value.code in code, (path.name, caught.value.code, caught.value.message)
     with runtime.uow(readonly=True) as uow:
-        assert service.banks(uow, Principal(user="s", role="supervisor")) == []
+        assert case_banks.banks(uow, Principal(user="s", role="supervisor")) == []

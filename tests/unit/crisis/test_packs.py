@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clearway.crisis import service
+from clearway.crisis import pack_reader
 from clearway.crisis.model import Line, match
 from clearway.crisis.seed import packs_dir
 from tests.conftest import shared_data
@@ -25,7 +25,7 @@ def hs2022() -> set[str]:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_code_of_the_shipped_packs_is_an_hs_2022_subheading(path: Path, hs2022: set[str]) -> None:
-    pack, issues = service.read_pack(path.read_text(encoding="utf-8"), hs2022.__contains__)
+    pack, issues = pack_reader.read_pack(path.read_text(encoding="utf-8"), hs2022.__contains__)
     assert issues == [] and pack is not None
     assert pack.hs_codes() <= hs2022
     assert pack.sources and pack.legal_basis and {"es", "pt", "fr"} <= set(pack.titles)
@@ -33,7 +33,7 @@ def test_every_code_of_the_shipped_packs_is_an_hs_2022_subheading(path: Path, hs
 
 def test_the_pandemic_pack_lists_the_who_categories_and_cites_its_edition() -> None:
     text = (packs_dir() / "pandemic-medical-supplies.yaml").read_text(encoding="utf-8")
-    pack, _ = service.read_pack(text)
+    pack, _ = pack_reader.read_pack(text)
     assert pack is not None
     assert "3.01 edition" in " ".join(pack.sources)
     codes = pack.goods["medical_supplies"].codes
@@ -46,7 +46,7 @@ def test_a_pack_with_an_unknown_hs_code_and_malformed_dates_is_refused_with_ever
     text = text.replace("start: 2026-01-01", "start: 2026-13-45").replace("end: 2030-12-31", "end: someday")
     text = text.replace('hs6: "902789"', 'hs6: "902780"')  # HS 2017's subheading, split in HS 2022
     text = text.replace('hs6: "630790", description: "Face masks, protective', 'hs6: "63079", description: "Face masks')
-    pack, issues = service.read_pack(text, hs2022.__contains__)
+    pack, issues = pack_reader.read_pack(text, hs2022.__contains__)
     assert pack is None
     found = {(i.code, i.pointer) for i in issues}
     assert ("PACK_DATE", "/start") in found and ("PACK_DATE", "/end") in found
@@ -85,7 +85,7 @@ def test_a_pack_that_waives_what_customs_must_know_or_breaks_its_own_references_
             {"id": "m4", "kind": "teleport", "title": "t"},
         ],
     }
-    from clearway.crisis.model import parse_pack
+    from clearway.crisis.pack_check import parse_pack
 
     pack, issues = parse_pack(doc)
     assert pack is None
@@ -121,17 +121,17 @@ def test_a_pack_that_waives_what_customs_must_know_or_breaks_its_own_references_
     ],
 )
 def test_malicious_or_broken_yaml_is_refused_with_a_clear_issue(text: str) -> None:
-    pack, issues = service.read_pack(text)
+    pack, issues = pack_reader.read_pack(text)
     assert pack is None and issues and all(i.code.startswith("PACK_") for i in issues)
 
 
 def test_an_oversized_pack_is_refused_before_it_is_parsed() -> None:
-    pack, issues = service.read_pack("x: " + "a" * (service.MAX_PACK_BYTES + 1))
+    pack, issues = pack_reader.read_pack("x: " + "a" * (pack_reader.MAX_PACK_BYTES + 1))
     assert pack is None and issues[0].code == "PACK_TOO_LARGE"
 
 
 def test_consignees_match_by_identifier_never_by_name_and_goods_by_subheading() -> None:
-    pack, _ = service.read_pack((packs_dir() / "pandemic-medical-supplies.yaml").read_text(encoding="utf-8"))
+    pack, _ = pack_reader.read_pack((packs_dir() / "pandemic-medical-supplies.yaml").read_text(encoding="utf-8"))
     assert pack is not None
     priority = next(m for m in pack.measures if m.kind == "priority_lane")
     masks = [Line(1, "6307900010", "face masks")]  # a national line of 10 digits under 6307.90
