@@ -16,10 +16,11 @@ packages, versions, licences and files). Unpack the sdists and wheels into one f
 A field counts when it equals the truth: invoice number ignoring punctuation and case, date (ISO), total to the
 cent, currency, party when one name contains the other (case-insensitive; a list of names in the truth: any of
 them), lines by count. Null truths are not scored; a document the upload checks refuse (e.g. a Factur-X PDF, which
-embeds its XML) scores every field wrong. For kind 'facturx-pdf' (a PDF embedding its CII XML: ZUGFeRD, Factur-X)
-the text reader alone is also scored on the visible page, reported apart ("visible text, reader only") and never in
-the totals. 'dev' documents were looked at while fixing the extractor; 'eval' ones were not (the new documents were
-assigned by layout family, before the extractor was run on them).
+embeds its XML) scores every field wrong. For kind 'pdf-with-xml' (a PDF embedding its e-invoice XML: ZUGFeRD,
+Factur-X, Odoo's UBL) the text reader alone is also scored on the visible page, reported apart ("visible text,
+reader only") and never in the totals. 'dev' documents were looked at while fixing the extractor; 'eval' ones
+were not (the new documents were assigned by layout family, before the extractor was run on them). The line "text
+layouts" adds the text PDFs and the visible text of the PDFs with XML: the text reader on real printed layouts.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ def score(out: dict[str, Any], truth: dict[str, Any]) -> dict[str, bool]:
     return res
 
 
+def _wrong(got: dict[str, bool]) -> list[str]:
+    return sorted(k for k, ok in got.items() if not ok)
+
+
 def _reader_only(body: bytes) -> dict[str, Any]:
     """The text reader on a PDF's words, without the upload checks (for a measure of the reader only)."""
     from clearway.documents.extract import fields
@@ -114,25 +119,22 @@ def main() -> None:
             continue
         started = time.perf_counter()
         refused = ""
-        if d["kind"] == "facturx-pdf":  # the visible page, as the text reader would read it without the XML
-            reader = score(_reader_only(path.read_bytes()), d["truth"])
-            per_kind["facturx-pdf (visible text, reader only)"].append(reader)
-            print(
-                f"  visible text, reader only: {sum(reader.values())}/{len(reader)}  wrong: "
-                f"{', '.join(sorted(k for k, ok in reader.items() if not ok)) or '-'}"
-            )
+        visible: dict[str, bool] | None = None
+        if d["kind"] == "pdf-with-xml":  # the visible page, as the text reader would read it without the XML
+            visible = score(_reader_only(path.read_bytes()), d["truth"])
+            per_kind["pdf-with-xml (visible text, reader only)"].append(visible)
         try:
             out = extract_document(path.read_bytes())
         except ValidationFailed as exc:  # refused by the upload checks: every scored field counts as wrong
             out, refused = {}, ", ".join(i.code for i in exc.issues)
-            if args.reader_on_refused and d["kind"] == "text-pdf":  # facturx-pdf: always scored above
+            if args.reader_on_refused and d["kind"] == "text-pdf":  # pdf-with-xml: always scored above
                 reader = score(_reader_only(path.read_bytes()), d["truth"])
                 per_kind["text-pdf (refused; reader only)"].append(reader)
                 print(f"  reader only (upload checks bypassed): {sum(reader.values())}/{len(reader)}")
         seconds = time.perf_counter() - started
         got = score(out, d["truth"])
         per_kind[d["kind"]].append(got)
-        wrong = sorted(k for k, ok in got.items() if not ok)
+        wrong = _wrong(got)
         rows.append(
             {
                 "file": d["file"],
@@ -149,6 +151,10 @@ def main() -> None:
             f"{Path(d['file']).name[:48]:48s} {d['kind']:10s} {sum(got.values())}/{len(got)} "
             f"{seconds:6.2f} s  wrong: {', '.join(wrong) or '-'}{'  refused: ' + refused if refused else ''}"
         )
+        if visible is not None:
+            rows[-1]["visible_text_reader_only"] = {"correct": sum(visible.values()), "wrong": _wrong(visible)}
+            shown = ", ".join(_wrong(visible)) or "-"
+            print(f"  visible text, reader only: {sum(visible.values())}/{len(visible)}  wrong: {shown}")
     if missing:
         print(f"not found under {args.root}: {len(missing)} file(s), e.g. {missing[0]}")
     report: dict[str, Any] = {"split": args.split, "root": str(args.root), "documents": rows, "by_kind": {}}
@@ -168,6 +174,14 @@ def main() -> None:
         }
         print(f"{kind:10s} documents={len(results):2d} fields={n:3d} accuracy={ok / n:.1%}")
         print("           " + "  ".join(f"{f} {k}/{m}" for f, (k, m) in counts.items() if m))
+    layouts = per_kind.get("text-pdf", []) + per_kind.get("pdf-with-xml (visible text, reader only)", [])
+    if layouts:
+        ok, n = sum(sum(r.values()) for r in layouts), sum(len(r) for r in layouts)
+        report["text_layouts"] = {"documents": len(layouts), "fields": n, "accuracy": round(ok / n, 3)}
+        print(
+            f"text layouts (text PDFs + visible text of PDFs with XML) documents={len(layouts)} fields={n} "
+            f"accuracy={ok / n:.1%}"
+        )
     if total_n:
         report["accuracy"] = round(total_ok / total_n, 3)
         print(f"all        fields={total_n:3d} accuracy={total_ok / total_n:.1%}")
@@ -179,6 +193,7 @@ def main() -> None:
             "split": args.split,
             "accuracy": report.get("accuracy"),
             "by_kind": {k: v["accuracy"] for k, v in report["by_kind"].items()},
+            "text_layouts": report.get("text_layouts", {}).get("accuracy"),
         }
     )
     args.out.write_text(json.dumps(report, indent=2))
