@@ -10,6 +10,7 @@ packages, versions, licences and files). Unpack the sdists and wheels into one f
     pip download --no-deps odoo-addon-account-invoice-import-facturx==18.0.1.1.0.2
     pip download --no-deps odoo-addon-account-invoice-import-simple-pdf==18.0.1.1.0.3
     pip download --no-deps odoo14-addon-account-invoice-import-invoice2data==14.0.2.4.0
+    pip download --no-deps odoo-addon-account-invoice-import-ubl==18.0.1.2.0
     for f in odoo*.whl; do unzip -q -o -d "${f%%-py3-none-any.whl}" "$f"; done     # wheels: the OCA modules' tests/
     PYTHONPATH=src python benchmarks/real_invoices.py --root /tmp/real [--split eval|dev|all]
 
