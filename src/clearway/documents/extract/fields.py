@@ -19,7 +19,7 @@ from clearway.documents.extract.countries import countries_in, currency_for_symb
 from clearway.documents.extract.layout import Line
 from clearway.documents.extract.numbers import DATE_NUM, currencies_in, parse_date
 from clearway.documents.extract.page import FILLER, Found, Page, amount_in, labelled, value_cells
-from clearway.documents.extract.parties import letterhead, party, window_address
+from clearway.documents.extract.parties import addressee, legal_mention, letterhead, party, window_address
 from clearway.documents.extract.tables import goods_lines
 
 INCOTERM = re.compile(r"\b(EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP)\b")
@@ -278,21 +278,35 @@ def lost_decimals(rows: list[dict[str, Any]], targets: list[Decimal]) -> None:
                 return
 
 
+def _in_block(seller: Found | None, buyer: Found | None) -> bool:
+    """Whether the seller's name is a line of the buyer's block (its name or address)."""
+    if seller is None or buyer is None or not isinstance(seller.value, dict) or not isinstance(buyer.value, dict):
+        return False
+    name = L.norm(seller.value.get("name") or "")
+    block = [buyer.value.get("name") or "", *buyer.value.get("address", [])]
+    return bool(name) and any(L.norm(b) == name for b in block)
+
+
 def extract(lines: list[Line]) -> dict[str, Found | None]:
     """Reads every field of an invoice from its lines."""
     page = Page.of(lines)
     out: dict[str, Found | None] = {
         "invoice_number": invoice_number(page),
         "date": invoice_date(page),
-        "seller": party(page, L.SELLER, L.BUYER) or letterhead(page),
+        "seller": party(page, L.SELLER, L.BUYER),
         "buyer": party(page, L.BUYER, L.SELLER),
         "incoterm": incoterm(page),
         "origin": origin(page),
         "gross_weight_kg": weight(page, L.GROSS_WEIGHT),
         "net_weight_kg": weight(page, L.NET_WEIGHT),
     }
+    labelled_seller = out["seller"] is not None
+    if not labelled_seller:
+        out["seller"] = letterhead(page) or legal_mention(page)
     if out["buyer"] is None:
-        out["buyer"] = window_address(page, out["seller"])
+        out["buyer"] = window_address(page, out["seller"]) or addressee(page)
+    if not labelled_seller and _in_block(out["seller"], out["buyer"]):
+        out["seller"] = legal_mention(page)  # the "letterhead" was the addressee's company, under its name
     sums = totals(page)
     out["net"] = sums.get("net")
     out["tax"] = sums.get("tax")

@@ -159,6 +159,8 @@ SELLER = (
     "verkaufer",
     "lieferant",
     "rechnungssteller",
+    "rechnungsersteller",
+    "rechnungsaussteller",
     "absender",
     "fornitore",
     "cedente",
@@ -221,6 +223,38 @@ BUYER = (
     "factura a",
     "faturar a",
 )
+# Labels of other fields that sit beside a party's label ("Rechnungsempfänger ... Kundennummer GE2020211"):
+# never a party's name.
+REFERENCES = (
+    "kundennummer",
+    "kunden-nr",
+    "kunden nr",
+    "kundennr",
+    "customer no",
+    "customer number",
+    "customer id",
+    "account no",
+    "account number",
+    "client no",
+    "n de client",
+    "no de client",
+    "numero de client",
+    "no client",
+    "numero de cliente",
+    "no de cliente",
+    "codigo de cliente",
+    "codice cliente",
+    "referenz",
+    "your reference",
+    "our reference",
+    "ihr zeichen",
+    "unser zeichen",
+    "votre reference",
+    "su referencia",
+    "seite",
+    "page",
+    "pagina",
+)
 # Where the goods go, printed next to the buyer's block: a party label, but not the buyer's value.
 SHIP_TO = (
     "shipping address",
@@ -268,6 +302,12 @@ TOTAL = (
     "summe brutto",
     "zu zahlen",
     "zahlbetrag",
+    "rechnungssumme brutto",
+    "rechnungssumme",
+    "bruttosumme",
+    "gesamtbetrag brutto",
+    "rechnungsbeitrag",
+    "endsumme",
     "totale documento",
     "totale fattura",
     "totale da pagare",
@@ -309,6 +349,9 @@ NET = (
     "netto",
     "zwischensumme",
     "summe netto",
+    "rechnungssumme netto",
+    "nettosumme",
+    "gesamtbetrag netto",
     "warenwert",
     "imponibile",
     "totale imponibile",
@@ -480,6 +523,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "vk-preis",
         "vk preis",
         "e-preis",
+        "preis einheit",
+        "preis je einheit",
+        "preis pro einheit",
         "prezzo unitario",
         "prezzo unit",
         "prezzo",
@@ -509,6 +555,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "gesamt",
         "zeilenbetrag",
         "positionsbetrag",
+        "entgelt",
         "importo",
         "totale",
         "totale riga",
@@ -584,6 +631,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "artikel",
         "leistung",
         "artikelbezeichnung",
+        "artikelbeschreibung",
+        "warenbezeichnung",
+        "leistungsbeschreibung",
+        "produktbeschreibung",
         "descrizione",
         "articolo",
         "prodotto",
@@ -592,6 +643,25 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "particulars",
     ),
 }
+# A line under a goods line that lowers or raises its amount ("abzgl. 16,7% Rabatt -2,00"): not a goods line.
+ADJUSTMENT = (
+    "abzgl",
+    "abzuglich",
+    "zzgl",
+    "zuzuglich",
+    "rabatt",
+    "nachlass",
+    "discount",
+    "less",
+    "descuento",
+    "dto",
+    "bonificacion",
+    "desconto",
+    "remise",
+    "rabais",
+    "ristourne",
+    "sconto",
+)
 STOP_TABLE = TOTAL + NET + TAX + GROSS_WEIGHT + NET_WEIGHT + ("observaciones", "notes", "remarks", "observacoes")
 
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
@@ -630,6 +700,16 @@ TAX_ID = re.compile(
     r"\b(RUC|CNPJ|CPF|RFC|NIT|RUT|CUIT|NIF|CIF|TIN|VAT(?:\s*(?:No|ID|Reg))?|EIN|SIRET|SIREN|TVA|USCC|GSTIN)"
     r"\.?\s*(?:N[ºo°.]?\s*|#\s*|:\s*)*([A-Z0-9][A-Z0-9./\- ]{4,24}[A-Z0-9])",
     re.IGNORECASE,
+)
+
+
+# "Total (inkl. USt.)", "Total incl. VAT", "Total (IVA incluido)": an amount including the tax is a total, not the
+# tax; the tax word in such a phrase does not exclude the label.
+INCLUSIVE_TAX = re.compile(
+    r"\b(?:inkl|incl|inklusive|inclusive|including|con|com|avec)\s+(?:der\s+|de\s+|la\s+|l\s+|o\s+)?"
+    r"(?:ust|mwst|vat|tax|taxes|iva|tva|gst|igv|icms|impuestos|impostos|umsatzsteuer)\b"
+    r"|\b(?:ust|mwst|vat|tax|taxes|iva|tva|gst|igv)\s+"
+    r"(?:incluido|incluida|incluidos|inclus|incluse|inkl|included|inclusa|incluso)\b"
 )
 
 

@@ -90,13 +90,45 @@ def pdf_words(body: bytes, max_pages: int) -> tuple[list[Word], int]:
             pages = pdf.pages[:max_pages]
             for number, page in enumerate(pages, start=1):
                 raw = page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)
+                # Text printed sideways in a margin (a legal or copyright note along the edge) comes as words
+                # stacked one per line across the whole page: when most of the page is upright, it is taken out
+                # of the page and read as lines of its own under the page's last line.
+                sideways = [w for w in raw if not w.get("upright", True)]
+                if sideways and len(sideways) * 4 < len(raw):
+                    raw = [w for w in raw if w.get("upright", True)]
+                else:
+                    sideways = []
                 for w in raw[:MAX_WORDS_PER_PAGE]:
                     words.append(
                         Word(
                             str(w["text"]), number, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"])
                         )
                     )
+                if sideways:
+                    turned = [c["matrix"][1] > 0 for c in page.chars if not c.get("upright", True)]
+                    below = max((float(w["bottom"]) for w in raw), default=0.0)
+                    words.extend(sideways_words(sideways, number, below, sum(turned) * 2 >= len(turned)))
             return words, len(pages)
+
+
+def sideways_words(raw: list[dict[str, Any]], page: int, below: float, upward: bool) -> list[Word]:
+    """Words of text turned 90° as horizontal lines under the page (``below``): one line per column of the
+    turned text; read bottom to top (its letters reversed) when it was turned counter-clockwise."""
+    columns: list[list[dict[str, Any]]] = []
+    for w in sorted(raw, key=lambda w: float(w["x0"])):
+        if columns and abs(float(w["x0"]) - float(columns[-1][0]["x0"])) < 2:
+            columns[-1].append(w)
+        else:
+            columns.append([w])
+    out: list[Word] = []
+    for k, column in enumerate(columns):
+        column.sort(key=lambda w: float(w["top"]), reverse=upward)
+        top, x = below + 24 + 14 * k, 36.0
+        for w in column:
+            text = str(w["text"])[::-1] if upward else str(w["text"])
+            out.append(Word(text, page, x, top, x + 5 * len(text), top + 9))
+            x += 5 * len(text) + 3
+    return out[:MAX_WORDS_PER_PAGE]
 
 
 def render_pdf_pages(body: bytes, max_pages: int, dpi: int = 200) -> list[Any]:

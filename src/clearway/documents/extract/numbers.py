@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from datetime import date
@@ -15,6 +16,12 @@ NUMBER = re.compile(
     r"|(?<![\w.,])-?\d+(?:[.,]\d{1,4})?(?![\w])"
 )
 _MONEY_DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
+# Numeric dates ("06.12.2013") and clock times ("08.30 - 12.30 Uhr") look like amounts with a decimal point.
+_DATES_AND_TIMES = re.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"
+    r"|\b\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?\s*(?:uhr|h|hrs|am|pm)\b",
+    re.IGNORECASE,
+)
 
 MONTHS: dict[str, int] = {}
 for _num, _names in enumerate(
@@ -197,7 +204,7 @@ CURRENCY_WORDS: dict[str, str] = {
 
 def decimal_separator(text: str) -> str:
     """Tells the document's decimal separator from its money-like amounts ('.' or ',')."""
-    votes = Counter(m.group(0)[1] for m in _MONEY_DECIMALS.finditer(text))
+    votes = Counter(m.group(0)[1] for m in _MONEY_DECIMALS.finditer(_DATES_AND_TIMES.sub(" ", text)))
     # "1.234,56" and "1,234.56" both vote with their last separator, which is the one matched here.
     if not votes:
         return "."
@@ -269,14 +276,26 @@ def _make(y: int, m: int, d: int) -> date | None:
         return None
 
 
+@functools.cache
+def _symbol_pattern(symbol: str) -> re.Pattern[str]:
+    """A symbol as printed on its own: one that starts with a letter not inside a word ("SMS/MMS" holds no "S/"),
+    one that ends with "/" or "." not followed by a letter."""
+    left = r"(?<![A-Za-z0-9])" if symbol[0].isalpha() else ""
+    right = r"(?![A-Za-z])" if symbol[-1] in "/." else ""
+    return re.compile(left + re.escape(symbol) + right)
+
+
 def currencies_in(text: str) -> list[tuple[str, str]]:
     """Returns the currencies named in a text as (ISO 4217 code, how it was printed)."""
     found: list[tuple[str, str]] = [(m.group(1), m.group(1)) for m in _CODE.finditer(text)]
     rest = text
     for symbol, code in SYMBOLS:
-        if symbol in rest:
+        if symbol not in rest:
+            continue
+        pattern = _symbol_pattern(symbol)
+        if pattern.search(rest):
             found.append((code, symbol))
-            rest = rest.replace(symbol, " ")
+            rest = pattern.sub(" ", rest)
     if "$" in rest:
         found.append(("$", "$"))
     lower = text.lower()

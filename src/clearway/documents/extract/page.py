@@ -140,7 +140,7 @@ def labelled(page: Page, labels: tuple[str, ...], exclude: tuple[str, ...] = ())
         for cell in row:
             text = L.norm(cell.text)
             label = L.starts_with_label(text, labels)
-            if label is None or (exclude and L.contains_label(text, exclude)):
+            if label is None or (exclude and L.contains_label(L.INCLUSIVE_TAX.sub(" ", text), exclude)):
                 continue
             found.append((cell, label, strip_label(cell.text, label)))
     return found

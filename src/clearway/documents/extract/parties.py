@@ -9,12 +9,22 @@ from clearway.documents.extract import labels as L
 from clearway.documents.extract.numbers import parse_date
 from clearway.documents.extract.page import Found, Page, cells_below, labelled
 
-_OTHER_FIELDS = L.BUYER + L.SELLER + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.TOTAL + L.CURRENCY
+_OTHER_FIELDS = (
+    L.BUYER + L.SELLER + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.TOTAL + L.CURRENCY + L.REFERENCES
+)
+# "Lieferant GmbH", "Vendor Inc.": a name that starts with a label word, not a label followed by a value
+_FORM_ONLY = re.compile(
+    r"^(?:&\s*co\.?\s*)?(?:inc|llc|ltd|limited|corp|gmbh|ag|sa|s\.a|sas|sarl|srl|s\.r\.l|spa|bv|nv|plc|ltda|sac|kg"
+    r"|oy|ab|as|se|co)\.?(?:\s*&\s*co\.?\s*(?:kg|ohg)?)?$",
+    re.IGNORECASE,
+)
 
 
 def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found | None:
     """A party block: the name after or under its label, with the tax id and address lines found below."""
     for cell, _label, rest in labelled(page, labels, exclude=("date", "fecha", "data", "no", "weight", "peso")):
+        if _FORM_ONLY.match(rest.strip()):
+            continue
         block = [rest] if rest else []
         anchor = cell
         row = page.cells[cell.line_no]
@@ -24,7 +34,9 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         cells = [anchor]
         for below in cells_below(page, anchor, max_lines=5):
             text = L.norm(below.text)
-            if L.starts_with_label(text, other + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS):
+            if L.starts_with_label(
+                text, other + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.REFERENCES
+            ):
                 break
             block.append(below.text)
             cells.append(below)
@@ -46,7 +58,8 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
 
 _NAME_PREFIX = re.compile(
     r"^(?:attn|attention|atencion|a la atencion de|a l attention de|z hd|zu handen|c/o|name|nombre|nome|nom"
-    r"|razon social|raison sociale|company|empresa|societe|firma|senor(?:es)?|sr(?:es)?|sra|mr|mrs|ms|m|mme)\b[.:]*\s*",
+    r"|razon social|raison sociale|company|empresa|societe|firma|senor(?:es)?|sr(?:es)?|sra|mr|mrs|ms|m|mme"
+    r"|herrn|herr|frau|monsieur|madame)\b[.:]*\s*",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(r"@|www\.|https?:|\b(?:tel|phone|fax|telefono|telefone|mobile|cel)\b", re.IGNORECASE)
@@ -168,4 +181,86 @@ def window_address(page: Page, seller: Found | None) -> Found | None:
             nxt = page.lines[i + 1]
             value = {"name": clean_name(names[0]), "tax_id": None, "address": names[1:4]}
             return Found(value, 0.45, nxt.page, nxt.bbox())
+    return None
+
+
+# The line over an addressee's name in a letter ("Herrn", "Frau", "Firma", "Monsieur", "Señores", "Spett.le")
+_SALUTATIONS = (
+    "herrn",
+    "herr",
+    "frau",
+    "firma",
+    "monsieur",
+    "m",
+    "mme",
+    "mlle",
+    "madame",
+    "mademoiselle",
+    "messieurs",
+    "senor",
+    "senora",
+    "senores",
+    "sr",
+    "sra",
+    "sres",
+    "mr",
+    "mrs",
+    "ms",
+    "messrs",
+    "signor",
+    "signora",
+    "spett le",
+    "spettabile",
+    "exmo sr",
+    "exma sra",
+)
+
+
+def addressee(page: Page) -> Found | None:
+    """The buyer when no label names it, in a letter: the name under a salutation line ("Herrn" / "Max
+    Mustermann" / street / town) near the top of the first page."""
+    first = page.lines[0].page if page.lines else 0
+    for i, line in enumerate(page.lines[:20]):
+        if line.page != first:
+            break
+        for cell in page.cells[i]:
+            plain = L.norm(cell.text)
+            below = cells_below(page, cell, max_lines=4)
+            if plain in _SALUTATIONS:  # "Herrn" / "Max Mustermann" / "Musterstr. 11"
+                name_cell, address = (below[0], below[1:]) if below else (None, [])
+            elif plain.split(" ", 1)[0] in _SALUTATIONS and len(plain.split()) in range(2, 7):
+                name_cell, address = cell, below  # "M DE LATTRE ALEXIS" / "ALEXINUX SARL" / "35 B RUE …"
+            else:
+                continue
+            has_address = any(ch.isdigit() for b in address for ch in b.text)
+            if name_cell is None or not _is_name(name_cell.text) or not has_address:
+                continue  # an addressee is a name over an address (a street number, a postcode)
+            value = {"name": clean_name(name_cell.text), "tax_id": None, "address": [b.text for b in address[:3]]}
+            return Found(value, 0.45, name_cell.page, name_cell.bbox())
+    return None
+
+
+# A company's legal mention, printed in a footer or along the margin: "BOUYGUES TELECOM - Société anonyme au capital
+# de …", "Acme SARL au capital de …", "Acme, S.L. – Inscrita en el Registro Mercantil …", "Acme GmbH · Sitz …
+# Amtsgericht …"
+_LEGAL_MENTION = re.compile(
+    r"(?P<name>[^\s\-–|·,][^\-–|·,]{1,58}?)\s*(?:[-–|·,]\s*)?"
+    r"(?:(?:soci[eé]t[eé] anonyme|soci[eé]t[eé] par actions simplifi[eé]e|sas|sasu|sarl|eurl|sa|sca|snc)"
+    r"\s+(?:au|à|a|con|com)\s+(?:capital|capitale)\b"
+    r"|(?:sociedad an[oó]nima|s\.?a\.?|s\.?l\.?|s\.?r\.?l\.?|ltda\.?)\s*[-–|·,]?\s*"
+    r"(?:inscrita|registrada|capital social)\b)",
+    re.IGNORECASE,
+)
+
+
+def legal_mention(page: Page) -> Found | None:
+    """The seller when neither a label nor the letterhead names it: the company of the legal mention
+    ("BOUYGUES TELECOM - Société Anonyme au capital de …")."""
+    for line in page.lines:
+        m = _LEGAL_MENTION.search(line.text)
+        if m is None:
+            continue
+        name = clean_name(m.group("name"))
+        if _is_name(name) and not L.starts_with_label(L.norm(name), _OTHER_FIELDS):
+            return Found({"name": name, "tax_id": None, "address": []}, 0.4, line.page, line.bbox())
     return None

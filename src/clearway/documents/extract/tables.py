@@ -59,7 +59,7 @@ def goods_lines(page: Page) -> tuple[list[dict[str, Any]], float]:
     first_kinds: set[str] | None = None
     pages_done: set[int] = set()
     for i, line in enumerate(page.lines):
-        cols = header_columns(line)
+        cols = _with_line_above(page, i, header_columns(line))
         kinds = {k for k, _a, _b in cols if k != "other"}
         if len(kinds) < 3 or "description" not in kinds or sum(1 for k, _a, _b in cols if k == "other") > 3:
             continue
@@ -78,6 +78,28 @@ def goods_lines(page: Page) -> tuple[list[dict[str, Any]], float]:
     for r in rows:
         r.pop("_closed", None)
     return rows, 0.6 + 0.35 * consistent / len(rows)
+
+
+def _with_line_above(page: Page, i: int, cols: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """A header printed on two lines ("Menge" over nothing, "Preis/" over "Einheit"): the words of the line right
+    above name the column under them (or a column of their own where nothing is under them)."""
+    if i == 0 or len(cols) < 2:
+        return cols
+    above, line = page.lines[i - 1], page.lines[i]
+    if above.page != line.page or line.top - above.bottom > page.gap * 0.8 or any(ch.isdigit() for ch in above.text):
+        return cols
+    upper = [c for c in header_columns(above) if c[0] != "other"]
+    if not upper:
+        return cols
+    merged = list(cols)
+    for kind, a, b in upper:
+        under = [j for j, (_k, x0, x1) in enumerate(merged) if x0 < b and x1 > a]
+        if not under:
+            merged.append((kind, a, b))
+        elif len(under) == 1 and merged[under[0]][0] in {"other", "unit"}:
+            _k, x0, x1 = merged[under[0]]
+            merged[under[0]] = (kind, min(x0, a), max(x1, b))
+    return sorted(merged, key=lambda c: c[1])
 
 
 def _multiplies(qty: Decimal | None, price: Decimal | None, amount: Decimal | None) -> bool:
@@ -162,6 +184,9 @@ def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]
                 last_bottom = line.bottom
             continue
         idle = 0
+        if rows and qty is None and price is None and L.starts_with_label(L.norm(line.text), L.ADJUSTMENT):
+            last_bottom = line.bottom  # "abzgl. 16,7% Rabatt -2,00": the line above's discount, not a line
+            continue
         unit = values.get("unit")
         if unit is None and "quantity" in values and len(values["quantity"].split()) > 1:
             unit = values["quantity"].split(" ", 1)[1]
