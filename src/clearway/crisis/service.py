@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
-from clearway.crisis import store
+from clearway.core.phrases import LIST_SEPARATOR
+from clearway.crisis import phrases, store
 from clearway.crisis.model import MISSING_CODES, Line, Match, Measure, Pack, deadline_for, match, parse_pack
 from clearway.declarations import dashboard
 from clearway.declarations.model import Declaration, DeclarationData
@@ -93,13 +94,10 @@ def _stored_pack(row: dict[str, Any]) -> Pack:
 def hs_checker(nomenclature: Any) -> tuple[Callable[[str], bool] | None, list[str]]:
     """Returns how to check a pack's codes against a nomenclature, and a warning when it cannot be complete."""
     if nomenclature is None:
-        return None, ["no HS nomenclature is loaded: codes were checked for their format only"]
+        return None, [phrases.NO_NOMENCLATURE()]
     six = sum(1 for code in nomenclature.entries if len(code) == 6)
     if six < FULL_HS:
-        return None, [
-            f"the nomenclature loaded has {six} subheadings, not a full HS 2022: codes were checked for their "
-            "format only (load the full nomenclature, or pass --hs FILE on the command line)"
-        ]
+        return None, [phrases.PARTIAL_NOMENCLATURE(count=six)]
     return (lambda code: code in nomenclature.entries), []
 
 
@@ -354,7 +352,7 @@ class InForce:
     @property
     def label(self) -> str:
         """Names the protocol as declarations show it."""
-        return f"crisis protocol «{self.pack.title}» ({self.pack.id} {self.pack.version})"
+        return phrases.LABEL(title=self.pack.title, id=self.pack.id, version=self.pack.version)
 
     def stamp(self, measure: Measure) -> dict[str, Any]:
         """Returns what a declaration records of the protocol and measure that applied to it."""
@@ -425,8 +423,10 @@ def priority(uow: UnitOfWork, decl: Declaration, *, counterfeit: Sequence[str] =
         return None
     protocol, hit = found[0]
     measure = hit.measure
-    after = "; released on arrival, post-clearance control" if measure.post_clearance_control else ""
-    reason = f"priority lane under {protocol.label}: {measure.title}, {hit.because(protocol.pack)}{after}"
+    key, because = hit.why(protocol.pack)
+    reason = phrases.PRIORITY[key](protocol=protocol.label, measure=measure.title, **because)
+    if measure.post_clearance_control:
+        reason += LIST_SEPARATOR + phrases.POST_CLEARANCE()
     stamp = protocol.stamp(measure) | {"post_clearance_control": measure.post_clearance_control}
     return Priority(measure.lane, reason, stamp)
 
@@ -435,13 +435,9 @@ def waivers(uow: UnitOfWork, data: DeclarationData) -> list[tuple[str, dict[str,
     """Returns the penalty waivers in force for a declaration: (what it says, what the declaration records)."""
     out = []
     for protocol, hit in matches(uow, data, "penalty_waiver"):
-        because = hit.because(protocol.pack)
-        out.append(
-            (
-                f"penalties for late documents waived under {protocol.label}: {hit.measure.title} ({because})",
-                protocol.stamp(hit.measure),
-            )
-        )
+        key, because = hit.why(protocol.pack)
+        words = phrases.WAIVED[key](protocol=protocol.label, measure=hit.measure.title, **because)
+        out.append((words, protocol.stamp(hit.measure)))
     return out
 
 
@@ -460,10 +456,9 @@ def relieve(uow: UnitOfWork, data: DeclarationData, issues: Sequence[Issue]) -> 
             return Relief(
                 waived=tuple(issues),
                 deadline=deadline,
-                reason=(
-                    f"accepted provisionally under {protocol.label}: {measure.title}; "
-                    f"complete {', '.join(elements)} by {deadline.isoformat()}"
-                ),
+                reason=phrases.PROVISIONAL(protocol=protocol.label, measure=measure.title)
+                + LIST_SEPARATOR
+                + phrases.COMPLETE_BY(elements=", ".join(elements), deadline=deadline.isoformat()),
                 source=SOURCE,
                 data=protocol.stamp(measure),
             )
@@ -494,8 +489,11 @@ def export_blockers(uow: UnitOfWork, decl: Declaration) -> list[str]:
         if measure.document_type in held:
             continue
         items = ", ".join(f"{i.sequence} ({i.commodity_code[:6]})" for i in hit.items)
-        who = f" from {measure.authority}" if measure.authority else ""
-        out.append(f"export licence {measure.document_type}{who} required under {protocol.label} for item(s) {items}")
+        values = {"document": measure.document_type, "protocol": protocol.label, "items": items}
+        if measure.authority:
+            out.append(phrases.EXPORT_LICENCE_FROM(authority=measure.authority, **values))
+        else:
+            out.append(phrases.EXPORT_LICENCE(**values))
     return out
 
 
