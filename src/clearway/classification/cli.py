@@ -101,7 +101,9 @@ def suggest(
     if s.signals:
         console.print(_("signals: %(signals)s") % {"signals": "; ".join(read(signal) for signal in s.signals)})
     if s.abstain:
-        console.print("[yellow]" + _("Too close to choose") + "[/yellow]: " + read(s.question))
+        console.print(
+            "[yellow]" + _("Too close to choose: %(question)s") % {"question": read(s.question)} + "[/yellow]"
+        )
 
 
 def _batch(ix: Index, input_file: Path, output: Path) -> None:

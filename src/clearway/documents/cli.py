@@ -97,7 +97,8 @@ def extract(
             value = value.get("name") or value.get("country") or json.dumps(value, ensure_ascii=False)
         table.add_row(name, str(value), f"{ev['confidence']:.2f}", str(ev["page"] or ""))
     pages = _("%(pages)s page(s)") % {"pages": out["pages"]}
-    kind = _(KINDS[out["kind"]]) if out["kind"] in KINDS else out["kind"]
+    kind = out["kind"]
+    kind = _(KINDS[kind]) if kind in KINDS else kind
     console.print(f"{file.name}: {kind} ({out['format']}, {pages}, {out['seconds']} s)")
     console.print(table)
     for line in out.get("lines") or []:

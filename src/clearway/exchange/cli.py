@@ -230,7 +230,8 @@ def check_anchors(
     bad = 0
     for r in rows:
         bad += r["verdict"].startswith("DIFFERS")
-        verdict = _(r["verdict"]) if r["verdict"] in VERDICTS else r["verdict"]
+        verdict = r["verdict"]
+        verdict = _(verdict) if verdict in VERDICTS else verdict
         size = _("tree size %(size)s") % {"size": r["tree_size"]}
         console.print(f"{r['country']} {size} ({r['contract']}): {verdict}")
     if bad:

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError
-from clearway.platform.cli_support import N_, _, number
+from clearway.core.phrases import Phrase, PhraseSet
+from clearway.platform.cli_support import N_, _, number, reader
 from clearway.risk.learning import jobs, mapping
 
 app = typer.Typer(help="Risk engine: models on history, selectivity rules, watchlists.", no_args_is_help=True)
@@ -30,6 +31,7 @@ def _progress(title: str) -> Iterator[jobs.Step]:
         with console.status(title) as status:
 
             def step(message: str) -> None:
+                message = _step(message)
                 console.log(message)
                 status.update(f"{title}: {message}")
 
@@ -96,12 +98,20 @@ def import_history(
         step(_("reading %(count)s file(s)") % {"count": len(inputs)})
         summary = data.import_files(inputs, mapping.load(mapping_name), out)
     rate = (
-        ", " + _("fraud rate %(rate)s") % {"rate": number(summary["fraud_rate"], 3)} if "fraud_rate" in summary else ""
+        ", " + _("fraud rate %(rate)s") % {"rate": number(float(str(summary["fraud_rate"])), 3)}
+        if "fraud_rate" in summary
+        else ""
     )
     console.print(
         _("%(rows)s declarations (%(start)s – %(end)s, %(labelled)s labelled%(rate)s) written to %(path)s")
-        % {"rows": summary["rows"], "start": summary["from"], "end": summary["to"], "labelled": summary["labelled"]}
-        | {"rate": rate, "path": out}
+        % {
+            "rows": summary["rows"],
+            "start": summary["from"],
+            "end": summary["to"],
+            "labelled": summary["labelled"],
+            "rate": rate,
+            "path": out,
+        }
     )
 
 
@@ -305,6 +315,28 @@ def _signed(value: float) -> str:
 # The column headings of evaluate and simulate, extracted for translation (they are translated where printed).
 N_("model"), N_("inspected"), N_("precision"), N_("recall"), N_("lift"), N_("critical caught")
 N_("revenue caught"), N_("policy"), N_("weeks"), N_("norm. precision"), N_("norm. revenue"), N_("explore hit")
+
+
+# The steps the learning jobs report (jobs.py writes them in English), rendered in the CLI's language.
+STEPS = PhraseSet(
+    (
+        Phrase("risk.step.files", N_("reading {count} file(s)")),
+        Phrase("risk.step.read", N_("reading {path}")),
+        Phrase("risk.step.holdout", N_("checking on the latest {share} ({count} labelled declarations) as holdout")),
+        Phrase("risk.step.train", N_("training on {labelled} labelled declarations ({unlabelled} unlabelled)")),
+        Phrase("risk.step.model", N_("writing the model to {path}")),
+        Phrase("risk.step.load", N_("loading model {path}")),
+        Phrase("risk.step.score", N_("scoring {count} declarations")),
+        Phrase("risk.step.ours", N_("training ours on {count} declarations ({labelled} labelled)")),
+        Phrase("risk.step.baseline", N_("training the plain LightGBM baseline on the raw columns")),
+        Phrase("risk.step.rank", N_("ranking {count} test declarations")),
+        Phrase("risk.step.report", N_("writing the report to {path}")),
+    )
+)
+
+
+def _step(message: str) -> str:
+    return reader(STEPS)(message)
 
 
 def _online() -> None:

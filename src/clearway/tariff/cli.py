@@ -42,7 +42,7 @@ OUTCOMES = {"settled": N_("settled"), "failed": N_("failed")}
 
 def _valuation(note: str) -> str:
     incoterm, sep, how = note.partition(": ")
-    return f"{incoterm}: {_(how)}" if sep and how in VALUATION_NOTES else note
+    return incoterm + ": " + _(how) if sep and how in VALUATION_NOTES else note
 
 
 def _fail(exc: Exception) -> None:
@@ -205,13 +205,14 @@ def accounts_open(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
+    kind_words = ACCOUNT_KINDS.get(row["kind"], row["kind"])
     console.print(
         "[green]"
         + _("Opened")
         + "[/green] "
         + _("%(kind)s account %(id)s for %(party)s: %(limit)s")
         % {
-            "kind": _(ACCOUNT_KINDS.get(row["kind"], row["kind"])),
+            "kind": _(kind_words),
             "id": row["id"],
             "party": row["party_id"],
             "limit": row["limit"],

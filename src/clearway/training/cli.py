@@ -198,8 +198,8 @@ def _title(title: dict[str, str]) -> str:
 
 
 def _parse_lane(text: str) -> Answer:
-    case, _, rest = text.partition("=")
-    lane, _, reason = rest.partition(":")
+    case, _sep, rest = text.partition("=")
+    lane, _sep, reason = rest.partition(":")
     if not case or lane not in LANES:
         err.print(
             "[red]LANE[/red] "
@@ -246,10 +246,11 @@ def _print_result(view: dict[str, Any]) -> None:
     for rev in r["reviews"]:
         if rev["verdict"] in ("missed", "false_alarm"):
             signals = ", ".join(f"{s['feature']} {s['contribution']:+.2f}" for s in rev["signals"])
+            verdict = VERDICTS[rev["verdict"]]
             console.print(
                 f"  {rev['case']}: "
                 + _("%(verdict)s (%(lane)s) — model saw %(signals)s")
-                % {"verdict": _(VERDICTS[rev["verdict"]]), "lane": rev["lane"], "signals": signals}
+                % {"verdict": _(verdict), "lane": rev["lane"], "signals": signals}
             )
 
 

@@ -204,9 +204,11 @@ def indicators_cmd(
     title = _("Indicators %(year)s") % {"year": ind.year}
     note = _("(figures on %(date)s; minimum group %(k)s)") % {"date": ind.as_of, "k": ind.min_group}
     console.print(f"[bold]{title}[/bold] {note}")
+    words = labels.COLUMNS
+    total, women, men = words["total"], words["women"], words["men"]
     for t in ind.tables:
         columns = (_(labels.COLUMNS[c]) for c in COLUMNS)
-        table = Table(_(labels.TABLES[t.key]), *columns, _(labels.COLUMNS["total"]), _("% women"))
+        table = Table(_(labels.TABLES[t.key]), *columns, _(total), _("% women"))
         for r in (*t.rows, *([t.total] if t.total else [])):
             table.add_row(
                 labels.word(labels.ROWS, r.key, _),
@@ -215,7 +217,7 @@ def indicators_cmd(
                 _dash(r.share_women),
             )
         console.print(table)
-    rates = Table(_("rate"), _(labels.COLUMNS["women"]), _(labels.COLUMNS["men"]), _("women / men"))
+    rates = Table(_("rate"), _(women), _(men), _("women / men"))
     for rate in ind.rates:
         rates.add_row(_(labels.RATES[rate.key]), _dash(rate.women), _dash(rate.men), _dash(rate.ratio))
     console.print(rates)
