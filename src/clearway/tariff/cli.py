@@ -40,6 +40,22 @@ ACCOUNT_KINDS = {"guarantee": N_("guarantee"), "deferment": N_("deferment")}
 OUTCOMES = {"settled": N_("settled"), "failed": N_("failed")}
 
 
+# The words of a tax's base ("16% of customs value + duty + excise", valuation.py writes them from TAX_BASES).
+BASE_WORDS = {"customs value": N_("customs value"), "duty": N_("duty"), "excise": N_("excise")}
+FREE = N_("free")
+
+
+def _rate(text: str) -> str:
+    """A levy's rate as the tariff book prints it, its words in the CLI's language ("16% of customs value")."""
+    if text == FREE:
+        return _(FREE)
+    rate, sep, base = text.partition("% of ")
+    terms = base.split(" + ")
+    if not sep or not all(t in BASE_WORDS for t in terms):
+        return text  # the tariff book's notation ("6% + 1.50 PEN/LTR (min 10.00)"): codes and figures
+    return _("%(rate)s%% of %(base)s") % {"rate": rate, "base": " + ".join(_(BASE_WORDS[t]) for t in terms)}
+
+
 def _valuation(note: str) -> str:
     incoterm, sep, how = note.partition(": ")
     return incoterm + ": " + _(how) if sep and how in VALUATION_NOTES else note
@@ -123,11 +139,11 @@ def show(mrn: Annotated[str, typer.Argument(help="MRN of an assessed declaration
                 str(item.customs_value) if k == 0 else "",
                 levy.code,
                 str(levy.base),
-                levy.rate_text,
+                _rate(levy.rate_text),
                 str(levy.amount),
             )
     for levy in assessment.declaration_levies:
-        table.add_row("", "", "", levy.code, "", levy.rate_text, str(levy.amount))
+        table.add_row("", "", "", levy.code, "", _rate(levy.rate_text), str(levy.amount))
     console.print(table)
     total, paid, currency = due
     console.print(

@@ -15,7 +15,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import _, number, open_runtime
 from clearway.workforce import export, labels, service
 from clearway.workforce.indicators import COLUMNS
 
@@ -214,7 +214,7 @@ def indicators_cmd(
                 labels.word(labels.ROWS, r.key, _),
                 *(_dash(r.counts[c]) for c in COLUMNS),
                 _dash(r.total),
-                _dash(r.share_women),
+                "—" if r.share_women is None else number(r.share_women, 1),
             )
         console.print(table)
     rates = Table(_("rate"), _(women), _(men), _("women / men"))
