@@ -13,8 +13,9 @@ from rich.table import Table
 
 from clearway.classification import service
 from clearway.classification.model import Index
+from clearway.classification.phrases import PHRASES
 from clearway.core.issues import ValidationFailed
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import _, number, open_runtime, reader
 from clearway.platform.settings import get_settings
 from clearway.reference.model import parse_hs_csv
 
@@ -50,7 +51,7 @@ def embed(
     try:
         ix = _index(nomenclature)
         with Progress(
-            TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+            TextColumn(_("embedding")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
         ) as progress:
             task = progress.add_task("subheadings", total=len(ix.codes))
             data_dir = get_settings().data_dir if nomenclature is not None else open_runtime().settings.data_dir
@@ -59,7 +60,8 @@ def embed(
         for issue in exc.issues:
             console.print(f"[red]{issue.code}[/red] {issue.message}")
         raise typer.Exit(1) from None
-    console.print(f"[green]wrote[/green] {path} ({len(ix.codes)} subheadings); {ix.retrieval}")
+    subheadings = _("(%(count)s subheadings)") % {"count": len(ix.codes)}
+    console.print("[green]" + _("wrote") + f"[/green] {path} {subheadings}; {reader(PHRASES)(ix.retrieval)}")
 
 
 @app.command("suggest")
@@ -89,23 +91,26 @@ def suggest(
         for issue in exc.issues:
             console.print(f"[red]{issue.code}[/red] {issue.message}")
         raise typer.Exit(1) from None
-    table = Table("rank", "hs6", "score", "path", "matched")
+    table = Table(_("rank"), "hs6", _("score"), _("path"), _("matched"))
     for rank, c in enumerate(s.candidates, start=1):
         table.add_row(
-            str(rank), c.hs6, f"{c.score:.3f}", " › ".join(d[:40] for _code, d in c.path), ", ".join(c.matched)
+            str(rank), c.hs6, number(c.score, 3), " › ".join(d[:40] for _code, d in c.path), ", ".join(c.matched)
         )
     console.print(table)
+    read = reader(PHRASES)  # the signals and the question, in the user's language
     if s.signals:
-        console.print("signals: " + "; ".join(s.signals))
+        console.print(_("signals: %(signals)s") % {"signals": "; ".join(read(signal) for signal in s.signals)})
     if s.abstain:
-        console.print(f"[yellow]Too close to choose[/yellow]: {s.question}")
+        console.print(
+            "[yellow]" + _("Too close to choose: %(question)s") % {"question": read(s.question)} + "[/yellow]"
+        )
 
 
 def _batch(ix: Index, input_file: Path, output: Path) -> None:
     items = list(service.read_items(input_file.read_bytes()))
     with (
         Progress(
-            TextColumn("suggesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+            TextColumn(_("suggesting")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
         ) as progress,
         output.open("w", newline="", encoding="utf-8") as fh,
     ):

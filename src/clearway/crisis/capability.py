@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from clearway.core.issues import Issue
 from clearway.crisis import api, cli, lodgement, reporting, seed
+from clearway.crisis.phrases import PHRASES
 from clearway.crisis.schemas import ActivateIn, DeactivateIn
 from clearway.declarations import service as declarations_service
 from clearway.declarations.events import (
@@ -27,6 +28,7 @@ from clearway.declarations.ports import LaneProposal, LodgingFacts, Relief
 from clearway.declarations.schemas import AmendmentIn
 from clearway.platform.capability import Capability
 from clearway.platform.db import UnitOfWork
+from clearway.platform.i18n import offering
 from clearway.platform.runtime import Runtime
 
 
@@ -99,7 +101,7 @@ capability = Capability(
     routers=(api.router,),
     cli=cli.app,
     cli_name="crisis",
-    ports=ports,
+    ports=offering(PHRASES, ports),
     subscribe=subscribe,
     seed_demo=seed.seed_demo,
     seed_order=70,  # after the demo declarations (20): its own relief consignments come on top

@@ -17,10 +17,11 @@ from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.crisis import service
-from clearway.platform import approvals
+from clearway.crisis.phrases import PHRASES
+from clearway.platform import approvals, cli_i18n
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal, principal_for_user
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import N_, _, open_runtime, reader
 from clearway.platform.db import UnitOfWork
 from clearway.reference import model as reference_model
 from clearway.reference import service as reference_service
@@ -50,7 +51,9 @@ def _fail(exc: Exception) -> None:
 def _user(uow: UnitOfWork, name: str) -> Principal:
     found = principal_for_user(uow, name)
     if found is None:
-        console.print(f"[red]UNKNOWN_USER[/red] no user '{name}'; --by names a registered supervisor")
+        console.print(
+            "[red]UNKNOWN_USER[/red] " + _("no user '%(name)s'; --by names a registered supervisor") % {"name": name}
+        )
         raise typer.Exit(2)
     return found
 
@@ -62,22 +65,18 @@ def list_packs() -> None:
     with runtime.uow(readonly=True) as uow:
         found = service.packs(uow)
         waiting = service.pending_requests(uow)
-    table = Table(title="Crisis protocol packs")
-    for col in ("pack", "version", "title", "measures", "state"):
-        table.add_column(col)
+    table = Table(title=_("Crisis protocol packs"))
+    for col in (N_("pack"), N_("version"), N_("title"), N_("measures"), N_("state")):
+        table.add_column(_(col))
     for pack, active in found:
-        state = (
-            f"[bold green]ACTIVE[/bold green] since {active['activated_at']:%Y-%m-%d %H:%M} UTC"
-            if active
-            else "inactive"
-        )
-        table.add_row(pack.id, pack.version, pack.title, str(len(pack.measures)), state)
+        since = _("since %(when)s UTC") % {"when": f"{active['activated_at']:%Y-%m-%d %H:%M}"} if active else ""
+        state = "[bold green]" + _("ACTIVE") + f"[/bold green] {since}" if active else _("inactive")
+        table.add_row(pack.id, pack.version, pack.title_in(cli_i18n.current()), str(len(pack.measures)), state)
     console.print(table)
     for cr in waiting:
-        console.print(
-            f"[yellow]waiting[/yellow] {cr.kind} {cr.target} asked by {cr.requested_by}: {cr.reason} "
-            f"(approve: clearway crisis approve {cr.id} --by OTHER_SUPERVISOR)"
-        )
+        asked = _("asked by %(user)s") % {"user": cr.requested_by}
+        how = _("approve: %(command)s") % {"command": f"clearway crisis approve {cr.id} --by OTHER_SUPERVISOR"}
+        console.print("[yellow]" + _("waiting") + f"[/yellow] {cr.kind} {cr.target} {asked}: {cr.reason} ({how})")
 
 
 @app.command("show")
@@ -90,17 +89,18 @@ def show(pack_id: Annotated[str, typer.Argument(help="Pack id, e.g. pandemic-med
     except DomainError as exc:
         _fail(exc)
         return
+    dates = _("In force from %(start)s to %(end)s") % {"start": pack.start, "end": pack.end or _("no end date")}
+    basis, when = _("Legal basis"), _("Activated when")
     console.print(
         Panel(
-            f"[bold]{pack.title}[/bold] ({pack.id} {pack.version})\n"
-            f"In force from {pack.start} to {pack.end or 'no end date'}\n\n"
-            f"[bold]Legal basis[/bold]: {pack.legal_basis}\n[bold]Activated when[/bold]: {pack.activation_reason}",
-            title="Crisis protocol",
+            f"[bold]{pack.title_in(cli_i18n.current())}[/bold] ({pack.id} {pack.version})\n{dates}\n\n"
+            f"[bold]{basis}[/bold]: {pack.legal_basis}\n[bold]{when}[/bold]: {pack.activation_reason}",
+            title=_("Crisis protocol"),
         )
     )
-    table = Table(title="Measures")
-    for col in ("id", "kind", "scope", "title"):
-        table.add_column(col)
+    table = Table(title=_("Measures"))
+    for col in ("id", N_("kind"), N_("scope"), N_("title")):
+        table.add_column(_(col))
     for m in pack.measures:
         scope = " and ".join(
             x for x in (m.goods and f"goods:{m.goods}", m.consignees and f"consignees:{m.consignees}") if x
@@ -108,11 +108,12 @@ def show(pack_id: Annotated[str, typer.Argument(help="Pack id, e.g. pandemic-med
         table.add_row(m.id, m.kind, scope, m.title)
     console.print(table)
     for g in pack.goods.values():
-        console.print(f"[bold]{g.key}[/bold] ({len(g.codes)} HS subheadings): {', '.join(sorted(g.codes))}")
+        count = _("(%(count)s HS subheadings)") % {"count": len(g.codes)}
+        console.print(f"[bold]{g.key}[/bold] {count}: {', '.join(sorted(g.codes))}")
     for c in pack.consignees.values():
         console.print(f"[bold]{c.key}[/bold]: " + "; ".join(f"{n} ({i})" for i, n in c.parties.items()))
     for s in pack.sources:
-        console.print(f"  source: {s}")
+        console.print("  " + _("source: %(source)s") % {"source": s})
 
 
 @app.command("load")
@@ -160,8 +161,9 @@ def load(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
+    read = reader(PHRASES)
     for w in loaded.warnings:
-        console.print("[yellow]" + _("warning") + f"[/yellow] {w}")
+        console.print("[yellow]" + _("warning") + f"[/yellow] {read(w)}")
     verb = _("Loaded") if loaded.created else _("Already loaded")
     measures = _("%(count)s measures") % {"count": len(loaded.pack.measures)}
     console.print(f"[green]{verb}[/green] {loaded.pack.id} {loaded.pack.version}: {measures}")
@@ -249,9 +251,9 @@ def declarations(
         rows, total = service.affected(
             uow, Principal(user=cli_actor(), role="supervisor"), provisional=provisional, overdue=overdue, limit=500
         )
-    table = Table(title=f"Declarations under crisis protocols ({total})")
-    for col in ("MRN", "protocol", "importer", "lane", "lodged", "released", "deadline"):
-        table.add_column(col)
+    table = Table(title=_("Declarations under crisis protocols (%(count)s)") % {"count": total})
+    for col in ("MRN", N_("protocol"), N_("importer"), N_("lane"), N_("lodged"), N_("released"), N_("deadline")):
+        table.add_column(_(col))
     for r in rows:
         table.add_row(
             r["mrn"],
@@ -260,6 +262,6 @@ def declarations(
             r.get("lane") or "",
             f"{r['lodged_at']:%Y-%m-%d %H:%M}",
             f"{r['released_at']:%Y-%m-%d %H:%M}" if r["released_at"] else "",
-            str(r["deadline"] or "") + (" (completed)" if r["completed_at"] else ""),
+            str(r["deadline"] or "") + (" " + _("(completed)") if r["completed_at"] else ""),
         )
     console.print(table)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearway.core.issues import Issue
-from clearway.crisis import store
+from clearway.core.phrases import LIST_SEPARATOR
+from clearway.crisis import phrases, store
 from clearway.crisis.model import MISSING_CODES, Line, Match, Measure, Pack, deadline_for, match
 from clearway.crisis.pack_reader import stored_pack
 from clearway.declarations.model import Declaration, DeclarationData
@@ -34,7 +35,7 @@ class InForce:
     @property
     def label(self) -> str:
         """Names the protocol as declarations show it."""
-        return f"crisis protocol «{self.pack.title}» ({self.pack.id} {self.pack.version})"
+        return phrases.LABEL(title=self.pack.title, id=self.pack.id, version=self.pack.version)
 
     def stamp(self, measure: Measure) -> dict[str, Any]:
         """Returns what a declaration records of the protocol and measure that applied to it."""
@@ -105,8 +106,10 @@ def priority(uow: UnitOfWork, decl: Declaration, *, counterfeit: Sequence[str] =
         return None
     protocol, hit = found[0]
     measure = hit.measure
-    after = "; released on arrival, post-clearance control" if measure.post_clearance_control else ""
-    reason = f"priority lane under {protocol.label}: {measure.title}, {hit.because(protocol.pack)}{after}"
+    key, because = hit.why(protocol.pack)
+    reason = phrases.PRIORITY[key](protocol=protocol.label, measure=measure.title, **because)
+    if measure.post_clearance_control:
+        reason += LIST_SEPARATOR + phrases.POST_CLEARANCE()
     stamp = protocol.stamp(measure) | {"post_clearance_control": measure.post_clearance_control}
     return Priority(measure.lane, reason, stamp)
 
@@ -115,13 +118,9 @@ def waivers(uow: UnitOfWork, data: DeclarationData) -> list[tuple[str, dict[str,
     """Returns the penalty waivers in force for a declaration: (what it says, what the declaration records)."""
     out = []
     for protocol, hit in matches(uow, data, "penalty_waiver"):
-        because = hit.because(protocol.pack)
-        out.append(
-            (
-                f"penalties for late documents waived under {protocol.label}: {hit.measure.title} ({because})",
-                protocol.stamp(hit.measure),
-            )
-        )
+        key, because = hit.why(protocol.pack)
+        words = phrases.WAIVED[key](protocol=protocol.label, measure=hit.measure.title, **because)
+        out.append((words, protocol.stamp(hit.measure)))
     return out
 
 
@@ -140,10 +139,9 @@ def relieve(uow: UnitOfWork, data: DeclarationData, issues: Sequence[Issue]) -> 
             return Relief(
                 waived=tuple(issues),
                 deadline=deadline,
-                reason=(
-                    f"accepted provisionally under {protocol.label}: {measure.title}; "
-                    f"complete {', '.join(elements)} by {deadline.isoformat()}"
-                ),
+                reason=phrases.PROVISIONAL(protocol=protocol.label, measure=measure.title)
+                + LIST_SEPARATOR
+                + phrases.COMPLETE_BY(elements=", ".join(elements), deadline=deadline.isoformat()),
                 source=SOURCE,
                 data=protocol.stamp(measure),
             )
@@ -174,8 +172,11 @@ def export_blockers(uow: UnitOfWork, decl: Declaration) -> list[str]:
         if measure.document_type in held:
             continue
         items = ", ".join(f"{i.sequence} ({i.commodity_code[:6]})" for i in hit.items)
-        who = f" from {measure.authority}" if measure.authority else ""
-        out.append(f"export licence {measure.document_type}{who} required under {protocol.label} for item(s) {items}")
+        values = {"document": measure.document_type, "protocol": protocol.label, "items": items}
+        if measure.authority:
+            out.append(phrases.EXPORT_LICENCE_FROM(authority=measure.authority, **values))
+        else:
+            out.append(phrases.EXPORT_LICENCE(**values))
     return out
 
 

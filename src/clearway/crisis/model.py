@@ -136,20 +136,23 @@ class Match:
     items: tuple[Line, ...]
     consignee: tuple[str, str] | None  # (id, name on the list)
 
-    def because(self, pack: Pack) -> str:
-        """Says in words why the measure applies."""
-        parts = []
+    def why(self, pack: Pack) -> tuple[str, dict[str, str]]:
+        """Returns why the measure applies: the key of its words in ``phrases.BECAUSE`` and their values."""
+        values: dict[str, str] = {}
+        key = ""
         if self.consignee is not None:
-            parts.append(f"consigned to a listed relief organisation ({self.consignee[1]}, {self.consignee[0]})")
+            values |= {"name": self.consignee[1], "id": self.consignee[0]}
+            key = "consignee"
         if self.items and self.measure.goods:
             goods = pack.goods[self.measure.goods]
-            listed = ", ".join(
+            values["items"] = ", ".join(
                 f"item {i.sequence}: {i.commodity_code[:6]} {goods.codes.get(i.commodity_code[:6], '')}".strip()
                 for i in self.items[:5]
             )
-            more = f" and {len(self.items) - 5} more" if len(self.items) > 5 else ""
-            parts.append(f"listed goods ({listed}{more})")
-        return " and ".join(parts)
+            key = ("both" if key else "goods") + ("_more" if len(self.items) > 5 else "")
+            if len(self.items) > 5:
+                values["more"] = str(len(self.items) - 5)
+        return key, values
 
 
 def match(pack: Pack, measure: Measure, importer_id: str, lines: Sequence[Line]) -> Match | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearway.core.issues import Conflict, Forbidden, Issue, NotFound, ValidationFailed
-from clearway.crisis import store
+from clearway.crisis import phrases, store
 from clearway.crisis.lodgement import in_force as in_force  # re-exported for crisis/cli.py
 from clearway.crisis.model import Pack
 from clearway.crisis.pack_reader import read_pack as read_pack  # re-exported for crisis/cli.py
@@ -41,13 +41,10 @@ FULL_HS = 5000  # a nomenclature with fewer six-digit subheadings is a demo one:
 def hs_checker(nomenclature: Any) -> tuple[Callable[[str], bool] | None, list[str]]:
     """Returns how to check a pack's codes against a nomenclature, and a warning when it cannot be complete."""
     if nomenclature is None:
-        return None, ["no HS nomenclature is loaded: codes were checked for their format only"]
+        return None, [phrases.NO_NOMENCLATURE()]
     six = sum(1 for code in nomenclature.entries if len(code) == 6)
     if six < FULL_HS:
-        return None, [
-            f"the nomenclature loaded has {six} subheadings, not a full HS 2022: codes were checked for their "
-            "format only (load the full nomenclature, or pass --hs FILE on the command line)"
-        ]
+        return None, [phrases.PARTIAL_NOMENCLATURE(count=six)]
     return (lambda code: code in nomenclature.entries), []
 
 

@@ -15,7 +15,7 @@ from clearway.declarations import api as declarations_api
 from clearway.declarations import lodging, service
 from clearway.platform import cli_i18n
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import N_, _, open_runtime
+from clearway.platform.cli_support import N_, _, open_runtime, reader
 from clearway.platform.i18n import localise
 
 console = Console()
@@ -105,9 +105,11 @@ def status(
         + _("status %(status)s (%(label)s)  %(lane)s")
         % {"status": decl.status.value, "label": _(decl.status.label), "lane": lane}
     )
-    table = Table("when (UTC)", "what", "status", "who", "why")
+    table = Table(_("when (UTC)"), _("what"), _("status"), _("who"), _("why"))
+    read = reader(runtime)  # the stored reasons and blockers, in the CLI's language
     for e in decl.history:
-        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.kind, e.status_to.value if e.status_to else "", e.actor, e.reason)
+        status_to = e.status_to.value if e.status_to else ""
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.kind, status_to, e.actor, read(e.reason))
     console.print(table)
     if blockers:
-        console.print(_("Release blocked by: %(blockers)s") % {"blockers": "; ".join(blockers)})
+        console.print(_("Release blocked by: %(blockers)s") % {"blockers": "; ".join(read(b) for b in blockers)})

@@ -15,10 +15,13 @@ from clearway.documents import service
 from clearway.documents.extract.pipeline import extract_document
 from clearway.documents.model import MAX_BYTES, DocumentType
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import N_, _, open_runtime, reader
 
 app = typer.Typer(help="Supporting documents: attach, extract fields, cross-check declarations.", no_args_is_help=True)
 console = Console()
+# What the extraction read (its JSON ``kind`` stays as it is) and its one fixed note, in words to translate.
+KINDS = {"text-pdf": N_("text PDF"), "scan": N_("scanned document"), "e-invoice": N_("e-invoice")}
+NO_OCR = N_("scanned document: OCR is not available here (install tesseract-ocr)")
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="PDF, image or XML")]
 
 
@@ -61,13 +64,14 @@ def attach(
     except (ValidationFailed, DomainError) as exc:
         _refused(exc)
         return
-    note = "attached" if created else "already attached (same SHA-256)"
+    note = _("attached") if created else _("already attached (same SHA-256)")
+    pages = _("%(pages)s page(s)") % {"pages": doc.pages}
     console.print(
-        f"[green]{note}[/green] {doc.type.value} {doc.id} sha256 {doc.sha256[:16]}… ({doc.format.value}, "
-        f"{doc.pages} page(s))"
+        f"[green]{note}[/green] {doc.type.value} {doc.id} sha256 {doc.sha256[:16]}… ({doc.format.value}, {pages})"
     )
+    read = reader(runtime)
     for d in found:
-        console.print(f"  [yellow]{d.code}[/yellow] {d.pointer}: {d.message}")
+        console.print(f"  [yellow]{d.code}[/yellow] {d.pointer}: {read(d.message)}")
 
 
 @app.command("extract")
@@ -84,15 +88,18 @@ def extract(
     if as_json:
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False, default=str))
         return
-    table = Table("field", "value", "confidence", "page")
+    table = Table(_("field"), _("value"), _("confidence"), _("page"))
     for name, ev in out["evidence"].items():
         value = out[name]
         if name == "lines":
-            value = f"{len(value)} line(s)"
+            value = _("%(count)s line(s)") % {"count": len(value)}
         elif isinstance(value, dict):
             value = value.get("name") or value.get("country") or json.dumps(value, ensure_ascii=False)
         table.add_row(name, str(value), f"{ev['confidence']:.2f}", str(ev["page"] or ""))
-    console.print(f"{file.name}: {out['kind']} ({out['format']}, {out['pages']} page(s), {out['seconds']} s)")
+    pages = _("%(pages)s page(s)") % {"pages": out["pages"]}
+    kind = out["kind"]
+    kind = _(KINDS[kind]) if kind in KINDS else kind
+    console.print(f"{file.name}: {kind} ({out['format']}, {pages}, {out['seconds']} s)")
     console.print(table)
     for line in out.get("lines") or []:
         console.print(
@@ -100,7 +107,7 @@ def extract(
             f"{line['description']}"
         )
     for note in out["notes"]:
-        console.print(f"[dim]{note}[/dim]")
+        console.print("[dim]" + (_(note) if note == NO_OCR else note) + "[/dim]")
 
 
 @app.command("list")
@@ -115,7 +122,7 @@ def list_documents(mrn: Annotated[str, typer.Argument(help="Movement Reference N
     except DomainError as exc:
         _refused(exc)
         return
-    table = Table("id", "type", "format", "pages", "sha256", "by", "at (UTC)")
+    table = Table("id", _("type"), _("format"), _("pages"), "sha256", _("by"), _("at (UTC)"))
     for d in docs:
         table.add_row(
             d.id,
@@ -127,5 +134,6 @@ def list_documents(mrn: Annotated[str, typer.Argument(help="Movement Reference N
             f"{d.uploaded_at:%Y-%m-%d %H:%M}",
         )
     console.print(table)
+    read = reader(runtime)
     for x in found:
-        console.print(f"  [yellow]{x.code}[/yellow] {x.pointer}: {x.message}")
+        console.print(f"  [yellow]{x.code}[/yellow] {x.pointer}: {read(x.message)}")

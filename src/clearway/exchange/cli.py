@@ -19,7 +19,7 @@ from clearway.exchange.config import exchange_settings
 from clearway.exchange.model import KINDS
 from clearway.ledger import anchor
 from clearway.ledger.config import ledger_settings
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import N_, _, open_runtime
 
 app = typer.Typer(
     help="Regional cooperation: partners, signed messages, mirror analysis, alerts.", no_args_is_help=True
@@ -28,6 +28,12 @@ partner_app = typer.Typer(help="Partner administrations.", no_args_is_help=True)
 app.add_typer(partner_app, name="partner")
 console = Console()
 ACTOR = "cli"
+# check-anchors' verdicts (sharing.check_partner_anchors writes them in English; a DIFFERS verdict exits 1).
+VERDICTS = (
+    N_("not anchored on chain (yet)"),
+    N_("matches the chain"),
+    N_("DIFFERS from the root anchored on chain"),
+)
 
 
 def _fail(exc: Exception) -> None:
@@ -95,9 +101,12 @@ def partner_add(
     except (DomainError, ValidationFailed, httpx.HTTPError, ValueError, KeyError, OSError) as exc:
         _fail(exc)
         return
-    console.print(f"[green]Partner {p['country']}[/green] {p['did']} at {p['url']}")
+    partner = _("Partner %(country)s") % {"country": p["country"]}
+    console.print(f"[green]{partner}[/green] " + _("%(did)s at %(url)s") % {"did": p["did"], "url": p["url"]})
     for a in p["agreements"]:
-        console.print(f"  shares {a['kind']} since {a['since']}" + (f" until {a['until']}" if a["until"] else ""))
+        shares = _("shares %(kind)s since %(since)s") % {"kind": a["kind"], "since": a["since"]}
+        until = " " + _("until %(until)s") % {"until": a["until"]} if a["until"] else ""
+        console.print(f"  {shares}{until}")
 
 
 @partner_app.command("list")
@@ -106,7 +115,7 @@ def partner_list() -> None:
     runtime = open_runtime()
     with runtime.uow(readonly=True) as uow:
         rows = service.partners(uow)
-    table = Table("country", "DID", "URL", "shares", "pending")
+    table = Table(_("country"), "DID", "URL", _("shares"), _("pending"))
     for p in rows:
         table.add_row(
             p["country"], p["did"], p["url"], ", ".join(a["kind"] for a in p["agreements"]), str(p["pending_messages"])
@@ -137,7 +146,10 @@ def agreement(
             uow.commit()
     except (DomainError, ValidationFailed, ValueError) as exc:
         _fail(exc)
-    console.print(f"{kind} shared with {country.upper()} from {since}")
+    console.print(
+        _("%(kind)s shared with %(country)s from %(since)s")
+        % {"kind": kind, "country": country.upper(), "since": since}
+    )
 
 
 @app.command("send")
@@ -147,10 +159,13 @@ def send(
     """Drains the outbox once (the server's sender thread does it continuously)."""
     runtime = open_runtime()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as progress:
-        progress.add_task("sending the outbox", total=None)
+        progress.add_task(_("sending the outbox"), total=None)
         sender.prepare(runtime)
         result = sender.drain(runtime, ignore_backoff=now, limit=10_000)
-    console.print(f"sent {result.sent}, waiting for a retry {result.retried}, dropped {result.dropped}")
+    console.print(
+        _("sent %(sent)s, waiting for a retry %(retried)s, dropped %(dropped)s")
+        % {"sent": result.sent, "retried": result.retried, "dropped": result.dropped}
+    )
     for e in sorted(set(result.errors))[:10]:
         console.print(f"  [yellow]{e}[/yellow]")
     if result.retried or result.dropped:
@@ -170,7 +185,7 @@ def _chain(runtime: Any, url: str | None, contract: str | None, account: str | N
     ls = ledger_settings(runtime)
     target = url or ls.anchor_url
     if not target:
-        console.print("[red]ANCHOR_NOT_CONFIGURED[/red] set CLEARWAY_LEDGER_ANCHOR_URL or pass --url")
+        console.print("[red]ANCHOR_NOT_CONFIGURED[/red] " + _("set CLEARWAY_LEDGER_ANCHOR_URL or pass --url"))
         raise typer.Exit(2)
     return anchor.connect(target, account=account or ls.anchor_account, contract=contract or ls.anchor_contract)
 
@@ -191,7 +206,10 @@ def anchor_cmd(
     except DomainError as exc:
         _fail(exc)
         return
-    console.print(f"tree head anchored in contract {chain.address}; queued for {len(ids)} partner(s)")
+    console.print(
+        _("tree head anchored in contract %(contract)s; queued for %(count)s partner(s)")
+        % {"contract": chain.address, "count": len(ids)}
+    )
 
 
 @app.command("check-anchors")
@@ -212,7 +230,10 @@ def check_anchors(
     bad = 0
     for r in rows:
         bad += r["verdict"].startswith("DIFFERS")
-        console.print(f"{r['country']} tree size {r['tree_size']} ({r['contract']}): {r['verdict']}")
+        verdict = r["verdict"]
+        verdict = _(verdict) if verdict in VERDICTS else verdict
+        size = _("tree size %(size)s") % {"size": r["tree_size"]}
+        console.print(f"{r['country']} {size} ({r['contract']}): {verdict}")
     if bad:
         raise typer.Exit(1)
 
@@ -246,5 +267,6 @@ def watchlist(
         _fail(exc)
         return
     console.print(
-        f"watchlist '{result['watchlist']}' ({', '.join(result['parties'])}), rule set v{result['ruleset_version']}"
+        _("watchlist '%(name)s' (%(parties)s), rule set v%(version)s")
+        % {"name": result["watchlist"], "parties": ", ".join(result["parties"]), "version": result["ruleset_version"]}
     )

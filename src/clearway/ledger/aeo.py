@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from clearway.core.issues import DomainError, Issue, ValidationFailed
-from clearway.ledger import credentials, identity, log, store
+from clearway.ledger import credentials, identity, log, phrases, store
 from clearway.ledger.identity import LedgerContext
 from clearway.platform.db import UnitOfWork
 
@@ -198,11 +198,11 @@ def aeo_status(uow: UnitOfWork, trader_id: str, *, on: date | None = None) -> Ae
     ours = [r for r in latest.values() if not r.is_foreign]
     row = ours[0] if ours else sorted(latest.values(), key=lambda r: (r.status != "granted", r.administration))[0]
     if not row.is_foreign:
-        recognised, basis = True, "national AEO programme"
+        recognised, basis = True, phrases.BASIS_NATIONAL()
     elif row.mra_since is not None and row.mra_since <= day:
-        recognised, basis = True, f"mutual recognition arrangement with {row.country} since {row.mra_since.isoformat()}"
+        recognised, basis = True, phrases.BASIS_MRA(country=row.country, since=row.mra_since.isoformat())
     else:
-        recognised, basis = False, f"no mutual recognition arrangement with {row.country} in force on {day.isoformat()}"
+        recognised, basis = False, phrases.BASIS_NO_MRA(country=row.country, day=day.isoformat())
     return AeoStatus(
         trader_id=trader_id,
         trader_name=row.trader_name,

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from clearway.core.issues import DomainError
 from clearway.ledger import aeo, anchor, identity, log, service
 from clearway.ledger.config import ledger_settings
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import _, open_runtime, reader
 
 app = typer.Typer(
     help="Verifiable supply chain: transparency log, keys, credentials, AEO registry, anchors.", no_args_is_help=True
@@ -31,7 +31,7 @@ def verify(
     with (
         runtime.uow(readonly=True) as uow,
         Progress(
-            TextColumn("checking the log"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+            TextColumn(_("checking the log")), BarColumn(), MofNCompleteColumn(), console=console, transient=True
         ) as progress,
     ):
         task = progress.add_task("log", total=None)
@@ -59,8 +59,9 @@ def verify(
         + "[/red]: "
         + _("first tampered entry is %(entry)s") % {"entry": f"[bold]{result.first_bad_entry}[/bold]"}
     )
+    read = reader(runtime)
     for problem in result.problems[:20]:
-        console.print(f"  {problem}")
+        console.print(f"  {read(problem)}")
     raise typer.Exit(1)
 
 
@@ -89,7 +90,7 @@ def anchor_cmd(
     settings = ledger_settings(runtime)
     target = url or settings.anchor_url
     if not target:
-        console.print("[red]ANCHOR_NOT_CONFIGURED[/red] set CLEARWAY_LEDGER_ANCHOR_URL or pass --url")
+        console.print("[red]ANCHOR_NOT_CONFIGURED[/red] " + _("set CLEARWAY_LEDGER_ANCHOR_URL or pass --url"))
         raise typer.Exit(2)
     try:
         chain = anchor.connect(target, account=settings.anchor_account, contract=contract or settings.anchor_contract)
@@ -103,8 +104,18 @@ def anchor_cmd(
         console.print(_("Nothing to anchor: the latest tree head is already on chain."))
         return
     console.print(
-        f"[green]Anchored[/green] tree size {done.tree_size} root {done.root_hash.hex()} on chain {done.chain_id}, "
-        f"contract {done.contract}, tx {done.tx_hash}, block {done.block_number}"
+        "[green]"
+        + _("Anchored")
+        + "[/green] "
+        + _("tree size %(size)s root %(root)s on chain %(chain)s, contract %(contract)s, tx %(tx)s, block %(block)s")
+        % {
+            "size": done.tree_size,
+            "root": done.root_hash.hex(),
+            "chain": done.chain_id,
+            "contract": done.contract,
+            "tx": done.tx_hash,
+            "block": done.block_number,
+        }
     )
 
 
@@ -127,7 +138,7 @@ def org_create(
     except DomainError as exc:
         console.print(f"[red]{exc.code}[/red] {exc.message}")
         raise typer.Exit(1) from None
-    console.print(f"[green]Registered[/green] {org_id}: {did}")
+    console.print("[green]" + _("Registered") + f"[/green] {org_id}: {did}")
 
 
 @app.command("rotate-key")
@@ -141,7 +152,7 @@ def rotate_key(org_id: Annotated[str, typer.Argument(help="organisation id")]) -
     except DomainError as exc:
         console.print(f"[red]{exc.code}[/red] {exc.message}")
         raise typer.Exit(1) from None
-    console.print(f"[green]New key[/green] {kid}")
+    console.print("[green]" + _("New key") + f"[/green] {kid}")
 
 
 @app.command("aeo")
@@ -161,10 +172,14 @@ def aeo_cmd(
     if st is None:
         console.print(f"{trader_id}: " + _("no AEO status known"))
         raise typer.Exit(1)
-    mark = "[green]recognised[/green]" if st.recognised else "[yellow]not recognised[/yellow]"
-    console.print(
-        f"{trader_id} ({st.trader_name}): {st.status} since {st.since} by {st.administration} — {mark}: {st.basis}"
-    )
+    mark = "[green]" + _("recognised") + "[/green]" if st.recognised else "[yellow]" + _("not recognised") + "[/yellow]"
+    read = reader(runtime)
+    status = _("%(status)s since %(since)s by %(administration)s") % {
+        "status": read(st.status),
+        "since": st.since,
+        "administration": st.administration,
+    }
+    console.print(f"{trader_id} ({st.trader_name}): {status} — {mark}: {read(st.basis)}")
 
 
 keys_app = typer.Typer(
@@ -202,4 +217,9 @@ def rewrap(
         console.print(f"[red]{exc.code}[/red] {exc.message}")
         raise typer.Exit(1) from None
     identity._DECRYPTED.clear()
-    console.print(f"[green]Re-wrapped[/green] {count} signing key(s) under the current secret")
+    console.print(
+        "[green]"
+        + _("Re-wrapped")
+        + "[/green] "
+        + _("%(count)s signing key(s) under the current secret") % {"count": count}
+    )

@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from sqlalchemy import Connection, select
 
 from clearway.core.issues import DomainError, NotFound
-from clearway.ledger import credentials, identity, merkle, store
+from clearway.ledger import credentials, identity, merkle, phrases, store
 from clearway.ledger.identity import LedgerContext
 from clearway.platform.db import UnitOfWork
 
@@ -256,9 +256,9 @@ def verify_all(
         idx, raw = int(row.idx), bytes(row.leaf_input)
         h = merkle.leaf_hash(raw)
         if h != bytes(row.leaf_hash):
-            flag(idx, f"entry {idx} ({row.kind} {row.ref}) was altered: its content no longer matches its leaf hash")
+            flag(idx, phrases.ALTERED(idx=idx, kind=row.kind, ref=row.ref))
         elif check_signatures and not _signed_ok(uow, raw, key_cache):
-            flag(idx, f"entry {idx} ({row.kind} {row.ref}) carries no valid signature of a known key")
+            flag(idx, phrases.UNSIGNED_ENTRY(idx=idx, kind=row.kind, ref=row.ref))
         tree.append_hash(h)
         stored_tree.append_hash(bytes(row.leaf_hash))
         n = tree.size
@@ -267,11 +267,9 @@ def verify_all(
             if tree.root() != head.root_hash:
                 bound = _first_changed(conn, tree, n)
                 head_bound = bound if head_bound is None else min(head_bound, bound)
-                problems.append(
-                    f"signed tree head {n} no longer matches the entries (changed at or after entry {bound})"
-                )
+                problems.append(phrases.HEAD_MISMATCH(size=n, bound=bound))
             elif not _head_signed_ok(uow, head):
-                problems.append(f"tree head {n} has no valid signature")
+                problems.append(phrases.UNSIGNED_HEAD(size=n))
         if progress is not None:
             progress(n, size)
     if first_bad is None and head_bound is not None:
@@ -283,7 +281,7 @@ def verify_all(
         }
         for i, value in enumerate(stored_tree.levels[level_idx]):
             if stored.get(i) != value:
-                problems.append(f"stored subtree ({level_idx}, {i}) differs from the hash of its entries")
+                problems.append(phrases.SUBTREE(level=level_idx, index=i))
                 break
     return LogCheck(size, len(heads), max(heads, default=0), first_bad, problems)
 

@@ -34,7 +34,7 @@ COUNTERFEIT = Phrase(
     "ledger.counterfeit", "counterfeit check, item {item} {product}: {message} ({code})", nested=frozenset({"message"})
 )
 AEO_UNRECOGNISED = Phrase(
-    "ledger.aeo_unrecognised", "AEO of {country} not recognised: {basis}", free=frozenset({"basis"})
+    "ledger.aeo_unrecognised", "AEO of {country} not recognised: {basis}", nested=frozenset({"basis"})
 )
 AEO_NATIONAL = Phrase("ledger.aeo_national", "AEO (national programme)")
 AEO_MRA = Phrase("ledger.aeo_mra", "AEO ({country}, under MRA)")
@@ -49,5 +49,19 @@ AEO_STATUS_MRA = Phrase(
     words=frozenset({"status"}),
 )
 STATUSES = tuple(Phrase(f"ledger.status_{s}", s) for s in ("suspended", "revoked", "granted"))
+# On what an AEO status is recognised, or why not (``aeo.aeo_status``; the basis of AEO_UNRECOGNISED).
+BASIS_NATIONAL = Phrase("ledger.basis_national", "national AEO programme")
+BASIS_MRA = Phrase("ledger.basis_mra", "mutual recognition arrangement with {country} since {since}")
+BASIS_NO_MRA = Phrase("ledger.basis_no_mra", "no mutual recognition arrangement with {country} in force on {day}")
+# The problems the log's verification finds (``log.verify_all``; ``clearway ledger verify`` prints them).
+ALTERED = Phrase(
+    "ledger.altered", "entry {idx} ({kind} {ref}) was altered: its content no longer matches its leaf hash"
+)
+UNSIGNED_ENTRY = Phrase("ledger.unsigned_entry", "entry {idx} ({kind} {ref}) carries no valid signature of a known key")
+HEAD_MISMATCH = Phrase(
+    "ledger.head_mismatch", "signed tree head {size} no longer matches the entries (changed at or after entry {bound})"
+)
+UNSIGNED_HEAD = Phrase("ledger.unsigned_head", "tree head {size} has no valid signature")
+SUBTREE = Phrase("ledger.subtree", "stored subtree ({level}, {index}) differs from the hash of its entries")
 
 PHRASES = PhraseSet(collect(globals()) + STATUSES)

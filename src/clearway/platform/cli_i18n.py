@@ -28,6 +28,11 @@ POSIX_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
 # Languages the CLI offers when no catalogue is installed (the console's catalogues speak all four).
 DEFAULT_LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "en")
 
+# The region whose figures a language writes when the POSIX locale names none (as the console: Peru writes
+# 1,234.50, Brazil 1.234,50, France 1 234,50).
+FORMAT_LOCALES = {"es": "es_PE", "pt": "pt_BR", "fr": "fr_FR", "en": "en_US"}
+NUMERIC_VARS = ("LC_ALL", "LC_NUMERIC", "LANG")
+
 N_ = str  # marks a message for extraction (this module cannot import cli_support, which imports it)
 _catalogues: list[MessageCatalogue] = []
 _current: list[str] = []
@@ -99,6 +104,21 @@ def translator(lang: str | None = None) -> Callable[[str], str]:
         return message
 
     return translate
+
+
+def format_locale(lang: str | None = None, environ: dict[str, str] | None = None) -> str:
+    """Returns the locale the CLI writes figures in: the POSIX locale's region when it speaks the CLI's
+    language (``LANG=es_MX.UTF-8`` → ``es_MX``), else the language's default region (``es`` → ``es_PE``)."""
+    lang = lang or current()
+    env = os.environ if environ is None else environ
+    for var in NUMERIC_VARS:
+        value = env.get(var)
+        if value:
+            name = value.split(".")[0].split("@")[0].replace("-", "_")
+            if posix_language(name) == lang and "_" in name:
+                return name
+            break
+    return FORMAT_LOCALES.get(lang, lang)
 
 
 def gettext(message: str) -> str:

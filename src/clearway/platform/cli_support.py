@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+
+from clearway.core.phrases import PhraseBook
 from clearway.platform import cli_i18n
+from clearway.platform.i18n import SOURCE_LANGUAGE, PhraseSource, Reader, phrase_book
 from clearway.platform.migrate import upgrade
 from clearway.platform.runtime import Runtime
 from clearway.platform.settings import get_settings
@@ -34,3 +42,29 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Marks a message for extraction without translating it (it is translated where it is printed)."""
     return message
+
+
+def reader(source: Runtime | PhraseSource) -> Callable[[str | None], str]:
+    """Returns what renders a stored sentence (a reason, a discrepancy, a blocker) in the CLI's language, with
+    the phrases of every capability (a runtime) or of one (its ``PhraseSource``); in English the sentence is
+    printed as stored, byte for byte."""
+    lang = cli_i18n.current()
+    if lang == SOURCE_LANGUAGE:
+        return lambda sentence: sentence or ""
+    book = phrase_book(source.ports) if isinstance(source, Runtime) else PhraseBook.of(source.phrases())
+    return Reader(book, lang, cli_i18n.translator(lang), locale_name=cli_i18n.format_locale(lang))
+
+
+def number(value: float | int | Decimal, digits: int = 0) -> str:
+    """Returns a figure of a summary as the CLI's locale writes it (:func:`cli_i18n.format_locale`: Brazil
+    ``1.234,5``, France ``1 234,5``, Peru ``1,234.5``); in English as Python writes it (``1234.5``, no grouping),
+    so that the English output stays as it was."""
+    lang = cli_i18n.current()
+    if lang == SOURCE_LANGUAGE:
+        return f"{value:.{digits}f}"
+    try:
+        locale = Locale.parse(cli_i18n.format_locale(lang))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse(cli_i18n.FORMAT_LOCALES.get(lang, SOURCE_LANGUAGE))
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=locale, decimal_quantization=True))

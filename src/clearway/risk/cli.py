@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError
-from clearway.platform.cli_support import _
+from clearway.core.phrases import Phrase, PhraseSet
+from clearway.platform.cli_support import N_, _, number, reader
 from clearway.risk.learning import jobs, mapping
 
 app = typer.Typer(help="Risk engine: models on history, selectivity rules, watchlists.", no_args_is_help=True)
@@ -30,6 +31,7 @@ def _progress(title: str) -> Iterator[jobs.Step]:
         with console.status(title) as status:
 
             def step(message: str) -> None:
+                message = _step(message)
                 console.log(message)
                 status.update(f"{title}: {message}")
 
@@ -57,19 +59,30 @@ def train(
 
     if correction not in CORRECTIONS or medians not in ("labelled", "all"):
         console.print(
-            f"[red]TRAIN_SETTINGS[/red] --correction is one of {', '.join(CORRECTIONS)}; --medians labelled or all"
+            "[red]TRAIN_SETTINGS[/red] "
+            + _("--correction is one of %(corrections)s; --medians labelled or all")
+            % {"corrections": ", ".join(CORRECTIONS)}
         )
         raise typer.Exit(2)
     params = {"correction": correction, "medians": medians}
-    with _progress("training") as step:
+    with _progress(_("training")) as step:
         meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step, params=params)
     console.print(
-        f"model [bold]{meta['version']}[/bold] on {meta['rows']} declarations "
-        f"({meta['data_window']['from']} – {meta['data_window']['to']}) written to {model_out}"
+        _("model %(version)s on %(rows)s declarations (%(start)s – %(end)s) written to %(path)s")
+        % {
+            "version": f"[bold]{meta['version']}[/bold]",
+            "rows": meta["rows"],
+            "start": meta["data_window"]["from"],
+            "end": meta["data_window"]["to"],
+            "path": model_out,
+        }
     )
     for share, figures in meta["metrics"].items():
         if share.endswith("%"):
-            console.print(f"  holdout precision at {share}: {figures['precision']:.3f}")
+            precision = number(figures["precision"], 3)
+            console.print(
+                "  " + _("holdout precision at %(share)s: %(precision)s") % {"share": share, "precision": precision}
+            )
 
 
 @app.command("import")
@@ -81,13 +94,24 @@ def import_history(
     """Checks history files against a mapping and stores their mapped columns in one Parquet file."""
     from clearway.risk.learning import data
 
-    with _progress("importing") as step:
-        step(f"reading {len(inputs)} file(s)")
+    with _progress(_("importing")) as step:
+        step(_("reading %(count)s file(s)") % {"count": len(inputs)})
         summary = data.import_files(inputs, mapping.load(mapping_name), out)
-    rate = f", fraud rate {summary['fraud_rate']:.3f}" if "fraud_rate" in summary else ""
+    rate = (
+        ", " + _("fraud rate %(rate)s") % {"rate": number(float(str(summary["fraud_rate"])), 3)}
+        if "fraud_rate" in summary
+        else ""
+    )
     console.print(
-        f"{summary['rows']} declarations ({summary['from']} – {summary['to']}, {summary['labelled']} labelled{rate}) "
-        f"written to {out}"
+        _("%(rows)s declarations (%(start)s – %(end)s, %(labelled)s labelled%(rate)s) written to %(path)s")
+        % {
+            "rows": summary["rows"],
+            "start": summary["from"],
+            "end": summary["to"],
+            "labelled": summary["labelled"],
+            "rate": rate,
+            "path": out,
+        }
     )
 
 
@@ -109,7 +133,7 @@ def score(
     tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
 ) -> None:
     """Scores declarations with a trained model; writes one row per declaration with its id and score."""
-    with _progress("scoring") as step:
+    with _progress(_("scoring")) as step:
         result = jobs.score(
             mapping.load(mapping_name), model, input_path, output, step=step, objective=objective, tradeoff=tradeoff
         )
@@ -134,7 +158,7 @@ def evaluate(
     tradeoff: Annotated[float, typer.Option("--tradeoff", help=TRADEOFF_HELP)] = DEFAULT_TRADEOFF,
 ) -> None:
     """Trains on the days before --test-from, ranks the test window, compares with a plain LightGBM baseline."""
-    with _progress("evaluating") as step:
+    with _progress(_("evaluating")) as step:
         result = jobs.evaluate_split(
             mapping.load(mapping_name),
             inputs,
@@ -146,11 +170,16 @@ def evaluate(
             tradeoff=tradeoff,
         )
     table = Table(
-        title=f"test {result['test']['window']['from']} – {result['test']['window']['to']} "
-        f"({result['test']['rows']} declarations, fraud rate {result['test']['fraud_rate']:.3f})"
+        title=_("test %(start)s – %(end)s (%(rows)s declarations, fraud rate %(rate)s)")
+        % {
+            "start": result["test"]["window"]["from"],
+            "end": result["test"]["window"]["to"],
+            "rows": result["test"]["rows"],
+            "rate": number(result["test"]["fraud_rate"], 3),
+        }
     )
     for col in ("model", "inspected", "precision", "recall", "lift", "critical caught", "revenue caught"):
-        table.add_column(col)
+        table.add_column(_(col))
     for name, by_share in result["figures"].items():
         for share, f in by_share.items():
             table.add_row(
@@ -164,8 +193,12 @@ def evaluate(
             )
     Console().print(table)
     Console().print(
-        f"precision@5% margin over the baseline: {result['margin_precision_at_5pct']:+.3f}; "
-        f"@10%: {result['margin_precision_at_10pct']:+.3f}. Report: {', '.join(result['files'])}"
+        _("precision@5%% margin over the baseline: %(at5)s; @10%%: %(at10)s. Report: %(files)s")
+        % {
+            "at5": _signed(result["margin_precision_at_5pct"]),
+            "at10": _signed(result["margin_precision_at_10pct"]),
+            "files": ", ".join(result["files"]),
+        }
     )
 
 
@@ -240,20 +273,23 @@ def simulate(
     except (ValueError, DomainError) as exc:
         console.print(f"[red]SIMULATE_CONFIG[/red] {getattr(exc, 'message', exc)}")
         raise typer.Exit(2) from None
-    with _progress("reading") as step:
-        step(f"reading {len(inputs)} file(s)")
+    with _progress(_("reading")) as step:
+        step(_("reading %(count)s file(s)") % {"count": len(inputs)})
         frame, fraud, revenue = sim.load(mapping.load(mapping_name), inputs)
     with Progress(console=console) as bar:
-        task = bar.add_task("simulating", total=1)
+        task = bar.add_task(_("simulating"), total=1)
 
         def advance(done: int, total: int, what: str) -> None:
             bar.update(task, completed=done, total=total, description=what)
 
         result = sim.simulate(frame, fraud, revenue, config, progress=advance)
     files = sim.write(out, result)
-    table = Table(title=f"weeks at {budget:.0%} inspected: mean figures (normalised = against the oracle)")
+    table = Table(
+        title=_("weeks at %(budget)s inspected: mean figures (normalised = against the oracle)")
+        % {"budget": f"{budget:.0%}"}
+    )
     for col in ("policy", "weeks", "precision", "revenue caught", "norm. precision", "norm. revenue", "explore hit"):
-        table.add_column(col)
+        table.add_column(_(col))
     for policy, f in result["summary"].items():
         table.add_row(
             policy,
@@ -262,10 +298,45 @@ def simulate(
             f"{f['revenue_caught']:.3f}",
             f"{f['norm_precision']:.3f}",
             f"{f['norm_revenue']:.3f}",
-            f"{f['explore_hit_rate']:.3f} vs {f['model_hit_rate']:.3f}" if "explore_hit_rate" in f else "–",
+            _("%(explore)s vs %(model)s")
+            % {"explore": f"{f['explore_hit_rate']:.3f}", "model": f"{f['model_hit_rate']:.3f}"}
+            if "explore_hit_rate" in f
+            else "–",
         )
     Console().print(table)
-    Console().print(f"Report: {', '.join(str(p) for p in files)}")
+    Console().print(_("Report: %(files)s") % {"files": ", ".join(str(p) for p in files)})
+
+
+def _signed(value: float) -> str:
+    """A margin with its sign (+0.012), as the CLI's locale writes figures."""
+    return ("+" if value >= 0 else "-") + number(abs(value), 3)
+
+
+# The column headings of evaluate and simulate, extracted for translation (they are translated where printed).
+N_("model"), N_("inspected"), N_("precision"), N_("recall"), N_("lift"), N_("critical caught")
+N_("revenue caught"), N_("policy"), N_("weeks"), N_("norm. precision"), N_("norm. revenue"), N_("explore hit")
+
+
+# The steps the learning jobs report (jobs.py writes them in English), rendered in the CLI's language.
+STEPS = PhraseSet(
+    (
+        Phrase("risk.step.files", N_("reading {count} file(s)")),
+        Phrase("risk.step.read", N_("reading {path}")),
+        Phrase("risk.step.holdout", N_("checking on the latest {share} ({count} labelled declarations) as holdout")),
+        Phrase("risk.step.train", N_("training on {labelled} labelled declarations ({unlabelled} unlabelled)")),
+        Phrase("risk.step.model", N_("writing the model to {path}")),
+        Phrase("risk.step.load", N_("loading model {path}")),
+        Phrase("risk.step.score", N_("scoring {count} declarations")),
+        Phrase("risk.step.ours", N_("training ours on {count} declarations ({labelled} labelled)")),
+        Phrase("risk.step.baseline", N_("training the plain LightGBM baseline on the raw columns")),
+        Phrase("risk.step.rank", N_("ranking {count} test declarations")),
+        Phrase("risk.step.report", N_("writing the report to {path}")),
+    )
+)
+
+
+def _step(message: str) -> str:
+    return reader(STEPS)(message)
 
 
 def _online() -> None:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import _, number, open_runtime
 from clearway.single_window import catalog, loader, report
 
 app = typer.Typer(help="Single window: agencies, requirements, time release report.", no_args_is_help=True)
@@ -57,8 +57,11 @@ def load(
         _fail(exc)
         return
     console.print(
-        f"[green]Loaded[/green] {file.name}: {changed} agencies created or changed, "
-        f"{added} requirement versions added, {unchanged} unchanged"
+        "[green]"
+        + _("Loaded")
+        + f"[/green] {file.name}: "
+        + _("%(changed)s agencies created or changed, %(added)s requirement versions added, %(unchanged)s unchanged")
+        % {"changed": changed, "added": added, "unchanged": unchanged}
     )
 
 
@@ -71,14 +74,14 @@ def requirements(
     runtime = open_runtime()
     with runtime.uow(readonly=True) as uow:
         found = catalog.requirements(uow, runtime.caches, agency=agency, on=None, history=history)
-    table = Table("rule", "v", "agency", "goods (HS)", "origins", "needs", "auto", "from", "to")
+    table = Table(_("rule"), "v", _("agency"), _("goods (HS)"), _("origins"), _("needs"), _("auto"), _("from"), _("to"))
     for r in found:
         table.add_row(
             r.rule_id,
             str(r.version),
             r.agency,
             " ".join(str(s) for s in r.hs),
-            " ".join(sorted(r.origins)) or "any",
+            " ".join(sorted(r.origins)) or _("any"),
             "; ".join(f"{n.name} ({n.kind})" for n in r.needs),
             r.auto,
             str(r.effective_from),
@@ -88,7 +91,7 @@ def requirements(
 
 
 def _h(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    return "-" if value is None else number(value, 2)
 
 
 @app.command("report")
@@ -104,7 +107,17 @@ def time_report(
     if as_json:
         typer.echo(json.dumps(rep, default=str, indent=2))
         return
-    table = Table("agency", "decided", "auto", "pending", "median h", "p90 h", "by hand: median h", "p90 h", "auto ms")
+    table = Table(
+        _("agency"),
+        _("decided"),
+        _("auto"),
+        _("pending"),
+        _("median h"),
+        _("p90 h"),
+        _("by hand: median h"),
+        _("p90 h"),
+        _("auto ms"),
+    )
     for row in rep["agencies"]:
         table.add_row(
             row["agency"],
@@ -119,6 +132,6 @@ def time_report(
         )
     console.print(table)
     console.print(
-        f"submission → release ({rep['released']} declarations that went to agencies): "
-        f"median {_h(rep['release_median_hours'])} h, p90 {_h(rep['release_p90_hours'])} h"
+        _("submission → release (%(count)s declarations that went to agencies): median %(median)s h, p90 %(p90)s h")
+        % {"count": rep["released"], "median": _h(rep["release_median_hours"]), "p90": _h(rep["release_p90_hours"])}
     )

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import N_, _, open_runtime
 from clearway.tariff import accounts, rates_demo, service, settlement
 from clearway.tariff.providers import SimulatedBank
 
@@ -24,6 +24,41 @@ payments_app = typer.Typer(help="Payment providers and the demo's simulated bank
 app.add_typer(payments_app, name="payments")
 console = Console()
 MAX_FILE_BYTES = 20_000_000
+# How the customs value was built (valuation.valuation_note writes "INCOTERM: <one of these>"), to translate.
+VALUATION_NOTES = (
+    N_("freight and insurance to the border added to the invoice price"),
+    N_("freight included in the price; insurance added"),
+    N_("the price includes freight and insurance to the border"),
+    N_(
+        "the price includes delivery at destination; taken as the customs value "
+        "(carriage after importation is not deducted)"
+    ),
+)
+
+
+ACCOUNT_KINDS = {"guarantee": N_("guarantee"), "deferment": N_("deferment")}
+OUTCOMES = {"settled": N_("settled"), "failed": N_("failed")}
+
+
+# The words of a tax's base ("16% of customs value + duty + excise", valuation.py writes them from TAX_BASES).
+BASE_WORDS = {"customs value": N_("customs value"), "duty": N_("duty"), "excise": N_("excise")}
+FREE = N_("free")
+
+
+def _rate(text: str) -> str:
+    """A levy's rate as the tariff book prints it, its words in the CLI's language ("16% of customs value")."""
+    if text == FREE:
+        return _(FREE)
+    rate, sep, base = text.partition("% of ")
+    terms = base.split(" + ")
+    if not sep or not all(t in BASE_WORDS for t in terms):
+        return text  # the tariff book's notation ("6% + 1.50 PEN/LTR (min 10.00)"): codes and figures
+    return _("%(rate)s%% of %(base)s") % {"rate": rate, "base": " + ".join(_(BASE_WORDS[t]) for t in terms)}
+
+
+def _valuation(note: str) -> str:
+    incoterm, sep, how = note.partition(": ")
+    return incoterm + ": " + _(how) if sep and how in VALUATION_NOTES else note
 
 
 def _fail(exc: Exception) -> None:
@@ -67,8 +102,14 @@ def load(
         return
     s = loaded.schedule
     console.print(
-        f"[green]Loaded[/green] '{s.name}': {len(s.duties)} duty lines, {len(s.agreements)} agreements, "
-        f"{len(s.taxes)} taxes and fees; in force for declarations accepted from now on"
+        "[green]"
+        + _("Loaded")
+        + f"[/green] '{s.name}': "
+        + _(
+            "%(duties)s duty lines, %(agreements)s agreements, %(taxes)s taxes and fees; in force for declarations "
+            "accepted from now on"
+        )
+        % {"duties": len(s.duties), "agreements": len(s.agreements), "taxes": len(s.taxes)}
     )
 
 
@@ -82,10 +123,14 @@ def show(mrn: Annotated[str, typer.Argument(help="MRN of an assessed declaration
     if assessment is None or due is None:
         console.print("[red]NOT_FOUND[/red] " + _("no assessment for %(mrn)s") % {"mrn": mrn})
         raise typer.Exit(1)
-    console.print(f"MRN [bold]{assessment.mrn}[/bold] — {assessment.valuation_note}")
+    console.print(f"MRN [bold]{assessment.mrn}[/bold] — {_valuation(assessment.valuation_note)}")
     for r in assessment.exchange_rates:
-        console.print(f"  exchange rate {r.currency} = {r.rate} {assessment.currency} (published {r.valid_from})")
-    table = Table("item", "code", "customs value", "levy", "base", "rate", "amount")
+        console.print(
+            "  "
+            + _("exchange rate %(currency)s = %(rate)s %(national)s (published %(date)s)")
+            % {"currency": r.currency, "rate": r.rate, "national": assessment.currency, "date": r.valid_from}
+        )
+    table = Table(_("item"), _("code"), _("customs value"), _("levy"), _("base"), _("rate"), _("amount"))
     for item in assessment.items:
         for k, levy in enumerate(item.levies):
             table.add_row(
@@ -94,14 +139,17 @@ def show(mrn: Annotated[str, typer.Argument(help="MRN of an assessed declaration
                 str(item.customs_value) if k == 0 else "",
                 levy.code,
                 str(levy.base),
-                levy.rate_text,
+                _rate(levy.rate_text),
                 str(levy.amount),
             )
     for levy in assessment.declaration_levies:
-        table.add_row("", "", "", levy.code, "", levy.rate_text, str(levy.amount))
+        table.add_row("", "", "", levy.code, "", _rate(levy.rate_text), str(levy.amount))
     console.print(table)
     total, paid, currency = due
-    console.print(f"Total {total} {currency}; paid or guaranteed {paid}; due {total - paid} {currency}")
+    console.print(
+        _("Total %(total)s %(currency)s; paid or guaranteed %(paid)s; due %(due)s %(currency)s")
+        % {"total": total, "currency": currency, "paid": paid, "due": total - paid}
+    )
 
 
 @rates_app.command("load")
@@ -142,7 +190,7 @@ def rates_demo_command(
     with runtime.uow() as uow:
         service.load_rates(uow, rates)
         uow.commit()
-    console.print(f"[green]Loaded[/green] {len(rates)} demo exchange rates")
+    console.print("[green]" + _("Loaded") + "[/green] " + _("%(count)s demo exchange rates") % {"count": len(rates)})
 
 
 @accounts_app.command("open")
@@ -157,7 +205,7 @@ def accounts_open(
     try:
         amount = Decimal(limit)
     except InvalidOperation:
-        console.print(f"[red]VALUE[/red] --limit '{limit}' is not a number")
+        console.print("[red]VALUE[/red] " + _("--limit '%(limit)s' is not a number") % {"limit": limit})
         raise typer.Exit(1) from None
     try:
         with runtime.uow() as uow:
@@ -173,7 +221,19 @@ def accounts_open(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[green]Opened[/green] {row['kind']} account {row['id']} for {row['party_id']}: {row['limit']}")
+    kind_words = ACCOUNT_KINDS.get(row["kind"], row["kind"])
+    console.print(
+        "[green]"
+        + _("Opened")
+        + "[/green] "
+        + _("%(kind)s account %(id)s for %(party)s: %(limit)s")
+        % {
+            "kind": _(kind_words),
+            "id": row["id"],
+            "party": row["party_id"],
+            "limit": row["limit"],
+        }
+    )
 
 
 @payments_app.command("provider-add")
@@ -192,7 +252,12 @@ def provider_add(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[green]Registered[/green] payment provider {row['name']} (key {row['public_key']})")
+    console.print(
+        "[green]"
+        + _("Registered")
+        + "[/green] "
+        + _("payment provider %(name)s (key %(key)s)") % {"name": row["name"], "key": row["public_key"]}
+    )
 
 
 @payments_app.command("providers")
@@ -201,9 +266,10 @@ def providers_list() -> None:
     runtime = open_runtime()
     with runtime.uow(readonly=True) as uow:
         rows = settlement.providers(uow)
-    table = Table("name", "public key", "active", "registered by", "reason")
+    table = Table(_("name"), _("public key"), _("active"), _("registered by"), _("reason"))
     for r in rows:
-        table.add_row(r["name"], r["public_key"], "yes" if r["active"] else "no", r["registered_by"], r["reason"])
+        active = _("yes") if r["active"] else _("no")
+        table.add_row(r["name"], r["public_key"], active, r["registered_by"], r["reason"])
     console.print(table)
 
 
@@ -215,10 +281,10 @@ def simulate_bank(
     """Demo: the simulated bank confirms pending payment orders with notifications signed by its own key."""
     runtime = open_runtime()
     if runtime.settings.env == "production":
-        console.print("[red]PRODUCTION[/red] there is no simulated bank in production")
+        console.print("[red]PRODUCTION[/red] " + _("there is no simulated bank in production"))
         raise typer.Exit(2)
     if not SimulatedBank.exists(runtime.settings.data_dir):
-        console.print("[red]NO_BANK[/red] no simulated bank in this data folder (clearway demo creates it)")
+        console.print("[red]NO_BANK[/red] " + _("no simulated bank in this data folder (clearway demo creates it)"))
         raise typer.Exit(2)
     bank = SimulatedBank.load_or_create(runtime.settings.data_dir)
     with runtime.uow(readonly=True) as uow:
@@ -235,6 +301,10 @@ def simulate_bank(
             continue
         done += 1
         order = result.order
-        released = ", goods released" if result.released else ""
-        console.print(f"{order['id']} {order['mrn']} {order['amount']} {order['currency']}: {result.outcome}{released}")
-    console.print(f"{done} of {len(wanted)} order(s) confirmed by {bank.name}")
+        released = ", " + _("goods released") if result.released else ""
+        outcome = _(OUTCOMES[result.outcome]) if result.outcome in OUTCOMES else result.outcome
+        console.print(f"{order['id']} {order['mrn']} {order['amount']} {order['currency']}: {outcome}{released}")
+    console.print(
+        _("%(done)s of %(count)s order(s) confirmed by %(bank)s")
+        % {"done": done, "count": len(wanted), "bank": bank.name}
+    )

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
-from clearway.platform import audit
+from clearway.platform import audit, cli_i18n
 from clearway.platform.auth import Principal, principal_for_user
-from clearway.platform.cli_support import open_runtime
+from clearway.platform.cli_support import N_, _, number, open_runtime
 from clearway.training import service
 from clearway.training.model import LANES, Answer
 
@@ -25,9 +25,15 @@ AsOpt = Annotated[str, typer.Option("--as", help="The officer or supervisor who 
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, ValidationFailed):
-        err.print(f"[red]Refused[/red]: {len(exc.issues)} problem(s); nothing was saved")
+        err.print(
+            "[red]"
+            + _("Refused")
+            + "[/red]: "
+            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
+        )
         for issue in exc.issues:
-            err.print(f"  [bold]{issue.code}[/bold] at {issue.pointer or '/'}: {issue.message}")
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            err.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
     elif isinstance(exc, DomainError):
         err.print(f"[red]{exc.code}[/red] {exc.message}")
     raise typer.Exit(2)
@@ -38,7 +44,10 @@ def _user(name: str) -> Principal:
     with runtime.uow(readonly=True) as uow:
         found = principal_for_user(uow, name)
     if found is None:
-        err.print(f"[red]USER_UNKNOWN[/red] no user '{name}' (create one with clearway user create)")
+        err.print(
+            "[red]USER_UNKNOWN[/red] "
+            + _("no user '%(name)s' (create one with clearway token create)") % {"name": name}
+        )
         raise typer.Exit(2)
     return found
 
@@ -57,12 +66,12 @@ def import_cases(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     if bool(kcs) == platform:
-        err.print("[red]TRAINING_SOURCE[/red] give either --kcs PATH (repeatable) or --platform")
+        err.print("[red]TRAINING_SOURCE[/red] " + _("give either --kcs PATH (repeatable) or --platform"))
         raise typer.Exit(2)
     runtime = open_runtime()
     operator = Principal(user=audit.cli_actor(), role=audit.CLI_ROLE)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err) as bar:
-        task = bar.add_task("importing", total=4)
+        task = bar.add_task(_("importing"), total=4)
 
         def step(message: str, done: int, total: int) -> None:
             bar.update(task, description=message, completed=done, total=total)
@@ -89,9 +98,21 @@ def import_cases(
             return
     m = record["model"]
     console.print(
-        f"[green]Imported[/green] bank [bold]{record['name']}[/bold] ({record['id']}): {record['cases']} cases, "
-        f"{record['frauds']} fraudulent; the engine's precision on its top 10%: "
-        f"{m['engine_precision_at_10pct']:.3f} (scored by {m['method']})"
+        "[green]"
+        + _("Imported")
+        + "[/green] "
+        + _(
+            "bank %(name)s (%(id)s): %(cases)s cases, %(frauds)s fraudulent; the engine's precision on its top 10%%: "
+            "%(precision)s (scored by %(method)s)"
+        )
+        % {
+            "name": f"[bold]{record['name']}[/bold]",
+            "id": record["id"],
+            "cases": record["cases"],
+            "frauds": record["frauds"],
+            "precision": number(m["engine_precision_at_10pct"], 3),
+            "method": m["method"],
+        }
     )
 
 
@@ -102,27 +123,28 @@ def courses() -> None:
     with runtime.uow(readonly=True) as uow:
         found = service.courses(uow, Principal(user="cli", role="admin"))
     table = Table()
-    table.add_column("course", no_wrap=True)
-    for col in ("title", "declarations", "frauds", "budget (red / yellow)", "banks"):
-        table.add_column(col)
+    table.add_column(_("course"), no_wrap=True)
+    for col in (N_("title"), N_("declarations"), N_("frauds"), N_("budget (red / yellow)"), N_("banks")):
+        table.add_column(_(col))
     for c in found:
         table.add_row(
             c["id"],
-            c["title"]["en"],
+            _title(c["title"]),
             str(c["size"]),
             str(c["frauds"]),
             f"{c['budget']['red']} / {c['budget']['yellow']}",
-            ", ".join(b["name"] for b in c["banks"]) or "[yellow]none yet[/yellow]",
+            ", ".join(b["name"] for b in c["banks"]) or "[yellow]" + _("none yet") + "[/yellow]",
         )
     console.print(table)
 
 
 def _show(view: dict[str, Any]) -> None:
-    console.print(f"exercise {view['id']} — {view['course']['title']['en']}", soft_wrap=True)
+    exercise = _("exercise %(id)s") % {"id": view["id"]}
+    console.print(f"{exercise} — {_title(view['course']['title'])}", soft_wrap=True)
     table = Table()
-    table.add_column("case", no_wrap=True)
-    for col in ("HS", "origin/dep.", "value", "kg", "unit value", "importer (inspected, rate)"):
-        table.add_column(col)
+    table.add_column(_("case"), no_wrap=True)
+    for col in ("HS", N_("origin/dep."), N_("value"), "kg", N_("unit value"), N_("importer (inspected, rate)")):
+        table.add_column(_(col))
     for c in view["cases"]:
         h = c["history"]
         rate = h.get("rate__importer")
@@ -137,7 +159,10 @@ def _show(view: dict[str, Any]) -> None:
         )
     console.print(table)
     b = view["budget"]
-    console.print(f"Budget: {b['red']} red (physical), {b['yellow']} yellow (documentary). Answer with:")
+    console.print(
+        _("Budget: %(red)s red (physical), %(yellow)s yellow (documentary). Answer with:")
+        % {"red": b["red"], "yellow": b["yellow"]}
+    )
     console.print(
         f"  clearway training answer {view['id']} --as {view['trainee']} --lane CASE=red:'reason' …", soft_wrap=True
     )
@@ -162,21 +187,37 @@ def start(
     _show(view)
 
 
+# Who the debrief compares, and the verdicts it explains, in words to translate (the JSON keeps the codes).
+WHO = {"trainee": N_("trainee"), "engine": N_("engine"), "random": N_("random"), "best": N_("best")}
+VERDICTS = {"missed": N_("missed"), "false_alarm": N_("false alarm")}
+
+
+def _title(title: dict[str, str]) -> str:
+    """A course's title in the CLI's language (English when the course has none in it)."""
+    return title.get(cli_i18n.current()) or title["en"]
+
+
 def _parse_lane(text: str) -> Answer:
-    case, _, rest = text.partition("=")
-    lane, _, reason = rest.partition(":")
+    case, _sep, rest = text.partition("=")
+    lane, _sep, reason = rest.partition(":")
     if not case or lane not in LANES:
-        err.print(f"[red]LANE[/red] '{text}': write CASE=LANE or CASE=red:reason (lanes: {', '.join(LANES)})")
+        err.print(
+            "[red]LANE[/red] "
+            + _("'%(text)s': write CASE=LANE or CASE=red:reason (lanes: %(lanes)s)")
+            % {"text": text, "lanes": ", ".join(LANES)}
+        )
         raise typer.Exit(2)
     return Answer(case.strip(), lane, reason.strip())
 
 
 def _figures_table(result: dict[str, Any]) -> Table:
-    table = Table("who", "controls", "hits", "false alarms", "missed", "precision", "revenue caught")
+    table = Table(
+        _("who"), _("controls"), _("hits"), _("false alarms"), _("missed"), _("precision"), _("revenue caught")
+    )
     for who in ("trainee", "engine", "random", "best"):
         f = result[who]
         table.add_row(
-            who,
+            _(WHO[who]),
             f"{f['controlled']:g}",
             f"{f['hits']:.1f}",
             f"{f['false_alarms']:.1f}",
@@ -189,17 +230,28 @@ def _figures_table(result: dict[str, Any]) -> Table:
 
 def _print_result(view: dict[str, Any]) -> None:
     r = view["result"]
+    score = _("Score %(points)s/100") % {"points": number(r["points"], 1)}
     console.print(
-        f"[bold]Score {r['points']:.1f}/100[/bold] — risk engine {r['engine_points']:.1f}, "
-        f"random selection {r['random_points']:.1f}"
+        f"[bold]{score}[/bold] — "
+        + _("risk engine %(engine)s, random selection %(random)s")
+        % {"engine": number(r["engine_points"], 1), "random": number(r["random_points"], 1)}
     )
     console.print(_figures_table(r))
     for m in r["missed_signals"]:
-        console.print(f"  missed signal: {m['feature']} (behind {m['frauds']} fraud(s) you released)")
+        console.print(
+            "  "
+            + _("missed signal: %(feature)s (behind %(frauds)s fraud(s) you released)")
+            % {"feature": m["feature"], "frauds": m["frauds"]}
+        )
     for rev in r["reviews"]:
         if rev["verdict"] in ("missed", "false_alarm"):
             signals = ", ".join(f"{s['feature']} {s['contribution']:+.2f}" for s in rev["signals"])
-            console.print(f"  {rev['case']}: {rev['verdict'].replace('_', ' ')} ({rev['lane']}) — model saw {signals}")
+            verdict = VERDICTS[rev["verdict"]]
+            console.print(
+                f"  {rev['case']}: "
+                + _("%(verdict)s (%(lane)s) — model saw %(signals)s")
+                % {"verdict": _(verdict), "lane": rev["lane"], "signals": signals}
+            )
 
 
 @app.command("answer")
@@ -268,7 +320,9 @@ def progress(
         with runtime.uow(readonly=True) as uow:
             if of == "all":
                 rows = service.overview(uow, principal)
-                table = Table("trainee", "exercises", "open", "mean", "last", "beat the engine", "trend")
+                table = Table(
+                    _("trainee"), _("exercises"), _("open"), _("mean"), _("last"), _("beat the engine"), _("trend")
+                )
                 for r in rows:
                     table.add_row(
                         r["trainee"],
@@ -285,8 +339,12 @@ def progress(
     except DomainError as exc:
         _fail(exc)
         return
-    console.print(f"[bold]{p['trainee']}[/bold]: {p['exercises']} exercise(s), mean score {p['mean_points'] or 0:.1f}")
-    table = Table("when", "course", "score", "engine", "precision", "revenue caught")
+    console.print(
+        f"[bold]{p['trainee']}[/bold]: "
+        + _("%(count)s exercise(s), mean score %(mean)s")
+        % {"count": p["exercises"], "mean": number(p["mean_points"] or 0, 1)}
+    )
+    table = Table(_("when"), _("course"), _("score"), _("engine"), _("precision"), _("revenue caught"))
     for h in p["history"]:
         table.add_row(
             f"{h['at']:%Y-%m-%d %H:%M}",

@@ -15,7 +15,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import _, number, open_runtime
 from clearway.workforce import export, labels, service
 from clearway.workforce.indicators import COLUMNS
 
@@ -60,10 +60,16 @@ def courses(
                 try:
                     doc = yaml.safe_load(load.read_text(encoding="utf-8"))
                 except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-                    console.print(f"[red]FILE[/red] cannot read {load}: {exc}")
+                    console.print(
+                        "[red]FILE[/red] " + _("cannot read %(path)s: %(error)s") % {"path": load, "error": exc}
+                    )
                     raise typer.Exit(2) from None
                 n, r = service.load_catalogue(uow, _hr(), doc, reason=reason or f"loaded from {load.name}")
-                console.print(f"[green]Stored[/green] {n} course(s) and {r} requirement(s)")
+                stored = _("%(courses)s course(s) and %(requirements)s requirement(s)") % {
+                    "courses": n,
+                    "requirements": r,
+                }
+                console.print("[green]" + _("Stored") + f"[/green] {stored}")
             else:
                 service.ensure_default_catalogue(uow)
             found = service.list_courses(uow, _hr())
@@ -71,7 +77,7 @@ def courses(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    table = Table("code", "title", "provider", "hours", "valid (months)", "competency")
+    table = Table(_("code"), _("title"), _("provider"), _("hours"), _("valid (months)"), _("competency"))
     for c in found:
         table.add_row(c.code, c.title, c.provider, str(c.hours), str(c.validity_months or "-"), c.competency or "-")
     console.print(table)
@@ -94,14 +100,16 @@ def record(
         day = date.fromisoformat(completed_on)
         value = Decimal(score) if score.strip() else None
     except (ValueError, InvalidOperation):
-        console.print("[red]INPUT[/red] --date is YYYY-MM-DD and --score a number from 0 to 100")
+        console.print("[red]INPUT[/red] " + _("--date is YYYY-MM-DD and --score a number from 0 to 100"))
         raise typer.Exit(2) from None
     cert = None
     if certificate is not None:
         try:
             cert = service.Certificate(certificate.read_bytes()[: service.MAX_CERTIFICATE_BYTES + 1], certificate.name)
         except OSError as exc:
-            console.print(f"[red]FILE[/red] cannot read {certificate}: {exc}")
+            console.print(
+                "[red]FILE[/red] " + _("cannot read %(path)s: %(error)s") % {"path": certificate, "error": exc}
+            )
             raise typer.Exit(2) from None
     try:
         with runtime.uow() as uow:
@@ -122,8 +130,13 @@ def record(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    until = f", valid until {rec.valid_until}" if rec.valid_until else ""
-    console.print(f"[green]Recorded[/green] {officer}: {rec.course_code} {rec.result} on {rec.completed_on}{until}")
+    until = ", " + _("valid until %(date)s") % {"date": rec.valid_until} if rec.valid_until else ""
+    done = _("%(course)s %(result)s on %(date)s") % {
+        "course": rec.course_code,
+        "result": labels.word(labels.RESULTS, rec.result, _),
+        "date": rec.completed_on,
+    }
+    console.print("[green]" + _("Recorded") + f"[/green] {officer}: {done}{until}")
 
 
 @app.command("competencies")
@@ -134,17 +147,18 @@ def competencies(
     runtime = open_runtime()
     with runtime.uow(readonly=True) as uow:
         if officer is None:
-            table = Table("work", "competency", "why")
+            table = Table(_("work"), _("competency"), _("why"))
             for kind, items in sorted(service.requirements(uow).items()):
                 for comp, desc in items:
                     table.add_row(kind, comp, desc)
             console.print(table)
             return
         found = service.competencies_of(uow, _hr(), officer)
-    table = Table("competency", "state", "valid until", "course")
+    table = Table(_("competency"), _("state"), _("valid until"), _("course"))
     for s in found:
         colour = {"current": "green", "expired": "yellow", "missing": "red"}[s.state]
-        table.add_row(s.competency, f"[{colour}]{s.state}[/{colour}]", str(s.valid_until or "-"), s.course_code or "-")
+        state = labels.word(labels.STATES, s.state, _)
+        table.add_row(s.competency, f"[{colour}]{state}[/{colour}]", str(s.valid_until or "-"), s.course_code or "-")
     console.print(table)
 
 
@@ -158,7 +172,7 @@ def import_(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        console.print(f"[red]FILE[/red] cannot read {file}: {exc}")
+        console.print("[red]FILE[/red] " + _("cannot read %(path)s: %(error)s") % {"path": file, "error": exc})
         raise typer.Exit(2) from None
     try:
         with runtime.uow() as uow:
@@ -167,7 +181,8 @@ def import_(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[green]Imported[/green] {added} new and {updated} updated staff record(s)")
+    imported = _("%(added)s new and %(updated)s updated staff record(s)") % {"added": added, "updated": updated}
+    console.print("[green]" + _("Imported") + f"[/green] {imported}")
 
 
 def _dash(value: object) -> str:
@@ -186,22 +201,27 @@ def indicators_cmd(
     except (ValidationFailed, DomainError) as exc:
         _fail(exc)
         return
-    console.print(f"[bold]Indicators {ind.year}[/bold] (figures on {ind.as_of}; minimum group {ind.min_group})")
+    title = _("Indicators %(year)s") % {"year": ind.year}
+    note = _("(figures on %(date)s; minimum group %(k)s)") % {"date": ind.as_of, "k": ind.min_group}
+    console.print(f"[bold]{title}[/bold] {note}")
+    words = labels.COLUMNS
+    total, women, men = words["total"], words["women"], words["men"]
     for t in ind.tables:
-        table = Table(labels.TABLES[t.key], *COLUMNS, "total", "% women")
+        columns = (_(labels.COLUMNS[c]) for c in COLUMNS)
+        table = Table(_(labels.TABLES[t.key]), *columns, _(total), _("% women"))
         for r in (*t.rows, *([t.total] if t.total else [])):
             table.add_row(
-                labels.word(labels.ROWS, r.key),
+                labels.word(labels.ROWS, r.key, _),
                 *(_dash(r.counts[c]) for c in COLUMNS),
                 _dash(r.total),
-                _dash(r.share_women),
+                "—" if r.share_women is None else number(r.share_women, 1),
             )
         console.print(table)
-    rates = Table("rate", "women", "men", "women / men")
+    rates = Table(_("rate"), _(women), _(men), _("women / men"))
     for rate in ind.rates:
-        rates.add_row(labels.RATES[rate.key], _dash(rate.women), _dash(rate.men), _dash(rate.ratio))
+        rates.add_row(_(labels.RATES[rate.key]), _dash(rate.women), _dash(rate.men), _dash(rate.ratio))
     console.print(rates)
-    console.print(labels.SUPPRESSED_NOTE % {"k": ind.min_group})
+    console.print(_(labels.SUPPRESSED_NOTE) % {"k": ind.min_group})
 
 
 @app.command("export")
@@ -214,7 +234,7 @@ def export_cmd(
     from clearway.console import i18n
 
     if lang not in i18n.LANGUAGES:
-        console.print(f"[red]LANG[/red] one of {', '.join(i18n.LANGUAGES)}")
+        console.print("[red]LANG[/red] " + _("one of %(languages)s") % {"languages": ", ".join(i18n.LANGUAGES)})
         raise typer.Exit(2)
     runtime = open_runtime()
     try:
@@ -224,4 +244,5 @@ def export_cmd(
         _fail(exc)
         return
     out.write_text(export.to_csv(ind, i18n.translations(lang).gettext), encoding="utf-8")
-    console.print(f"[green]Wrote[/green] {out} ({ind.suppressed} figure(s) suppressed as '—')")
+    suppressed = _("(%(count)s figure(s) suppressed as '—')") % {"count": ind.suppressed}
+    console.print("[green]" + _("Wrote") + f"[/green] {out} {suppressed}")
