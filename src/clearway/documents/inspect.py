@@ -7,7 +7,8 @@ A PDF may embed one file only: the CII invoice XML of a Factur-X, ZUGFeRD 2.x or
 CrossIndustryDocument of a ZUGFeRD 1.0 one, under the name its standard gives it (``EINVOICE_ATTACHMENTS``). The
 check walks every object pypdf finds (object streams included, so a script or a file hidden in a compressed object
 stream is seen too): any script or action name, a second file, another name, a relationship other than
-Data/Alternative/Source, related files or a portfolio are refused as active content. The XML is inflated with a bound, then parsed like an uploaded e-invoice.
+Data/Alternative/Source, related files or a portfolio are refused as active content. The XML is inflated with a
+bound, then parsed like an uploaded e-invoice.
 """
 
 from __future__ import annotations

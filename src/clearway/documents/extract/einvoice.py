@@ -133,8 +133,8 @@ _CII_TAX_SCHEMES = {"VA": "VAT", "FC": "FC"}
 class CiiSyntax:
     """Where one syntax of the UN/CEFACT Cross Industry family puts the fields (paths of local names).
 
-    CII D16B (EN 16931: Factur-X, ZUGFeRD 2.x, XRechnung) and ZUGFeRD 1.0's ``CrossIndustryDocument`` (2014, CII
-    D13B as the FeRD profiled it) share parties, tax registrations, dates, prices and amounts; they name the
+    CII D16B (EN 16931: Factur-X, ZUGFeRD 2.x, XRechnung) and ZUGFeRD 1.0's ``CrossIndustryDocument`` (2014, the
+    FeRD's profile of an earlier CII) share parties, tax registrations, dates, prices and amounts; they name the
     header, the transaction, its three header parts, the three line parts and the monetary summations differently.
     """
 
