@@ -3,11 +3,12 @@
 Nothing here runs what a document contains: PDFs are read as data (no scripts, no forms, no links followed),
 images are decoded with a pixel ceiling, XML is parsed with DTDs and entities forbidden.
 
-A PDF may embed one file only: the CII invoice XML of a Factur-X, ZUGFeRD 2.x or XRechnung invoice, under the
-name its standard gives it (``EINVOICE_ATTACHMENTS``). The check walks every object pypdf finds (object streams
-included, so a script or a file hidden in a compressed object stream is seen too): any script or action name,
-a second file, another name, a relationship other than Data/Alternative/Source, related files or a portfolio are
-refused as active content. The XML is inflated with a bound, then parsed like an uploaded e-invoice.
+A PDF may embed one file only: the CII invoice XML of a Factur-X, ZUGFeRD 2.x or XRechnung invoice, or the
+CrossIndustryDocument of a ZUGFeRD 1.0 one, under the name its standard gives it (``EINVOICE_ATTACHMENTS``). The
+check walks every object pypdf finds (object streams included, so a script or a file hidden in a compressed object
+stream is seen too): any script or action name, a second file, another name, a relationship other than
+Data/Alternative/Source, related files or a portfolio are refused as active content. The XML is inflated with a
+bound, then parsed like an uploaded e-invoice.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from typing import Any
 from clearway.documents.model import (
     ACTIVE_NAMES,
     CII_NAMESPACE,
+    CII_ROOTS,
     EINVOICE_ATTACHMENTS,
     EINVOICE_RELATIONSHIPS,
     MAX_EMBEDDED_XML_BYTES,
     MAX_IMAGE_PIXELS,
     MAX_PAGES,
     N_,
+    ZUGFERD_1_NAMESPACE,
     Format,
     active_content,
     check_pdf_bytes,
@@ -73,7 +76,13 @@ def check(body: bytes, fmt: Format) -> Checked:
     if fmt.is_image:
         return Checked(len(open_image_frames(body)))
     root = parse_xml(body)
-    if fmt is Format.CII and root.tag != f"{{{CII_NAMESPACE}}}CrossIndustryInvoice":
+    if fmt is Format.CII and root.tag not in CII_ROOTS.values():
+        head = body[:8192]
+        if ZUGFERD_1_NAMESPACE.encode() in head and CII_NAMESPACE.encode() not in head:
+            raise refuse_as(
+                "DOCUMENT_TYPE_UNSUPPORTED",
+                N_("the XML uses the ZUGFeRD 1.0 namespace but is not an rsm:CrossIndustryDocument"),
+            )
         raise refuse_as(
             "DOCUMENT_TYPE_UNSUPPORTED",
             N_("the XML uses the Cross Industry Invoice namespace but is not an rsm:CrossIndustryInvoice"),
@@ -187,7 +196,8 @@ def _number(obj: Any) -> tuple[int, int]:
 
 
 def _einvoice(reader: Any, found: _Found) -> Embedded:
-    """Accepts the PDF's one embedded file when it is a CII invoice XML under its standard's name; else refuses."""
+    """Accepts the PDF's one embedded file when it is a CII (or ZUGFeRD 1.0) invoice XML under its standard's name;
+    else refuses."""
     from pypdf.generic import StreamObject
 
     # each indirect object is walked once and each direct one where it sits: the list holds every file spec
@@ -208,7 +218,7 @@ def _einvoice(reader: Any, found: _Found) -> Embedded:
     if subtype is not None and str(subtype).lower() not in _XML_SUBTYPES:
         raise active_content()
     root = parse_xml(_inflate(stream, name), embedded=name)
-    if root.tag != f"{{{CII_NAMESPACE}}}CrossIndustryInvoice":
+    if root.tag not in CII_ROOTS.values():
         raise refuse_as(
             "DOCUMENT_EMBEDDED_NOT_INVOICE",
             N_(

@@ -91,12 +91,18 @@ _HTML = re.compile(rb"<\s*(script|html|iframe|svg)\b", re.IGNORECASE)
 ACTIVE_NAMES = ("JavaScript", "JS", "Launch", "RichMedia", "XFA", "SubmitForm", "ImportData")
 _PDF_ACTIVE = re.compile(rb"/(" + "|".join(ACTIVE_NAMES).encode() + rb")\b")
 _EMBEDDED_FILE = re.compile(rb"/EmbeddedFile\b")
-# The names under which Factur-X (factur-x.xml), ZUGFeRD 2.0 (zugferd-invoice.xml, ZUGFeRD-invoice.xml) and
+# The names under which Factur-X (factur-x.xml), ZUGFeRD 1.0 and 2.0 (zugferd-invoice.xml, ZUGFeRD-invoice.xml) and
 # XRechnung (xrechnung.xml) attach their CII invoice, compared without case; the relationships they declare.
 EINVOICE_ATTACHMENTS = frozenset({"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"})
 EINVOICE_RELATIONSHIPS = frozenset({"Data", "Alternative", "Source"})
 MAX_EMBEDDED_XML_BYTES = 5_000_000
 CII_NAMESPACE = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+# ZUGFeRD 1.0 (2014-2019, German invoices): the FeRD's profile of the older CII, root rsm:CrossIndustryDocument.
+ZUGFERD_1_NAMESPACE = "urn:ferd:CrossIndustryDocument:invoice:1p0"
+CII_ROOT = f"{{{CII_NAMESPACE}}}CrossIndustryInvoice"
+ZUGFERD_1_ROOT = f"{{{ZUGFERD_1_NAMESPACE}}}CrossIndustryDocument"
+# The roots read as Format.CII, by the namespace the document is sniffed with (either may sit in a PDF).
+CII_ROOTS = {CII_NAMESPACE: CII_ROOT, ZUGFERD_1_NAMESPACE: ZUGFERD_1_ROOT}
 ACTIVE_CONTENT_MESSAGE = (
     "the PDF carries scripts, launch actions, forms or embedded files; print it to a plain PDF and retry"
 )
@@ -107,6 +113,7 @@ _STREAM_HEAD = 4096  # how far before a stream its dictionary is looked for
 _XML_ROOTS = {
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": Format.UBL,
     CII_NAMESPACE: Format.CII,
+    ZUGFERD_1_NAMESPACE: Format.CII,
     "http://www.sat.gob.mx/cfd/4": Format.CFDI,
     "http://www.sat.gob.mx/cfd/3": Format.CFDI,
     "http://www.portalfiscal.inf.br/nfe": Format.NFE,

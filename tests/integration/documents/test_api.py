@@ -163,6 +163,24 @@ def test_a_bare_cii_invoice_is_attached(client: TestClient, tokens: Tokens) -> N
     assert r.json()["fields"]["invoice_number"] == truth["invoice_number"]
 
 
+def test_a_zugferd_1_pdf_is_attached_and_read_from_its_xml(client: TestClient, tokens: Tokens) -> None:
+    mrn = _lodge(client, tokens, "DOC-ZF1")
+    xml, truth = helpers.zugferd_1_invoice(number="ZF-API-7")
+    body = helpers.factur_x(xml, name="ZUGFeRD-invoice.xml", relationship="Alternative")
+    r = _attach(client, tokens.broker, mrn, body, name="rechnung.pdf", claimed="application/octet-stream")
+    assert r.status_code == 201, r.text
+    fields = r.json()["fields"]
+    assert r.json()["format"] == "pdf" and fields["kind"] == "e-invoice"
+    assert fields["embedded"] == {"name": "ZUGFeRD-invoice.xml", "relationship": "Alternative"}
+    assert fields["invoice_number"] == "ZF-API-7" and fields["total"] == float(str(truth["total"]))
+    assert fields["seller"] == truth["seller"] and fields["incoterm"] == "FCA"
+    assert client.get(r.json()["links"]["content"], headers=tokens.broker).content == body
+    assert _attach(client, tokens.other_broker, mrn, body).status_code == 404  # another party's declaration
+    foreign, _ = helpers.zugferd_1_invoice(root='rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:other"')
+    refused = _attach(client, tokens.broker, mrn, helpers.factur_x(foreign, name="ZUGFeRD-invoice.xml"))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "DOCUMENT_EMBEDDED_NOT_INVOICE"
+
+
 def test_factur_x_pdfs_carrying_anything_else_are_refused_and_nothing_is_stored(
     client: TestClient, tokens: Tokens
 ) -> None:

@@ -223,3 +223,124 @@ def factur_x(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def zugferd_1_invoice(
+    *, number: str = "ZF-2017-0815", seller: str = "Maschinenbau Kessler GmbH", root: str | None = None
+) -> tuple[bytes, dict[str, object]]:
+    """A small ZUGFeRD 1.0 (EXTENDED profile) invoice, as its 2014 specification lays it out, and its true fields.
+
+    The seller's national tax number (FC) comes before its VAT number (VA); a text-only line item opens the lines;
+    the second goods line is priced per 100 pieces (net 18.00, gross 20.00 less a discount). ``root`` replaces the
+    root element's qualified name (prefix and namespace) for the refusal tests.
+    """
+    from decimal import Decimal
+
+    root_open = root or 'rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"'
+    root_close = (root or "rsm:CrossIndustryDocument").split()[0]
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<{root_open}
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15">
+<rsm:SpecifiedExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter>
+<ram:ID>urn:ferd:CrossIndustryDocument:invoice:1p0:extended</ram:ID>
+</ram:GuidelineSpecifiedDocumentContextParameter></rsm:SpecifiedExchangedDocumentContext>
+<rsm:HeaderExchangedDocument><ram:ID>{number}</ram:ID><ram:Name>RECHNUNG</ram:Name><ram:TypeCode>380</ram:TypeCode>
+<ram:IssueDateTime><udt:DateTimeString format="102">20171123</udt:DateTimeString></ram:IssueDateTime>
+<ram:IncludedNote><ram:Content>Lieferung gemäß Auftrag 4711</ram:Content></ram:IncludedNote>
+</rsm:HeaderExchangedDocument>
+<rsm:SpecifiedSupplyChainTradeTransaction>
+<ram:ApplicableSupplyChainTradeAgreement>
+<ram:SellerTradeParty><ram:Name>{seller}</ram:Name>
+<ram:PostalTradeAddress><ram:PostcodeCode>70173</ram:PostcodeCode><ram:CityName>Stuttgart</ram:CityName>
+<ram:CountryID>DE</ram:CountryID></ram:PostalTradeAddress>
+<ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">143/201/50012</ram:ID></ram:SpecifiedTaxRegistration>
+<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">DE811223344</ram:ID></ram:SpecifiedTaxRegistration>
+</ram:SellerTradeParty>
+<ram:BuyerTradeParty><ram:Name>Uhrenwerk Jura AG</ram:Name>
+<ram:PostalTradeAddress><ram:CityName>Delémont</ram:CityName><ram:CountryID>CH</ram:CountryID></ram:PostalTradeAddress>
+<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">CHE-123.456.789 MWST</ram:ID></ram:SpecifiedTaxRegistration>
+</ram:BuyerTradeParty>
+<ram:ApplicableTradeDeliveryTerms><ram:DeliveryTypeCode>FCA</ram:DeliveryTypeCode></ram:ApplicableTradeDeliveryTerms>
+</ram:ApplicableSupplyChainTradeAgreement>
+<ram:ApplicableSupplyChainTradeDelivery><ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime>
+<udt:DateTimeString format="102">20171120</udt:DateTimeString></ram:OccurrenceDateTime>
+</ram:ActualDeliverySupplyChainEvent></ram:ApplicableSupplyChainTradeDelivery>
+<ram:ApplicableSupplyChainTradeSettlement>
+<ram:PaymentReference>{number}</ram:PaymentReference><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+<ram:ApplicableTradeTax><ram:CalculatedAmount currencyID="EUR">323.00</ram:CalculatedAmount>
+<ram:TypeCode>VAT</ram:TypeCode><ram:BasisAmount currencyID="EUR">1700.00</ram:BasisAmount>
+<ram:ApplicablePercent>19.00</ram:ApplicablePercent></ram:ApplicableTradeTax>
+<ram:SpecifiedTradeSettlementMonetarySummation>
+<ram:LineTotalAmount currencyID="EUR">1700.00</ram:LineTotalAmount>
+<ram:ChargeTotalAmount currencyID="EUR">0.00</ram:ChargeTotalAmount>
+<ram:AllowanceTotalAmount currencyID="EUR">0.00</ram:AllowanceTotalAmount>
+<ram:TaxBasisTotalAmount currencyID="EUR">1700.00</ram:TaxBasisTotalAmount>
+<ram:TaxTotalAmount currencyID="EUR">323.00</ram:TaxTotalAmount>
+<ram:GrandTotalAmount currencyID="EUR">2023.00</ram:GrandTotalAmount>
+<ram:DuePayableAmount currencyID="EUR">2023.00</ram:DuePayableAmount>
+</ram:SpecifiedTradeSettlementMonetarySummation>
+</ram:ApplicableSupplyChainTradeSettlement>
+<ram:IncludedSupplyChainTradeLineItem>
+<ram:AssociatedDocumentLineDocument><ram:IncludedNote><ram:Content>Wir berechnen Ihnen:</ram:Content>
+</ram:IncludedNote></ram:AssociatedDocumentLineDocument><ram:SpecifiedSupplyChainTradeSettlement/>
+</ram:IncludedSupplyChainTradeLineItem>
+<ram:IncludedSupplyChainTradeLineItem>
+<ram:AssociatedDocumentLineDocument><ram:LineID>1</ram:LineID></ram:AssociatedDocumentLineDocument>
+<ram:SpecifiedSupplyChainTradeAgreement>
+<ram:GrossPriceProductTradePrice><ram:ChargeAmount currencyID="EUR">312.5000</ram:ChargeAmount>
+</ram:GrossPriceProductTradePrice>
+<ram:NetPriceProductTradePrice><ram:ChargeAmount currencyID="EUR">312.5000</ram:ChargeAmount>
+</ram:NetPriceProductTradePrice></ram:SpecifiedSupplyChainTradeAgreement>
+<ram:SpecifiedSupplyChainTradeDelivery><ram:BilledQuantity unitCode="C62">4.0000</ram:BilledQuantity>
+</ram:SpecifiedSupplyChainTradeDelivery>
+<ram:SpecifiedSupplyChainTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode>
+<ram:ApplicablePercent>19.00</ram:ApplicablePercent></ram:ApplicableTradeTax>
+<ram:SpecifiedTradeSettlementMonetarySummation><ram:LineTotalAmount currencyID="EUR">1250.00</ram:LineTotalAmount>
+</ram:SpecifiedTradeSettlementMonetarySummation></ram:SpecifiedSupplyChainTradeSettlement>
+<ram:SpecifiedTradeProduct><ram:SellerAssignedID>HP-40</ram:SellerAssignedID>
+<ram:Name>Hydraulikpumpe HP-40</ram:Name>
+<ram:OriginTradeCountry><ram:ID>DE</ram:ID></ram:OriginTradeCountry></ram:SpecifiedTradeProduct>
+</ram:IncludedSupplyChainTradeLineItem>
+<ram:IncludedSupplyChainTradeLineItem>
+<ram:AssociatedDocumentLineDocument><ram:LineID>2</ram:LineID></ram:AssociatedDocumentLineDocument>
+<ram:SpecifiedSupplyChainTradeAgreement>
+<ram:GrossPriceProductTradePrice><ram:ChargeAmount currencyID="EUR">20.0000</ram:ChargeAmount>
+<ram:BasisQuantity unitCode="C62">100.0000</ram:BasisQuantity>
+<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator>
+<ram:ActualAmount currencyID="EUR">2.0000</ram:ActualAmount><ram:Reason>Rabatt</ram:Reason>
+</ram:AppliedTradeAllowanceCharge></ram:GrossPriceProductTradePrice>
+<ram:NetPriceProductTradePrice><ram:ChargeAmount currencyID="EUR">18.0000</ram:ChargeAmount>
+<ram:BasisQuantity unitCode="C62">100.0000</ram:BasisQuantity></ram:NetPriceProductTradePrice>
+</ram:SpecifiedSupplyChainTradeAgreement>
+<ram:SpecifiedSupplyChainTradeDelivery><ram:BilledQuantity unitCode="C62">2500.0000</ram:BilledQuantity>
+</ram:SpecifiedSupplyChainTradeDelivery>
+<ram:SpecifiedSupplyChainTradeSettlement>
+<ram:SpecifiedTradeSettlementMonetarySummation><ram:LineTotalAmount currencyID="EUR">450.00</ram:LineTotalAmount>
+</ram:SpecifiedTradeSettlementMonetarySummation></ram:SpecifiedSupplyChainTradeSettlement>
+<ram:SpecifiedTradeProduct><ram:Name>Dichtungsring 40 mm</ram:Name>
+<ram:OriginTradeCountry><ram:ID>DE</ram:ID></ram:OriginTradeCountry></ram:SpecifiedTradeProduct>
+</ram:IncludedSupplyChainTradeLineItem>
+</rsm:SpecifiedSupplyChainTradeTransaction>
+</{root_close}>"""
+    truth: dict[str, object] = {
+        "invoice_number": number,
+        "date": "2017-11-23",
+        "currency": "EUR",
+        "seller": {"name": seller, "tax_id": {"scheme": "VAT", "id": "DE811223344"}, "country": "DE"},
+        "buyer": {
+            "name": "Uhrenwerk Jura AG",
+            "tax_id": {"scheme": "VAT", "id": "CHE-123.456.789 MWST"},
+            "country": "CH",
+        },
+        "net": Decimal("1700.00"),
+        "tax": Decimal("323.00"),
+        "total": Decimal("2023.00"),
+        "incoterm": "FCA",
+        "origin": {"country": "DE", "statement": "ram:OriginTradeCountry"},
+        "lines": [
+            ("Hydraulikpumpe HP-40", Decimal(4), "C62", Decimal("312.5"), Decimal("1250.00")),
+            ("Dichtungsring 40 mm", Decimal(2500), "C62", Decimal("0.18"), Decimal("450.00")),
+        ],
+    }
+    return xml.encode("utf-8"), truth

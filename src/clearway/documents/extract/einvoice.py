@@ -1,15 +1,16 @@
 """Structured e-invoices read exactly: UBL 2.1 (Peppol, Peru, Colombia…), UN/CEFACT CII D16B (Factur-X, ZUGFeRD 2.x,
-XRechnung), Mexico's CFDI 3.3/4.0, Brazil's NF-e."""
+XRechnung) and ZUGFeRD 1.0's CrossIndustryDocument, Mexico's CFDI 3.3/4.0, Brazil's NF-e."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from clearway.documents.extract.page import Found
-from clearway.documents.model import Format
+from clearway.documents.model import CII_ROOT, ZUGFERD_1_ROOT, Format
 
 
 def _local(tag: Any) -> str:
@@ -128,7 +129,57 @@ def _cii_date(el: Any) -> str | None:
 _CII_TAX_SCHEMES = {"VA": "VAT", "FC": "FC"}
 
 
-_CII_LINE_TOTAL = "SpecifiedLineTradeSettlement/SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount"
+@dataclass(frozen=True)
+class CiiSyntax:
+    """Where one syntax of the UN/CEFACT Cross Industry family puts the fields (paths of local names).
+
+    CII D16B (EN 16931: Factur-X, ZUGFeRD 2.x, XRechnung) and ZUGFeRD 1.0's ``CrossIndustryDocument`` (2014, the
+    FeRD's profile of an earlier CII) share parties, tax registrations, dates, prices and amounts; they name the
+    header, the transaction, its three header parts, the three line parts and the monetary summations differently.
+    """
+
+    name: str
+    header: str
+    transaction: str
+    agreement: str
+    settlement: str
+    summation: str
+    line_agreement: str
+    line_delivery: str
+    line_settlement: str
+    line_summation: str
+
+
+CII_D16B = CiiSyntax(
+    name="CII",
+    header="ExchangedDocument",
+    transaction="SupplyChainTradeTransaction",
+    agreement="ApplicableHeaderTradeAgreement",
+    settlement="ApplicableHeaderTradeSettlement",
+    summation="SpecifiedTradeSettlementHeaderMonetarySummation",
+    line_agreement="SpecifiedLineTradeAgreement",
+    line_delivery="SpecifiedLineTradeDelivery",
+    line_settlement="SpecifiedLineTradeSettlement",
+    line_summation="SpecifiedTradeSettlementLineMonetarySummation",
+)
+ZUGFERD_1 = CiiSyntax(
+    name="ZUGFeRD 1.0",
+    header="HeaderExchangedDocument",
+    transaction="SpecifiedSupplyChainTradeTransaction",
+    agreement="ApplicableSupplyChainTradeAgreement",
+    settlement="ApplicableSupplyChainTradeSettlement",
+    summation="SpecifiedTradeSettlementMonetarySummation",
+    line_agreement="SpecifiedSupplyChainTradeAgreement",
+    line_delivery="SpecifiedSupplyChainTradeDelivery",
+    line_settlement="SpecifiedSupplyChainTradeSettlement",
+    line_summation="SpecifiedTradeSettlementMonetarySummation",
+)
+_CII_SYNTAXES = {CII_ROOT: CII_D16B, ZUGFERD_1_ROOT: ZUGFERD_1}
+
+
+def cii_syntax(root: Any) -> CiiSyntax:
+    """The syntax of a Cross Industry root (its qualified tag); D16B for any other, as the upload checks allow."""
+    return _CII_SYNTAXES.get(root.tag if isinstance(root.tag, str) else "", CII_D16B)
 
 
 def _cii_party(agreement: Any, role: str) -> dict[str, Any] | None:
@@ -141,8 +192,9 @@ def _cii_party(agreement: Any, role: str) -> dict[str, Any] | None:
         for reg in registrations:
             if tax is None and reg is not None and reg.get("schemeID") == scheme_id and (reg.text or "").strip():
                 tax = {"scheme": scheme, "id": reg.text.strip()}
+    name = _text(party, "Name") or _text(party, "SpecifiedLegalOrganization/TradingBusinessName")
     return {
-        "name": _text(party, "Name") or _text(party, "SpecifiedLegalOrganization/TradingBusinessName"),
+        "name": " ".join(name.split()) if name else None,  # a name printed on two lines is one name
         "tax_id": tax,
         "country": _text(party, "PostalTradeAddress/CountryID"),
     }
@@ -166,16 +218,20 @@ def _cii_price(agreement: Any) -> Decimal | None:
 
 
 def _cii(root: Any) -> dict[str, Found | None]:
-    """UN/CEFACT Cross Industry Invoice D16B (EN 16931 syntax 2): Factur-X, ZUGFeRD 2.x, XRechnung."""
-    header = _find(root, "ExchangedDocument")
-    trade = _find(root, "SupplyChainTradeTransaction")
-    agreement = _find(trade, "ApplicableHeaderTradeAgreement") if trade is not None else None
-    settlement = _find(trade, "ApplicableHeaderTradeSettlement") if trade is not None else None
+    """The Cross Industry family: CII D16B (Factur-X, ZUGFeRD 2.x, XRechnung) and ZUGFeRD 1.0, by the root."""
+    syntax = cii_syntax(root)
+    header = _find(root, syntax.header)
+    trade = _find(root, syntax.transaction)
+    agreement = _find(trade, syntax.agreement) if trade is not None else None
+    settlement = _find(trade, syntax.settlement) if trade is not None else None
     currency = _text(settlement, "InvoiceCurrencyCode") if settlement is not None else None
-    summation = _find(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation") if settlement is not None else None
+    summation = _find(settlement, syntax.summation) if settlement is not None else None
+    line_total = f"{syntax.line_settlement}/{syntax.line_summation}/LineTotalAmount"
     lines = []
     for item in _children(trade, "IncludedSupplyChainTradeLineItem"):
-        qty_el = _find(item, "SpecifiedLineTradeDelivery/BilledQuantity")
+        qty_el = _find(item, f"{syntax.line_delivery}/BilledQuantity")
+        if _find(item, "SpecifiedTradeProduct") is None and qty_el is None and _find(item, line_total) is None:
+            continue  # a text line (ZUGFeRD 1.0 allows a line item that only carries a note): no goods
         lines.append(
             {
                 "description": _text(item, "SpecifiedTradeProduct/Name")
@@ -183,8 +239,8 @@ def _cii(root: Any) -> dict[str, Found | None]:
                 or "",
                 "quantity": _dec(qty_el.text if qty_el is not None else None),
                 "unit": qty_el.get("unitCode") if qty_el is not None else None,
-                "unit_price": _cii_price(_find(item, "SpecifiedLineTradeAgreement")),
-                "amount": _dec(_text(item, _CII_LINE_TOTAL)),
+                "unit_price": _cii_price(_find(item, syntax.line_agreement)),
+                "amount": _dec(_text(item, line_total)),
                 "origin": _text(item, "SpecifiedTradeProduct/OriginTradeCountry/ID"),
             }
         )

@@ -102,11 +102,14 @@ def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]
 
 
 def _embedded(body: bytes, embedded: deep.Embedded, notes: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """A Factur-X / ZUGFeRD / XRechnung PDF: its XML's fields win; the printed text fills only what the XML lacks,
-    and a printed invoice number, total or currency that differs from the XML is noted."""
+    """A Factur-X / ZUGFeRD (1.0 or 2.x) / XRechnung PDF: its XML's fields win; the printed text fills only what the
+    XML lacks, and a printed invoice number, total or currency that differs from the XML is noted."""
     found: dict[str, Any] = einvoice.read(embedded.root, Format.CII)
     sources = {name: "embedded-xml" for name, f in found.items() if f is not None}
-    notes.append(f"fields read from the CII e-invoice embedded in the PDF ({embedded.name}); they win over its text")
+    syntax = einvoice.cii_syntax(embedded.root).name
+    notes.append(
+        f"fields read from the {syntax} e-invoice embedded in the PDF ({embedded.name}); they win over its text"
+    )
     words, _ = pdf_words(body, MAX_PAGES)
     printed = fields.extract(group_lines(words)) if len(words) >= MIN_TEXT_WORDS else {}
     printed.pop("_language", None)
