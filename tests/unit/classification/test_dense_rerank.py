@@ -77,10 +77,12 @@ def test_the_shipped_reranker_brings_a_dense_only_candidate_into_the_five(data_d
     fused = Index(_entries())
     note = service.attach_dense(fused, data_dir)
     assert note.startswith("dense retrieval") and note.endswith("re-ranked")
-    # No word of "Tesla Model 3" is in the nomenclature or the lexicon; the model knows it is an electric car.
-    assert "870380" not in _top5(lexical, "Tesla Model 3")
+    # No word of "Tesla Model 3" names a car in the nomenclature or the lexicon ("model" reads as toys); the model
+    # knows it is a car. Which car subheading enters moves with the CPU's quantised arithmetic (870380 electric on
+    # one machine, 870323 on another), so the test asks for a motor car of heading 8703, not one code.
+    assert not any(code.startswith("8703") for code in _top5(lexical, "Tesla Model 3"))
     s = fused.suggest("Tesla Model 3")
-    assert "870380" in [c.hs6 for c in s.candidates]
+    assert any(c.hs6.startswith("8703") for c in s.candidates)
     assert any(sig.startswith("dense retrieval") for sig in s.signals)
     assert "dense retrieval" in s.candidates[0].reason
     assert all(0 <= c.score <= 1 for c in s.candidates)  # the reranker's probabilities
