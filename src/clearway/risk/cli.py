@@ -51,16 +51,26 @@ def train(
     medians: Annotated[
         str, typer.Option("--medians", help="Value medians from the 'labelled' (inspected) rows or from 'all'")
     ] = "labelled",
+    counts: Annotated[
+        str,
+        typer.Option(
+            "--counts",
+            help="Repetition counts from every declaration, inspected or not: off, before (training rows count the "
+            "declarations before them) or others (every other one)",
+        ),
+    ] = "off",
 ) -> None:
     """Trains a risk model on labelled history files and writes it, with its metadata, to a directory."""
     from clearway.risk.learning.estimators import CORRECTIONS
+    from clearway.risk.learning.features import COUNT_MODES
 
-    if correction not in CORRECTIONS or medians not in ("labelled", "all"):
+    if correction not in CORRECTIONS or medians not in ("labelled", "all") or counts not in COUNT_MODES:
         console.print(
-            f"[red]TRAIN_SETTINGS[/red] --correction is one of {', '.join(CORRECTIONS)}; --medians labelled or all"
+            f"[red]TRAIN_SETTINGS[/red] --correction is one of {', '.join(CORRECTIONS)}; --medians labelled or all; "
+            f"--counts one of {', '.join(COUNT_MODES)}"
         )
         raise typer.Exit(2)
-    params = {"correction": correction, "medians": medians}
+    params = {"correction": correction, "medians": medians, "counts": counts}
     with _progress("training") as step:
         meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step, params=params)
     console.print(
