@@ -10,7 +10,7 @@ import pytest
 
 from clearway.risk import online
 from clearway.risk.learning import data, jobs, mapping, registry
-from clearway.risk.learning.features import HistoryFeatures, count_feature_names
+from clearway.risk.learning.features import HistoryFeatures, count_feature_names, describe
 from tests.integration.risk.test_online_model import _platform_history
 from tests.unit.risk._history import history
 
@@ -92,6 +92,16 @@ def test_counts_read_no_label_and_leave_the_inspected_only_rates_alone() -> None
     assert feats.count_tables_["same_value"].loc[key, "count"] == len(frame.index[::5])
     without = HistoryFeatures().fit_transform(frame, partial)
     pd.testing.assert_frame_equal(without, with_partial[list(without.columns)])
+
+
+def test_the_officer_reads_the_counts_in_words() -> None:
+    words = [describe(name) for name in count_feature_names()]
+    assert words[4] == "number of past declarations, inspected or not, with the same HS code and declared value"
+    assert (
+        describe("days_since_same__same_value_mass")
+        == "days since a declaration with the same declared value and net mass"
+    )
+    assert all("_" not in w for w in words)  # words, never a column name
 
 
 def test_an_unknown_counting_mode_is_refused() -> None:

@@ -214,7 +214,10 @@ def _earlier(codes: np.ndarray, seconds: np.ndarray, values: np.ndarray) -> tupl
 
 
 def _sum_earlier(codes: np.ndarray, seconds: np.ndarray, values: np.ndarray) -> np.ndarray:
-    return _earlier(codes, seconds, values)[0]
+    import numpy as np
+
+    # A row without a readable date has nothing before it.
+    return np.asarray(np.nan_to_num(_earlier(codes, seconds, values)[0]))
 
 
 def _last_earlier(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
@@ -230,7 +233,7 @@ def _repeats_earlier(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
     return (_sum_earlier(codes, seconds, np.ones(len(codes))) > 0).astype(float)
 
 
-def pd_sum(key: pd.Series, values: np.ndarray) -> pd.Series:
+def _sum_by(key: pd.Series, values: np.ndarray) -> pd.Series:
     """Returns the sum of ``values`` per key."""
     import pandas as pd
 
@@ -369,7 +372,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         importer = keys["importer"]
         if others:
             s = importer.map(importer.groupby(importer.to_numpy()).size()).to_numpy(dtype=float) - 1.0
-            r = importer.map(pd_sum(importer, repeats)).to_numpy(dtype=float) - repeats
+            r = importer.map(_sum_by(importer, repeats)).to_numpy(dtype=float) - repeats
         else:
             s = _sum_earlier(importer.to_numpy(), seconds, np.ones(len(importer)))
             r = _sum_earlier(importer.to_numpy(), seconds, repeats)
@@ -562,9 +565,22 @@ REPEAT_WORDS = {
 }
 
 
+COUNT_WORDS = {
+    **REPEAT_WORDS,
+    "importer": "the same importer",
+    "hs6_origin_departure": "the same HS code, origin and departure",
+}
+
+
 def describe(feature: str) -> str:
     """Returns a feature's name in words an officer understands."""
     kind, _, group = feature.partition("__")
+    if kind == "count" and group in COUNT_WORDS:
+        return f"number of past declarations, inspected or not, with {COUNT_WORDS[group]}"
+    if kind == "days_since_same" and group in COUNT_WORDS:
+        return f"days since a declaration with {COUNT_WORDS[group]}"
+    if feature == "repeat_share__importer":
+        return "share of the importer's past declarations repeating an earlier consignment"
     if kind in ("rate", "n") and group in REPEAT_WORDS:
         what = "past fraud rate of declarations" if kind == "rate" else "number of inspected past declarations"
         return f"{what} with {REPEAT_WORDS[group]}"
