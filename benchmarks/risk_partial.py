@@ -110,8 +110,8 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 class _Research:
     """Scores of a research variant: trees on a pseudo-target built from the labels and the propensities."""
 
-    def __init__(self, kind: str, trees: int, medians: str, repeat: str) -> None:
-        self.kind, self.trees, self.medians, self.repeat = kind, trees, medians, repeat
+    def __init__(self, kind: str, trees: int, medians: str, repeat: str, counts: str = "off") -> None:
+        self.kind, self.trees, self.medians, self.repeat, self.counts = kind, trees, medians, repeat, counts
 
     def fit(self, x: pd.DataFrame, y: np.ndarray, p: np.ndarray) -> _Research:
         import lightgbm as lgb
@@ -121,7 +121,7 @@ class _Research:
 
         lab = ~np.isnan(y)
         chance = lab & (p < 1)
-        self.features = HistoryFeatures(medians=self.medians, repeat=self.repeat)
+        self.features = HistoryFeatures(medians=self.medians, repeat=self.repeat, counts=self.counts)
         mat = self.features.fit_transform(x, y, prior=float(np.mean(y[chance])) if chance.any() else None)
         base = RiskModel(n_estimators=self.trees)
         params = _lgbm_params(base)
@@ -158,19 +158,32 @@ class _Research:
         return np.asarray(self.boosters[0].predict(mat), dtype=float)
 
 
-# Feature sets compared side by side (``HistoryFeatures(repeat=...)``): without the repeat-consignment rates,
-# with the default ones, with the wider set.
-FEATURE_SETS = {"no repeat": "off", "repeat": "default", "repeat wide": "wide"}
+# Feature sets compared side by side (``HistoryFeatures(repeat=..., counts=...)``): without the repeat-consignment
+# rates, with the default ones, with the wider set; with the label-free repetition counts (``counts``: training
+# rows counted against the earlier declarations, or against every other one).
+FEATURE_SETS: dict[str, dict[str, str]] = {
+    "no repeat": {"repeat": "off"},
+    "repeat": {"repeat": "default"},
+    "repeat wide": {"repeat": "wide"},
+    "repeat + counts before": {"repeat": "default", "counts": "before"},
+    "repeat + counts others": {"repeat": "default", "counts": "others"},
+    "repeat wide + counts before": {"repeat": "wide", "counts": "before"},
+    "repeat wide + counts others": {"repeat": "wide", "counts": "others"},
+}
+DEFAULT_FEATURE_SETS = ("no repeat", "repeat", "repeat wide")
 CHOOSE_BY = ("precision", "auc", "chance-precision")
 
 
-def fit(x: pd.DataFrame, y: np.ndarray, p: np.ndarray, variant: str, trees: int, repeat: str = "default") -> Any:
+def fit(
+    x: pd.DataFrame, y: np.ndarray, p: np.ndarray, variant: str, trees: int, features: dict[str, str] | None = None
+) -> Any:
     correction, settings = VARIANTS[variant]
+    feats = {"repeat": "default", "counts": "off", **(features or {})}
     if correction in CORRECTIONS:
         # One thread: on a shared machine LightGBM's OpenMP threads wait on each other (20x slower with two).
-        model = RiskModel(correction=correction, n_estimators=trees, n_jobs=1, repeat=repeat, **settings)
+        model = RiskModel(correction=correction, n_estimators=trees, n_jobs=1, **feats, **settings)
         return model.fit(x, y, propensity=p)
-    return _Research(correction, trees, settings.get("medians", "labelled"), repeat).fit(x, y, p)
+    return _Research(correction, trees, settings.get("medians", "labelled"), **feats).fit(x, y, p)
 
 
 def validation_score(score: np.ndarray, y: np.ndarray, p: np.ndarray, how: str) -> float:
@@ -235,6 +248,34 @@ def coverage(history: pd.DataFrame, test: pd.DataFrame, y: np.ndarray) -> dict[s
     return out
 
 
+def twin_reach(
+    history: pd.DataFrame, test: pd.DataFrame, y: np.ndarray, fraud: np.ndarray, rev: np.ndarray
+) -> dict[str, float]:
+    """What the inspected labels can reach through exact repeats (a measurement on the test labels, not a choice).
+
+    KCS frauds are a property of the consignment: declarations with the same HS code and declared value (or net
+    mass) share their label almost always, whatever the importer. A test declaration whose consignment repeats an
+    inspected *fraudulent* one is the model's likeliest find. Returns the share of the test declarations with
+    such a twin, their fraud rate, their share of the revenue at risk, and the fraud rate of the others.
+    """
+    from clearway.risk.learning.features import _keys
+
+    names = ["hs6_same_value", "hs6_same_mass"]
+    kh, kt = _keys(history, names), _keys(test, names)
+    lab = ~np.isnan(y)
+    found = lab & (np.nan_to_num(y) == 1)
+    twin = np.zeros(len(test), dtype=bool)
+    for name in names:
+        twin |= kt[name].isin(set(kh[name][found])).to_numpy()
+    at_risk = fraud * rev
+    return {
+        "share_with_inspected_fraudulent_twin": float(twin.mean()),
+        "fraud_rate_of_those": float(fraud[twin].mean()) if twin.any() else 0.0,
+        "revenue_at_risk_share_of_those": float(at_risk[twin].sum() / at_risk.sum()) if at_risk.sum() else 0.0,
+        "fraud_rate_of_the_others": float(fraud[~twin].mean()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).parents[1] / ".." / "shared" / "data" / "kcs")
@@ -247,7 +288,9 @@ def main() -> None:
         help=f"estimator variants separated by ';' (names hold commas), or 'all' ({'; '.join(VARIANTS)})",
     )
     parser.add_argument(
-        "--feature-sets", default=",".join(FEATURE_SETS), help=f"comma-separated, of: {', '.join(FEATURE_SETS)}"
+        "--feature-sets",
+        default=",".join(DEFAULT_FEATURE_SETS),
+        help=f"comma-separated, of: {', '.join(FEATURE_SETS)}",
     )
     parser.add_argument("--choose-by", choices=CHOOSE_BY, default="precision", help="what validation maximises")
     parser.add_argument("--scenarios", default="random10,rule7_random3", help="comma-separated scenarios")
@@ -319,8 +362,10 @@ def main() -> None:
             "labelled": int(lab.sum()),
             "labelled_fraud_rate": float(np.nanmean(y)),
             "test_coverage": coverage(x_hist, x_test, y),
+            "test_twin_reach": twin_reach(x_hist, x_test, y, fraud_test, rev_test),
         }
         print(f"[{name}] test declarations whose key has an inspected past: {entry['test_coverage']}", flush=True)
+        print(f"[{name}] test declarations with an inspected fraudulent twin: {entry['test_twin_reach']}", flush=True)
         # 1. choices on the history only: two folds (train before Q3 → Q3, before Q4 → Q4), partial labels.
         choice: dict[str, Any] = {}
         for cand in candidates:

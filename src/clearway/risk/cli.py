@@ -53,18 +53,28 @@ def train(
     medians: Annotated[
         str, typer.Option("--medians", help="Value medians from the 'labelled' (inspected) rows or from 'all'")
     ] = "labelled",
+    counts: Annotated[
+        str,
+        typer.Option(
+            "--counts",
+            help="Repetition counts from every declaration, inspected or not: off, before (training rows count the "
+            "declarations before them) or others (every other one)",
+        ),
+    ] = "off",
 ) -> None:
     """Trains a risk model on labelled history files and writes it, with its metadata, to a directory."""
     from clearway.risk.learning.estimators import CORRECTIONS
+    from clearway.risk.learning.features import COUNT_MODES
 
-    if correction not in CORRECTIONS or medians not in ("labelled", "all"):
+    if correction not in CORRECTIONS or medians not in ("labelled", "all") or counts not in COUNT_MODES:
         console.print(
             "[red]TRAIN_SETTINGS[/red] "
             + _("--correction is one of %(corrections)s; --medians labelled or all")
             % {"corrections": ", ".join(CORRECTIONS)}
+            + f"; --counts {', '.join(COUNT_MODES)}"
         )
         raise typer.Exit(2)
-    params = {"correction": correction, "medians": medians}
+    params = {"correction": correction, "medians": medians, "counts": counts}
     with _progress(_("training")) as step:
         meta = jobs.train(mapping.load(mapping_name), inputs, model_out, step=step, params=params)
     console.print(

@@ -13,7 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from clearway.risk.learning.features import ALL_KEYS, VALUE_GROUPS, number_key
+from clearway.risk.learning.features import (
+    ALL_KEYS,
+    COUNT_KEYS,
+    RECENCY_KEYS,
+    VALUE_GROUPS,
+    number_key,
+)
 from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
 
 _NAN = float("nan")
@@ -53,6 +59,12 @@ def _tables(feats: Any) -> dict[str, Any]:
             },
             "last_seen": dict(zip(seen.index, (t.timestamp() for t in seen), strict=True)),
             "codes": {col: {c: float(i) for i, c in enumerate(cats)} for col, cats in feats.categories_.items()},
+            # Label-free repetition tables, only for a model that learned them (``counts``).
+            "counts": {
+                name: dict(zip(table.index, zip(table["count"], table["last"], strict=True), strict=True))
+                for name, table in feats.__dict__.get("count_tables_", {}).items()
+            },
+            "repeat_share": feats._lookup(feats.repeat_share_) if "repeat_share_" in feats.__dict__ else {},
         }
         feats.__dict__["_online_tables"] = cached
     return cached
@@ -88,7 +100,8 @@ def _features(row: dict[str, Any], m: Mapping, feats: Any, t: dict[str, Any]) ->
         "mass_key": number_key(nums["net_mass"]),
         "tax_key": number_key(nums["tax_rate"]),
     }
-    keys = {name: "|".join(base[c] for c in ALL_KEYS[name]) for name in (*t["rates"], *VALUE_GROUPS, "importer")}
+    wanted = (*t["rates"], *VALUE_GROUPS, *t["counts"], "importer")
+    keys = {name: "|".join(base[c] for c in ALL_KEYS[name]) for name in wanted}
     for name in t["rates"]:
         s, n = t["rates"][name].get(keys[name], (0.0, 0.0))
         out[f"rate__{name}"] = (s + feats.smoothing * feats.prior_) / (n + feats.smoothing)
@@ -100,11 +113,25 @@ def _features(row: dict[str, Any], m: Mapping, feats: Any, t: dict[str, Any]) ->
     last = t["last_seen"].get(keys["importer"])
     gap = (at.timestamp() - last) / 86400.0 if last is not None else _NAN
     out["days_since_importer_seen"] = gap if gap >= 0 else _NAN
+    if t["counts"]:
+        _counts(out, keys, at.timestamp(), t)
     for col, codes in t["codes"].items():
         source = col.removeprefix("cat__")
         raw = next((c for c in m.categorical if _safe(c) == source), source)
         out[col] = codes.get(str(row.get(raw)), _NAN)
     return out
+
+
+def _counts(out: dict[str, float], keys: dict[str, str], seconds: float, t: dict[str, Any]) -> None:
+    """The repetition features against the whole fitted history, as ``HistoryFeatures`` gives new rows."""
+    for name in COUNT_KEYS:
+        count, last = t["counts"][name].get(keys[name], (0.0, _NAN))
+        out[f"count__{name}"] = float(count)
+        if name in RECENCY_KEYS:
+            gap = (seconds - last) / 86400.0
+            out[f"days_since_same__{name}"] = gap if gap >= 0 else _NAN
+    repeats, n = t["repeat_share"].get(keys["importer"], (0.0, 0.0))
+    out["repeat_share__importer"] = repeats / n if n > 0 else _NAN
 
 
 def _safe(column: str) -> str:

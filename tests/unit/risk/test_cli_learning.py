@@ -59,6 +59,14 @@ def test_training_keeps_uninspected_rows_as_unlabelled(files: dict[str, Path], t
     assert (params["correction"], params["medians"]) == ("anchor", "all")
     bad = runner.invoke(app, [*args[:-2], "--model-out", str(tmp_path / "x"), "--correction", "negatives"])
     assert bad.exit_code == 2 and "TRAIN_SETTINGS" in bad.output and not (tmp_path / "x").exists()
+    bad = runner.invoke(app, [*args[:-2], "--model-out", str(tmp_path / "y"), "--counts", "future"])
+    assert bad.exit_code == 2 and "--counts off, before, others" in bad.output and not (tmp_path / "y").exists()
+    counted = tmp_path / "counted"
+    result = runner.invoke(app, [*args[:-2], "--model-out", str(counted), "--counts", "before"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((counted / "metadata.json").read_text())
+    assert meta["params"]["counts"] == "before" and "count__hs6_same_value" in meta["features"]
+    assert meta["rows"] == labelled  # the counts read every row; the labelled rows stay the only ones trained on
     out = tmp_path / "p.csv"
     base = ["score", "--mapping", str(files["mapping"]), "--model", str(model), "--input", str(files["full"])]
     result = runner.invoke(app, [*base, "--output", str(out), "--objective", "balanced", "--tradeoff", "0.5"])

@@ -68,6 +68,12 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ``default`` adds the repeat-consignment fraud rates (same declared value, net mass, HS code with either,
         HS code × tax rate × origin; see ``features.REPEAT_KEYS``), ``wide`` a wider set
         (``features.WIDE_REPEAT_KEYS``), ``off`` none (False and True are read as ``off`` and ``default``).
+    counts : str
+        ``off`` (default), ``before`` or ``others``: label-free repetition counts from every declaration of the
+        history, inspected or not (``features.COUNT_KEYS``: how many declarations share the declared value, net
+        mass, HS code × either, importer × HS code…; days since the same consignment; the share of the
+        importer's declarations that repeat an earlier one). Training rows count the rows declared before them
+        (``before``) or every other history row (``others``); new declarations the whole history.
     """
 
     def __init__(
@@ -86,6 +92,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         random_state: int = 0,
         n_jobs: int = 1,
         repeat: bool | str = "default",
+        counts: str = "off",
     ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -101,6 +108,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.repeat = repeat
+        self.counts = counts
 
     def fit(self, x: pd.DataFrame, y: Any, propensity: Any = None) -> RiskModel:
         """Learns the history encodings and the trees; ``y`` NaN = never inspected; returns self.
@@ -128,7 +136,12 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         # The prior rates shrink toward: the selection-corrected fraud rate of the population.
         prior = float(np.average(y_arr[lab], weights=w[lab]))
         self.features_ = HistoryFeatures(
-            self.smoothing, self.n_folds, self.random_state, medians=self.medians, repeat=self.repeat
+            self.smoothing,
+            self.n_folds,
+            self.random_state,
+            medians=self.medians,
+            repeat=self.repeat,
+            counts=self.__dict__.get("counts", "off"),
         )
         matrix = self.features_.fit_transform(x, y_arr, prior=prior)
         params = _lgbm_params(self)

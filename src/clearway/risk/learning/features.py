@@ -65,6 +65,28 @@ WIDE_REPEAT_KEYS: dict[str, tuple[str, ...]] = {
     "importer_same_value": ("importer", "value_key"),
     "seller_hs6": ("seller", "hs"),
 }
+# Repetition counts (``counts="before"`` or ``"others"``): how many declarations of the history — inspected or
+# not, so they reach where no inspected declaration does — share a key with the row; no label is read. With
+# them: days since the key was last declared, and the share of the importer's declarations that repeat an earlier
+# HS code × declared value. A new declaration is counted against the whole fitted history (all before it); a
+# training row against the history rows declared strictly before it (``before``) or every other history row
+# (``others``: the same count a new declaration gets, from a history of the same length).
+COUNT_KEYS: dict[str, tuple[str, ...]] = {
+    "importer": ("importer",),
+    "hs6_origin_departure": ("hs", "origin", "departure"),
+    "same_value": ("value_key",),
+    "same_mass": ("mass_key",),
+    "hs6_same_value": ("hs", "value_key"),
+    "hs6_same_mass": ("hs", "mass_key"),
+    "same_value_mass": ("value_key", "mass_key"),
+    "importer_hs6": ("importer", "hs"),
+    "importer_same_value": ("importer", "value_key"),
+}
+# Every count key is one of the rate keys (the same text, so the online row builds it the same way).
+# Keys whose days since last declared are features, and the key an importer's repeat share is counted on.
+RECENCY_KEYS = ("hs6_same_value", "same_value_mass")
+REPEAT_SHARE_KEY = "hs6_same_value"
+COUNT_MODES = ("off", "before", "others")
 ALL_KEYS: dict[str, tuple[str, ...]] = {**ENTITY_KEYS, **REPEAT_KEYS, **WIDE_REPEAT_KEYS}
 REPEAT_MODES = ("off", "default", "wide")
 # With ``hierarchical`` shrinkage a rate on few inspected outcomes shrinks toward its parent's rate (the HS ×
@@ -157,6 +179,67 @@ def _basic(x: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
+def count_feature_names() -> list[str]:
+    """Returns the names of the repetition features, in order."""
+    return [
+        *(f"count__{name}" for name in COUNT_KEYS),
+        *(f"days_since_same__{name}" for name in RECENCY_KEYS),
+        "repeat_share__importer",
+    ]
+
+
+def _seconds(x: pd.DataFrame) -> np.ndarray:
+    """Returns each declaration's date as seconds since the epoch (the online row's ``timestamp()``)."""
+    import numpy as np
+    import pandas as pd
+
+    epoch = pd.Timestamp(0, tz="UTC")
+    return np.asarray((x[DATE].reset_index(drop=True) - epoch).dt.total_seconds().to_numpy(dtype=float))
+
+
+def _earlier(codes: np.ndarray, seconds: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the sum of ``values`` and the latest date over rows with the same key declared strictly before."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"k": codes, "t": seconds, "v": values})
+    per_day = frame.groupby(["k", "t"], sort=True)["v"].sum()
+    before = per_day.groupby(level=0).cumsum() - per_day  # strictly earlier dates of the same key
+    dates = pd.Series(per_day.index.get_level_values(1).to_numpy(dtype=float), index=per_day.index)
+    last = dates.groupby(level=0).shift(1)
+    index = pd.MultiIndex.from_arrays([frame["k"], frame["t"]])
+    return (
+        before.reindex(index).to_numpy(dtype=float),
+        last.reindex(index).to_numpy(dtype=float),
+    )
+
+
+def _sum_earlier(codes: np.ndarray, seconds: np.ndarray, values: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    # A row without a readable date has nothing before it.
+    return np.asarray(np.nan_to_num(_earlier(codes, seconds, values)[0]))
+
+
+def _last_earlier(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    return _earlier(codes, seconds, np.zeros(len(codes)))[1]
+
+
+def _repeats_earlier(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """1.0 for a declaration whose key was declared before it (strictly earlier), else 0.0."""
+    import numpy as np
+
+    return (_sum_earlier(codes, seconds, np.ones(len(codes))) > 0).astype(float)
+
+
+def _sum_by(key: pd.Series, values: np.ndarray) -> pd.Series:
+    """Returns the sum of ``values`` per key."""
+    import pandas as pd
+
+    return pd.Series(values).groupby(key.to_numpy()).sum()
+
+
 class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Learns per-entity fraud rates and value medians from labelled history; turns declarations into features.
 
@@ -178,6 +261,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         medians: str = "labelled",
         hierarchical: bool = False,
         repeat: bool | str = "default",
+        counts: str = "off",
     ) -> None:
         self.smoothing = smoothing
         self.n_folds = n_folds
@@ -185,6 +269,16 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.medians = medians
         self.hierarchical = hierarchical
         self.repeat = repeat
+        self.counts = counts
+
+    def _counting(self) -> bool:
+        """Tells whether the repetition counts are features (once fitted: whether the model learned them)."""
+        if "feature_names_out_" in self.__dict__:
+            return "count_tables_" in self.__dict__
+        mode = self.__dict__.get("counts", "off")
+        if mode not in COUNT_MODES:
+            raise ValueError(f"counts must be one of {', '.join(COUNT_MODES)}")
+        return bool(mode != "off")
 
     def _names(self) -> list[str]:
         """Returns the keys with rates: those learned once fitted (a model may predate some), else the settings'."""
@@ -225,14 +319,85 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         }
         self.last_seen_ = x[DATE].reset_index(drop=True).groupby(keys["importer"]).max()
         self.categories_ = {c: sorted(x[c].astype(str).unique().tolist()) for c in x.columns if c.startswith("cat__")}
+        self.__dict__.pop("count_tables_", None)
+        self.__dict__.pop("feature_names_out_", None)
+        counting = self._counting()
+        if counting:
+            self._fit_counts(x)
         self.feature_names_out_ = [
             *basic,
             *(f"{kind}__{name}" for name in names for kind in ("rate", "n")),
             *(f"{kind}__{g}" for g in VALUE_GROUPS for kind in ("uv_ratio", "price_ratio")),
             "days_since_importer_seen",
+            *(count_feature_names() if counting else []),
             *self.categories_,
         ]
         return self
+
+    def _fit_counts(self, x: pd.DataFrame) -> None:
+        """Learns the label-free repetition tables from every history declaration (inspected or not)."""
+        import pandas as pd
+
+        keys = _keys(x, list(COUNT_KEYS))
+        seconds = _seconds(x)
+        self.count_tables_ = {
+            name: pd.DataFrame({"k": keys[name].to_numpy(), "t": seconds})
+            .groupby("k")["t"]
+            .agg(["count", "max"])
+            .rename(columns={"max": "last"})
+            for name in COUNT_KEYS
+        }
+        repeats = _repeats_earlier(keys[REPEAT_SHARE_KEY].to_numpy(), seconds)
+        self.repeat_share_ = (
+            pd.DataFrame({"k": keys["importer"].to_numpy(), "r": repeats}).groupby("k")["r"].agg(["sum", "count"])
+        )
+
+    def _training_counts(self, x: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The repetition features of the history's own rows: earlier rows only, or every other row."""
+        import numpy as np
+
+        keys = _keys(x, list(COUNT_KEYS))
+        seconds = _seconds(x)
+        others = self.__dict__.get("counts") == "others"
+        out: dict[str, np.ndarray] = {}
+        for name in COUNT_KEYS:
+            codes = keys[name].to_numpy()
+            if others:
+                out[f"count__{name}"] = keys[name].map(keys[name].value_counts()).to_numpy(dtype=float) - 1.0
+            else:
+                out[f"count__{name}"] = _sum_earlier(codes, seconds, np.ones(len(codes)))
+            if name in RECENCY_KEYS:
+                out[f"days_since_same__{name}"] = (seconds - _last_earlier(codes, seconds)) / 86400.0
+        repeats = _repeats_earlier(keys[REPEAT_SHARE_KEY].to_numpy(), seconds)
+        importer = keys["importer"]
+        if others:
+            s = importer.map(importer.groupby(importer.to_numpy()).size()).to_numpy(dtype=float) - 1.0
+            r = importer.map(_sum_by(importer, repeats)).to_numpy(dtype=float) - repeats
+        else:
+            s = _sum_earlier(importer.to_numpy(), seconds, np.ones(len(importer)))
+            r = _sum_earlier(importer.to_numpy(), seconds, repeats)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["repeat_share__importer"] = np.where(s > 0, r / np.where(s > 0, s, 1.0), np.nan)
+        return out
+
+    def _new_counts(self, x: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The repetition features of new declarations, against the whole fitted history."""
+        import numpy as np
+
+        keys = _keys(x, list(COUNT_KEYS))
+        seconds = _seconds(x)
+        out: dict[str, np.ndarray] = {}
+        for name in COUNT_KEYS:
+            table = self.count_tables_[name]
+            out[f"count__{name}"] = keys[name].map(table["count"]).fillna(0.0).to_numpy(dtype=float)
+            if name in RECENCY_KEYS:
+                gap = (seconds - keys[name].map(table["last"]).to_numpy(dtype=float)) / 86400.0
+                out[f"days_since_same__{name}"] = np.where(gap >= 0, gap, np.nan)
+        s = keys["importer"].map(self.repeat_share_["count"]).fillna(0.0).to_numpy(dtype=float)
+        r = keys["importer"].map(self.repeat_share_["sum"]).fillna(0.0).to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["repeat_share__importer"] = np.where(s > 0, r / np.where(s > 0, s, 1.0), np.nan)
+        return out
 
     @staticmethod
     def _table(key: pd.Series, y: np.ndarray) -> pd.DataFrame:
@@ -287,6 +452,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         rates: dict[str, Any],
         *,
         scale: float,
+        counted: dict[str, np.ndarray] | None = None,
     ) -> pd.DataFrame:
         import numpy as np
         import pandas as pd
@@ -307,6 +473,8 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         last = keys["importer"].map(self.last_seen_)
         gap = (x[DATE].reset_index(drop=True) - last).dt.total_seconds().to_numpy(dtype=float) / 86400.0
         out["days_since_importer_seen"] = np.where(gap >= 0, gap, np.nan)
+        if "count_tables_" in self.__dict__:
+            out.update(self._new_counts(x) if counted is None else counted)
         for col, cats in self.categories_.items():
             text = x[col].astype(str)
             out[col] = pd.Categorical(text.where(text.isin(cats)).to_numpy(), categories=cats)
@@ -368,7 +536,8 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 oof[name][0, enc_idx] = (s_f[c] + m * prior[enc_idx]) / (n_f[c] + m)
                 oof[name][1, enc_idx] = n_f[c] * scale
             done[name] = oof[name][0]
-        return self._transform(x, keys, basic, oof, scale=1.0)
+        counted = self._training_counts(x) if "count_tables_" in self.__dict__ else None
+        return self._transform(x, keys, basic, oof, scale=1.0, counted=counted)
 
     @staticmethod
     def entity_names() -> list[str]:
@@ -396,9 +565,22 @@ REPEAT_WORDS = {
 }
 
 
+COUNT_WORDS = {
+    **REPEAT_WORDS,
+    "importer": "the same importer",
+    "hs6_origin_departure": "the same HS code, origin and departure",
+}
+
+
 def describe(feature: str) -> str:
     """Returns a feature's name in words an officer understands."""
     kind, _, group = feature.partition("__")
+    if kind == "count" and group in COUNT_WORDS:
+        return f"number of past declarations, inspected or not, with {COUNT_WORDS[group]}"
+    if kind == "days_since_same" and group in COUNT_WORDS:
+        return f"days since a declaration with {COUNT_WORDS[group]}"
+    if feature == "repeat_share__importer":
+        return "share of the importer's past declarations repeating an earlier consignment"
     if kind in ("rate", "n") and group in REPEAT_WORDS:
         what = "past fraud rate of declarations" if kind == "rate" else "number of inspected past declarations"
         return f"{what} with {REPEAT_WORDS[group]}"

@@ -40,6 +40,14 @@ def save(model: Any, directory: Path, *, mapping: Mapping, metadata: dict[str, A
     rows.append(
         pd.DataFrame({"table": "last_seen", "key": seen.index, "a": seen.map(lambda t: t.timestamp()), "b": 0.0})
     )
+    # Label-free repetition tables (``counts``): declarations per key and the last day one was declared.
+    for name, table in feats.__dict__.get("count_tables_", {}).items():
+        rows.append(
+            pd.DataFrame({"table": f"count:{name}", "key": table.index, "a": table["count"], "b": table["last"]})
+        )
+    if "repeat_share_" in feats.__dict__:
+        share = feats.repeat_share_
+        rows.append(pd.DataFrame({"table": "repeat_share", "key": share.index, "a": share["sum"], "b": share["count"]}))
     pd.concat(rows, ignore_index=True).astype({"key": str}).to_parquet(directory / TABLES, index=False)
     model.booster_.save_model(str(directory / BOOSTER))
     meta = {
@@ -77,7 +85,7 @@ def load(directory: Path) -> LoadedModel:
     import pandas as pd
 
     from clearway.risk.learning.estimators import RiskModel
-    from clearway.risk.learning.features import VALUE_GROUPS, HistoryFeatures
+    from clearway.risk.learning.features import COUNT_KEYS, VALUE_GROUPS, HistoryFeatures, count_feature_names
 
     meta = read_metadata(directory)
     model = RiskModel(**meta["params"])
@@ -97,6 +105,13 @@ def load(directory: Path) -> LoadedModel:
         feats.medians_[group] = {"uv": part["a"], "price": part["b"]}
     seen = grouped.get("last_seen", empty)["a"]
     feats.last_seen_ = pd.to_datetime(seen.astype(np.int64) if len(seen) else seen, unit="s", utc=True)
+    if set(count_feature_names()) <= set(meta["features"]):
+        feats.count_tables_ = {}
+        for name in COUNT_KEYS:
+            part = grouped.get(f"count:{name}", empty)
+            feats.count_tables_[name] = pd.DataFrame({"count": part["a"], "last": part["b"]})
+        part = grouped.get("repeat_share", empty)
+        feats.repeat_share_ = pd.DataFrame({"sum": part["a"], "count": part["b"]})
     feats.categories_ = {k: list(v) for k, v in meta["categories"].items()}
     feats.feature_names_out_ = list(meta["features"])
     model.features_ = feats
