@@ -3,12 +3,15 @@
 Nothing here runs what a document contains: PDFs are read as data (no scripts, no forms, no links followed),
 images are decoded with a pixel ceiling, XML is parsed with DTDs and entities forbidden.
 
-A PDF may embed one file only: the CII invoice XML of a Factur-X, ZUGFeRD 2.x or XRechnung invoice, or the
-CrossIndustryDocument of a ZUGFeRD 1.0 one, under the name its standard gives it (``EINVOICE_ATTACHMENTS``). The
-check walks every object pypdf finds (object streams included, so a script or a file hidden in a compressed object
-stream is seen too): any script or action name, a second file, another name, a relationship other than
-Data/Alternative/Source, related files or a portfolio are refused as active content. The XML is inflated with a
-bound, then parsed like an uploaded e-invoice.
+A PDF may embed its invoice XML: the CII invoice of a Factur-X, ZUGFeRD 2.x or XRechnung invoice, or the
+CrossIndustryDocument of a ZUGFeRD 1.0 one, under the name its standard gives it (``EINVOICE_ATTACHMENTS``), or a
+UBL 2.1 or CII invoice under another ``.xml`` name (Odoo and other invoicing programs attach their UBL so). Beside
+it, at most ``MAX_SUPPORTING_ATTACHMENTS`` supporting documents (a delivery note) when each is a plain PDF that
+passes every check here with no attachment of its own; they stay inside the stored PDF and are not read. The check
+walks every object pypdf finds (object streams included, so a script or a file hidden in a compressed object stream
+is seen too): any script or action name, a second XML, a file that is neither, a PDF without an invoice XML, a
+relationship other than those allowed, related files or a portfolio are refused as active content. The XML is
+inflated with a bound, then parsed like an uploaded e-invoice.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from clearway.core.issues import ValidationFailed
 from clearway.documents.model import (
     ACTIVE_NAMES,
     CII_NAMESPACE,
@@ -29,7 +33,11 @@ from clearway.documents.model import (
     MAX_EMBEDDED_XML_BYTES,
     MAX_IMAGE_PIXELS,
     MAX_PAGES,
+    MAX_SUPPORTING_ATTACHMENTS,
+    MAX_SUPPORTING_BYTES,
     N_,
+    SUPPORTING_RELATIONSHIPS,
+    UBL_INVOICE_ROOT,
     ZUGFERD_1_NAMESPACE,
     Format,
     active_content,
@@ -54,6 +62,8 @@ class Embedded:
     name: str
     relationship: str | None
     root: Any
+    format: Format = Format.CII
+    supporting: tuple[str, ...] = ()  # the names of the plain PDFs attached beside it (checked, not read)
 
 
 @dataclass(frozen=True)
@@ -90,8 +100,8 @@ def check(body: bytes, fmt: Format) -> Checked:
     return Checked(1)
 
 
-def _pdf(body: bytes) -> Checked:
-    check_pdf_bytes(body, einvoice_attachment=True)
+def _pdf(body: bytes, *, attachments: bool = True) -> Checked:
+    check_pdf_bytes(body, einvoice_attachment=attachments)
     import pypdf
     from pypdf.errors import PyPdfError
 
@@ -105,6 +115,8 @@ def _pdf(body: bytes) -> Checked:
             if 1 <= pages <= MAX_PAGES:
                 found = _walk(reader)
                 if found.specs or found.streams:
+                    if not attachments:
+                        raise active_content()
                     return Checked(pages, _einvoice(reader, found))
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise refuse("DOCUMENT_MALFORMED", f"the PDF cannot be read ({type(exc).__name__})") from None
@@ -196,38 +208,96 @@ def _number(obj: Any) -> tuple[int, int]:
 
 
 def _einvoice(reader: Any, found: _Found) -> Embedded:
-    """Accepts the PDF's one embedded file when it is a CII (or ZUGFeRD 1.0) invoice XML under its standard's name;
-    else refuses."""
-    from pypdf.generic import StreamObject
-
+    """Accepts the PDF's embedded files when one is an invoice XML and the others plain supporting PDFs; else
+    refuses."""
     # each indirect object is walked once and each direct one where it sits: the list holds every file spec
-    if len(found.specs) != 1 or len(found.streams) != 1:
+    if not found.specs or len(found.specs) > 1 + MAX_SUPPORTING_ATTACHMENTS or len(found.streams) != len(found.specs):
         raise active_content()
-    spec = found.specs[0]
-    names = {str(spec[k]) for k in ("/UF", "/F") if k in spec} | set(_tree_names(reader))
-    if not names or any(n.lower() not in EINVOICE_ATTACHMENTS for n in names):
+    listed = {n.lower() for n in _tree_names(reader)}
+    named: set[str] = set()
+    invoice: Embedded | None = None
+    supporting: list[str] = []
+    for spec in found.specs:
+        names = {str(spec[k]) for k in ("/UF", "/F") if k in spec}
+        if len({n.lower() for n in names}) != 1:
+            raise active_content()
+        name = next(iter(names))
+        named.add(name.lower())
+        stream = _stream_of(spec, found)
+        relationship = spec.get("/AFRelationship")
+        rel = str(relationship).lstrip("/") if relationship is not None else None
+        if name.lower().endswith(".xml"):
+            if invoice is not None or (rel is not None and rel not in EINVOICE_RELATIONSHIPS):
+                raise active_content()
+            invoice = _invoice_xml(stream, name, rel)
+        else:
+            if rel is not None and rel not in SUPPORTING_RELATIONSHIPS:
+                raise active_content()
+            _supporting_pdf(stream, name)
+            supporting.append(name)
+    if invoice is None or not listed <= named:
         raise active_content()
-    name = str(spec.get("/UF") or spec.get("/F"))
-    relationship = spec.get("/AFRelationship")
-    if relationship is not None and str(relationship).lstrip("/") not in EINVOICE_RELATIONSHIPS:
+    return Embedded(invoice.name, invoice.relationship, invoice.root, invoice.format, tuple(supporting))
+
+
+def _stream_of(spec: Any, found: _Found) -> Any:
+    """The one embedded file stream a file specification points to (its /F and /UF entries may share it)."""
+    from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
+
+    ef = spec["/EF"].get_object()
+    refs = {(r.idnum, r.generation) for r in ef.values() if isinstance(r, IndirectObject)}
+    if not isinstance(ef, DictionaryObject) or len(refs) != 1:
         raise active_content()
-    stream = next(iter(found.streams.values()))
+    stream = found.streams.get(next(iter(refs)))
     if not isinstance(stream, StreamObject):
         raise active_content()
+    return stream
+
+
+def _invoice_xml(stream: Any, name: str, relationship: str | None) -> Embedded:
+    """Parses the attached invoice XML: CII (or ZUGFeRD 1.0) under a standard name, UBL 2.1 or CII under another."""
     subtype = stream.get("/Subtype")
     if subtype is not None and str(subtype).lower() not in _XML_SUBTYPES:
         raise active_content()
     root = parse_xml(_inflate(stream, name), embedded=name)
-    if root.tag not in CII_ROOTS.values():
+    if name.lower() in EINVOICE_ATTACHMENTS:
+        if root.tag not in CII_ROOTS.values():
+            raise refuse_as(
+                "DOCUMENT_EMBEDDED_NOT_INVOICE",
+                N_(
+                    "the PDF embeds {name}, but it is not a UN/CEFACT Cross Industry Invoice (the XML of Factur-X, "
+                    "ZUGFeRD and XRechnung); send the PDF without it"
+                ),
+                name=name,
+            )
+        return Embedded(name, relationship, root, Format.CII)
+    if root.tag == UBL_INVOICE_ROOT:
+        return Embedded(name, relationship, root, Format.UBL)
+    if root.tag in CII_ROOTS.values():
+        return Embedded(name, relationship, root, Format.CII)
+    raise refuse_as(
+        "DOCUMENT_EMBEDDED_NOT_INVOICE",
+        N_("the PDF embeds {name}, but it is not an e-invoice (UBL 2.1 or UN/CEFACT CII); send the PDF without it"),
+        name=name,
+    )
+
+
+def _supporting_pdf(stream: Any, name: str) -> None:
+    """Checks a supporting document attached beside the invoice XML: a plain PDF with no attachment of its own."""
+    body = _inflate(stream, name, limit=MAX_SUPPORTING_BYTES)
+    if not body.startswith(b"%PDF-"):
+        raise active_content()
+    try:
+        _pdf(body, attachments=False)
+    except ValidationFailed:
         raise refuse_as(
-            "DOCUMENT_EMBEDDED_NOT_INVOICE",
+            "DOCUMENT_ACTIVE_CONTENT",
             N_(
-                "the PDF embeds {name}, but it is not a UN/CEFACT Cross Industry Invoice (the XML of Factur-X, "
-                "ZUGFeRD and XRechnung); send the PDF without it"
+                "the PDF embeds {name}, which is not a plain PDF (a script, a form, an attachment of its own, another "
+                "kind of file or a damaged one); send the invoice without it"
             ),
             name=name,
-        )
-    return Embedded(name, str(relationship).lstrip("/") if relationship is not None else None, root)
+        ) from None
 
 
 def _tree_names(reader: Any) -> Iterator[str]:
@@ -248,8 +318,8 @@ def _tree_names(reader: Any) -> Iterator[str]:
             stack.append((kid.get_object(), depth + 1))
 
 
-def _inflate(stream: Any, name: str) -> bytes:
-    """The embedded XML's bytes, inflated with a bound (only FlateDecode, or no filter, is accepted)."""
+def _inflate(stream: Any, name: str, *, limit: int = MAX_EMBEDDED_XML_BYTES) -> bytes:
+    """An embedded file's bytes, inflated with a bound (only FlateDecode, or no filter, is accepted)."""
     raw = bytes(getattr(stream, "_data", b"") or b"")
     filters = stream.get("/Filter")
     if filters is not None:
@@ -257,30 +327,30 @@ def _inflate(stream: Any, name: str) -> bytes:
     chain = [str(f) for f in filters] if isinstance(filters, list) else [str(filters)] if filters else []
     too_large = refuse_as(
         "DOCUMENT_TOO_LARGE",
-        N_("the invoice XML embedded in the PDF ({name}) exceeds {limit} bytes"),
+        N_("the file embedded in the PDF ({name}) exceeds {limit} bytes"),
         name=name,
-        limit=f"{MAX_EMBEDDED_XML_BYTES:,}",
+        limit=f"{limit:,}",
     )
     if chain not in ([], ["/FlateDecode"]) or stream.get("/DecodeParms") is not None:
         raise refuse_as(
             "DOCUMENT_MALFORMED",
-            N_("the invoice XML embedded in the PDF ({name}) is encoded with a filter other than FlateDecode"),
+            N_("the file embedded in the PDF ({name}) is encoded with a filter other than FlateDecode"),
             name=name,
         )
     if not chain:
-        if len(raw) > MAX_EMBEDDED_XML_BYTES:
+        if len(raw) > limit:
             raise too_large
         return raw
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(raw, MAX_EMBEDDED_XML_BYTES + 1)
+        out = inflater.decompress(raw, limit + 1)
     except zlib.error:
         raise refuse_as(
             "DOCUMENT_MALFORMED",
-            N_("the invoice XML embedded in the PDF ({name}) cannot be inflated"),
+            N_("the file embedded in the PDF ({name}) cannot be inflated"),
             name=name,
         ) from None
-    if len(out) > MAX_EMBEDDED_XML_BYTES or inflater.unconsumed_tail:
+    if len(out) > limit or inflater.unconsumed_tail:
         raise too_large
     return out
 

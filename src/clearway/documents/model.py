@@ -95,6 +95,13 @@ _EMBEDDED_FILE = re.compile(rb"/EmbeddedFile\b")
 # XRechnung (xrechnung.xml) attach their CII invoice, compared without case; the relationships they declare.
 EINVOICE_ATTACHMENTS = frozenset({"factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"})
 EINVOICE_RELATIONSHIPS = frozenset({"Data", "Alternative", "Source"})
+# Beside its invoice XML, a PDF may carry a few supporting documents (Factur-X allows them: a delivery note, a
+# timesheet) when each is itself a plain PDF: no scripts, forms or attachments of its own. They are checked, kept
+# inside the stored PDF, never read for fields. Other relationships (EncryptedPayload, FormData, Schema) are refused.
+SUPPORTING_RELATIONSHIPS = frozenset({"Supplement", "Data", "Source", "Alternative", "Unspecified"})
+MAX_SUPPORTING_ATTACHMENTS = 3
+MAX_SUPPORTING_BYTES = 10_000_000
+UBL_INVOICE_ROOT = "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice"
 MAX_EMBEDDED_XML_BYTES = 5_000_000
 CII_NAMESPACE = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 # ZUGFeRD 1.0 (2014-2019, German invoices): the FeRD's profile of the older CII, root rsm:CrossIndustryDocument.

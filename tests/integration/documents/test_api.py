@@ -171,7 +171,12 @@ def test_a_zugferd_1_pdf_is_attached_and_read_from_its_xml(client: TestClient, t
     assert r.status_code == 201, r.text
     fields = r.json()["fields"]
     assert r.json()["format"] == "pdf" and fields["kind"] == "e-invoice"
-    assert fields["embedded"] == {"name": "ZUGFeRD-invoice.xml", "relationship": "Alternative"}
+    assert fields["embedded"] == {
+        "name": "ZUGFeRD-invoice.xml",
+        "relationship": "Alternative",
+        "format": "cii",
+        "supporting": [],
+    }
     assert fields["invoice_number"] == "ZF-API-7" and fields["total"] == float(str(truth["total"]))
     assert fields["seller"] == truth["seller"] and fields["incoterm"] == "FCA"
     assert client.get(r.json()["links"]["content"], headers=tokens.broker).content == body

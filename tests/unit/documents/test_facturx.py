@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from clearway.core.issues import ValidationFailed
-from clearway.documents.einvoice_samples import cii_invoice
+from clearway.documents.einvoice_samples import cii_invoice, ubl_invoice
 from clearway.documents.extract.pipeline import extract_document
 from clearway.documents.model import ACTIVE_CONTENT_MESSAGE, Format, check_pdf_bytes, sniff
 from tests.unit.documents import helpers
@@ -61,7 +61,7 @@ def test_a_factur_x_pdf_is_read_exactly_from_its_embedded_xml() -> None:
     out = extract_document(helpers.factur_x(xml))
     assert out["format"] == "pdf" and out["kind"] == "e-invoice" and out["pages"] == 1
     assert out["source"] == "e-invoice embedded in PDF"
-    assert out["embedded"] == {"name": "factur-x.xml", "relationship": "Data"}
+    assert out["embedded"] == {"name": "factur-x.xml", "relationship": "Data", "format": "cii", "supporting": []}
     _assert_exact(out, truth)
     # the first line is priced per 100 units: the unit price is the charge divided by the basis quantity
     assert Decimal(str(out["lines"][0]["unit_price"])) == truth["lines"][0]["unit_price"]
@@ -108,7 +108,7 @@ def test_the_xml_wins_over_the_printed_text_and_a_difference_is_noted() -> None:
 def test_the_names_and_relationships_of_the_standards_are_accepted(name: str, relationship: str | None) -> None:
     xml, truth = cii_invoice(9)
     out = extract_document(helpers.factur_x(xml, name=name, relationship=relationship, compress=False))
-    assert out["embedded"] == {"name": name, "relationship": relationship}
+    assert out["embedded"] == {"name": name, "relationship": relationship, "format": "cii", "supporting": []}
     assert out["invoice_number"] == truth["invoice_number"]
 
 
@@ -128,10 +128,6 @@ def _valid() -> bytes:
         (lambda: helpers.factur_x(b"MZ\x90\x00", name="factur-x.exe"), "DOCUMENT_ACTIVE_CONTENT"),
         (lambda: helpers.factur_x(_valid(), others=(("setup.exe", b"MZ\x90\x00"),)), "DOCUMENT_ACTIVE_CONTENT"),
         (lambda: helpers.factur_x(_valid(), others=(("factur-x.xml", _valid()),)), "DOCUMENT_ACTIVE_CONTENT"),
-        (
-            lambda: helpers.factur_x(_valid(), others=(("Bon_de_livraison.pdf", helpers.printed_invoice(["BL"])),)),
-            "DOCUMENT_ACTIVE_CONTENT",
-        ),
         (lambda: helpers.factur_x(_valid(), relationship="Unspecified"), "DOCUMENT_ACTIVE_CONTENT"),
         (lambda: helpers.factur_x(_valid(), javascript=True), "DOCUMENT_ACTIVE_CONTENT"),
         (helpers.pdf_with_escaped_javascript, "DOCUMENT_ACTIVE_CONTENT"),
@@ -149,7 +145,6 @@ def _valid() -> bytes:
         "exe-bytes-under-an-exe-name",
         "second-attachment-exe",
         "second-invoice-xml",
-        "second-attachment-delivery-note-pdf",
         "relationship-unspecified",
         "javascript-beside-a-valid-xml",
         "javascript-with-escaped-names",
@@ -178,7 +173,7 @@ def test_the_messages_say_what_is_wrong_with_the_embedded_xml() -> None:
         "not carry"
     )
     assert _refused(helpers.factur_x(b"<a>" + b"x" * 6_000_000 + b"</a>", compress=False))[1] == (
-        "the invoice XML embedded in the PDF (factur-x.xml) exceeds 5,000,000 bytes"
+        "the file embedded in the PDF (factur-x.xml) exceeds 5,000,000 bytes"
     )
     assert _refused(helpers.factur_x(UBL))[1].startswith("the PDF embeds factur-x.xml, but it is not a UN/CEFACT")
 
@@ -267,3 +262,64 @@ def test_a_pdf_with_too_many_objects_is_refused_before_they_are_walked() -> None
     body = helpers.raw_pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *helpers._PAGES, *filler)
     code, message = _refused(body)  # counted from the cross-reference, not read one by one
     assert code == "DOCUMENT_MALFORMED" and "more than 20,000 objects" in message
+
+
+def _delivery_note() -> bytes:
+    return helpers.printed_invoice(["BON DE LIVRAISON", "BL-2026-0007"])
+
+
+def test_a_plain_delivery_note_beside_the_invoice_xml_is_kept_checked_and_not_read() -> None:
+    """Factur-X allows supporting documents: a plain PDF beside the XML is accepted, the XML's fields win."""
+    xml, truth = cii_invoice(5)
+    out = extract_document(helpers.factur_x(xml, others=(("Bon_de_livraison.pdf", _delivery_note()),)))
+    assert out["kind"] == "e-invoice" and out["embedded"]["supporting"] == ["Bon_de_livraison.pdf"]
+    _assert_exact(out, truth)
+    assert any("Bon_de_livraison.pdf" in note and "not read" in note for note in out["notes"])
+
+
+@pytest.mark.parametrize(
+    "note",
+    [helpers.pdf_with_javascript, helpers.pdf_with_escaped_javascript, helpers.pdf_with_script_in_object_stream],
+    ids=["javascript", "escaped-javascript", "script-in-object-stream"],
+)
+def test_a_supporting_pdf_with_a_script_refuses_the_invoice_and_names_it(note: Any) -> None:
+    code, message = _refused(helpers.factur_x(_valid(), others=(("note.pdf", note()),)))
+    assert code == "DOCUMENT_ACTIVE_CONTENT"
+    assert message.startswith("the PDF embeds note.pdf, which is not a plain PDF")
+
+
+def test_a_supporting_pdf_with_an_attachment_of_its_own_is_refused() -> None:
+    """Attachments never nest: a delivery note that itself carries a Factur-X (or anything) is refused."""
+    nested = helpers.factur_x(_valid())
+    code, message = _refused(helpers.factur_x(_valid(), others=(("note.pdf", nested),)))
+    assert code == "DOCUMENT_ACTIVE_CONTENT" and "note.pdf" in message
+
+
+def test_too_many_supporting_pdfs_or_none_beside_an_invoice_xml_are_refused() -> None:
+    four = tuple((f"note{i}.pdf", _delivery_note()) for i in range(4))
+    assert _refused(helpers.factur_x(_valid(), others=four)) == ("DOCUMENT_ACTIVE_CONTENT", ACTIVE_CONTENT_MESSAGE)
+    # a PDF whose only attachment is a PDF carries no invoice XML: attachments stay refused
+    only_note = helpers.factur_x(_delivery_note(), name="note.pdf")
+    assert _refused(only_note) == ("DOCUMENT_ACTIVE_CONTENT", ACTIVE_CONTENT_MESSAGE)
+    # a supporting file must be a PDF, whatever it is called
+    disguised = helpers.factur_x(_valid(), others=(("note.pdf", b"MZ\x90\x00 not a pdf"),))
+    assert _refused(disguised) == ("DOCUMENT_ACTIVE_CONTENT", ACTIVE_CONTENT_MESSAGE)
+
+
+def test_a_ubl_invoice_attached_under_its_own_name_is_read_exactly() -> None:
+    """Odoo and other invoicing programs attach their UBL 2.1 invoice to the PDF under a name of their own."""
+    xml, truth = ubl_invoice(4, currency="PEN")
+    out = extract_document(helpers.factur_x(xml, name="F001-00000042_ubl.xml"))
+    assert out["kind"] == "e-invoice" and out["embedded"]["format"] == "ubl"
+    assert out["invoice_number"] == truth["invoice_number"] and out["currency"] == "PEN"
+    assert Decimal(str(out["total"])) == truth["total"]
+    assert out["evidence"]["total"]["source"] == "embedded-xml"
+
+
+def test_an_xml_attachment_that_is_no_invoice_is_refused_under_any_name() -> None:
+    code, message = _refused(helpers.factur_x(b'<?xml version="1.0"?><config><x>1</x></config>', name="data.xml"))
+    assert code == "DOCUMENT_EMBEDDED_NOT_INVOICE"
+    assert message.startswith("the PDF embeds data.xml, but it is not an e-invoice (UBL 2.1 or UN/CEFACT CII)")
+    # two invoice XMLs, whatever their names, are one too many
+    ubl, _ = ubl_invoice(1)
+    assert _refused(helpers.factur_x(_valid(), others=(("copy_ubl.xml", ubl),)))[0] == "DOCUMENT_ACTIVE_CONTENT"

@@ -61,7 +61,12 @@ def test_a_zugferd_1_pdf_is_read_exactly_from_its_only_attachment() -> None:
     body = helpers.factur_x(xml, name="ZUGFeRD-invoice.xml", relationship="Alternative")
     out = extract_document(body)
     assert out["format"] == "pdf" and out["kind"] == "e-invoice" and out["source"] == "e-invoice embedded in PDF"
-    assert out["embedded"] == {"name": "ZUGFeRD-invoice.xml", "relationship": "Alternative"}
+    assert out["embedded"] == {
+        "name": "ZUGFeRD-invoice.xml",
+        "relationship": "Alternative",
+        "format": "cii",
+        "supporting": [],
+    }
     _assert_exact(out, truth)
     assert out["evidence"]["total"]["source"] == "embedded-xml"
     assert any("ZUGFeRD 1.0 e-invoice embedded in the PDF (ZUGFeRD-invoice.xml)" in n for n in out["notes"])
@@ -148,9 +153,12 @@ def test_oversized_zugferd_1_xml_is_refused_bare_and_embedded() -> None:
     assert code == "DOCUMENT_TOO_LARGE" and "(ZUGFeRD-invoice.xml) exceeds 5,000,000 bytes" in message
 
 
-def test_a_zugferd_1_pdf_with_a_second_attachment_is_refused() -> None:
+def test_a_zugferd_1_pdf_keeps_a_plain_second_attachment_but_reads_only_its_xml() -> None:
     xml, _ = helpers.zugferd_1_invoice()
     body = helpers.factur_x(
         xml, name="ZUGFeRD-invoice.xml", others=(("lieferschein.pdf", helpers.printed_invoice(["LS"])),)
     )
-    assert _refused(body)[0] == "DOCUMENT_ACTIVE_CONTENT"
+    out = extract_document(body)
+    assert out["embedded"]["supporting"] == ["lieferschein.pdf"] and out["kind"] == "e-invoice"
+    exe = helpers.factur_x(xml, name="ZUGFeRD-invoice.xml", others=(("lieferschein.exe", b"MZ\x90\x00"),))
+    assert _refused(exe)[0] == "DOCUMENT_ACTIVE_CONTENT"

@@ -84,7 +84,12 @@ def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]
     out: dict[str, Any] = {"format": fmt.value, "kind": kind, "pages": pages}
     if checked.embedded is not None:
         out["source"] = EMBEDDED_SOURCE
-        out["embedded"] = {"name": checked.embedded.name, "relationship": checked.embedded.relationship}
+        out["embedded"] = {
+            "name": checked.embedded.name,
+            "relationship": checked.embedded.relationship,
+            "format": checked.embedded.format.value,
+            "supporting": list(checked.embedded.supporting),
+        }
     if language is not None:
         out["language"] = language.value
     evidence: dict[str, Any] = {}
@@ -102,14 +107,18 @@ def extract_document(body: bytes, *, ocr_enabled: bool = True) -> dict[str, Any]
 
 
 def _embedded(body: bytes, embedded: deep.Embedded, notes: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """A Factur-X / ZUGFeRD (1.0 or 2.x) / XRechnung PDF: its XML's fields win; the printed text fills only what the
-    XML lacks, and a printed invoice number, total or currency that differs from the XML is noted."""
-    found: dict[str, Any] = einvoice.read(embedded.root, Format.CII)
+    """A Factur-X / ZUGFeRD (1.0 or 2.x) / XRechnung PDF, or one carrying its UBL invoice: its XML's fields win; the
+    printed text fills only what the XML lacks, and a printed invoice number, total or currency that differs from
+    the XML is noted."""
+    found: dict[str, Any] = einvoice.read(embedded.root, embedded.format)
     sources = {name: "embedded-xml" for name, f in found.items() if f is not None}
-    syntax = einvoice.cii_syntax(embedded.root).name
+    syntax = "UBL 2.1" if embedded.format is Format.UBL else einvoice.cii_syntax(embedded.root).name
     notes.append(
         f"fields read from the {syntax} e-invoice embedded in the PDF ({embedded.name}); they win over its text"
     )
+    if embedded.supporting:
+        attached = ", ".join(embedded.supporting)
+        notes.append(f"supporting documents attached beside it, checked as plain PDFs and not read: {attached}")
     words, _ = pdf_words(body, MAX_PAGES)
     printed = fields.extract(group_lines(words)) if len(words) >= MIN_TEXT_WORDS else {}
     printed.pop("_language", None)
