@@ -96,7 +96,33 @@ DEMO_PEOPLE = (  # the demo users on the staff list
     ("PE-0011", "Jorge Huamán Ccori", "M", "G2", "inspection", "PECLL", True, False, "officer.huaman"),
     ("PE-0003", "Rosa Quispe Mamani", "F", "G5", "control", "PECLL", True, True, "supervisor.quispe"),
 )
-CERT_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _one_page_pdf(text: str) -> bytes:
+    """A one-page PDF printing a line, with its cross-reference table: what a certificate upload must be."""
+    line = text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    content = b"BT /F1 14 Tf 72 760 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+CERT_PDF = _one_page_pdf("Certificate of completion - Clearway demo")
 
 
 def demo_staff(today: date, rng: random.Random) -> list[StaffMember]:

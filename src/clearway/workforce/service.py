@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from clearway.core.issues import Issue, NotFound, ValidationFailed
+from clearway.documents.inspect import check as check_document
 from clearway.documents.model import Format, check_filename, check_pdf_bytes, sniff
 from clearway.platform import audit
 from clearway.platform.auth import Principal
@@ -152,7 +153,8 @@ def _keep_certificate(data_dir: Path, cert: Certificate) -> tuple[str, str, str]
     if fmt not in CERTIFICATE_FORMATS:
         raise ValidationFailed([Issue("CERTIFICATE_TYPE", "a certificate is a PDF, PNG or JPEG file", "/certificate")])
     if fmt is Format.PDF:
-        check_pdf_bytes(cert.body)
+        check_pdf_bytes(cert.body)  # no embedded file of any kind in a certificate
+        check_document(cert.body, fmt)  # every object read: scripts spelt with escapes or hidden in object streams
     digest = hashlib.sha256(cert.body).hexdigest()
     folder = certificates_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,12 +14,13 @@ from clearway.platform import auth
 from clearway.platform.auth import Principal
 from clearway.platform.runtime import Runtime
 from clearway.workforce import service
+from clearway.workforce.seed import CERT_PDF
 from tests.integration.console.conftest import NOW, lodge
 from tests.integration.console.conftest import console_runtime as console_runtime
 from tests.integration.console.conftest import signed_in as signed_in
 
 HR = Principal(user="admin", role="admin")
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = CERT_PDF  # a one-page PDF: certificates go through the documents checks, object walk included
 
 
 @pytest.fixture

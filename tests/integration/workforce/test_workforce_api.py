@@ -165,3 +165,15 @@ def test_certificates_are_sniffed_hashed_and_shown_only_to_the_officer_and_hr(
     states = {c["competency"]: c["state"] for c in comps}
     assert states["physical_inspection"] == "current" and states["documentary_control"] == "current"
     assert states["dangerous_goods"] == "missing"
+
+
+def test_a_certificate_with_a_hidden_script_is_refused(api: TestClient, wf_runtime: Runtime) -> None:
+    """Certificates go through the documents checks, the object walk included: a script spelt with escapes or
+    hidden in a compressed object stream is refused like any active content."""
+    from tests.unit.documents import helpers
+
+    admin = bearer(wf_runtime, "admin", "admin")
+    form = {"officer": "officer.rojas", "course_code": "DOC-CTRL-01", "completed_on": "2026-10-01", "result": "passed"}
+    for body in (helpers.pdf_with_escaped_javascript(), helpers.pdf_with_script_in_object_stream()):
+        r = api.post(f"{W}/records", data=form, files={"certificate": ("cert.pdf", body)}, headers=admin)
+        assert r.status_code == 422 and r.json()["errors"][0]["code"] == "DOCUMENT_ACTIVE_CONTENT"
