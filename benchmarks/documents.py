@@ -23,7 +23,7 @@ from typing import Any
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from clearway.documents import generator
+from clearway.documents import generator, scans
 from clearway.documents.einvoice_samples import ubl_invoice
 from clearway.documents.extract import ocr
 from clearway.documents.extract.pipeline import extract_document
@@ -103,7 +103,7 @@ def main() -> None:
         if seed % 2 == 1:
             if not have_ocr:
                 continue
-            cases = [("scan", generator.scan(inv.pdf, seed, as_pdf=seed % 4 == 3))]
+            cases = [("scan", scans.scan(inv.pdf, seed, as_pdf=seed % 4 == 3))]
         for kind, body in cases:
             started, cpu0 = time.perf_counter(), _cpu()
             out = extract_document(body)

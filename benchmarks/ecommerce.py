@@ -98,7 +98,7 @@ def main() -> None:
     import polars as pl
 
     from clearway import bootstrap
-    from clearway.ecommerce import config, hs_check, service
+    from clearway.ecommerce import config, hs_check, lists, service
     from clearway.ecommerce.evaluation import marketplace, scoring
     from clearway.platform.migrate import upgrade
     from clearway.platform.settings import Settings
@@ -135,8 +135,8 @@ def main() -> None:
         with runtime.uow() as uow:
             reference.load_hs_file(uow, args.shared / marketplace.NOMENCLATURE)
             loaded = [
-                service.load_recalls(uow, folder / "recalls.csv"),
-                service.load_brands(uow, folder / "brands.csv"),
+                lists.load_recalls(uow, folder / "recalls.csv"),
+                lists.load_brands(uow, folder / "brands.csv"),
             ]
             uow.commit()
         for name, done in zip(("recalls", "brands"), loaded, strict=True):

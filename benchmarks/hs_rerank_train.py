@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from clearway.classification import rerank, service  # noqa: E402
-from clearway.classification.model import ABSTAIN_MARGIN, PER_HEADING, Index, prepare  # noqa: E402
+from clearway.classification.model import ABSTAIN_MARGIN, PER_HEADING, Index  # noqa: E402
+from clearway.classification.query import prepare  # noqa: E402
 from clearway.reference.model import parse_hs_csv  # noqa: E402
 
 TUNING = ROOT / "benchmarks/data/hs_marketplace_tuning.csv"

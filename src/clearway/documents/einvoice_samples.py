@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from clearway.documents.generator import CENT, PRODUCTS
+from clearway.documents.generator_data import CENT, PRODUCTS
 
 
 def _lines(rng: random.Random, n: int) -> list[dict[str, Any]]:

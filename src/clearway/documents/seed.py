@@ -9,7 +9,7 @@ from typing import Any
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
-from clearway.documents import generator, service
+from clearway.documents import generator, generator_data, service
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
 
@@ -21,7 +21,7 @@ def invoice_for(decl: Declaration, *, seed: int, total_factor: Decimal = Decimal
         {
             "description": g.description[:60],
             "quantity": g.quantity,
-            "unit": g.unit if g.unit in generator.UNIT_WORDS else "PCE",
+            "unit": g.unit if g.unit in generator_data.UNIT_WORDS else "PCE",
             "unit_price": (g.invoice_amount / g.quantity).quantize(Decimal("0.01")) if g.quantity else g.invoice_amount,
             "amount": g.invoice_amount,
         }

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from clearway.core.issues import DomainError, Issue, ValidationFailed
-from clearway.ecommerce import service
+from clearway.ecommerce import lists, service
 from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(help="E-commerce oversight: screen parcel manifests before arrival.", no_args_is_help=True)
@@ -34,7 +34,7 @@ def _load(kind: str, file: Path) -> None:
     runtime = open_runtime()
     try:
         with runtime.uow() as uow:
-            report = service.load_recalls(uow, file) if kind == "recalls" else service.load_brands(uow, file)
+            report = lists.load_recalls(uow, file) if kind == "recalls" else lists.load_brands(uow, file)
             uow.commit()
     except ValidationFailed as exc:
         console.print("[red]" + _("Refused") + f"[/red]: {file.name}")

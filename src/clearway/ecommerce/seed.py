@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from clearway.core.time import FixedClock
-from clearway.ecommerce import generator, service
+from clearway.ecommerce import generator, lists, service
 from clearway.platform.capability import DemoContext
 
 DEMO_PARCELS = 3000
@@ -25,8 +25,8 @@ def seed_demo(ctx: DemoContext) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         recalls, brands = generator.write_reference_lists(Path(tmp))
         with runtime.uow() as uow:
-            service.load_recalls(uow, recalls)
-            service.load_brands(uow, brands)
+            lists.load_recalls(uow, recalls)
+            lists.load_brands(uow, brands)
             uow.commit()
     start = datetime.combine(today - timedelta(days=2), time(0), tzinfo=UTC)
     df, _ = generator.manifest(DEMO_PARCELS, seed=int(ctx.rng.randint(1, 10_000)), start=start, days=2)

@@ -1,8 +1,9 @@
-"""E-commerce use cases: load the recall list and brand register, screen a manifest end to end, and store it."""
+"""E-commerce screening: screen a manifest end to end (whole or streamed), store it, and record findings.
+
+The recall list and the brand register it screens against are loaded in ``lists``."""
 
 from __future__ import annotations
 
-import csv
 import tempfile
 import time
 import uuid
@@ -13,25 +14,16 @@ from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from clearway.classification import service as classification
 from clearway.core.issues import Issue, NotFound, ValidationFailed
-from clearway.ecommerce import config, decide, hs_check, ingest, screening, store, stream
-from clearway.ecommerce.model import Flag, Outcome, Recall, RegisteredBrand, brand_from_row, recall_from_row
+from clearway.ecommerce import config, decide, hs_check, ingest, lists, screening, store, stream
+from clearway.ecommerce.model import Flag, Outcome
 from clearway.ecommerce.stream import SCREENED
 from clearway.platform.db import UnitOfWork
 
 FRAUD_FLAGS = (Flag.SPLIT_SHIPMENT, Flag.UNDERVALUATION, Flag.RECALLED_PRODUCT, Flag.IP_INFRINGEMENT)
-MAX_LIST_ROWS = 100_000
-
-
-@dataclass
-class LoadReport:
-    """What loading a reference list did: rows loaded and the rows refused with reasons."""
-
-    loaded: int
-    issues: list[Issue]
 
 
 @dataclass
@@ -53,92 +45,6 @@ class ScreenReport:
     def summary(self) -> dict[str, Any]:
         """Returns the report's figures as stored with the manifest."""
         return {"decisions": self.decisions, "flags": self.flags, "seconds": self.seconds}
-
-
-def _read_list(path: Path, required: tuple[str, ...]) -> list[dict[str, str | None]]:
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
-        reader = csv.DictReader(f)
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise ValidationFailed([Issue("HEADER", f"the header lacks '{c}'", f"/header/{c}") for c in missing])
-        reader.fieldnames = header
-        rows = []
-        for row in reader:
-            rows.append(row)
-            if len(rows) > MAX_LIST_ROWS:
-                raise ValidationFailed([Issue("TOO_MANY_ROWS", f"at most {MAX_LIST_ROWS} rows per list", "")])
-        return rows
-
-
-def load_recalls(uow: UnitOfWork, path: Path) -> LoadReport:
-    """Loads (adds or replaces by recall_id) a product-recall list CSV; bad rows are reported, good ones kept."""
-    rows = _read_list(path, ("recall_id", "product", "brand", "model", "hazard"))
-    good, issues = [], []
-    for line, row in enumerate(rows, start=2):
-        recall, found = recall_from_row(row, line)
-        issues.extend(found)
-        if recall is not None:
-            good.append(_recall_row(recall, uow))
-    store.upsert(uow.conn, store.recalls, good, ["recall_id"])
-    return LoadReport(len(good), issues)
-
-
-def _recall_row(r: Recall, uow: UnitOfWork) -> dict[str, Any]:
-    return {
-        "recall_id": r.recall_id,
-        "product": r.product,
-        "brand": r.brand,
-        "model": r.model,
-        "hazard": r.hazard,
-        "hs_code": r.hs_code,
-        "loaded_at": uow.clock(),
-    }
-
-
-def load_brands(uow: UnitOfWork, path: Path) -> LoadReport:
-    """Loads (adds or replaces by brand) a registered-brands CSV; bad rows are reported, good ones kept."""
-    rows = _read_list(path, ("brand", "rights_holder", "min_genuine_price", "currency"))
-    good, issues = [], []
-    for line, row in enumerate(rows, start=2):
-        brand, found = brand_from_row(row, line)
-        issues.extend(found)
-        if brand is not None:
-            good.append(
-                {
-                    "brand": brand.brand,
-                    "rights_holder": brand.rights_holder,
-                    "min_genuine_price": brand.min_genuine_price,
-                    "currency": brand.currency,
-                    "hs_codes": ";".join(brand.hs_codes),
-                    "models": ";".join(brand.models)[:500],
-                    "loaded_at": uow.clock(),
-                }
-            )
-    store.upsert(uow.conn, store.brands, good, ["brand"])
-    return LoadReport(len(good), issues)
-
-
-def current_recalls(uow: UnitOfWork) -> list[Recall]:
-    """Returns the loaded recall list."""
-    rows = uow.conn.execute(select(store.recalls)).all()
-    return [Recall(r.recall_id, r.product, r.brand, r.model, r.hazard, r.hs_code) for r in rows]
-
-
-def current_brands(uow: UnitOfWork) -> list[RegisteredBrand]:
-    """Returns the registered brands."""
-    rows = uow.conn.execute(select(store.brands)).all()
-    return [
-        RegisteredBrand(
-            r.brand,
-            r.rights_holder,
-            r.min_genuine_price,
-            r.currency,
-            tuple(filter(None, r.hs_codes.split(";"))),
-            tuple(filter(None, (r.models or "").split(";"))),
-        )
-        for r in rows
-    ]
 
 
 def seller_profiles(uow: UnitOfWork, party: str | None) -> pl.DataFrame:
@@ -318,8 +224,8 @@ def screen_file_streaming(
             output,
             Path(tmp),
             cfg,
-            recalls=current_recalls(uow),
-            brands=current_brands(uow),
+            recalls=lists.current_recalls(uow),
+            brands=lists.current_brands(uow),
             profiles=seller_profiles(uow, submitter_party),
             received_at=received_at,
             advisor=hs_advisor(uow, caches),
@@ -340,8 +246,8 @@ def _screen(
     screened = screening.screen(
         prepared,
         cfg,
-        recalls=current_recalls(uow),
-        brands=current_brands(uow),
+        recalls=lists.current_recalls(uow),
+        brands=lists.current_brands(uow),
         profiles=seller_profiles(uow, party),
         advisor=advisor,
     )
@@ -440,9 +346,3 @@ def write_decisions_csv(decided: pl.DataFrame | None, path: Path) -> None:
     if decided is None:
         decided = pl.DataFrame(schema=dict.fromkeys(("parcel_id", "decision", "flags", "reasons"), pl.String))
     decided.select("parcel_id", "decision", "flags", "reasons").write_csv(path)
-
-
-def forget_lists(uow: UnitOfWork) -> None:
-    """Removes the recall list and the brand register (tests and demo resets)."""
-    uow.conn.execute(delete(store.recalls))
-    uow.conn.execute(delete(store.brands))

@@ -15,7 +15,7 @@ from clearway.declarations.model import Declaration, Role, Status
 from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import phrases, store
+from clearway.tariff import account_store, payment_store, phrases
 from clearway.tariff.model import ZERO
 
 ACTOR = "tariff"
@@ -41,7 +41,7 @@ def draw(
     amount: Decimal,
     currency: str,
 ) -> None:
-    account = store.account_row(uow.conn, account_id)
+    account = account_store.account_row(uow.conn, account_id)
     if account is None or not (
         account.party_id == principal.party_id or may_use_account(uow, decl, account.party_id, principal.party_id)
     ):
@@ -50,7 +50,7 @@ def draw(
         raise DomainError(
             f"account {account_id} is a {account.kind} account in {account.currency}", code="ACCOUNT_KIND"
         )
-    if not store.draw_down(uow.conn, account_id, amount, uow.clock()):
+    if not account_store.draw_down(uow.conn, account_id, amount, uow.clock()):
         raise Conflict(
             f"account {account_id} does not cover {amount} {currency}; pay the duties or top up the account",
             code="GUARANTEE_INSUFFICIENT",
@@ -63,9 +63,9 @@ def settle_after_assessment(uow: UnitOfWork, decl: Declaration, total: Decimal, 
     When a reassessment lowers the amount below what was received (drawdowns first go back to their accounts),
     the rest is a refund due. Only money actually received counts: orders awaiting their bank never do.
     """
-    paid = store.paid_total(uow.conn, decl.id)
+    paid = payment_store.paid_total(uow.conn, decl.id)
     due = total - paid
-    count = len(store.payments_of(uow.conn, decl.id))
+    count = len(payment_store.payments_of(uow.conn, decl.id))
     if due < ZERO:
         give_back(uow, decl, -due, currency, count)
         return
@@ -83,14 +83,14 @@ def secure_on_account(uow: UnitOfWork, decl: Declaration, due: Decimal, currency
     rep = decl.data.representative
     lodger = rep.id if rep is not None else decl.data.declarant.id
     parties = [decl.data.importer.id, decl.data.declarant.id]
-    accounts = sorted(store.accounts_of(uow.conn, parties), key=lambda a: (parties.index(a.party_id), a.id))
+    accounts = sorted(account_store.accounts_of(uow.conn, parties), key=lambda a: (parties.index(a.party_id), a.id))
     for account in accounts:
         if account.currency != currency or not may_use_account(uow, decl, account.party_id, lodger):
             continue
-        if not store.draw_down(uow.conn, account.id, due, now):
+        if not account_store.draw_down(uow.conn, account.id, due, now):
             continue
         reference = f"{decl.mrn}:{account.kind[:3].upper()}:{count + 1}"  # ":" never in a trader's reference
-        store.insert_payment(
+        payment_store.insert_payment(
             uow.conn,
             reference=reference,
             order_id=None,
@@ -119,7 +119,7 @@ def give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: str
     """Gives money received beyond what is due back: drawdowns to their accounts, the rest as a refund due."""
     now = uow.clock()
     net: dict[str, Decimal] = {}  # what is still drawn on each account (drawdowns less what went back)
-    for row in store.payments_of(uow.conn, decl.id):
+    for row in payment_store.payments_of(uow.conn, decl.id):
         if row.account_id is not None:
             net[row.account_id] = net.get(row.account_id, ZERO) + Decimal(row.amount)
     for account_id, drawn in reversed(list(net.items())):
@@ -129,8 +129,8 @@ def give_back(uow: UnitOfWork, decl: Declaration, excess: Decimal, currency: str
         if amount <= ZERO:
             continue
         count += 1
-        store.credit(uow.conn, account_id, amount, now)
-        store.insert_payment(
+        account_store.credit(uow.conn, account_id, amount, now)
+        payment_store.insert_payment(
             uow.conn,
             reference=f"{decl.mrn}:REL:{count}",
             order_id=None,
@@ -169,10 +169,10 @@ def open_account(
         issues.append(Issue("ACCOUNT_ID", "the account id has 1 to 20 characters", "/id"))
     if issues:
         raise ValidationFailed(issues)
-    if store.account_row(uow.conn, account_id) is not None:
+    if account_store.account_row(uow.conn, account_id) is not None:
         raise Conflict(f"account {account_id} already exists", code="ACCOUNT_EXISTS")
     now = uow.clock()
-    store.insert_account(
+    account_store.insert_account(
         uow.conn,
         id=account_id,
         party_id=party_id,
@@ -183,7 +183,7 @@ def open_account(
         created_at=now,
         updated_at=now,
     )
-    return account_dict(store.account_row(uow.conn, account_id))
+    return account_dict(account_store.account_row(uow.conn, account_id))
 
 
 def account_dict(row: Any) -> dict[str, Any]:
@@ -201,9 +201,9 @@ def account_dict(row: Any) -> dict[str, Any]:
 def accounts_visible(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
     """Lists the accounts the caller may see: a trader its own, officers and admins all."""
     if principal.is_trader:
-        rows = store.accounts_of(uow.conn, [principal.party_id or ""])
+        rows = account_store.accounts_of(uow.conn, [principal.party_id or ""])
     elif principal.role in {"officer", "supervisor", "admin"}:
-        rows = store.all_accounts(uow.conn)
+        rows = account_store.all_accounts(uow.conn)
     else:
         rows = []
     return [account_dict(r) for r in rows]

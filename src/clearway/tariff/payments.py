@@ -22,7 +22,7 @@ from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Declaration, Role
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import accounts, phrases, store
+from clearway.tariff import accounts, payment_store, phrases, store
 from clearway.tariff.accounts import ACCOUNT_KINDS, CLOSED
 from clearway.tariff.model import ZERO
 
@@ -93,18 +93,18 @@ def _payment_dict(row: Any, references: dict[str, str]) -> dict[str, Any]:
 
 def payments_of(uow: UnitOfWork, declaration_id: str) -> list[dict[str, Any]]:
     """Returns the money received on a declaration (settled orders, drawdowns, cash), oldest first."""
-    references = {o.id: o.reference for o in store.orders_of(uow.conn, declaration_id=declaration_id)}
-    return [_payment_dict(r, references) for r in store.payments_of(uow.conn, declaration_id)]
+    references = {o.id: o.reference for o in payment_store.orders_of(uow.conn, declaration_id=declaration_id)}
+    return [_payment_dict(r, references) for r in payment_store.payments_of(uow.conn, declaration_id)]
 
 
 def orders_of(uow: UnitOfWork, declaration_id: str) -> list[dict[str, Any]]:
     """Returns the payment orders of a declaration (pending, settled, failed, cancelled), oldest first."""
-    return [order_dict(r) for r in store.orders_of(uow.conn, declaration_id=declaration_id)]
+    return [order_dict(r) for r in payment_store.orders_of(uow.conn, declaration_id=declaration_id)]
 
 
 def _payment_of_order(uow: UnitOfWork, order_id: str) -> dict[str, Any] | None:
-    row = store.payment_by_reference(uow.conn, order_id)
-    order = store.order_row(uow.conn, order_id)
+    row = payment_store.payment_by_reference(uow.conn, order_id)
+    order = payment_store.order_row(uow.conn, order_id)
     return None if row is None else _payment_dict(row, {order_id: order.reference} if order else {})
 
 
@@ -139,12 +139,12 @@ def pay(
                 )
             ]
         )
-    existing = store.order_by_reference(uow.conn, principal.party_id, reference)
+    existing = payment_store.order_by_reference(uow.conn, principal.party_id, reference)
     if existing is not None:
         return _replay(uow, decl, existing, amount)
     row = assessment_open(uow, decl)
-    total, paid = Decimal(row.total), store.paid_total(uow.conn, decl.id)
-    due, pending = total - paid, store.pending_total(uow.conn, decl.id)
+    total, paid = Decimal(row.total), payment_store.paid_total(uow.conn, decl.id)
+    due, pending = total - paid, payment_store.pending_total(uow.conn, decl.id)
     if due <= ZERO:
         raise Conflict(f"nothing is due on {decl.mrn}: {total} {row.currency} already settled", code="NOTHING_DUE")
     issues = []
@@ -173,7 +173,7 @@ def pay(
 
 def provider_for_order(uow: UnitOfWork, name: str | None) -> str:
     """Returns the provider a bank order goes through: the one named, else the first active one."""
-    rows = [r for r in store.all_providers(uow.conn) if r.active]
+    rows = [r for r in payment_store.all_providers(uow.conn) if r.active]
     if name is not None:
         rows = [r for r in rows if r.name == name]
     if not rows:
@@ -199,7 +199,7 @@ def assessment_open(uow: UnitOfWork, decl: Declaration) -> Any:
 def _insert_order(uow: UnitOfWork, **values: Any) -> None:
     savepoint = uow.conn.begin_nested()
     try:
-        store.insert_order(uow.conn, **values)
+        payment_store.insert_order(uow.conn, **values)
     except IntegrityError:
         savepoint.rollback()
         raise Conflict(
@@ -254,7 +254,7 @@ def _bank_order(
         ),
         data={"order": order_id, "reference": reference, "method": method, "amount": str(amount), "provider": chosen},
     )
-    order = order_dict(store.order_row(uow.conn, order_id))
+    order = order_dict(payment_store.order_row(uow.conn, order_id))
     return PaymentResult(order, None, total, paid, currency, released=False, replayed=False)
 
 
@@ -289,7 +289,7 @@ def _account_draw(
         created_at=now,
         settled_at=now,
     )
-    store.insert_payment(
+    payment_store.insert_payment(
         uow.conn,
         reference=order_id,
         order_id=order_id,
@@ -321,7 +321,7 @@ def _account_draw(
         data={"reference": reference, "method": method, "amount": str(amount), "balance": str(total - paid)},
     )
     released = release_if_settled(uow, decl, total, paid)
-    order = order_dict(store.order_row(uow.conn, order_id))
+    order = order_dict(payment_store.order_row(uow.conn, order_id))
     return PaymentResult(order, _payment_of_order(uow, order_id), total, paid, currency, released, replayed=False)
 
 
@@ -342,24 +342,24 @@ def _replay(uow: UnitOfWork, decl: Declaration, existing: Any, amount: Decimal) 
         )
     row = store.assessment_head(uow.conn, decl.id)
     total = Decimal(row.total) if row is not None else Decimal(existing.amount)
-    paid = store.paid_total(uow.conn, decl.id)
+    paid = payment_store.paid_total(uow.conn, decl.id)
     payment = _payment_of_order(uow, existing.id)
     return PaymentResult(order_dict(existing), payment, total, paid, existing.currency, released=False, replayed=True)
 
 
 def cancel_pending_orders(uow: UnitOfWork, decl: Declaration) -> None:
     """Cancels the bank orders still waiting on a declaration (invalidated): nothing is due on them any more."""
-    for order in store.orders_of(uow.conn, declaration_id=decl.id):
+    for order in payment_store.orders_of(uow.conn, declaration_id=decl.id):
         if order.status == "pending":
-            store.set_order_status(uow.conn, order.id, "cancelled")
+            payment_store.set_order_status(uow.conn, order.id, "cancelled")
 
 
 def orders_visible(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
     """Lists payment orders: a trader its own party's; customs staff every one (latest 500)."""
     if principal.is_trader:
-        rows = store.orders_of(uow.conn, party_id=principal.party_id or "")
+        rows = payment_store.orders_of(uow.conn, party_id=principal.party_id or "")
     elif principal.is_customs:
-        rows = store.orders_of(uow.conn)
+        rows = payment_store.orders_of(uow.conn)
     else:
         rows = []
     return [order_dict(r) for r in rows]
@@ -367,7 +367,7 @@ def orders_visible(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]
 
 def order_visible(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[str, Any]:
     """Returns a payment order of the caller's party (customs staff: any); anyone else's answers 404."""
-    row = store.order_row(uow.conn, order_id)
+    row = payment_store.order_row(uow.conn, order_id)
     allowed = row is not None and (
         principal.role in {"officer", "supervisor", "admin"}
         or (principal.is_trader and row.party_id == principal.party_id)
@@ -385,12 +385,12 @@ def cancel_order(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[s
     visible = order_visible(uow, order_id, principal)
     if not principal.is_trader:
         raise Forbidden("only the trader that placed an order cancels it")
-    row = store.order_row(uow.conn, visible["id"], lock=True)
+    row = payment_store.order_row(uow.conn, visible["id"], lock=True)
     if row.status != "pending":
         raise Conflict(
             f"payment order {row.id} is {row.status}: only a pending order is cancelled", code="ORDER_CLOSED"
         )
-    store.set_order_status(uow.conn, row.id, "cancelled")
+    payment_store.set_order_status(uow.conn, row.id, "cancelled")
     decl = declarations_service.get(uow, row.mrn)
     declarations_service.record_event(
         uow,
@@ -401,4 +401,4 @@ def cancel_order(uow: UnitOfWork, order_id: str, principal: Principal) -> dict[s
         reason=phrases.CANCELLED(order=row.id, reference=row.reference),
         data={"order": row.id, "reference": row.reference},
     )
-    return order_dict(store.order_row(uow.conn, row.id))
+    return order_dict(payment_store.order_row(uow.conn, row.id))

@@ -21,7 +21,7 @@ from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Role
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
-from clearway.tariff import accounts, payments, phrases, store
+from clearway.tariff import accounts, payment_store, payments, phrases, store
 from clearway.tariff.model import ZERO
 from clearway.tariff.payments import PaymentResult
 from clearway.tariff.providers import Ed25519Provider, PaymentProvider, SimulatedBank, public_key_from_text
@@ -61,7 +61,7 @@ def register_provider(uow: UnitOfWork, *, name: str, public_key: str, by: str, r
         issues.append(Issue("REASON_REQUIRED", "say why this provider may confirm payments", "/reason"))
     if issues:
         raise ValidationFailed(issues)
-    store.upsert_provider(
+    payment_store.upsert_provider(
         uow.conn,
         name=name,
         public_key=public_key.strip(),
@@ -71,7 +71,7 @@ def register_provider(uow: UnitOfWork, *, name: str, public_key: str, by: str, r
         reason=reason.strip(),
     )
     log.info("payment provider %s registered by %s: %s", name, by, reason.strip())
-    return provider_dict(store.provider_row(uow.conn, name))
+    return provider_dict(payment_store.provider_row(uow.conn, name))
 
 
 def provider_dict(row: Any) -> dict[str, Any]:
@@ -88,12 +88,12 @@ def provider_dict(row: Any) -> dict[str, Any]:
 
 def providers(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Lists the registered payment providers."""
-    return [provider_dict(r) for r in store.all_providers(uow.conn)]
+    return [provider_dict(r) for r in payment_store.all_providers(uow.conn)]
 
 
 def provider(uow: UnitOfWork, name: str) -> PaymentProvider | None:
     """Returns an active registered provider by name, or None."""
-    row = store.provider_row(uow.conn, name)
+    row = payment_store.provider_row(uow.conn, name)
     key = None if row is None or not row.active else public_key_from_text(row.public_key)
     return None if key is None else Ed25519Provider(row.name, key)
 
@@ -119,13 +119,13 @@ def receive_notification(uow: UnitOfWork, body: bytes, signature: str | None) ->
     now = uow.clock()
     if abs(now - doc.sent_at) > FRESHNESS:
         raise ValidationFailed([Issue("NOTIFICATION_STALE", f"sent at {doc.sent_at.isoformat()}: too old", "/sent_at")])
-    seen = store.notification_seen(uow.conn, prov.name, doc.notification_id)
+    seen = payment_store.notification_seen(uow.conn, prov.name, doc.notification_id)
     if seen is not None:
         if seen.order_id != doc.order_id or seen.body_sha256 != hashlib.sha256(body).hexdigest():
             raise Conflict(f"notification {doc.notification_id} was already used", code="NOTIFICATION_REUSED")
-        order = store.order_row(uow.conn, seen.order_id)
+        order = payment_store.order_row(uow.conn, seen.order_id)
         return SettlementResult(payments.order_dict(order), str(seen.outcome), replayed=True, released=False)
-    order = store.order_row(uow.conn, doc.order_id, lock=True)
+    order = payment_store.order_row(uow.conn, doc.order_id, lock=True)
     if order is None or order.provider != prov.name:
         raise ValidationFailed(
             [Issue("ORDER_UNKNOWN", f"no payment order {doc.order_id} awaits {prov.name}", "/order_id")]
@@ -147,7 +147,7 @@ def receive_notification(uow: UnitOfWork, body: bytes, signature: str | None) ->
     if doc.status == "settled":
         released = settle_order(uow, order, provider=prov.name, provider_reference=doc.bank_reference)
     else:
-        store.set_order_status(uow.conn, order.id, "failed", provider_reference=doc.bank_reference)
+        payment_store.set_order_status(uow.conn, order.id, "failed", provider_reference=doc.bank_reference)
         decl = declarations_service.get(uow, order.mrn)
         declarations_service.record_event(
             uow,
@@ -158,7 +158,7 @@ def receive_notification(uow: UnitOfWork, body: bytes, signature: str | None) ->
             reason=phrases.NOT_PAID(provider=prov.name, order=order.id, reference=order.reference, status=doc.status),
             data={"order": order.id, "reference": order.reference},
         )
-    store.insert_notification(
+    payment_store.insert_notification(
         uow.conn,
         provider=prov.name,
         notification_id=doc.notification_id,
@@ -167,7 +167,7 @@ def receive_notification(uow: UnitOfWork, body: bytes, signature: str | None) ->
         body_sha256=hashlib.sha256(body).hexdigest(),
         received_at=now,
     )
-    current = store.order_row(uow.conn, order.id)
+    current = payment_store.order_row(uow.conn, order.id)
     return SettlementResult(payments.order_dict(current), doc.status, replayed=False, released=released)
 
 
@@ -180,8 +180,8 @@ def settle_order(uow: UnitOfWork, order: Any, *, provider: str, provider_referen
     decl = declarations_service.get(uow, order.mrn)
     now = uow.clock()
     amount = Decimal(order.amount)
-    store.set_order_status(uow.conn, order.id, "settled", settled_at=now, provider_reference=provider_reference)
-    store.insert_payment(
+    payment_store.set_order_status(uow.conn, order.id, "settled", settled_at=now, provider_reference=provider_reference)
+    payment_store.insert_payment(
         uow.conn,
         reference=order.id,
         order_id=order.id,
@@ -195,7 +195,7 @@ def settle_order(uow: UnitOfWork, order: Any, *, provider: str, provider_referen
         paid_at=now,
     )
     head = store.assessment_head(uow.conn, decl.id, lock=True)
-    total, paid = (Decimal(head.total) if head else ZERO), store.paid_total(uow.conn, decl.id)
+    total, paid = (Decimal(head.total) if head else ZERO), payment_store.paid_total(uow.conn, decl.id)
     declarations_service.record_event(
         uow,
         decl,
@@ -215,14 +215,14 @@ def settle_order(uow: UnitOfWork, order: Any, *, provider: str, provider_referen
         data={"order": order.id, "reference": order.reference, "method": order.method, "amount": str(amount)},
     )
     if paid > total:
-        accounts.give_back(uow, decl, paid - total, order.currency, len(store.payments_of(uow.conn, decl.id)))
+        accounts.give_back(uow, decl, paid - total, order.currency, len(payment_store.payments_of(uow.conn, decl.id)))
         return False
     return decl.status not in accounts.CLOSED and payments.release_if_settled(uow, decl, total, paid)
 
 
 def simulate_bank(uow: UnitOfWork, bank: SimulatedBank, order_id: str, *, status: str = "settled") -> SettlementResult:
     """Has the simulated bank confirm an order: it signs a notification, which goes through the same checks."""
-    order = store.order_row(uow.conn, order_id)
+    order = payment_store.order_row(uow.conn, order_id)
     if order is None or order.provider != bank.name:
         raise ValidationFailed([Issue("ORDER_UNKNOWN", f"no payment order {order_id} awaits {bank.name}", "")])
     body, signature = bank.notification(
@@ -233,7 +233,7 @@ def simulate_bank(uow: UnitOfWork, bank: SimulatedBank, order_id: str, *, status
 
 def pending_orders(uow: UnitOfWork, provider_name: str) -> list[str]:
     """Returns the ids of the orders waiting for a provider's confirmation."""
-    return [o.id for o in store.orders_waiting(uow.conn, provider_name)]
+    return [o.id for o in payment_store.orders_waiting(uow.conn, provider_name)]
 
 
 def record_cash_receipt(
@@ -251,7 +251,7 @@ def record_cash_receipt(
         raise Forbidden("only a customs officer or supervisor records a cash receipt")
     decl = declarations_service.get_visible(uow, mrn, principal)
     row = payments.assessment_open(uow, decl)
-    total, paid = Decimal(row.total), store.paid_total(uow.conn, decl.id)
+    total, paid = Decimal(row.total), payment_store.paid_total(uow.conn, decl.id)
     if total - paid <= ZERO:
         raise Conflict(f"nothing is due on {decl.mrn}", code="NOTHING_DUE")
     issues = []
@@ -264,9 +264,9 @@ def record_cash_receipt(
     if issues:
         raise ValidationFailed(issues)
     key = f"CASH:{receipt}"
-    if store.payment_by_reference(uow.conn, key) is not None:
+    if payment_store.payment_by_reference(uow.conn, key) is not None:
         raise Conflict(f"cash receipt {receipt} is already recorded", code="CASH_RECEIPT_USED")
-    store.insert_payment(
+    payment_store.insert_payment(
         uow.conn,
         reference=key,
         order_id=None,

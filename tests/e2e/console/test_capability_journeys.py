@@ -23,7 +23,7 @@ from clearway import bootstrap
 from clearway.console.testing import core_app, core_runtime
 from clearway.demo import users
 from clearway.ecommerce import generator
-from clearway.ecommerce import service as ecommerce_service
+from clearway.ecommerce import lists as ecommerce_lists
 from clearway.ledger import aeo, identity
 from clearway.ledger import seed as ledger_seed
 from clearway.ledger import service as ledger_service
@@ -93,8 +93,8 @@ def full_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         mandates_seed.grant_demo_mandates(uow)
         risk_service.publish_ruleset(uow, CRITERIA, note="criteria of the month", by="supervisor.quispe")
         recalls, brands = generator.write_reference_lists(Path(tmp))
-        ecommerce_service.load_recalls(uow, recalls)
-        ecommerce_service.load_brands(uow, brands)
+        ecommerce_lists.load_recalls(uow, recalls)
+        ecommerce_lists.load_brands(uow, brands)
         identity.ensure_administration(uow, ctx)
         identity.create_org(uow, ctx, org_id="cl-vinedos-andes", name="Viñedos de los Andes SpA", country="CL",
                             kind="exporter", party_id="CL760864285")  # fmt: skip

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clearway.ecommerce import generator
+from clearway.ecommerce import lists as ecommerce_lists
 from clearway.ecommerce import service as ecommerce_service
 from clearway.platform import audit
 from clearway.platform.runtime import Runtime
@@ -31,8 +32,8 @@ def shop(settings: Settings) -> Iterator[tuple[Runtime, TestClient]]:
     with console_with(settings, EXTRA) as (rt, client):
         with tempfile.TemporaryDirectory() as tmp, rt.uow() as uow:
             recalls, brands = generator.write_reference_lists(Path(tmp))
-            ecommerce_service.load_recalls(uow, recalls)
-            ecommerce_service.load_brands(uow, brands)
+            ecommerce_lists.load_recalls(uow, recalls)
+            ecommerce_lists.load_brands(uow, brands)
             uow.commit()
         yield rt, client
 

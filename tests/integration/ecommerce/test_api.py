@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from clearway.ecommerce import generator, service
+from clearway.ecommerce import generator, lists
 from clearway.platform.runtime import Runtime
 from tests.conftest import Tokens
 from tests.unit.ecommerce.helpers import csv_bytes, parcel
@@ -17,8 +17,8 @@ CSV = {"Content-Type": "text/csv"}
 def _load_lists(runtime: Runtime, tmp_path: Path) -> None:
     recalls, brands = generator.write_reference_lists(tmp_path)
     with runtime.uow() as uow:
-        service.load_recalls(uow, recalls)
-        service.load_brands(uow, brands)
+        lists.load_recalls(uow, recalls)
+        lists.load_brands(uow, brands)
         uow.commit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from clearway.ecommerce import generator, service
+from clearway.ecommerce import generator, lists, service
 from clearway.platform.runtime import Runtime
 from tests.unit.ecommerce.helpers import csv_bytes, parcel
 
@@ -32,7 +32,7 @@ def _screen(
 def test_a_seller_whose_parcels_were_often_flagged_is_risky_next_time(runtime: Runtime, tmp_path: Path) -> None:
     recalls, _ = generator.write_reference_lists(tmp_path)
     with runtime.uow() as uow:
-        service.load_recalls(uow, recalls)
+        lists.load_recalls(uow, recalls)
         uow.commit()
     first = [parcel(f"A{i}", seller_id="S666", **(RECALLED if i % 2 else {})) for i in range(20)]
     first += [parcel(f"B{i}", seller_id="S1") for i in range(20)]

@@ -13,7 +13,7 @@ from clearway.declarations.examples import example_declaration
 from clearway.declarations.schemas import DeclarationIn
 from clearway.platform.auth import Principal
 from clearway.platform.runtime import Runtime
-from clearway.tariff import accounts, payments, service, settlement, store
+from clearway.tariff import account_store, accounts, payments, service, settlement
 from tests.integration.tariff.conftest import bank_of
 
 BROKER = Principal(user="broker.andina", role="declarant", party_id="PE20100047218")
@@ -84,7 +84,7 @@ def test_many_small_drawdowns_use_the_balance_to_the_last_cent(runtime: Runtime)
         accounts.open_account(
             uow, account_id="GAR-CENTS", party_id="PE1", kind="guarantee", limit=Decimal("1.00"), currency="PEN"
         )
-        drawn = [store.draw_down(uow.conn, "GAR-CENTS", Decimal("0.10"), uow.clock()) for _ in range(11)]
+        drawn = [account_store.draw_down(uow.conn, "GAR-CENTS", Decimal("0.10"), uow.clock()) for _ in range(11)]
         uow.commit()
         balance = accounts.accounts_visible(uow, Principal(user="x", role="declarant", party_id="PE1"))[0]["balance"]
     assert drawn == [True] * 10 + [False]

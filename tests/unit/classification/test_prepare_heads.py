@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clearway.classification.model import prepare
+from clearway.classification.query import prepare
 
 
 def test_the_head_noun_is_boosted_and_the_device_after_for_is_not_expanded() -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from clearway.classification.model import Index, prepare
+from clearway.classification.model import Index
+from clearway.classification.query import prepare
 from clearway.reference.model import parse_hs_csv
 from clearway.reference.seed import demo_nomenclature_path
 from tests.conftest import shared_data

@@ -10,7 +10,7 @@ import pytest
 
 from clearway.console import security, svg
 from clearway.console.views_dashboard import parse_period
-from clearway.console.views_declarations import decision_body
+from clearway.console.views_decisions import decision_body
 from clearway.console.views_lodge import media_type_of
 from clearway.declarations.dashboard import percentile
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from clearway.documents import generator
+from clearway.documents import generator, scans
 from clearway.documents.einvoice_samples import cfdi_invoice, nfe_invoice, ubl_invoice
 from clearway.documents.extract import ocr
 from clearway.documents.extract.numbers import parse_date, parse_number
@@ -69,7 +69,7 @@ def test_dates_in_words_and_numbers() -> None:
 @pytest.mark.skipif(ocr.available() is None, reason="Tesseract is not installed (apt-get install tesseract-ocr …)")
 def test_a_scan_is_deskewed_and_read() -> None:
     inv = generator.make_invoice(3, "dev")
-    out = extract_document(generator.scan(inv.pdf, 3))
+    out = extract_document(scans.scan(inv.pdf, 3))
     assert out["kind"] == "scan" and out["format"] == "jpeg"
     assert out["invoice_number"] == inv.truth["invoice_number"]
     assert out["incoterm"] == inv.truth["incoterm"]
