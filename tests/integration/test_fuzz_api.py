@@ -36,6 +36,9 @@ with _RUNTIME.uow() as _uow:
     }
     _uow.commit()
 APP = bootstrap.build_app(_RUNTIME)
+# Seconds a request may take before the test calls it hung: schemathesis waits 10 s by default, which one 403 exceeded
+# once on the shared 2-core machine at load 8 (a stall of the machine, not of the request; a hang still fails).
+TIMEOUT = 60
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
