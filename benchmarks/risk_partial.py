@@ -235,10 +235,10 @@ def split_at_share(
 
 def coverage(history: pd.DataFrame, test: pd.DataFrame, y: np.ndarray) -> dict[str, float]:
     """Share of the test declarations whose key has at least one inspected declaration in the history."""
-    from clearway.risk.learning.features import _keys
+    from clearway.risk.learning.keys import frame_keys
 
     names = ["hs6_origin", "hs6_origin_departure", "same_value", "same_mass", "hs6_same_value", "hs6_same_mass"]
-    kh, kt = _keys(history, names), _keys(test, names)
+    kh, kt = frame_keys(history, names), frame_keys(test, names)
     lab = ~np.isnan(y)
     out = {name: float(kt[name].isin(set(kh[name][lab])).mean()) for name in names}
     any_repeat = np.zeros(len(test), dtype=bool)
@@ -258,10 +258,10 @@ def twin_reach(
     inspected *fraudulent* one is the model's likeliest find. Returns the share of the test declarations with
     such a twin, their fraud rate, their share of the revenue at risk, and the fraud rate of the others.
     """
-    from clearway.risk.learning.features import _keys
+    from clearway.risk.learning.keys import frame_keys
 
     names = ["hs6_same_value", "hs6_same_mass"]
-    kh, kt = _keys(history, names), _keys(test, names)
+    kh, kt = frame_keys(history, names), frame_keys(test, names)
     lab = ~np.isnan(y)
     found = lab & (np.nan_to_num(y) == 1)
     twin = np.zeros(len(test), dtype=bool)

@@ -64,7 +64,7 @@ def train(
 ) -> None:
     """Trains a risk model on labelled history files and writes it, with its metadata, to a directory."""
     from clearway.risk.learning.estimators import CORRECTIONS
-    from clearway.risk.learning.features import COUNT_MODES
+    from clearway.risk.learning.repetition import COUNT_MODES
 
     if correction not in CORRECTIONS or medians not in ("labelled", "all") or counts not in COUNT_MODES:
         console.print(

@@ -13,14 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from clearway.risk.learning.features import (
-    ALL_KEYS,
-    COUNT_KEYS,
-    RECENCY_KEYS,
-    VALUE_GROUPS,
-    number_key,
-)
+from clearway.risk.learning.keys import ALL_KEYS, VALUE_GROUPS, number_key
 from clearway.risk.learning.mapping import NUMBER_FIELDS, TEXT_FIELDS, Mapping
+from clearway.risk.learning.repetition import COUNT_KEYS, RECENCY_KEYS
 
 _NAN = float("nan")
 

@@ -129,7 +129,7 @@ def _model_view(loaded: Any, decl: Declaration) -> tuple[float, str, tuple[str, 
     import numpy as np
 
     from clearway.risk import online
-    from clearway.risk.learning.features import describe
+    from clearway.risk.learning.wording import describe
 
     rows = facts.export_rows(decl)
     if online.supported(loaded.mapping):

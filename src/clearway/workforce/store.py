@@ -91,6 +91,11 @@ assignments = Table(
 )
 
 
+def _columns(table: Table, obj: object) -> dict[str, Any]:
+    """Each column of a table from the object's attribute of that name (records and assignments: one row each)."""
+    return {c.name: getattr(obj, c.name) for c in table.columns}
+
+
 def _course(r: Any) -> Course:
     return Course(
         code=r.code,
@@ -136,47 +141,18 @@ def list_courses(conn: Connection) -> list[Course]:
 
 def _record(r: Any) -> EducationRecord:
     return EducationRecord(
-        id=r.id,
-        officer=r.officer,
-        course_code=r.course_code,
-        completed_on=r.completed_on,
-        result=r.result,
-        hours=Decimal(r.hours),
-        score=None if r.score is None else Decimal(r.score),
-        valid_until=r.valid_until,
-        competency=r.competency,
-        certificate_sha256=r.certificate_sha256,
-        certificate_name=r.certificate_name,
-        certificate_media_type=r.certificate_media_type,
-        certificate_reference=r.certificate_reference,
-        recorded_by=r.recorded_by,
-        recorded_at=ensure_utc(r.recorded_at),
-        note=r.note,
+        **{
+            **r._mapping,
+            "hours": Decimal(r.hours),
+            "score": None if r.score is None else Decimal(r.score),
+            "recorded_at": ensure_utc(r.recorded_at),
+        }
     )
 
 
 def insert_record(conn: Connection, rec: EducationRecord) -> None:
     """Stores an education record (never updated: a correction is a new record)."""
-    conn.execute(
-        records.insert().values(
-            id=rec.id,
-            officer=rec.officer,
-            course_code=rec.course_code,
-            completed_on=rec.completed_on,
-            result=rec.result,
-            hours=rec.hours,
-            score=rec.score,
-            valid_until=rec.valid_until,
-            competency=rec.competency,
-            certificate_sha256=rec.certificate_sha256,
-            certificate_name=rec.certificate_name,
-            certificate_media_type=rec.certificate_media_type,
-            certificate_reference=rec.certificate_reference,
-            recorded_by=rec.recorded_by,
-            recorded_at=rec.recorded_at,
-            note=rec.note,
-        )
-    )
+    conn.execute(records.insert().values(**_columns(records, rec)))
 
 
 def records_of(conn: Connection, officer: str) -> list[EducationRecord]:
@@ -273,35 +249,19 @@ def list_staff(conn: Connection) -> list[StaffMember]:
 
 def _assignment(r: Any) -> Assignment:
     return Assignment(
-        id=r.id,
-        mrn=r.mrn,
-        officer=r.officer,
-        work_kind=r.work_kind,
-        required=tuple(r.required),
-        missing=tuple(r.missing),
-        override_reason=r.override_reason,
-        assigned_by=r.assigned_by,
-        assigned_at=ensure_utc(r.assigned_at),
-        note=r.note,
+        **{
+            **r._mapping,
+            "required": tuple(r.required),
+            "missing": tuple(r.missing),
+            "assigned_at": ensure_utc(r.assigned_at),
+        }
     )
 
 
 def insert_assignment(conn: Connection, a: Assignment) -> None:
     """Stores an assignment (a reassignment is a new row; the latest one counts)."""
-    conn.execute(
-        assignments.insert().values(
-            id=a.id,
-            mrn=a.mrn,
-            officer=a.officer,
-            work_kind=a.work_kind,
-            required=list(a.required),
-            missing=list(a.missing),
-            override_reason=a.override_reason,
-            assigned_by=a.assigned_by,
-            assigned_at=a.assigned_at,
-            note=a.note,
-        )
-    )
+    values = {**_columns(assignments, a), "required": list(a.required), "missing": list(a.missing)}
+    conn.execute(assignments.insert().values(**values))
 
 
 def assignments_of(conn: Connection, mrns: list[str]) -> list[Assignment]:

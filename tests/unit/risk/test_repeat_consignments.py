@@ -11,7 +11,9 @@ import pytest
 
 from clearway.risk import online
 from clearway.risk.learning import data, jobs, mapping, registry
-from clearway.risk.learning.features import REPEAT_KEYS, HistoryFeatures, describe
+from clearway.risk.learning.features import HistoryFeatures
+from clearway.risk.learning.keys import REPEAT_KEYS
+from clearway.risk.learning.wording import describe
 from tests.integration.risk.test_online_model import _platform_history
 from tests.unit.risk._history import history
 

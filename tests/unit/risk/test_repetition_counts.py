@@ -10,7 +10,9 @@ import pytest
 
 from clearway.risk import online
 from clearway.risk.learning import data, jobs, mapping, registry
-from clearway.risk.learning.features import HistoryFeatures, count_feature_names, describe
+from clearway.risk.learning.features import HistoryFeatures
+from clearway.risk.learning.repetition import count_feature_names
+from clearway.risk.learning.wording import describe
 from tests.integration.risk.test_online_model import _platform_history
 from tests.unit.risk._history import history
 

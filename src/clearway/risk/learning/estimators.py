@@ -66,11 +66,11 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Threads LightGBM may use (default 1: on a shared machine two OpenMP threads ran 20x slower than one).
     repeat : str
         ``default`` adds the repeat-consignment fraud rates (same declared value, net mass, HS code with either,
-        HS code × tax rate × origin; see ``features.REPEAT_KEYS``), ``wide`` a wider set
-        (``features.WIDE_REPEAT_KEYS``), ``off`` none (False and True are read as ``off`` and ``default``).
+        HS code × tax rate × origin; see ``keys.REPEAT_KEYS``), ``wide`` a wider set
+        (``keys.WIDE_REPEAT_KEYS``), ``off`` none (False and True are read as ``off`` and ``default``).
     counts : str
         ``off`` (default), ``before`` or ``others``: label-free repetition counts from every declaration of the
-        history, inspected or not (``features.COUNT_KEYS``: how many declarations share the declared value, net
+        history, inspected or not (``repetition.COUNT_KEYS``: how many declarations share the declared value, net
         mass, HS code × either, importer × HS code…; days since the same consignment; the share of the
         importer's declarations that repeat an earlier one). Training rows count the rows declared before them
         (``before``) or every other history row (``others``); new declarations the whole history.

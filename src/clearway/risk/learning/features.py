@@ -1,4 +1,8 @@
-"""Features from the declaration and its history: leakage-safe past fraud rates, unit-value ratios, counts, recency.
+"""``HistoryFeatures``: the declaration's own figures and leakage-safe past fraud rates, unit-value ratios, recency.
+
+What lives here is the encoder and everything that reads labels: entity and repeat-consignment fraud rates
+(the keys are in ``keys``), value medians, the importer's last day seen. The label-free repetition counts it
+adds with ``counts=`` are computed in ``repetition``; feature names in words are in ``wording``.
 
 Fraud rates per importer, declarant, seller, HS code × origin… are target encodings. Encoding a training row
 with a rate that includes its own label leaks the answer, so training rows are encoded out of fold (each fold
@@ -18,140 +22,17 @@ from typing import TYPE_CHECKING, Any
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from clearway.risk.learning import repetition
 from clearway.risk.learning.data import DATE
+from clearway.risk.learning.keys import ALL_KEYS, PARENTS, VALUE_GROUPS, frame_keys, key_names
+from clearway.risk.learning.repetition import COUNT_MODES, count_feature_names
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-# Keys whose past fraud rate and volume become features. Each is built from canonical columns.
-ENTITY_KEYS: dict[str, tuple[str, ...]] = {
-    "importer": ("importer",),
-    "declarant": ("declarant",),
-    "seller": ("seller",),
-    "courier": ("courier",),
-    "office": ("office",),
-    "origin": ("origin",),
-    "departure": ("departure",),
-    "hs2": ("hs2",),
-    "hs4": ("hs4",),
-    "hs6": ("hs",),
-    "hs6_origin": ("hs", "origin"),
-    "hs4_origin": ("hs4", "origin"),
-    "hs6_departure": ("hs", "departure"),
-    "hs6_origin_departure": ("hs", "origin", "departure"),
-    "importer_declarant": ("importer", "declarant"),
-    "importer_seller": ("importer", "seller"),
-    "declarant_hs6": ("declarant", "hs"),
-}
-# Repeat consignments: in the KCS files many frauds repeat an exact consignment (same declared value, same net
-# mass, same HS code with either, same HS code × tax rate × origin). The past fraud rate among *inspected*
-# earlier declarations with the same key is a feature like the entity rates above (out of fold for training rows,
-# shrunk toward the prior with its count, the count as its uncertainty; an unseen key gets the prior). Keys are
-# built from the declared figures as text (``number_key``), so the batch and the online path agree exactly.
-REPEAT_KEYS: dict[str, tuple[str, ...]] = {
-    "same_value": ("value_key",),
-    "same_mass": ("mass_key",),
-    "hs6_same_mass": ("hs", "mass_key"),
-    "hs6_same_value": ("hs", "value_key"),
-    "hs6_tax_rate_origin": ("hs", "tax_key", "origin"),
-}
-# ``repeat="wide"`` adds these (measured in benchmarks/risk_partial.py --variants, chosen there on validation).
-WIDE_REPEAT_KEYS: dict[str, tuple[str, ...]] = {
-    "same_value_mass": ("value_key", "mass_key"),
-    "hs6_tax_rate": ("hs", "tax_key"),
-    "hs6_origin_same_mass": ("hs", "origin", "mass_key"),
-    "importer_hs6": ("importer", "hs"),
-    "importer_same_value": ("importer", "value_key"),
-    "seller_hs6": ("seller", "hs"),
-}
-# Repetition counts (``counts="before"`` or ``"others"``): how many declarations of the history — inspected or
-# not, so they reach where no inspected declaration does — share a key with the row; no label is read. With
-# them: days since the key was last declared, and the share of the importer's declarations that repeat an earlier
-# HS code × declared value. A new declaration is counted against the whole fitted history (all before it); a
-# training row against the history rows declared strictly before it (``before``) or every other history row
-# (``others``: the same count a new declaration gets, from a history of the same length).
-COUNT_KEYS: dict[str, tuple[str, ...]] = {
-    "importer": ("importer",),
-    "hs6_origin_departure": ("hs", "origin", "departure"),
-    "same_value": ("value_key",),
-    "same_mass": ("mass_key",),
-    "hs6_same_value": ("hs", "value_key"),
-    "hs6_same_mass": ("hs", "mass_key"),
-    "same_value_mass": ("value_key", "mass_key"),
-    "importer_hs6": ("importer", "hs"),
-    "importer_same_value": ("importer", "value_key"),
-}
-# Every count key is one of the rate keys (the same text, so the online row builds it the same way).
-# Keys whose days since last declared are features, and the key an importer's repeat share is counted on.
-RECENCY_KEYS = ("hs6_same_value", "same_value_mass")
-REPEAT_SHARE_KEY = "hs6_same_value"
-COUNT_MODES = ("off", "before", "others")
-ALL_KEYS: dict[str, tuple[str, ...]] = {**ENTITY_KEYS, **REPEAT_KEYS, **WIDE_REPEAT_KEYS}
-REPEAT_MODES = ("off", "default", "wide")
-# With ``hierarchical`` shrinkage a rate on few inspected outcomes shrinks toward its parent's rate (the HS ×
-# origin pair toward its HS code, the HS code toward its heading…) rather than toward the overall rate. Parents
-# come before their children in ENTITY_KEYS. Measured on KCS with rule-biased labels (benchmarks/risk_partial.py):
-# most HS × origin pairs have no or one inspected outcome, and the parent's rate is the best guess for them.
-PARENTS: dict[str, str] = {
-    "hs4": "hs2",
-    "hs6": "hs4",
-    "hs4_origin": "hs4",
-    "hs6_origin": "hs6",
-    "hs6_departure": "hs6",
-    "hs6_origin_departure": "hs6_origin",
-}
-# Groups against whose median unit value and price a line is compared.
-VALUE_GROUPS = ("hs6", "hs4", "hs6_origin")
 # Up to this many rows, look-ups go through plain dicts (online requests); above, through pandas indexes.
 SMALL = 64
-
-LABELS = {
-    "rate": "past fraud rate of the {}",
-    "n": "number of past declarations of the {}",
-    "uv_ratio": "unit value against the {} median",
-    "price_ratio": "declared value against the {} median",
-}
-
-
-def number_key(value: float) -> str:
-    """Returns a declared figure as the text of a repeat-consignment key ("" when unreadable)."""
-    return "" if value != value else format(float(value), ".10g")  # NaN is unequal to itself
-
-
-def key_names(repeat: bool | str) -> list[str]:
-    """Returns the names of the keys whose past fraud rates are features.
-
-    ``repeat``: ``off`` (or False) the entities only, ``default`` (or True) with the repeat-consignment keys,
-    ``wide`` with the wider set as well.
-    """
-    mode = {True: "default", False: "off"}.get(repeat, repeat) if isinstance(repeat, bool) else repeat
-    if mode not in REPEAT_MODES:
-        raise ValueError(f"repeat must be one of {', '.join(REPEAT_MODES)}")
-    keys = {**ENTITY_KEYS, **(REPEAT_KEYS if mode != "off" else {}), **(WIDE_REPEAT_KEYS if mode == "wide" else {})}
-    return list(keys)
-
-
-def _keys(x: pd.DataFrame, names: list[str] | None = None) -> dict[str, pd.Series]:
-    import pandas as pd
-
-    wanted = {k: ALL_KEYS[k] for k in (names if names is not None else list(ALL_KEYS))}
-    base = {c: pd.Series(x[c].astype(str).to_numpy(dtype=object)) for c in (*_KEY_COLUMNS, "hs")}
-    base["hs2"], base["hs4"] = base["hs"].str[:2], base["hs"].str[:4]
-    needed = {c for cols in wanted.values() for c in cols}
-    for key, column in (("value_key", "value"), ("mass_key", "net_mass"), ("tax_key", "tax_rate")):
-        if key in needed:
-            base[key] = pd.Series([number_key(v) for v in x[column].to_numpy(dtype=float)], dtype=object)
-    out = {}
-    for name, cols in wanted.items():
-        col = base[cols[0]]
-        for other in cols[1:]:
-            col = col + "|" + base[other]
-        out[name] = col
-    return out
-
-
-_KEY_COLUMNS = ("importer", "declarant", "seller", "courier", "office", "origin", "departure")
 
 
 def _basic(x: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -177,67 +58,6 @@ def _basic(x: pd.DataFrame) -> dict[str, np.ndarray]:
         if col.startswith("num__"):
             out[col] = x[col].to_numpy(dtype=float)
     return out
-
-
-def count_feature_names() -> list[str]:
-    """Returns the names of the repetition features, in order."""
-    return [
-        *(f"count__{name}" for name in COUNT_KEYS),
-        *(f"days_since_same__{name}" for name in RECENCY_KEYS),
-        "repeat_share__importer",
-    ]
-
-
-def _seconds(x: pd.DataFrame) -> np.ndarray:
-    """Returns each declaration's date as seconds since the epoch (the online row's ``timestamp()``)."""
-    import numpy as np
-    import pandas as pd
-
-    epoch = pd.Timestamp(0, tz="UTC")
-    return np.asarray((x[DATE].reset_index(drop=True) - epoch).dt.total_seconds().to_numpy(dtype=float))
-
-
-def _earlier(codes: np.ndarray, seconds: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the sum of ``values`` and the latest date over rows with the same key declared strictly before."""
-    import pandas as pd
-
-    frame = pd.DataFrame({"k": codes, "t": seconds, "v": values})
-    per_day = frame.groupby(["k", "t"], sort=True)["v"].sum()
-    before = per_day.groupby(level=0).cumsum() - per_day  # strictly earlier dates of the same key
-    dates = pd.Series(per_day.index.get_level_values(1).to_numpy(dtype=float), index=per_day.index)
-    last = dates.groupby(level=0).shift(1)
-    index = pd.MultiIndex.from_arrays([frame["k"], frame["t"]])
-    return (
-        before.reindex(index).to_numpy(dtype=float),
-        last.reindex(index).to_numpy(dtype=float),
-    )
-
-
-def _sum_earlier(codes: np.ndarray, seconds: np.ndarray, values: np.ndarray) -> np.ndarray:
-    import numpy as np
-
-    # A row without a readable date has nothing before it.
-    return np.asarray(np.nan_to_num(_earlier(codes, seconds, values)[0]))
-
-
-def _last_earlier(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-    import numpy as np
-
-    return _earlier(codes, seconds, np.zeros(len(codes)))[1]
-
-
-def _repeats_earlier(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-    """1.0 for a declaration whose key was declared before it (strictly earlier), else 0.0."""
-    import numpy as np
-
-    return (_sum_earlier(codes, seconds, np.ones(len(codes))) > 0).astype(float)
-
-
-def _sum_by(key: pd.Series, values: np.ndarray) -> pd.Series:
-    """Returns the sum of ``values`` per key."""
-    import pandas as pd
-
-    return pd.Series(values).groupby(key.to_numpy()).sum()
 
 
 class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -292,7 +112,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         selection-corrected estimate when the labelled rows are a biased sample).
         """
         self.__dict__.pop("rates_", None)
-        return self._fit(x, y, _keys(x, self._names()), _basic(x), prior)
+        return self._fit(x, y, frame_keys(x, self._names()), _basic(x), prior)
 
     def _fit(
         self, x: pd.DataFrame, y: Any, keys: dict[str, pd.Series], basic: dict[str, Any], prior: float | None
@@ -323,7 +143,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.__dict__.pop("feature_names_out_", None)
         counting = self._counting()
         if counting:
-            self._fit_counts(x)
+            self.count_tables_, self.repeat_share_ = repetition.fit_tables(x)
         self.feature_names_out_ = [
             *basic,
             *(f"{kind}__{name}" for name in names for kind in ("rate", "n")),
@@ -333,71 +153,6 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             *self.categories_,
         ]
         return self
-
-    def _fit_counts(self, x: pd.DataFrame) -> None:
-        """Learns the label-free repetition tables from every history declaration (inspected or not)."""
-        import pandas as pd
-
-        keys = _keys(x, list(COUNT_KEYS))
-        seconds = _seconds(x)
-        self.count_tables_ = {
-            name: pd.DataFrame({"k": keys[name].to_numpy(), "t": seconds})
-            .groupby("k")["t"]
-            .agg(["count", "max"])
-            .rename(columns={"max": "last"})
-            for name in COUNT_KEYS
-        }
-        repeats = _repeats_earlier(keys[REPEAT_SHARE_KEY].to_numpy(), seconds)
-        self.repeat_share_ = (
-            pd.DataFrame({"k": keys["importer"].to_numpy(), "r": repeats}).groupby("k")["r"].agg(["sum", "count"])
-        )
-
-    def _training_counts(self, x: pd.DataFrame) -> dict[str, np.ndarray]:
-        """The repetition features of the history's own rows: earlier rows only, or every other row."""
-        import numpy as np
-
-        keys = _keys(x, list(COUNT_KEYS))
-        seconds = _seconds(x)
-        others = self.__dict__.get("counts") == "others"
-        out: dict[str, np.ndarray] = {}
-        for name in COUNT_KEYS:
-            codes = keys[name].to_numpy()
-            if others:
-                out[f"count__{name}"] = keys[name].map(keys[name].value_counts()).to_numpy(dtype=float) - 1.0
-            else:
-                out[f"count__{name}"] = _sum_earlier(codes, seconds, np.ones(len(codes)))
-            if name in RECENCY_KEYS:
-                out[f"days_since_same__{name}"] = (seconds - _last_earlier(codes, seconds)) / 86400.0
-        repeats = _repeats_earlier(keys[REPEAT_SHARE_KEY].to_numpy(), seconds)
-        importer = keys["importer"]
-        if others:
-            s = importer.map(importer.groupby(importer.to_numpy()).size()).to_numpy(dtype=float) - 1.0
-            r = importer.map(_sum_by(importer, repeats)).to_numpy(dtype=float) - repeats
-        else:
-            s = _sum_earlier(importer.to_numpy(), seconds, np.ones(len(importer)))
-            r = _sum_earlier(importer.to_numpy(), seconds, repeats)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["repeat_share__importer"] = np.where(s > 0, r / np.where(s > 0, s, 1.0), np.nan)
-        return out
-
-    def _new_counts(self, x: pd.DataFrame) -> dict[str, np.ndarray]:
-        """The repetition features of new declarations, against the whole fitted history."""
-        import numpy as np
-
-        keys = _keys(x, list(COUNT_KEYS))
-        seconds = _seconds(x)
-        out: dict[str, np.ndarray] = {}
-        for name in COUNT_KEYS:
-            table = self.count_tables_[name]
-            out[f"count__{name}"] = keys[name].map(table["count"]).fillna(0.0).to_numpy(dtype=float)
-            if name in RECENCY_KEYS:
-                gap = (seconds - keys[name].map(table["last"]).to_numpy(dtype=float)) / 86400.0
-                out[f"days_since_same__{name}"] = np.where(gap >= 0, gap, np.nan)
-        s = keys["importer"].map(self.repeat_share_["count"]).fillna(0.0).to_numpy(dtype=float)
-        r = keys["importer"].map(self.repeat_share_["sum"]).fillna(0.0).to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["repeat_share__importer"] = np.where(s > 0, r / np.where(s > 0, s, 1.0), np.nan)
-        return out
 
     @staticmethod
     def _table(key: pd.Series, y: np.ndarray) -> pd.DataFrame:
@@ -474,7 +229,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         gap = (x[DATE].reset_index(drop=True) - last).dt.total_seconds().to_numpy(dtype=float) / 86400.0
         out["days_since_importer_seen"] = np.where(gap >= 0, gap, np.nan)
         if "count_tables_" in self.__dict__:
-            out.update(self._new_counts(x) if counted is None else counted)
+            out.update(repetition.new_counts(x, self.count_tables_, self.repeat_share_) if counted is None else counted)
         for col, cats in self.categories_.items():
             text = x[col].astype(str)
             out[col] = pd.Categorical(text.where(text.isin(cats)).to_numpy(), categories=cats)
@@ -492,7 +247,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def encode(self, x: pd.DataFrame) -> pd.DataFrame:
         """Same as ``transform``, without scikit-learn's output wrapper (the online path calls it per request)."""
         check_is_fitted(self, "rates_")
-        return self._transform(x, _keys(x, self._names()), _basic(x), self.rates_, scale=1.0)
+        return self._transform(x, frame_keys(x, self._names()), _basic(x), self.rates_, scale=1.0)
 
     def fit_transform(self, x: pd.DataFrame, y: Any = None, **kw: Any) -> pd.DataFrame:
         """Fits on the history and encodes its own rows out of fold, so no row sees its own label.
@@ -505,7 +260,7 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         from sklearn.model_selection import KFold
 
         self.__dict__.pop("rates_", None)
-        keys, basic = _keys(x, self._names()), _basic(x)
+        keys, basic = frame_keys(x, self._names()), _basic(x)
         self._fit(x, y, keys, basic, kw.get("prior"))
         y_arr = np.asarray(y, dtype=float)
         lab = ~np.isnan(y_arr)
@@ -536,7 +291,8 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 oof[name][0, enc_idx] = (s_f[c] + m * prior[enc_idx]) / (n_f[c] + m)
                 oof[name][1, enc_idx] = n_f[c] * scale
             done[name] = oof[name][0]
-        counted = self._training_counts(x) if "count_tables_" in self.__dict__ else None
+        counting = "count_tables_" in self.__dict__
+        counted = repetition.history_counts(x, others=self.__dict__.get("counts") == "others") if counting else None
         return self._transform(x, keys, basic, oof, scale=1.0, counted=counted)
 
     @staticmethod
@@ -548,44 +304,3 @@ class HistoryFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """Returns the names of the features, in order."""
         check_is_fitted(self, "feature_names_out_")
         return list(self.feature_names_out_)
-
-
-REPEAT_WORDS = {
-    "same_value": "the same declared value",
-    "same_mass": "the same net mass",
-    "hs6_same_mass": "the same HS code and net mass",
-    "hs6_same_value": "the same HS code and declared value",
-    "hs6_tax_rate_origin": "the same HS code, tax rate and origin",
-    "same_value_mass": "the same declared value and net mass",
-    "hs6_tax_rate": "the same HS code and tax rate",
-    "hs6_origin_same_mass": "the same HS code, origin and net mass",
-    "importer_hs6": "the same importer and HS code",
-    "importer_same_value": "the same importer and declared value",
-    "seller_hs6": "the same seller and HS code",
-}
-
-
-COUNT_WORDS = {
-    **REPEAT_WORDS,
-    "importer": "the same importer",
-    "hs6_origin_departure": "the same HS code, origin and departure",
-}
-
-
-def describe(feature: str) -> str:
-    """Returns a feature's name in words an officer understands."""
-    kind, _, group = feature.partition("__")
-    if kind == "count" and group in COUNT_WORDS:
-        return f"number of past declarations, inspected or not, with {COUNT_WORDS[group]}"
-    if kind == "days_since_same" and group in COUNT_WORDS:
-        return f"days since a declaration with {COUNT_WORDS[group]}"
-    if feature == "repeat_share__importer":
-        return "share of the importer's past declarations repeating an earlier consignment"
-    if kind in ("rate", "n") and group in REPEAT_WORDS:
-        what = "past fraud rate of declarations" if kind == "rate" else "number of inspected past declarations"
-        return f"{what} with {REPEAT_WORDS[group]}"
-    if kind in LABELS and group:
-        return LABELS[kind].format(group.replace("_", " × ").replace("hs6", "HS code").replace("hs", "HS"))
-    if kind == "cat":
-        return f"declared {group}"
-    return feature.replace("_", " ")

@@ -85,7 +85,9 @@ def load(directory: Path) -> LoadedModel:
     import pandas as pd
 
     from clearway.risk.learning.estimators import RiskModel
-    from clearway.risk.learning.features import COUNT_KEYS, VALUE_GROUPS, HistoryFeatures, count_feature_names
+    from clearway.risk.learning.features import HistoryFeatures
+    from clearway.risk.learning.keys import VALUE_GROUPS
+    from clearway.risk.learning.repetition import COUNT_KEYS, count_feature_names
 
     meta = read_metadata(directory)
     model = RiskModel(**meta["params"])

@@ -45,8 +45,7 @@ def _apply(runtime: Runtime, principal: Principal, data: ApplicationIn) -> Appli
     with runtime.uow() as uow:
         app = routing.apply(uow, runtime.caches, principal, data)
         uow.commit()
-        agencies = catalog.ruleset(uow, runtime.caches).agencies
-        return application_out(app, agencies, service.history(uow, app["id"]))
+        return _out(uow, runtime, app)
 
 
 @router.get("/applications", response_model=ApplicationsOut, responses=ERRORS, summary="Your queue or applications")
