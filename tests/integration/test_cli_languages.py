@@ -53,6 +53,15 @@ def test_root_help_in_spanish(tmp_path: Path) -> None:
     assert "Opciones" in out and "Comandos" in out and "Muestra este mensaje y termina." in out
     assert "Numera un archivo de declaración (DAM)" in out
     assert "Lodges a declaration file" not in out
+    assert "Uso: python -m clearway [OPTIONS] COMMAND [ARGS]..." in out and "Usage:" not in out
+
+
+def test_a_missing_required_option_in_french_is_clicks_error_in_french(tmp_path: Path) -> None:
+    result = run(tmp_path, "--lang", "fr", "token", "create", "--role", "admin")
+    out = plain(result.stderr)
+    assert result.returncode == 2
+    assert "Utilisation :" in out and "pour l'aide." in out
+    assert "Erreur" in out and "Option '--user' manquante." in out and "Missing option" not in out
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
+from clearway.platform import cli_words
 from clearway.platform.i18n import SOURCE_LANGUAGE, MessageCatalogue
 
 LANG_OPTION = "--lang"
@@ -179,25 +181,12 @@ def translate_tree(command: Any, lang: str, ctx: typer.Context | None = None) ->
                 text = getattr(target, attr, None)
                 if isinstance(text, str) and text.strip():
                     setattr(target, attr, translate(text))
-    _translate_panels(translate)
-
-
-# Typer's help panel titles, English originals (module globals, read when help is rendered).
-_PANELS = {
-    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
-    "OPTIONS_PANEL_TITLE": N_("Options"),
-    "COMMANDS_PANEL_TITLE": N_("Commands"),
-    "ERRORS_PANEL_TITLE": N_("Error"),
-}
+    cli_words.install(translate, walk(command))
 
 
 def _translate_panels(translate: Callable[[str], str]) -> None:
-    try:
-        from typer import rich_utils
-    except ImportError:  # typer without rich: plain click help, no panels
-        return
-    for name, english in _PANELS.items():
-        setattr(rich_utils, name, translate(english))
+    """Sets typer's and click's words to ``translate`` (tests reset them with ``str``, English)."""
+    cli_words.install(translate, ())
 
 
 def language_in(args: Sequence[str]) -> str | None:
@@ -241,10 +230,28 @@ def startup(command: Any, ctx: typer.Context, args: Sequence[str]) -> str:
 class LocalisedGroup(TyperGroup):
     """The root ``clearway`` group: before parsing, it resolves the language and translates the whole tree."""
 
+    context_class = cli_words.LocalisedContext  # the root context exists before the language is known
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: the click context typer vendors
         """Translates the help of every command into the command line's language, then parses as usual."""
         startup(self, ctx, args)
         return super().parse_args(ctx, args)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Makes the root context, click's usage errors in the CLI's language."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickException as error:
+            cli_words.localise_error(error)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        """Runs the sub-command, click's usage errors (its options, its arguments) in the CLI's language."""
+        try:
+            return super().invoke(ctx)
+        except ClickException as error:
+            cli_words.localise_error(error)
+            raise
 
 
 N_("%(value)s is not a language of the CLI; use one of: %(languages)s")
