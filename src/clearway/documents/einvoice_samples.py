@@ -109,26 +109,49 @@ def nfe_invoice() -> bytes:
 </infNFe></NFe></nfeProc>"""
 
 
-def cii_invoice(seed: int, *, currency: str = "EUR", number: str | None = None) -> tuple[bytes, dict[str, Any]]:
+def cii_invoice(
+    seed: int,
+    *,
+    currency: str = "EUR",
+    number: str | None = None,
+    lines: list[dict[str, Any]] | None = None,
+    seller: tuple[str, str, str | None] = ("Verrerie du Rhône SAS", "FR", "FR32123456789"),
+    buyer: tuple[str, str] = ("Importaciones Pacífico SAC", "PE"),
+    incoterm: str = "CIF",
+    origin: str = "CN",
+    tax_rate: Decimal = Decimal("0.20"),
+) -> tuple[bytes, dict[str, Any]]:
     """A UN/CEFACT CII D16B invoice (the XML of Factur-X EN 16931, ZUGFeRD 2.x, XRechnung) and its true fields.
 
     The first line is priced per 100 units (``BasisQuantity``); the tax total is also given in the seller's
-    accounting currency, as CII allows, so that a reader must pick the invoice currency's.
+    accounting currency, as CII allows, so that a reader must pick the invoice currency's. ``lines`` (description,
+    quantity, unit, unit_price, amount, optionally origin), the parties (seller: name, country, VAT number or None),
+    the incoterm and the origin replace the generated ones, as the demo does to invoice a declaration's goods.
     """
     rng = random.Random(f"cii:{seed}")
-    lines = _lines(rng, rng.randint(2, 4))
-    first = lines[0]
-    first["quantity"] = first["quantity"] * 100
-    first["amount"] = (first["quantity"] * first["unit_price"]).quantize(CENT)
+    if lines is None:
+        lines = _lines(rng, rng.randint(2, 4))
+        first = lines[0]
+        first["quantity"] = first["quantity"] * 100
+        first["amount"] = (first["quantity"] * first["unit_price"]).quantize(CENT)
     net = sum((ln["amount"] for ln in lines), Decimal(0))
-    tax = (net * Decimal("0.20")).quantize(CENT)
+    tax = (net * tax_rate).quantize(CENT)
     number = number or f"FA-{rng.randint(2026000, 2026999)}"
     day = f"2026{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    seller_name, seller_country, seller_vat = seller
+    registrations = (
+        '<ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">12345678901</ram:ID></ram:SpecifiedTaxRegistration>\n'
+        f'<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">{escape(seller_vat)}</ram:ID>'
+        "</ram:SpecifiedTaxRegistration>\n"
+        if seller_vat
+        else ""
+    )
     items = "".join(
         "<ram:IncludedSupplyChainTradeLineItem>"
         f"<ram:AssociatedDocumentLineDocument><ram:LineID>{i}</ram:LineID></ram:AssociatedDocumentLineDocument>"
         f"<ram:SpecifiedTradeProduct><ram:Name>{escape(ln['description'])}</ram:Name>"
-        "<ram:OriginTradeCountry><ram:ID>CN</ram:ID></ram:OriginTradeCountry></ram:SpecifiedTradeProduct>"
+        f"<ram:OriginTradeCountry><ram:ID>{ln.get('origin', origin)}</ram:ID></ram:OriginTradeCountry>"
+        "</ram:SpecifiedTradeProduct>"
         "<ram:SpecifiedLineTradeAgreement><ram:NetPriceProductTradePrice>"
         f"<ram:ChargeAmount>{ln['unit_price'] * (100 if i == 1 else 1)}</ram:ChargeAmount>"
         + (f'<ram:BasisQuantity unitCode="{ln["unit"]}">100</ram:BasisQuantity>' if i == 1 else "")
@@ -155,14 +178,12 @@ def cii_invoice(seed: int, *, currency: str = "EUR", number: str | None = None) 
 <rsm:SupplyChainTradeTransaction>
 {items}
 <ram:ApplicableHeaderTradeAgreement>
-<ram:SellerTradeParty><ram:Name>Verrerie du Rhône SAS</ram:Name>
-<ram:PostalTradeAddress><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress>
-<ram:SpecifiedTaxRegistration><ram:ID schemeID="FC">12345678901</ram:ID></ram:SpecifiedTaxRegistration>
-<ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">FR32123456789</ram:ID></ram:SpecifiedTaxRegistration>
-</ram:SellerTradeParty>
-<ram:BuyerTradeParty><ram:Name>Importaciones Pacífico SAC</ram:Name>
-<ram:PostalTradeAddress><ram:CountryID>PE</ram:CountryID></ram:PostalTradeAddress></ram:BuyerTradeParty>
-<ram:ApplicableTradeDeliveryTerms><ram:DeliveryTypeCode>CIF</ram:DeliveryTypeCode></ram:ApplicableTradeDeliveryTerms>
+<ram:SellerTradeParty><ram:Name>{escape(seller_name)}</ram:Name>
+<ram:PostalTradeAddress><ram:CountryID>{seller_country}</ram:CountryID></ram:PostalTradeAddress>
+{registrations}</ram:SellerTradeParty>
+<ram:BuyerTradeParty><ram:Name>{escape(buyer[0])}</ram:Name>
+<ram:PostalTradeAddress><ram:CountryID>{buyer[1]}</ram:CountryID></ram:PostalTradeAddress></ram:BuyerTradeParty>
+<ram:ApplicableTradeDeliveryTerms><ram:DeliveryTypeCode>{incoterm}</ram:DeliveryTypeCode></ram:ApplicableTradeDeliveryTerms>
 </ram:ApplicableHeaderTradeAgreement>
 <ram:ApplicableHeaderTradeDelivery/>
 <ram:ApplicableHeaderTradeSettlement>
@@ -185,11 +206,53 @@ def cii_invoice(seed: int, *, currency: str = "EUR", number: str | None = None) 
         "total": net + tax,
         "net": net,
         "tax": tax,
-        "seller": "Verrerie du Rhône SAS",
-        "seller_vat": "FR32123456789",
-        "buyer": "Importaciones Pacífico SAC",
-        "incoterm": "CIF",
-        "origin": "CN",
+        "seller": seller_name,
+        "seller_vat": seller_vat,
+        "buyer": buyer[0],
+        "incoterm": incoterm,
+        "origin": origin,
         "lines": lines,
     }
     return xml.encode("utf-8"), truth
+
+
+def factur_x(
+    printed: bytes,
+    xml: bytes,
+    *,
+    name: str = "factur-x.xml",
+    relationship: str | None = "Data",
+    others: tuple[tuple[str, bytes], ...] = (),
+    compress: bool = True,
+) -> bytes:
+    """A Factur-X / ZUGFeRD PDF built as producers do: the invoice XML attached with pypdf to a printed PDF, listed
+    in the catalogue's /AF with its relationship (Data, Alternative...); ``others`` are further attachments."""
+    import io
+    import zlib
+
+    import pypdf
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(printed)))
+    af = ArrayObject()
+    for attached_name, data in ((name, xml), *others):
+        spec = writer.add_attachment(attached_name, data)
+        ref = spec.pdf_object.indirect_reference
+        obj = ref.get_object() if ref is not None else spec.pdf_object
+        assert isinstance(obj, DictionaryObject)
+        if relationship is not None:
+            obj[NameObject("/AFRelationship")] = NameObject(f"/{relationship}")
+        ef = obj["/EF"]
+        assert isinstance(ef, DictionaryObject)
+        stream = ef["/F"].get_object()
+        assert isinstance(stream, StreamObject)
+        subtype = "/text/xml" if attached_name.endswith(".xml") else "/application/octet-stream"
+        stream[NameObject("/Subtype")] = NameObject(subtype)
+        if compress:
+            stream._data = zlib.compress(stream._data)
+            stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        af.append(ref if ref is not None else obj)
+    writer._root_object[NameObject("/AF")] = af
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,4 +1,5 @@
-"""Demo seed: invoices attached to a few demo declarations, one matching, one that disagrees with the declaration."""
+"""Demo seed: invoices attached to a few demo declarations, one matching, one that disagrees with the declaration,
+and a Factur-X invoice (its CII XML embedded in the printed PDF) whose XML disagrees on the incoterm only."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
-from clearway.documents import generator, generator_data, service
+from clearway.documents import einvoice_samples, generator, generator_data, service
 from clearway.platform.auth import Principal
 from clearway.platform.capability import DemoContext
 
@@ -50,21 +51,69 @@ def invoice_for(decl: Declaration, *, seed: int, total_factor: Decimal = Decimal
     return generator.make_invoice(seed, "dev", lang="en", override=override).pdf
 
 
+def other_incoterm(incoterm: str) -> str:
+    """The incoterm the demo's Factur-X XML states instead of the declared one."""
+    return "FCA" if incoterm != "FCA" else "CIF"
+
+
+def factur_x_for(decl: Declaration, *, seed: int) -> bytes:
+    """A Factur-X invoice for a declaration: its printed invoice with the CII XML attached as factur-x.xml (Data).
+
+    The XML agrees with the declaration (number, currency, items, quantities, amounts, origin, parties) except on
+    the incoterm, so that the cross-check shows one discrepancy read from the embedded XML, not from the print.
+    """
+    d = decl.data
+    lines = [
+        {
+            "description": g.description[:60],
+            "quantity": g.quantity,
+            "unit": "C62" if g.unit in {"PCE", "U", "NIU", "C62"} else g.unit,
+            "unit_price": (g.invoice_amount / g.quantity).quantize(Decimal("0.0001"))
+            if g.quantity
+            else g.invoice_amount,
+            "amount": g.invoice_amount,
+            "origin": g.origin_country,
+        }
+        for g in d.goods_items
+    ]
+    xml, _ = einvoice_samples.cii_invoice(
+        seed,
+        currency=d.invoice.currency,
+        number=d.invoice.number or f"INV-{decl.mrn[-6:]}",
+        lines=lines,
+        seller=(d.exporter.name, d.exporter.country, None),
+        buyer=(d.importer.name, d.importer.country),
+        incoterm=other_incoterm(d.invoice.incoterm),
+        origin=d.goods_items[0].origin_country,
+        tax_rate=Decimal(0),
+    )
+    return einvoice_samples.factur_x(invoice_for(decl, seed=seed), xml)
+
+
 def seed_demo(ctx: DemoContext) -> None:
-    """Attaches a matching invoice to one open declaration and an inflated one to another."""
+    """Attaches a matching invoice to one open declaration, an inflated one to another and, where there is a third,
+    a Factur-X invoice whose embedded XML states another incoterm."""
     runtime = ctx.runtime
     officer = Principal(user="officer.rojas", role="officer", office="PECLL")
     with runtime.uow(readonly=True) as uow:
-        rows, _ = declarations.list_visible(uow, officer, status="06", limit=2)
-        if len(rows) < 2:
-            rows, _ = declarations.list_visible(uow, officer, limit=2)
+        rows, _ = declarations.list_visible(uow, officer, status="06", limit=20)
+        if len(rows) < 3:
+            rows, _ = declarations.list_visible(uow, officer, limit=20)
         decls = [declarations.get(uow, r["mrn"]) for r in rows]
+    # the Factur-X goes to a declaration of one origin: its printed page states one country of origin, which the
+    # reader keeps when the XML's lines give several, and the demo should show the incoterm difference alone
+    single = [d for d in decls[2:] if len({g.origin_country for g in d.data.goods_items}) == 1]
+    decls = decls[:2] + (single or decls[2:])[:1]
     attached = []
     for k, decl in enumerate(decls):
         broker = Principal(
             user=f"broker.{decl.data.declarant.id[-4:]}", role="declarant", party_id=decl.data.declarant.id
         )
-        body = invoice_for(decl, seed=k, total_factor=Decimal(1) if k == 0 else Decimal(3))
+        if k == 2:
+            body, filename = factur_x_for(decl, seed=k), f"factur-x-{decl.mrn}.pdf"
+        else:
+            body = invoice_for(decl, seed=k, total_factor=Decimal(1) if k == 0 else Decimal(3))
+            filename = f"invoice-{decl.mrn}.pdf"
         try:
             with runtime.uow() as uow:
                 service.attach(
@@ -72,7 +121,7 @@ def seed_demo(ctx: DemoContext) -> None:
                     decl.mrn,
                     body,
                     doc_type="invoice",
-                    filename=f"invoice-{decl.mrn}.pdf",
+                    filename=filename,
                     principal=broker,
                     ocr=False,
                 )

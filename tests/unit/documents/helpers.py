@@ -190,36 +190,22 @@ def factur_x(
     javascript: bool = False,
     compress: bool = True,
 ) -> bytes:
-    """A Factur-X PDF built as producers do: the invoice XML attached with pypdf to a reportlab PDF, listed in
-    the catalogue's /AF with its relationship; ``others`` are further attachments."""
+    """A Factur-X PDF built as producers do (``einvoice_samples.factur_x``: the XML attached with pypdf to a
+    reportlab PDF, listed in /AF with its relationship); ``javascript`` adds an open action that runs a script."""
     import pypdf
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    from clearway.documents.einvoice_samples import factur_x as build
 
     base = printed or printed_invoice(["FACTURE", "Verrerie du Rhone SAS"])
-    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(base)))
-    specs = []
-    for attached_name, data in ((name, xml), *others):
-        spec = writer.add_attachment(attached_name, data)
-        specs.append(spec)
-    af = ArrayObject()
-    for spec, attached_name in zip(specs, [name, *(n for n, _ in others)], strict=True):
-        ref = spec.pdf_object.indirect_reference
-        obj = ref.get_object() if ref is not None else spec.pdf_object
-        if relationship is not None:
-            obj[NameObject("/AFRelationship")] = NameObject(f"/{relationship}")
-        stream = obj["/EF"]["/F"].get_object()
-        subtype = "/text/xml" if attached_name.endswith(".xml") else "/application/octet-stream"
-        stream[NameObject("/Subtype")] = NameObject(subtype)
-        if compress:
-            stream._data = zlib.compress(stream._data)
-            stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-        af.append(ref if ref is not None else obj)
-    writer._root_object[NameObject("/AF")] = af
-    if javascript:
-        action = DictionaryObject(
-            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
-        )
-        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    body = build(base, xml, name=name, relationship=relationship, others=others, compress=compress)
+    if not javascript:
+        return body
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(body)))
+    action = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")}
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
