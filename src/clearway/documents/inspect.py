@@ -100,6 +100,12 @@ def check(body: bytes, fmt: Format) -> Checked:
     return Checked(1)
 
 
+def check_plain_pdf(body: bytes) -> int:
+    """Checks a PDF that may embed nothing at all (a certificate, a supporting document): the byte check with no
+    attachment allowed, then the object walk; returns its page count or raises ``ValidationFailed``."""
+    return _pdf(body, attachments=False).pages
+
+
 def _pdf(body: bytes, *, attachments: bool = True) -> Checked:
     check_pdf_bytes(body, einvoice_attachment=attachments)
     import pypdf
@@ -288,7 +294,7 @@ def _supporting_pdf(stream: Any, name: str) -> None:
     if not body.startswith(b"%PDF-"):
         raise active_content()
     try:
-        _pdf(body, attachments=False)
+        check_plain_pdf(body)
     except ValidationFailed:
         raise refuse_as(
             "DOCUMENT_ACTIVE_CONTENT",
