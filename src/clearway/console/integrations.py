@@ -151,6 +151,33 @@ def agency_decide(runtime: Runtime, app_id: str, principal: Principal, body: byt
         uow.commit()
 
 
+def document_panels(runtime: Runtime, decl: Declaration, principal: Principal) -> list[Any]:
+    """The documents attached to the declaration, each with the fields read from it and the differences found, for
+    whoever may see them (the declaration's parties and customs staff); [] for anyone else, or without the
+    documents capability."""
+    documents = optional_module("documents.service")
+    if documents is None or not hasattr(documents, "panels"):
+        return []
+    try:
+        with runtime.uow(readonly=True) as uow:
+            return list(documents.panels(uow, decl.mrn, principal))
+    except (NotFound, ValidationFailed):  # a role that may not see the documents
+        return []
+    except SQLAlchemyError as exc:  # the documents table missing: the page still shows
+        log.warning("documents unavailable for %s: %s", decl.mrn, type(exc).__name__)
+        return []
+
+
+def document_file(runtime: Runtime, mrn: str, document_id: str, principal: Principal) -> tuple[Any, bytes]:
+    """A document's record and bytes as uploaded, for whoever may see it (``NotFound`` otherwise)."""
+    documents = optional_module("documents.service")
+    if documents is None:
+        raise NotFound(f"no document {document_id}")
+    with runtime.uow(readonly=True) as uow:
+        doc, body = documents.content(uow, mrn, document_id, principal)
+    return doc, bytes(body)
+
+
 def field_hints(runtime: Runtime, decl: Declaration, principal: Principal, *, customs: bool) -> dict[str, list[str]]:
     """What the documents (and, for customs, the HS suggestions) say against each declared field, by pointer.
 

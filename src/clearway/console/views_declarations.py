@@ -55,6 +55,7 @@ NEXT_STEPS = {
         "what happens next."
     ),
 }
+DOWNLOAD_EXTENSIONS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif"}  # e-invoices: .xml
 AMENDABLE = frozenset({Status.ACCEPTED, Status.DOCUMENTS_REQUIRED, Status.AMENDED})
 
 
@@ -104,6 +105,7 @@ def detail_context(runtime: Runtime, session: Session, decl: Declaration) -> dic
         "notifications": notes,
         "assessment": assessed,
         "hints": hints,
+        "attached": integrations.document_panels(runtime, decl, principal),
         "choices": choices(session, decl),
         "finding_kinds": FINDING_KINDS,
         "field_labels": FIELD_LABELS,
@@ -160,4 +162,32 @@ def detail(
         reply_error=reply_error,
         **detail_context(runtime, session, decl),
         **views_workforce.panel(runtime, session, decl, assign_officer),
+    )
+
+
+@router.get("/declarations/{mrn}/documents/{document_id}/download")
+def download_document(
+    mrn: str, document_id: str, request: Request, runtime: RuntimeDep, session: SessionDep
+) -> Response:
+    """Serves an attached document as uploaded, as a download (never inline), to whoever may see it: the
+    declaration's parties and customs staff. Anyone else is told there is no such document."""
+    try:
+        if len(document_id) > 36:
+            raise NotFound(document_id)
+        doc, body = integrations.document_file(runtime, mrn, document_id, session.principal)
+    except NotFound:
+        return error_page(request, session, 404, N_("There is no such document on this declaration."))
+    stem = "".join(c for c in str(doc.filename) if c.isascii() and (c.isalnum() or c in "._-"))[:100].strip(".")
+    ext = DOWNLOAD_EXTENSIONS.get(doc.format.value, ".xml")
+    if not stem.lower().endswith(ext):
+        stem = f"{stem or doc.id}{ext}"
+    return Response(
+        body,
+        media_type=doc.format.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{stem}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+            "Cache-Control": "no-store",
+        },
     )

@@ -15,7 +15,7 @@ from clearway.core.issues import NotFound, ValidationFailed
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
 from clearway.declarations.ports import DocumentaryFinding
-from clearway.documents import crosscheck, phrases, store
+from clearway.documents import crosscheck, panel, phrases, store
 from clearway.documents.crosscheck import Discrepancy
 from clearway.documents.events import DocumentAttached, DocumentsChecked
 from clearway.documents.extract.pipeline import extract_document
@@ -160,6 +160,15 @@ def visible_discrepancies(uow: UnitOfWork, mrn: str, principal: Principal) -> li
     """The same, for a caller who may see the declaration."""
     decl = _declaration(uow, mrn, principal)
     return crosscheck.check(decl.data, store.list_for(uow.conn, decl.id))
+
+
+def panels(uow: UnitOfWork, mrn: str, principal: Principal) -> list[panel.DocumentPanel]:
+    """What the console shows of each document of a declaration the caller may see: the fields read when it was
+    attached (stored, not read again), their confidence and page, and the differences next to them."""
+    decl = _declaration(uow, mrn, principal)
+    docs = store.list_for(uow.conn, decl.id)
+    found = crosscheck.check(decl.data, docs)
+    return [panel.build(doc, found) for doc in docs]
 
 
 def _facts(found: list[Discrepancy]) -> list[str]:
