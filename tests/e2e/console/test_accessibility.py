@@ -10,6 +10,7 @@ page and the rule. With CLEARWAY_SCREENSHOTS=1 each page is also saved under doc
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -50,6 +51,9 @@ DETAILS = (  # detail pages one click away from the menu's pages: (name, link se
 )
 
 
+SEEDED: dict[str, str] = {}  # what the demo seed printed (the declarations it attached documents to)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -70,6 +74,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [sys.executable, "-m", "clearway", "demo", "--seed-only"], env=env, capture_output=True, text=True, check=False
     )
     assert seeded.returncode == 0, "the demo seed failed:\n" + seeded.stderr[-3000:]
+    SEEDED["output"] = seeded.stdout + seeded.stderr
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", "clearway.asgi:app", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen([*cmd, "--log-level", "warning", "--no-access-log"], env=env, cwd=data_dir)
@@ -174,6 +179,34 @@ def test_every_page_of_every_role_has_no_serious_violation(
     tour.check("login")
     context.close()
     assert len(tour.visited) >= len(menu) + 2
+    assert not tour.failures, f"{len(tour.failures)} of {len(tour.visited)} pages fail axe-core:\n" + "\n".join(
+        tour.failures
+    )
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_documents_panel_of_the_demo_declarations_has_no_serious_violation(
+    demo_server: str, browser: Any, a11y: Accessibility, lang: str
+) -> None:
+    """The declarations the demo attached documents to (printed invoices, a Factur-X): each file's facts, fields
+    and goods-line tables, as an officer sees them."""
+    if a11y.script is None:
+        pytest.skip(MISSING)
+    found = re.search(r"documents: invoices attached to (.+)", SEEDED.get("output", ""))
+    assert found, "the demo seed attached no documents"
+    mrns = re.findall(r"(\w+) \(\d+ discrepancies\)", found.group(1))
+    assert len(mrns) >= 2
+    context = browser.new_context(locale=LOCALES[lang], viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    tour = Tour(page, a11y, "officer", lang)
+    sign_in(page, demo_server, ROLES["officer"])
+    page.wait_for_load_state("load")
+    for k, mrn in enumerate(mrns):
+        _visit(page, f"{demo_server}/console/declarations/{mrn}")
+        assert page.locator("#attached-documents article").count() >= 1, f"{mrn} shows no attached document"
+        assert page.locator("#attached-documents table caption").count() >= 2
+        tour.check(f"declaration_documents_{k}")
+    context.close()
     assert not tour.failures, f"{len(tour.failures)} of {len(tour.visited)} pages fail axe-core:\n" + "\n".join(
         tour.failures
     )
