@@ -3,9 +3,12 @@ the differences found, with a download of the original for the declaration's par
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 from typing import Any
+
+from PIL import Image
 
 from clearway.declarations import service as declarations
 from clearway.documents import einvoice_samples
@@ -178,3 +181,23 @@ def test_html_in_a_file_name_or_in_the_text_read_from_a_document_is_shown_as_tex
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in panel
     assert "<img src=x onerror=alert(2)>" not in page and "&lt;img src=x onerror=alert(2)&gt;" in panel
     assert "<img src=x onerror=alert(3)>" not in page and "a&amp;b img src=x onerror=alert(3).xml" in panel
+
+
+def test_a_scan_that_could_not_be_read_says_so_and_still_offers_the_file(
+    signed_in: Any, console_runtime: Runtime
+) -> None:
+    mrn = lodge(console_runtime, "HOLD-PANEL-5")
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 200), "white").save(buf, format="PNG")
+    doc_id = _attach(console_runtime, mrn, buf.getvalue(), "scan.png", doc_type="packing-list")
+    for lang, words in (
+        ("en", ("packing list", "scan, not read (OCR is not installed here)", "No field could be read")),
+        ("es", ("lista de empaque", "escaneo, no leído (OCR no instalado aquí)", "No se pudo leer ningún campo")),
+    ):
+        page = signed_in("officer.rojas").get(f"/console/declarations/{mrn}", headers={"Accept-Language": lang})
+        panel = _panel(page.text)
+        article = _article(panel, "scan.png")
+        assert f'<span class="badge doc">{words[0]}</span> <span class="wrap-text filename">scan.png' in panel
+        assert words[1] in article and words[2] in article, lang
+        assert "<table" not in article  # no empty field table
+        assert f"/documents/{doc_id}/download" in article
