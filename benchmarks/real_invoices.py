@@ -158,6 +158,13 @@ def main() -> None:
     parser.add_argument("--split", choices=("eval", "dev", "all"), default="eval")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/real_invoices.json")
     parser.add_argument(
+        "--added",
+        choices=("any", "earlier", "printed"),
+        default="any",
+        help='only the documents added by the \'printed\' change (their entries carry "added": "printed"), or '
+        "only those labelled before it",
+    )
+    parser.add_argument(
         "--reader-on-refused",
         action="store_true",
         help="also score the text reader alone on refused text PDFs (reported apart, never in the totals)",
@@ -171,6 +178,8 @@ def main() -> None:
     args = parser.parse_args()
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     docs = [d for d in truth["documents"] if args.split == "all" or d["split"] == args.split]
+    if args.added != "any":
+        docs = [d for d in docs if (d.get("added") == "printed") == (args.added == "printed")]
     per_kind: dict[str, list[dict[str, bool]]] = defaultdict(list)
     rows, missing = [], []
     for d in docs:
@@ -235,7 +244,13 @@ def main() -> None:
             print(f"  visible text, reader only: {sum(visible.values())}/{len(visible)}  wrong: {shown}")
     if missing:
         print(f"not found under {args.root}: {len(missing)} file(s), e.g. {missing[0]}")
-    report: dict[str, Any] = {"split": args.split, "root": str(args.root), "documents": rows, "by_kind": {}}
+    report: dict[str, Any] = {
+        "split": args.split,
+        "added": args.added,
+        "root": str(args.root),
+        "documents": rows,
+        "by_kind": {},
+    }
     total_ok = total_n = 0
     for kind, results in sorted(per_kind.items()):
         ok = sum(sum(r.values()) for r in results)
@@ -269,6 +284,7 @@ def main() -> None:
     report["runs"].append(
         {
             "split": args.split,
+            "added": args.added,
             "accuracy": report.get("accuracy"),
             "by_kind": {k: v["accuracy"] for k, v in report["by_kind"].items()},
             "text_layouts": report.get("text_layouts", {}).get("accuracy"),
