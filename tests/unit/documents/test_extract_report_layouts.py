@@ -133,3 +133,32 @@ def test_a_bare_digit_after_invoice_or_a_zero_or_a_page_count_is_not_the_number(
 
 def test_a_longer_number_is_read_as_before() -> None:
     assert _report("Invoice No: INV-0042")["invoice_number"] == "INV-0042"
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("Invoice Date: 15-Oct-2015", "2015-10-15"),
+        ("Date 15-Oct-15", "2015-10-15"),
+        ("03/Aug/2014", "2014-08-03"),
+        ("Factuurdatum: 7 mei 2016", "2016-05-07"),
+        ("16 maart 2015", "2015-03-16"),
+        ("1 augustus 2016", "2016-08-01"),
+    ],
+)
+def test_dates_with_the_month_joined_by_hyphens_or_in_dutch(printed: str, iso: str) -> None:
+    from clearway.documents.extract.numbers import parse_date
+
+    assert str(parse_date(printed)) == iso
+
+
+@pytest.mark.parametrize("code", ["INV-12-JAN-99", "12-JAN-99-A", "A12-JAN-2015", "PO/15/OCT/2015"])
+def test_a_code_that_holds_a_date_like_part_is_not_a_date(code: str) -> None:
+    """An invoice number such as "INV-12-JAN-99" would be refused as a number were it read as a date."""
+    from clearway.documents.extract.numbers import parse_date
+
+    assert parse_date(code) is None
+
+
+def test_an_invoice_number_with_a_date_like_part_is_still_the_number() -> None:
+    assert _report("Invoice No: INV-12-JAN-99")["invoice_number"] == "INV-12-JAN-99"
