@@ -6,13 +6,17 @@ packages, versions, licences and files). Unpack the sdists and wheels into one f
     mkdir -p /tmp/real && cd /tmp/real
     pip download --no-binary :all: --no-deps --no-build-isolation ninvoice2data==0.4.16 nfelib==3.2.0 cfdilib==0.7.5
     pip download --no-binary :all: --no-deps factur-x==7.8      # needs hatchling to build its metadata
+    pip download --no-binary :all: --no-deps --no-build-isolation invoicegenerator==1.2.0
     for f in *.tar.gz; do tar xzf "$f"; done
     pip download --no-deps odoo-addon-account-invoice-import-facturx==18.0.1.1.0.2
     pip download --no-deps odoo-addon-account-invoice-import-simple-pdf==18.0.1.1.0.3
     pip download --no-deps odoo14-addon-account-invoice-import-invoice2data==14.0.2.4.0
     pip download --no-deps odoo-addon-account-invoice-import-ubl==18.0.1.2.0
-    for f in odoo*.whl; do unzip -q -o -d "${f%%-py3-none-any.whl}" "$f"; done     # wheels: the OCA modules' tests/
+    pip download --no-deps odoo-addon-base-import-pdf-by-template-account==18.0.1.0.3
+    pip download --no-deps trytond-document-incoming-ocr==8.2.0 trytond-account-invoice-factur-x==8.2.0
+    for f in odoo*.whl trytond*.whl; do unzip -q -o -d "${f%%-py3-none-any.whl}" "$f"; done   # wheels: their tests/
     PYTHONPATH=src python benchmarks/real_invoices.py --root /tmp/real [--split eval|dev|all] [--invoice-xml-alone]
+        [--added printed|earlier]    # only the documents the 'printed' change added, or only those before it
 
 A field counts when it equals the truth: invoice number ignoring punctuation and case, date (ISO), total to the
 cent, currency, party when one name contains the other (case-insensitive; a list of names in the truth: any of
