@@ -6,13 +6,17 @@ packages, versions, licences and files). Unpack the sdists and wheels into one f
     mkdir -p /tmp/real && cd /tmp/real
     pip download --no-binary :all: --no-deps --no-build-isolation ninvoice2data==0.4.16 nfelib==3.2.0 cfdilib==0.7.5
     pip download --no-binary :all: --no-deps factur-x==7.8      # needs hatchling to build its metadata
+    pip download --no-binary :all: --no-deps --no-build-isolation invoicegenerator==1.2.0
     for f in *.tar.gz; do tar xzf "$f"; done
     pip download --no-deps odoo-addon-account-invoice-import-facturx==18.0.1.1.0.2
     pip download --no-deps odoo-addon-account-invoice-import-simple-pdf==18.0.1.1.0.3
     pip download --no-deps odoo14-addon-account-invoice-import-invoice2data==14.0.2.4.0
     pip download --no-deps odoo-addon-account-invoice-import-ubl==18.0.1.2.0
-    for f in odoo*.whl; do unzip -q -o -d "${f%%-py3-none-any.whl}" "$f"; done     # wheels: the OCA modules' tests/
+    pip download --no-deps odoo-addon-base-import-pdf-by-template-account==18.0.1.0.3
+    pip download --no-deps trytond-document-incoming-ocr==8.2.0 trytond-account-invoice-factur-x==8.2.0
+    for f in odoo*.whl trytond*.whl; do unzip -q -o -d "${f%%-py3-none-any.whl}" "$f"; done   # wheels: their tests/
     PYTHONPATH=src python benchmarks/real_invoices.py --root /tmp/real [--split eval|dev|all] [--invoice-xml-alone]
+        [--added printed|earlier]    # only the documents the 'printed' change added, or only those before it
 
 A field counts when it equals the truth: invoice number ignoring punctuation and case, date (ISO), total to the
 cent, currency, party when one name contains the other (case-insensitive; a list of names in the truth: any of
@@ -158,6 +162,13 @@ def main() -> None:
     parser.add_argument("--split", choices=("eval", "dev", "all"), default="eval")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/real_invoices.json")
     parser.add_argument(
+        "--added",
+        choices=("any", "earlier", "printed"),
+        default="any",
+        help='only the documents added by the \'printed\' change (their entries carry "added": "printed"), or '
+        "only those labelled before it",
+    )
+    parser.add_argument(
         "--reader-on-refused",
         action="store_true",
         help="also score the text reader alone on refused text PDFs (reported apart, never in the totals)",
@@ -171,6 +182,8 @@ def main() -> None:
     args = parser.parse_args()
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     docs = [d for d in truth["documents"] if args.split == "all" or d["split"] == args.split]
+    if args.added != "any":
+        docs = [d for d in docs if (d.get("added") == "printed") == (args.added == "printed")]
     per_kind: dict[str, list[dict[str, bool]]] = defaultdict(list)
     rows, missing = [], []
     for d in docs:
@@ -235,7 +248,13 @@ def main() -> None:
             print(f"  visible text, reader only: {sum(visible.values())}/{len(visible)}  wrong: {shown}")
     if missing:
         print(f"not found under {args.root}: {len(missing)} file(s), e.g. {missing[0]}")
-    report: dict[str, Any] = {"split": args.split, "root": str(args.root), "documents": rows, "by_kind": {}}
+    report: dict[str, Any] = {
+        "split": args.split,
+        "added": args.added,
+        "root": str(args.root),
+        "documents": rows,
+        "by_kind": {},
+    }
     total_ok = total_n = 0
     for kind, results in sorted(per_kind.items()):
         ok = sum(sum(r.values()) for r in results)
@@ -269,6 +288,7 @@ def main() -> None:
     report["runs"].append(
         {
             "split": args.split,
+            "added": args.added,
             "accuracy": report.get("accuracy"),
             "by_kind": {k: v["accuracy"] for k, v in report["by_kind"].items()},
             "text_layouts": report.get("text_layouts", {}).get("accuracy"),

@@ -19,11 +19,20 @@ from clearway.documents.extract.countries import countries_in, currency_for_symb
 from clearway.documents.extract.layout import Line
 from clearway.documents.extract.numbers import DATE_NUM, currencies_in, parse_date
 from clearway.documents.extract.page import FILLER, Found, Page, amount_in, labelled, value_cells
-from clearway.documents.extract.parties import addressee, legal_mention, letterhead, party, window_address
+from clearway.documents.extract.parties import (
+    addressee,
+    legal_mention,
+    letterhead,
+    party,
+    right_block,
+    window_address,
+)
 from clearway.documents.extract.tables import goods_lines
 
 INCOTERM = re.compile(r"\b(EXW|FCA|FAS|FOB|CFR|CIF|CPT|CIP|DAP|DPU|DDP)\b")
 _ID_TOKEN = re.compile(r"^[A-Z0-9][A-Z0-9\-/._]{1,30}$", re.IGNORECASE)
+# "Invoice No: 1": a number of one digit, only right after a label that says it is a number
+_NUMBER_WORD = re.compile(r"(?:\b(?:no|nr|nro|n|number|numero|num)|#)$")
 # "N°562044387", "#A-17": the sign glued to the number
 _GLUED_NO = re.compile(r"^(?:(?:n[º°]\.?|no\.|nr\.|nro\.)(?=\d)|#(?=[A-Z0-9]))", re.IGNORECASE)
 _WEIGHT_WORDS = ("peso", "weight", "poids", "kg", "kgs", "bultos", "packages", "colis", "volumes", "qty", "items")
@@ -32,6 +41,9 @@ _TAX_ID_COUNTRY = {"RFC": "MX", "CNPJ": "BR", "CPF": "BR", "NIT": "CO", "RUT": "
 
 def invoice_number(page: Page) -> Found | None:
     for cell, _label, rest in labelled(page, L.INVOICE_NUMBER, exclude=(*L.NOT_DATE, "date", "fecha", "data")):
+        said = _said_number(cell.text, rest)
+        if said is not None:
+            return Found(said, 0.85, cell.page, cell.bbox())
         for text, bbox, pg in value_cells(page, cell, rest):
             for token in text.split():
                 token = _GLUED_NO.sub("", token.strip(":;,"))
@@ -43,6 +55,17 @@ def invoice_number(page: Page) -> Found | None:
                 ):
                     return Found(token, 0.9, pg, bbox)
     return None
+
+
+def _said_number(text: str, rest: str) -> str | None:
+    """A one-digit number printed right after its label in the same cell ("Invoice No: 1", "Factura N° 7"): the
+    first invoices of a new ledger. Not after a bare "Invoice" (a page's "Invoice 1 of 2")."""
+    parts = rest.split()
+    digit = parts[0].strip(":;,.") if len(parts) == 1 else ""
+    if len(digit) != 1 or not digit.isdigit() or digit == "0":
+        return None
+    head = L.norm(text[: len(text) - len(rest)])
+    return digit if _NUMBER_WORD.search(head) else None
 
 
 _MONTH_FIRST_COUNTRIES = {"US", "PR", "PH"}
@@ -304,7 +327,7 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
     if not labelled_seller:
         out["seller"] = letterhead(page) or legal_mention(page)
     if out["buyer"] is None:
-        out["buyer"] = window_address(page, out["seller"]) or addressee(page)
+        out["buyer"] = window_address(page, out["seller"]) or addressee(page) or right_block(page, out["seller"])
     if not labelled_seller and _in_block(out["seller"], out["buyer"]):
         out["seller"] = legal_mention(page)  # the "letterhead" was the addressee's company, under its name
     sums = totals(page)

@@ -39,14 +39,27 @@ for _num, _names in enumerate(
             "jaenner",
             "gennaio",
             "gen",
+            "januari",
         ),
-        ("february", "feb", "febrero", "fevereiro", "fev", "février", "fevrier", "févr", "februar", "febbraio"),
-        ("march", "mar", "marzo", "março", "marco", "mars", "märz", "maerz", "marz"),
+        (
+            "february",
+            "feb",
+            "febrero",
+            "fevereiro",
+            "fev",
+            "février",
+            "fevrier",
+            "févr",
+            "februar",
+            "febbraio",
+            "februari",
+        ),
+        ("march", "mar", "marzo", "março", "marco", "mars", "märz", "maerz", "marz", "maart", "mrt"),
         ("april", "apr", "abril", "abr", "avril", "avr", "aprile"),
-        ("may", "mayo", "maio", "mai", "maggio", "mag"),
+        ("may", "mayo", "maio", "mai", "maggio", "mag", "mei"),
         ("june", "jun", "junio", "junho", "juin", "juni", "giugno", "giu"),
         ("july", "jul", "julio", "julho", "juillet", "juil", "juli", "luglio", "lug"),
-        ("august", "aug", "agosto", "ago", "août", "aout"),
+        ("august", "aug", "agosto", "ago", "août", "aout", "augustus"),
         ("september", "sep", "sept", "septiembre", "setiembre", "setembro", "set", "septembre", "settembre"),
         ("october", "oct", "octubre", "outubro", "out", "octobre", "oktober", "okt", "ottobre", "ott"),
         ("november", "nov", "noviembre", "novembro", "novembre"),
@@ -75,6 +88,11 @@ _DATE_NUM = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 DATE_NUM = _DATE_NUM  # numeric dates (day and month in either order)
 _DATE_DMY_WORDS = re.compile(
     rf"\b(\d{{1,2}})(?:er|º|st|nd|rd|th)?\.?\s*(?:de\s+)?({_MONTH_WORDS})\.?,?\s*(?:de\s+)?(\d{{4}})\b", re.IGNORECASE
+)
+# "15-Oct-2015", "15-Oct-15", "03/Aug/2014": day, month word and year joined by hyphens or slashes
+# (not inside a longer code: "INV-12-JAN-99" is an invoice number)
+_DATE_DMY_JOINED = re.compile(
+    rf"(?<![\w\-/])(\d{{1,2}})([-/])({_MONTH_WORDS})\2(\d{{4}}|\d{{2}})(?![\w\-/])", re.IGNORECASE
 )
 _DATE_MDY_WORDS = re.compile(
     rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(\d{{4}})\b", re.IGNORECASE
@@ -262,6 +280,11 @@ def parse_date(text: str, *, month_first: bool = False) -> date | None:
             candidates.append((m.start(), d))
     for m in _DATE_MDY_WORDS.finditer(text):
         d = _make(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+        if d:
+            candidates.append((m.start(), d))
+    for m in _DATE_DMY_JOINED.finditer(text):
+        y = int(m.group(4))
+        d = _make(y + 2000 if y < 100 else y, MONTHS[m.group(3).lower()], int(m.group(1)))
         if d:
             candidates.append((m.start(), d))
     return min(candidates)[1] if candidates else None

@@ -9,7 +9,7 @@ from typing import Any
 
 from clearway.documents.extract.layout import Word, ocr_words
 
-LANGS = ("eng", "spa", "por", "fra")
+LANGS = ("eng", "spa", "por", "fra", "deu", "ita")  # those installed are used (deu, ita: tesseract-ocr-deu, -ita)
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +49,7 @@ def deskew(image: Any) -> tuple[Any, float]:
     return image.rotate(fine, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white"), fine
 
 
-TESSERACT_LANG = {"en": "eng", "es": "spa", "pt": "por", "fr": "fra"}
+TESSERACT_LANG = {"en": "eng", "es": "spa", "pt": "por", "fr": "fra", "de": "deu", "it": "ita"}
 TARGET_WIDTH = 2000  # pixels across the page: ~240 dpi for A4/Letter, x-height ≈ 20 px for 9–10 pt print
 PSM = 3  # automatic page segmentation (invoices mix blocks, columns and tables)
 
@@ -79,7 +79,7 @@ def normalise(image: Any, width: int = TARGET_WIDTH) -> Any:
 
 
 def language_of(words: list[Word]) -> str:
-    """The document's language (en, es, pt, fr) from the label words read so far; English when unsure."""
+    """The document's language (en, es, pt, fr, de, it) from the label words read so far; English when unsure."""
     from collections import Counter
 
     from clearway.documents.extract import labels as L
@@ -94,8 +94,9 @@ def read_page(image: Any, page: int, *, psm: int = PSM, width: int = TARGET_WIDT
     """Deskews, normalises and reads one page; returns its words and the angle corrected.
 
     The first pass reads with the English model only (one model: several times faster than four); when the
-    words say the page is in Spanish, Portuguese or French, the page is read again with that language's model
-    alone, and the pass with the higher mean confidence is kept.
+    words say the page is in Spanish, Portuguese, French, German or Italian and that model is installed, the page
+    is read again with it alone, and the pass with the higher mean confidence is kept. A language without a
+    model (or one the labels do not know) keeps the English pass.
     """
     langs = available()
     if langs is None:
@@ -104,7 +105,7 @@ def read_page(image: Any, page: int, *, psm: int = PSM, width: int = TARGET_WIDT
     straight, angle = deskew(image)
     clean = normalise(straight, width)
     words = ocr_words(clean, page, "eng", psm=psm)
-    lang = TESSERACT_LANG[language_of(words)]
+    lang = TESSERACT_LANG.get(language_of(words), "eng")
     if lang != "eng" and lang in langs.split("+"):
         again = ocr_words(clean, page, lang, psm=psm)
         if _mean_conf(again) >= _mean_conf(words):

@@ -264,3 +264,48 @@ def legal_mention(page: Page) -> Found | None:
         if _is_name(name) and not L.starts_with_label(L.norm(name), _OTHER_FIELDS):
             return Found({"name": name, "tax_id": None, "address": []}, 0.4, line.page, line.bbox())
     return None
+
+
+def right_block(page: Page, seller: Found | None) -> Found | None:
+    """The buyer when no label names it, in a business-letter layout (Tryton's and Odoo's reports, US and European
+    letters with a window envelope): the address block alone on the right half of the page, in the header above
+    the first labelled field (invoice number, date), under or beside the sender's block. A name over at least one
+    address line; a block that is the seller's own, or that holds a label, is not it."""
+    if not page.lines:
+        return None
+    first = page.lines[0].page
+    words = [w for ln in page.lines if ln.page == first for w in ln.words]
+    left, right = min(w.x0 for w in words), max(w.x1 for w in words)
+    middle = left + (right - left) * 0.45
+    seller_name = (
+        L.norm(seller.value.get("name") or "") if seller is not None and isinstance(seller.value, dict) else ""
+    )
+    header = L.INVOICE_NUMBER + L.DATE + L.TOTAL + L.BUYER + L.SELLER + L.SHIP_TO + L.REFERENCES
+    for i, line in enumerate(page.lines[:15]):
+        if line.page != first:
+            break
+        if L.contains_label(L.norm(line.text), L.INVOICE_NUMBER + L.DATE + L.TOTAL) and i > 0:
+            break  # past the header: the title line, the first labelled field
+        row = page.cells[i]
+        if len(row) != 1 or row[0].x0 < middle:
+            continue
+        cell = row[0]
+        plain = L.norm(cell.text)
+        if (
+            not _is_name(cell.text)
+            or plain in _TITLES
+            or L.starts_with_label(plain, header)
+            or parse_date(cell.text) is not None
+            or (seller_name and (plain == seller_name or plain.startswith(seller_name + " ")))
+        ):
+            continue
+        below = []
+        for b in cells_below(page, cell, max_lines=4):
+            if b.x0 < middle or L.starts_with_label(L.norm(b.text), header) or len(page.cells[b.line_no]) != 1:
+                break
+            below.append(b)
+        if not below:
+            continue
+        value = {"name": clean_name(cell.text), "tax_id": None, "address": [b.text for b in below[:3]]}
+        return Found(value, 0.4, cell.page, cell.bbox())
+    return None
