@@ -162,3 +162,28 @@ def test_a_code_that_holds_a_date_like_part_is_not_a_date(code: str) -> None:
 
 def test_an_invoice_number_with_a_date_like_part_is_still_the_number() -> None:
     assert _report("Invoice No: INV-12-JAN-99")["invoice_number"] == "INV-12-JAN-99"
+
+
+def test_a_party_block_ends_where_the_next_label_starts_its_line() -> None:
+    """ "Shipper:" and "Buyer:" stacked with their values in one column: the shipper without a tax id does not
+    take the buyer's name, address and RUC as its own (the demo's printed invoices did)."""
+    got = _read(
+        [
+            (40, 40, "COMMERCIAL INVOICE"),
+            (40, 70, "Invoice #: INV-000123"),
+            (40, 85, "Date: November 20, 2026"),
+            (40, 120, "Shipper:"),
+            (120, 120, "Shenzhen Brightvolt Electronics Co"),
+            (120, 134, "Shenzhen, CN"),
+            (40, 148, "Buyer:"),
+            (120, 148, "Andes Importaciones SAC"),
+            (120, 162, "Av. Argentina 123, Lima"),
+            (120, 176, "RUC 20512345674"),
+            (40, 230, "Total 25.00 USD"),
+        ]
+    )
+    assert _name(got["seller"]) == "Shenzhen Brightvolt Electronics Co"
+    assert got["seller"]["tax_id"] is None
+    assert "Andes Importaciones SAC" not in got["seller"]["address"]
+    assert _name(got["buyer"]) == "Andes Importaciones SAC"
+    assert got["buyer"]["tax_id"] == {"scheme": "RUC", "id": "20512345674"}

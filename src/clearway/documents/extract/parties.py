@@ -7,7 +7,7 @@ import re
 
 from clearway.documents.extract import labels as L
 from clearway.documents.extract.numbers import parse_date
-from clearway.documents.extract.page import Found, Page, cells_below, labelled
+from clearway.documents.extract.page import Cell, Found, Page, cells_below, labelled
 
 _OTHER_FIELDS = (
     L.BUYER + L.SELLER + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.TOTAL + L.CURRENCY + L.REFERENCES
@@ -32,11 +32,10 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), _OTHER_FIELDS + other):
             block, anchor = [nxt.text], nxt  # "Seller:    Name" — the value block starts in the next cell
         cells = [anchor]
+        stops = other + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.REFERENCES
         for below in cells_below(page, anchor, max_lines=5):
             text = L.norm(below.text)
-            if L.starts_with_label(
-                text, other + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.REFERENCES
-            ):
+            if L.starts_with_label(text, stops) or _label_to_the_left(page, below, stops):
                 break
             block.append(below.text)
             cells.append(below)
@@ -54,6 +53,14 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         value = {"name": name.strip(" :"), "tax_id": tax_id, "address": [b for b in block if clean_name(b) != name][:3]}
         return Found(value, 0.85, cell.page, cell.bbox())
     return None
+
+
+def _label_to_the_left(page: Page, cell: Cell, stops: tuple[str, ...]) -> bool:
+    """Whether the cell's line starts, left of it, with another field's label: "Buyer:  Andes SAC" under
+    "Shipper:  Brightvolt Co" — the value column continues, but it is the buyer's block now."""
+    return any(
+        c.x1 <= cell.x0 and L.starts_with_label(L.norm(c.text), stops) for c in page.cells[cell.line_no] if c is not cell
+    )
 
 
 _NAME_PREFIX = re.compile(
