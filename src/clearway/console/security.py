@@ -6,13 +6,15 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response
 
 from clearway.console.i18n import N_
+from clearway.platform import audit
 from clearway.platform.auth import Principal, resolve_token
+from clearway.platform.db import UnitOfWork
 from clearway.platform.deps import RuntimeDep
 from clearway.platform.runtime import Runtime
 
@@ -125,3 +127,26 @@ def require_role(session: Session, allowed: Iterable[str], message: str) -> None
     """Refuses a page (403, rendered as a console page) to a signed-in user whose role is not allowed."""
     if session.principal.role not in allowed:
         raise HTTPException(403, message)
+
+
+def record_change(
+    uow: UnitOfWork,
+    session: Session,
+    *,
+    action: str,
+    target: str,
+    reason: str,
+    before: Any = None,
+    after: Any = None,
+) -> int:
+    """Appends the audit entry of a change made in the console, by the signed-in user in its role."""
+    return audit.record(
+        uow,
+        actor=session.principal.user,
+        role=session.principal.role,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+        reason=reason,
+    )

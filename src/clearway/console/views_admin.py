@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +15,8 @@ from clearway.console.i18n import N_
 from clearway.console.render import ConsoleRoute, page
 from clearway.console.security import Session, SessionDep
 from clearway.core.issues import Conflict, Issue
-from clearway.platform import audit, auth
+from clearway.platform import auth
+from clearway.platform.db import UnitOfWork
 from clearway.platform.deps import RuntimeDep
 from clearway.platform.runtime import Runtime
 
@@ -37,6 +39,12 @@ FLASH = {
 def require_admin(session: Session) -> None:
     """Refuses administrators' pages to every other role."""
     security.require_role(session, ("admin",), N_("This page is for administrators."))
+
+
+def require_admin_form(request: Request, session: Session, csrf_token: str) -> None:
+    """Refuses an administrator's form post without the session's CSRF token, then from any other role."""
+    security.check_csrf(request, session, csrf_token)
+    require_admin(session)
 
 
 def _reason(reason: str) -> list[Issue]:
@@ -102,8 +110,7 @@ def create_user(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Creates a user with a role and its scope (party, office or agency) and a sign-in password."""
-    security.check_csrf(request, session, csrf_token)
-    require_admin(session)
+    require_admin_form(request, session, csrf_token)
     form = {"name": name.strip(), "role": role, "party_id": party_id.strip().upper(), "office": office.strip().upper()}
     form["agency"] = agency.strip().upper()
     issues: list[Issue] = []
@@ -131,10 +138,9 @@ def create_user(
             "agency": form["agency"] or None,
         }
         auth.ensure_user(uow, name=form["name"], role=role, password=password, **scope)
-        audit.record(
+        security.record_change(
             uow,
-            actor=session.principal.user,
-            role=session.principal.role,
+            session,
             action="platform.user.create",
             target=f"user:{form['name']}",
             after={"role": role, **scope},
@@ -155,30 +161,20 @@ def disable_user(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Disables a user: no more sign-in, every token revoked; the user and its history stay."""
-    security.check_csrf(request, session, csrf_token)
-    require_admin(session)
+    require_admin_form(request, session, csrf_token)
     if name == session.principal.user:
         issues = [Issue("SELF", N_("You cannot disable yourself; ask another administrator."), "")]
         return _users_page(request, runtime, session, issues=issues, status_code=409)
     issues = _reason(reason)
     if issues:
         return _users_page(request, runtime, session, issues=issues, status_code=422)
-    with runtime.uow() as uow:
-        try:
-            revoked = auth.disable_user(uow, name)
-        except Conflict:
-            raise HTTPException(404, N_("There is no such user.")) from None
-        audit.record(
-            uow,
-            actor=session.principal.user,
-            role=session.principal.role,
-            action="platform.user.disable",
-            target=f"user:{name}",
-            after={"password": None, "tokens_revoked": revoked},
-            reason=reason.strip(),
-        )
-        uow.commit()
-    return RedirectResponse("/console/admin?done=user_disabled#users", status_code=303)
+
+    def change(uow: UnitOfWork) -> dict[str, Any]:
+        return {"password": None, "tokens_revoked": auth.disable_user(uow, name)}
+
+    return _change_user(
+        runtime, session, name, change, action="platform.user.disable", reason=reason, done="user_disabled"
+    )
 
 
 @router.post("/users/{name}/password")
@@ -192,28 +188,40 @@ def set_password(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Sets a user's password (enables a disabled user)."""
-    security.check_csrf(request, session, csrf_token)
-    require_admin(session)
+    require_admin_form(request, session, csrf_token)
     issues = _reason(reason)
     if len(password) < 8:
         issues.append(Issue("PASSWORD", N_("Password: at least 8 characters."), "password"))
     if issues:
         return _users_page(request, runtime, session, issues=issues, status_code=422)
+
+    def change(uow: UnitOfWork) -> None:
+        auth.set_password(uow, name, password)
+
+    return _change_user(
+        runtime, session, name, change, action="platform.user.password", reason=reason, done="password_set"
+    )
+
+
+def _change_user(
+    runtime: Runtime,
+    session: Session,
+    name: str,
+    change: Callable[[UnitOfWork], Any],
+    *,
+    action: str,
+    reason: str,
+    done: str,
+) -> Response:
+    """Changes an existing user (404 when there is none) with its audit entry (``after``: what ``change`` returns)."""
     with runtime.uow() as uow:
         try:
-            auth.set_password(uow, name, password)
+            after = change(uow)
         except Conflict:
             raise HTTPException(404, N_("There is no such user.")) from None
-        audit.record(
-            uow,
-            actor=session.principal.user,
-            role=session.principal.role,
-            action="platform.user.password",
-            target=f"user:{name}",
-            reason=reason.strip(),
-        )
+        security.record_change(uow, session, action=action, target=f"user:{name}", after=after, reason=reason.strip())
         uow.commit()
-    return RedirectResponse("/console/admin?done=password_set#users", status_code=303)
+    return RedirectResponse(f"/console/admin?done={done}#users", status_code=303)
 
 
 # --- tokens --------------------------------------------------------------------------------------------
@@ -267,8 +275,7 @@ def create_token(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Issues an API token for an existing user, with its own role and scope; the token is shown once."""
-    security.check_csrf(request, session, csrf_token)
-    require_admin(session)
+    require_admin_form(request, session, csrf_token)
     issues = _reason(reason)
     if not days.isdigit() or not 1 <= int(days) <= auth.MAX_TOKEN_DAYS:
         issues.append(Issue("DAYS", N_("Valid for: a number of days from 1 to 90."), "days"))
@@ -290,10 +297,9 @@ def create_token(
             label=label.strip(),
             valid_days=int(days),
         )
-        audit.record(
+        security.record_change(
             uow,
-            actor=session.principal.user,
-            role=session.principal.role,
+            session,
             action="platform.token.create",
             target=f"user:{principal.user}",
             after={"label": label.strip(), "days": int(days)},  # never the token
@@ -314,8 +320,7 @@ def revoke_token(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Revokes one API token."""
-    security.check_csrf(request, session, csrf_token)
-    require_admin(session)
+    require_admin_form(request, session, csrf_token)
     issues = _reason(reason)
     if issues:
         return _tokens_page(request, runtime, session, issues=issues, status_code=422)
@@ -324,10 +329,9 @@ def revoke_token(
         if info is None:
             raise HTTPException(404, N_("There is no such token."))
         if auth.revoke_token_id(uow, token_id):
-            audit.record(
+            security.record_change(
                 uow,
-                actor=session.principal.user,
-                role=session.principal.role,
+                session,
                 action="platform.token.revoke",
                 target=f"token:{token_id}",
                 before={"user": info.user, "label": info.label, "revoked": False},

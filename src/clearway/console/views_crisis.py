@@ -3,6 +3,7 @@ declarations handled under protocols, and their volumes and release times agains
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from clearway.crisis import reporting as crisis_reporting
 from clearway.crisis import service as crisis
 from clearway.declarations import dashboard
 from clearway.platform import approvals
+from clearway.platform.db import UnitOfWork
 from clearway.platform.deps import RuntimeDep
 from clearway.platform.runtime import Runtime
 
@@ -150,7 +152,9 @@ def _customs(session: Session) -> None:
         raise HTTPException(403, N_("Crisis protocols are managed by customs staff."))
 
 
-def _supervisor(session: Session) -> None:
+def _supervisor_form(request: Request, session: Session, csrf_token: str) -> None:
+    """Refuses a crisis form post without the session's CSRF token, then from anyone but a supervisor."""
+    security.check_csrf(request, session, csrf_token)
     message = N_("Only a customs supervisor may ask for or approve a crisis protocol.")
     security.require_role(session, ("supervisor",), message)
 
@@ -165,15 +169,12 @@ def activate(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Files a request to activate a pack (a second supervisor approves it)."""
-    security.check_csrf(request, session, csrf_token)
-    _supervisor(session)
-    try:
-        with runtime.uow() as uow:
-            crisis.request_activation(uow, pack_id[:60], principal=session.principal, reason=reason)
-            uow.commit()
-    except (ValidationFailed, DomainError) as exc:
-        return _back(f"/console/crisis/packs/{quote(pack_id[:60])}", error=_problem(exc))
-    return _back("/console/crisis", done="asked")
+    _supervisor_form(request, session, csrf_token)
+
+    def ask(uow: UnitOfWork) -> None:
+        crisis.request_activation(uow, pack_id[:60], principal=session.principal, reason=reason)
+
+    return _ask(runtime, ask, refused_to=f"/console/crisis/packs/{quote(pack_id[:60])}")
 
 
 @router.post("/crisis/activations/{activation_id}/deactivate")
@@ -186,14 +187,22 @@ def deactivate(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Files a request to end an activation (a second supervisor approves it)."""
-    security.check_csrf(request, session, csrf_token)
-    _supervisor(session)
+    _supervisor_form(request, session, csrf_token)
+
+    def ask(uow: UnitOfWork) -> None:
+        crisis.request_deactivation(uow, activation_id[:36], principal=session.principal, reason=reason)
+
+    return _ask(runtime, ask, refused_to="/console/crisis")
+
+
+def _ask(runtime: Runtime, ask: Callable[[UnitOfWork], None], *, refused_to: str) -> Response:
+    """Files a supervisor's crisis request and goes back to the crisis page; a refusal goes to ``refused_to``."""
     try:
         with runtime.uow() as uow:
-            crisis.request_deactivation(uow, activation_id[:36], principal=session.principal, reason=reason)
+            ask(uow)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        return _back("/console/crisis", error=_problem(exc))
+        return _back(refused_to, error=_problem(exc))
     return _back("/console/crisis", done="asked")
 
 
@@ -208,8 +217,7 @@ def decide(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Approves or rejects a crisis request (another supervisor than who asked)."""
-    security.check_csrf(request, session, csrf_token)
-    _supervisor(session)
+    _supervisor_form(request, session, csrf_token)
     if verdict not in {"approve", "reject"}:
         raise HTTPException(404, N_("There is no such page."))
     try:

@@ -14,10 +14,9 @@ from clearway.console import security
 from clearway.console.i18n import N_
 from clearway.console.render import ConsoleRoute, page
 from clearway.console.security import Session, SessionDep
-from clearway.console.views_admin import FLASH, _reason, require_admin
+from clearway.console.views_admin import FLASH, _reason, require_admin, require_admin_form
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
 from clearway.mandates import service as mandates_service
-from clearway.platform import audit
 from clearway.platform.deps import RuntimeDep
 from clearway.platform.runtime import Runtime
 
@@ -88,8 +87,7 @@ def grant_mandate(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Registers a mandate on evidence: the principal party lets the agent (a broker) act for it."""
-    security.check_csrf(request, session, csrf_token)
-    require_admin(session)
+    require_admin_form(request, session, csrf_token)
     form = {
         "principal_id": principal_id.strip().upper(),
         "agent_id": agent_id.strip().upper(),
@@ -115,10 +113,9 @@ def grant_mandate(
                     reason=form["reason"],
                     evidence=form["evidence"],
                 )
-                audit.record(
+                security.record_change(
                     uow,
-                    actor=session.principal.user,
-                    role=session.principal.role,
+                    session,
                     action="mandates.grant",
                     target=f"mandate:{mandate.id}",
                     after=mandates_service.as_dict(mandate, runtime.clock()),
@@ -147,17 +144,15 @@ def revoke_mandate(
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Revokes a mandate now, with a reason."""
-    security.check_csrf(request, session, csrf_token)
-    require_admin(session)
+    require_admin_form(request, session, csrf_token)
     issues = _reason(reason)
     if not issues:
         try:
             with runtime.uow() as uow:
                 mandates_service.revoke(uow, session.principal, mandate_id[:40], reason=reason.strip())
-                audit.record(
+                security.record_change(
                     uow,
-                    actor=session.principal.user,
-                    role=session.principal.role,
+                    session,
                     action="mandates.revoke",
                     target=f"mandate:{mandate_id[:40]}",
                     after={"status": "revoked"},

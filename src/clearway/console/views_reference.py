@@ -25,7 +25,6 @@ from clearway.console.security import Session, SessionDep
 from clearway.core import codes
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import dashboard
-from clearway.platform import audit
 from clearway.platform.deps import RuntimeDep
 from clearway.platform.runtime import Runtime
 from clearway.reference import service as reference_service
@@ -165,15 +164,7 @@ async def _read_upload(request: Request, session: Session) -> tuple[str, str, st
 
 
 def _record(uow: Any, session: Session, action: str, target: str, after: Any, reason: str) -> None:
-    audit.record(
-        uow,
-        actor=session.principal.user,
-        role=session.principal.role,
-        action=action,
-        target=target,
-        after=after,
-        reason=reason,
-    )
+    security.record_change(uow, session, action=action, target=target, after=after, reason=reason)
 
 
 @router.post("/reference/hs")

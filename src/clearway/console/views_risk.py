@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -100,43 +102,6 @@ def overview(request: Request, runtime: RuntimeDep, session: SessionDep, done: s
     )
 
 
-def _rule_page(
-    request: Request, session: security.Session, v: dict[str, str], original: str | None, errors: Any = None
-) -> Response:
-    return _page(
-        request,
-        "risk_rule.html",
-        session,
-        active="risk",
-        status_code=422 if errors else 200,
-        v=v,
-        original=original or "",
-        errors=errors or {},
-        rows=range(cf.CONDITION_ROWS),
-        facts=cf.FACTS,
-        operators=cf.OPERATORS,
-        lanes=LANE_CHOICES,
-    )
-
-
-@router.get("/rules/new")
-def new_rule(request: Request, session: SessionDep) -> Response:
-    """An empty rule form."""
-    _analyst(session, request)
-    return _rule_page(request, session, cf.rule_form_values(None), None)
-
-
-@router.get("/rules/{name}")
-def edit_rule(name: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
-    """The form of a rule in force."""
-    _analyst(session, request)
-    _v, document = _in_force(runtime)
-    rule = next((r for r in document.get("rules", []) if r.get("name") == name), None)
-    if rule is None:
-        return error_page(request, session, 404, N_("There is no rule of that name in the criteria in force."))
-    return _rule_page(request, session, cf.rule_form_values(rule), name)
-
-
 async def _form(request: Request, session: security.Session) -> dict[str, str]:
     form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_DOCUMENT)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -144,92 +109,142 @@ async def _form(request: Request, session: security.Session) -> dict[str, str]:
     return values
 
 
-@router.post("/rules")
-async def save_rule(request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
-    """Checks the rule form and shows the differences the rule makes, before publishing."""
-    _analyst(session, request)
-    form = await _form(request, session)
-    original = form.get("original") or None
-    rule, errors = cf.rule_from_form(form)
-    if rule is None:
-        return _rule_page(request, session, form, original, errors)
-    _version, document = await run_in_threadpool(_in_force, runtime)
-    names = {r.get("name") for r in document.get("rules", [])} - {original}
-    if rule["name"] in names:
-        return _rule_page(request, session, form, original, {"name": [N_("Another rule already has this name.")]})
-    proposed = cf.replace_entry(document, "rules", rule, original)
-    return await _review(request, runtime, session, proposed, "replace")
+@dataclass(frozen=True, slots=True)
+class _Entries:
+    """One kind of entry of the criteria (rules, watchlists): where it sits in the document and its form."""
+
+    key: str  # the list in the criteria document
+    template: str
+    missing: str  # a 404 when there is none of that name in force
+    taken: str  # another entry has the name already
+    values: Callable[[dict[str, Any] | None], dict[str, str]]
+    parse: Callable[[dict[str, str]], tuple[dict[str, Any] | None, dict[str, list[str]]]]
+    context: Callable[[], dict[str, Any]]  # what else its form shows
 
 
-@router.post("/rules/{name}/remove")
-async def remove_rule(name: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
-    """Shows what removing a rule changes, before publishing."""
-    _analyst(session, request)
-    await _form(request, session)
-    _version, document = await run_in_threadpool(_in_force, runtime)
-    return await _review(request, runtime, session, cf.replace_entry(document, "rules", None, name), "replace")
+RULES = _Entries(
+    "rules",
+    "risk_rule.html",
+    N_("There is no rule of that name in the criteria in force."),
+    N_("Another rule already has this name."),
+    cf.rule_form_values,
+    cf.rule_from_form,
+    lambda: {"rows": range(cf.CONDITION_ROWS), "facts": cf.FACTS, "operators": cf.OPERATORS, "lanes": LANE_CHOICES},
+)
+WATCHLISTS = _Entries(
+    "watchlists",
+    "risk_watchlist.html",
+    N_("There is no watchlist of that name in the criteria in force."),
+    N_("Another watchlist already has this name."),
+    cf.watchlist_form_values,
+    cf.watchlist_from_form,
+    lambda: {"severities": SEVERITIES},
+)
 
 
-def _watchlist_page(
-    request: Request, session: security.Session, v: dict[str, str], original: str | None, errors: Any = None
+def _entry_page(
+    request: Request,
+    session: security.Session,
+    kind: _Entries,
+    v: dict[str, str],
+    original: str | None,
+    errors: Any = None,
 ) -> Response:
     return _page(
         request,
-        "risk_watchlist.html",
+        kind.template,
         session,
         active="risk",
         status_code=422 if errors else 200,
         v=v,
         original=original or "",
         errors=errors or {},
-        severities=SEVERITIES,
+        **kind.context(),
     )
+
+
+def _new(request: Request, session: security.Session, kind: _Entries) -> Response:
+    _analyst(session, request)
+    return _entry_page(request, session, kind, kind.values(None), None)
+
+
+def _edit(request: Request, runtime: Runtime, session: security.Session, kind: _Entries, name: str) -> Response:
+    _analyst(session, request)
+    _v, document = _in_force(runtime)
+    found = next((e for e in document.get(kind.key, []) if e.get("name") == name), None)
+    if found is None:
+        return error_page(request, session, 404, kind.missing)
+    return _entry_page(request, session, kind, kind.values(found), name)
+
+
+async def _save(request: Request, runtime: Runtime, session: security.Session, kind: _Entries) -> Response:
+    _analyst(session, request)
+    form = await _form(request, session)
+    original = form.get("original") or None
+    entry, errors = kind.parse(form)
+    if entry is None:
+        return _entry_page(request, session, kind, form, original, errors)
+    _version, document = await run_in_threadpool(_in_force, runtime)
+    names = {e.get("name") for e in document.get(kind.key, [])} - {original}
+    if entry["name"] in names:
+        return _entry_page(request, session, kind, form, original, {"name": [kind.taken]})
+    proposed = cf.replace_entry(document, kind.key, entry, original)
+    return await _review(request, runtime, session, proposed, "replace")
+
+
+async def _remove(request: Request, runtime: Runtime, session: security.Session, kind: _Entries, name: str) -> Response:
+    _analyst(session, request)
+    await _form(request, session)
+    _version, document = await run_in_threadpool(_in_force, runtime)
+    return await _review(request, runtime, session, cf.replace_entry(document, kind.key, None, name), "replace")
+
+
+@router.get("/rules/new")
+def new_rule(request: Request, session: SessionDep) -> Response:
+    """An empty rule form."""
+    return _new(request, session, RULES)
+
+
+@router.get("/rules/{name}")
+def edit_rule(name: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
+    """The form of a rule in force."""
+    return _edit(request, runtime, session, RULES, name)
+
+
+@router.post("/rules")
+async def save_rule(request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
+    """Checks the rule form and shows the differences the rule makes, before publishing."""
+    return await _save(request, runtime, session, RULES)
+
+
+@router.post("/rules/{name}/remove")
+async def remove_rule(name: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
+    """Shows what removing a rule changes, before publishing."""
+    return await _remove(request, runtime, session, RULES, name)
 
 
 @router.get("/watchlists/new")
 def new_watchlist(request: Request, session: SessionDep) -> Response:
     """An empty watchlist form."""
-    _analyst(session, request)
-    return _watchlist_page(request, session, cf.watchlist_form_values(None), None)
+    return _new(request, session, WATCHLISTS)
 
 
 @router.get("/watchlists/{name}")
 def edit_watchlist(name: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
     """The form of a watchlist in force."""
-    _analyst(session, request)
-    _v, document = _in_force(runtime)
-    found = next((w for w in document.get("watchlists", []) if w.get("name") == name), None)
-    if found is None:
-        return error_page(request, session, 404, N_("There is no watchlist of that name in the criteria in force."))
-    return _watchlist_page(request, session, cf.watchlist_form_values(found), name)
+    return _edit(request, runtime, session, WATCHLISTS, name)
 
 
 @router.post("/watchlists")
 async def save_watchlist(request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
     """Checks the watchlist form and shows the differences it makes, before publishing."""
-    _analyst(session, request)
-    form = await _form(request, session)
-    original = form.get("original") or None
-    entry, errors = cf.watchlist_from_form(form)
-    if entry is None:
-        return _watchlist_page(request, session, form, original, errors)
-    _version, document = await run_in_threadpool(_in_force, runtime)
-    names = {w.get("name") for w in document.get("watchlists", [])} - {original}
-    if entry["name"] in names:
-        errors = {"name": [N_("Another watchlist already has this name.")]}
-        return _watchlist_page(request, session, form, original, errors)
-    proposed = cf.replace_entry(document, "watchlists", entry, original)
-    return await _review(request, runtime, session, proposed, "replace")
+    return await _save(request, runtime, session, WATCHLISTS)
 
 
 @router.post("/watchlists/{name}/remove")
 async def remove_watchlist(name: str, request: Request, runtime: RuntimeDep, session: SessionDep) -> Response:
     """Shows what removing a watchlist changes, before publishing."""
-    _analyst(session, request)
-    await _form(request, session)
-    _version, document = await run_in_threadpool(_in_force, runtime)
-    proposed = cf.replace_entry(document, "watchlists", None, name)
-    return await _review(request, runtime, session, proposed, "replace")
+    return await _remove(request, runtime, session, WATCHLISTS, name)
 
 
 def _yaml_page(

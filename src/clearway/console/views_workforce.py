@@ -24,6 +24,7 @@ from clearway.workforce.indicators import COLUMNS, Indicators
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 CUSTOMS = frozenset({"officer", "supervisor", "admin"})
+Year = Annotated[int | None, Query(ge=1950, le=2100)]  # the indicators' year (None: this year)
 
 
 def _customs(session: Session) -> None:
@@ -67,14 +68,9 @@ def _context(ind: Indicators) -> dict[str, Any]:
     }
 
 
-@router.get("/workforce")
-def dashboard(
-    request: Request,
-    runtime: RuntimeDep,
-    session: SessionDep,
-    year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
+def _indicators_page(
+    request: Request, runtime: Runtime, session: Session, year: int | None, printable: bool
 ) -> Response:
-    """The GEOAT dashboard: share of women by grade, function and leadership, flows, rates, trend."""
     _customs(session)
     ind = _indicators(runtime, session, year)
     return page(
@@ -82,40 +78,26 @@ def dashboard(
         "workforce.html",
         session,
         active="workforce",
-        printable=False,
+        printable=printable,
         **_context(ind),
         **_charts(ind, request, session),
     )
+
+
+@router.get("/workforce")
+def dashboard(request: Request, runtime: RuntimeDep, session: SessionDep, year: Year = None) -> Response:
+    """The GEOAT dashboard: share of women by grade, function and leadership, flows, rates, trend."""
+    return _indicators_page(request, runtime, session, year, printable=False)
 
 
 @router.get("/workforce/report")
-def report(
-    request: Request,
-    runtime: RuntimeDep,
-    session: SessionDep,
-    year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
-) -> Response:
+def report(request: Request, runtime: RuntimeDep, session: SessionDep, year: Year = None) -> Response:
     """The indicators as a printable page for the annual report."""
-    _customs(session)
-    ind = _indicators(runtime, session, year)
-    return page(
-        request,
-        "workforce.html",
-        session,
-        active="workforce",
-        printable=True,
-        **_context(ind),
-        **_charts(ind, request, session),
-    )
+    return _indicators_page(request, runtime, session, year, printable=True)
 
 
 @router.get("/workforce/export.csv")
-def export_csv(
-    request: Request,
-    runtime: RuntimeDep,
-    session: SessionDep,
-    year: Annotated[int | None, Query(ge=1950, le=2100)] = None,
-) -> Response:
+def export_csv(request: Request, runtime: RuntimeDep, session: SessionDep, year: Year = None) -> Response:
     """The indicators as CSV in the reader's language."""
     _customs(session)
     ind = _indicators(runtime, session, year)

@@ -7,6 +7,7 @@ console); traders read the public measures in force and their own declarations u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -35,8 +36,10 @@ from clearway.declarations import codec, dashboard
 from clearway.declarations.api import declaration_out
 from clearway.declarations.schemas import AmendmentIn, DeclarationOut, ErrorsOut
 from clearway.platform.api import ChangeRequestOut
+from clearway.platform.approvals import ChangeRequest
 from clearway.platform.auth import CUSTOMS_STAFF, Principal
-from clearway.platform.deps import PrincipalDep, ReasonDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.db import UnitOfWork
+from clearway.platform.deps import PrincipalDep, ReasonDep, RuntimeDep, json_body, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 from clearway.reference import service as reference_service
 
@@ -163,24 +166,26 @@ def _load(runtime: Runtime, text: str, principal: Principal, reason: str) -> JSO
     "/packs/{pack_id}/activate",
     status_code=202,
     responses={**_ERRORS, 202: {"description": "The activation waits for a second supervisor's approval"}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ActivateIn"}}},
-        }
-    },
+    openapi_extra=json_body("ActivateIn"),
     summary="Ask to activate a protocol (a second supervisor approves; effective when approved)",
 )
 async def post_activate(
     pack_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("supervisor")
 ) -> JSONResponse:
     data = parse_json(ActivateIn, await request.body())
-    return await run_in_threadpool(_activate, runtime, pack_id[:60], data, principal)
+
+    def ask(uow: UnitOfWork) -> ChangeRequest:
+        return service.request_activation(
+            uow, pack_id[:60], principal=principal, reason=data.reason, version=data.version
+        )
+
+    return await run_in_threadpool(_ask, runtime, ask)
 
 
-def _activate(runtime: Runtime, pack_id: str, data: ActivateIn, principal: Principal) -> JSONResponse:
+def _ask(runtime: Runtime, ask: Callable[[UnitOfWork], ChangeRequest]) -> JSONResponse:
+    """Files a supervisor's request (activation, deactivation) that waits for a second supervisor: 202."""
     with runtime.uow() as uow:
-        cr = service.request_activation(uow, pack_id, principal=principal, reason=data.reason, version=data.version)
+        cr = ask(uow)
         uow.commit()
     return JSONResponse({"approval": cr.as_dict()}, status_code=202)
 
@@ -196,26 +201,18 @@ def list_activations(runtime: RuntimeDep, principal: Principal = require_roles(*
     "/activations/{activation_id}/deactivate",
     status_code=202,
     responses={**_ERRORS, 202: {"description": "The deactivation waits for a second supervisor's approval"}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeactivateIn"}}},
-        }
-    },
+    openapi_extra=json_body("DeactivateIn"),
     summary="Ask to deactivate a protocol (a second supervisor approves; normal selection from then)",
 )
 async def post_deactivate(
     activation_id: str, request: Request, runtime: RuntimeDep, principal: Principal = require_roles("supervisor")
 ) -> JSONResponse:
     data = parse_json(DeactivateIn, await request.body())
-    return await run_in_threadpool(_deactivate, runtime, activation_id[:36], data, principal)
 
+    def ask(uow: UnitOfWork) -> ChangeRequest:
+        return service.request_deactivation(uow, activation_id[:36], principal=principal, reason=data.reason)
 
-def _deactivate(runtime: Runtime, activation_id: str, data: DeactivateIn, principal: Principal) -> JSONResponse:
-    with runtime.uow() as uow:
-        cr = service.request_deactivation(uow, activation_id, principal=principal, reason=data.reason)
-        uow.commit()
-    return JSONResponse({"approval": cr.as_dict()}, status_code=202)
+    return await run_in_threadpool(_ask, runtime, ask)
 
 
 @router.get(
@@ -266,12 +263,7 @@ def list_declarations(
     "/declarations/{mrn}/completion",
     response_model=DeclarationOut,
     responses=_ERRORS,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AmendmentIn"}}},
-        }
-    },
+    openapi_extra=json_body("AmendmentIn"),
     summary="Complete a provisional declaration (before or after release), validated like a new one",
 )
 async def post_completion(

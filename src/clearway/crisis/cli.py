@@ -21,7 +21,7 @@ from clearway.crisis.phrases import PHRASES
 from clearway.platform import approvals, cli_i18n
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal, principal_for_user
-from clearway.platform.cli_support import N_, _, open_runtime, reader
+from clearway.platform.cli_support import N_, _, fail, open_runtime, reader
 from clearway.platform.db import UnitOfWork
 from clearway.reference import model as reference_model
 from clearway.reference import service as reference_service
@@ -30,22 +30,6 @@ app = typer.Typer(
     help="Crisis protocols: packs, four-eyes activation, declarations handled under them.", no_args_is_help=True
 )
 console = Console()
-
-
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        console.print(
-            "[red]"
-            + _("Refused")
-            + "[/red]: "
-            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
-        )
-        for issue in exc.issues:
-            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
-            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
-    elif isinstance(exc, DomainError):
-        console.print(f"[red]{exc.code}[/red] {exc.message}")
-    raise typer.Exit(1)
 
 
 def _user(uow: UnitOfWork, name: str) -> Principal:
@@ -87,7 +71,7 @@ def show(pack_id: Annotated[str, typer.Argument(help="Pack id, e.g. pandemic-med
         with runtime.uow(readonly=True) as uow:
             pack = service.get_pack(uow, pack_id)
     except DomainError as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     dates = _("In force from %(start)s to %(end)s") % {"start": pack.start, "end": pack.end or _("no end date")}
     basis, when = _("Legal basis"), _("Activated when")
@@ -138,7 +122,7 @@ def load(
     if check:
         pack, issues = service.read_pack(text, known)
         if pack is None:
-            _fail(ValidationFailed(issues))
+            fail(console, ValidationFailed(issues))
             return
         console.print(
             "[green]"
@@ -159,7 +143,7 @@ def load(
             )
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     read = reader(PHRASES)
     for w in loaded.warnings:
@@ -182,7 +166,7 @@ def activate(
             cr = service.request_activation(uow, pack_id, principal=_user(uow, by), reason=reason)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     console.print(
         "[yellow]"
@@ -210,7 +194,7 @@ def deactivate(
             cr = service.request_deactivation(uow, active.activation["id"], principal=_user(uow, by), reason=reason)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     console.print(
         "[yellow]"
@@ -233,7 +217,7 @@ def approve(
             cr, result = approvals.approve(uow, request_id, _user(uow, by), reason=reason, caches=runtime.caches)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     console.print("[green]" + _("Approved") + f"[/green] {cr.kind} {cr.target}: {result}")
 

@@ -12,26 +12,10 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.mandates import service
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import _, open_runtime
+from clearway.platform.cli_support import _, fail, open_runtime
 
 app = typer.Typer(help="Mandates: who may act for whom, when, for which procedures.", no_args_is_help=True)
 console = Console()
-
-
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        console.print(
-            "[red]"
-            + _("Refused")
-            + "[/red]: "
-            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
-        )
-        for issue in exc.issues:
-            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
-            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
-    elif isinstance(exc, DomainError):
-        console.print(f"[red]{exc.code}[/red] {exc.message}")
-    raise typer.Exit(1)
 
 
 def _when(value: str | None, option: str) -> datetime | None:
@@ -79,7 +63,7 @@ def grant(
             )
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     until = m.valid_to.strftime("%Y-%m-%d %H:%M") if m.valid_to else _("revocation")
     console.print(
@@ -111,7 +95,7 @@ def revoke(
             m = service.revoke(uow, Principal(user=by, role="admin"), mandate_id, reason=reason)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     console.print(
         "[yellow]"

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from clearway.platform import approvals, audit, auth
 from clearway.platform.auth import Principal
-from clearway.platform.deps import MAX_INT, PrincipalDep, ReasonDep, RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import MAX_INT, PrincipalDep, ReasonDep, RuntimeDep, json_body, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["administration"])
@@ -136,12 +136,7 @@ def get_approval(
         return _cr_out(approvals.get(uow, request_id))
 
 
-_DECISION_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DecisionIn"}}},
-    }
-}
+_DECISION_BODY = json_body("DecisionIn")
 
 
 @router.post(

@@ -1,82 +1,73 @@
-"""Identities, roles and bearer tokens. Only a token's SHA-256 is stored; the token is shown once."""
+"""Identities, roles and bearer tokens. Only a token's SHA-256 is stored; the token is shown once.
+
+Users (created, listed, disabled, their passwords set, signed in) are here; the principal and roles are in
+:mod:`clearway.platform.principal`, password hashing and the sign-in throttle in :mod:`clearway.platform.passwords`,
+tokens in :mod:`clearway.platform.tokens`. Every public name of those stays importable from here.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fastapi import HTTPException
 from sqlalchemy import func, or_, select, update
 
 from clearway.core.issues import Conflict, DomainError
 from clearway.core.time import ensure_utc
 from clearway.platform import logging as cw_logging
 from clearway.platform.db import UnitOfWork
+from clearway.platform.passwords import THROTTLE, LoginThrottled, check_password, hash_password
+from clearway.platform.principal import CUSTOMS_STAFF, ROLES, Principal
 from clearway.platform.tables import api_tokens, users
+from clearway.platform.tokens import (
+    DEFAULT_TOKEN_DAYS,
+    MAX_TOKEN_DAYS,
+    TOKEN_CACHE,
+    TOKEN_PREFIX,
+    TokenInfo,
+    csrf_for,
+    get_token_info,
+    hash_token,
+    list_tokens,
+    resolve_token,
+    revoke_token,
+    revoke_token_id,
+    revoke_tokens,
+)
 
-ROLES = ("declarant", "officer", "supervisor", "agency", "admin")
-# Customs staff: they see every declaration and act on the administration's behalf.
-CUSTOMS_STAFF = ("officer", "supervisor", "admin")
-TOKEN_PREFIX = "cw_"  # noqa: S105 - a prefix, not a secret
-# Every token expires: 90 days unless asked for less (a token stored without an expiry, from before this rule,
-# lapses 90 days after it was created).
-DEFAULT_TOKEN_DAYS = 90
-MAX_TOKEN_DAYS = 90
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: a user with one role, scoped to a trader party or an agency where relevant."""
-
-    user: str
-    role: str
-    party_id: str | None = None
-    agency: str | None = None
-    office: str | None = None
-
-    @property
-    def is_customs(self) -> bool:
-        """Tells whether the caller is customs staff (officer, supervisor, admin)."""
-        return self.role in CUSTOMS_STAFF
-
-    @property
-    def is_trader(self) -> bool:
-        """Tells whether the caller is a declarant who sees only its own party's data."""
-        return self.role == "declarant"
-
-
-def hash_token(token: str) -> str:
-    """Returns the stored form of a token."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def hash_password(password: str) -> str:
-    """Hashes a password with scrypt and a random salt."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-# A hash of a random password: checked against when the user is unknown or has no password, so that the
-# answer takes as long as for a known user and does not reveal which names exist.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
-
-
-def check_password(password: str, stored: str | None) -> bool:
-    """Tells whether the password matches the stored scrypt hash (same cost when there is none)."""
-    real = bool(stored) and str(stored).startswith("scrypt$") and str(stored).count("$") == 2
-    _, salt_hex, digest_hex = (str(stored) if real else _DUMMY_HASH).split("$")
-    try:
-        salt = bytes.fromhex(salt_hex)
-    except ValueError:
-        salt, real = b"\0" * 16, False
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return hmac.compare_digest(digest.hex(), digest_hex) and real
+__all__ = [
+    "CUSTOMS_STAFF",
+    "DEFAULT_TOKEN_DAYS",
+    "MAX_TOKEN_DAYS",
+    "ROLES",
+    "THROTTLE",
+    "TOKEN_CACHE",
+    "TOKEN_PREFIX",
+    "LoginThrottled",
+    "Principal",
+    "TokenInfo",
+    "UserInfo",
+    "authenticate_password",
+    "check_password",
+    "create_token",
+    "csrf_for",
+    "disable_user",
+    "ensure_user",
+    "get_token_info",
+    "hash_password",
+    "hash_token",
+    "list_tokens",
+    "list_users",
+    "principal_for_user",
+    "resolve_token",
+    "revoke_token",
+    "revoke_token_id",
+    "revoke_tokens",
+    "set_password",
+    "user_exists",
+]
 
 
 def ensure_user(
@@ -146,16 +137,6 @@ def create_token(
     return token
 
 
-def revoke_tokens(uow: UnitOfWork, *, user: str) -> int:
-    """Revokes every token of a user; returns how many."""
-    row = uow.conn.execute(select(users.c.id).where(users.c.name == user)).first()
-    if row is None:
-        raise Conflict(f"no user '{user}'", code="USER_UNKNOWN")
-    result = uow.conn.execute(update(api_tokens).where(api_tokens.c.user_id == row.id).values(revoked=True))
-    TOKEN_CACHE.clear()
-    return int(result.rowcount)
-
-
 def principal_for_user(uow: UnitOfWork, name: str) -> Principal | None:
     """Returns the principal of a user by name."""
     row = uow.conn.execute(select(users).where(users.c.name == name)).first()
@@ -181,211 +162,6 @@ def authenticate_password(uow: UnitOfWork, name: str, password: str, *, client: 
         return None
     THROTTLE.succeed(keys[0])
     return Principal(row.name, row.role, row.party_id, row.agency, row.office)
-
-
-class LoginThrottled(HTTPException):
-    """Too many failed sign-ins for this account or from this address: 429 with ``Retry-After``."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            429,
-            f"Too many failed sign-in attempts: sign-in is locked for {retry_after} seconds. "
-            "Try again later, or ask an administrator to reset your password.",
-            headers={"Retry-After": str(retry_after)},
-        )
-        self.retry_after = retry_after
-
-
-class _Throttle:
-    """Failed sign-ins per key in a sliding window; past the limit the key is locked for a while.
-
-    Kept in this process's memory: several processes behind a load balancer each count on their own.
-    """
-
-    def __init__(self, *, max_failures: int = 5, window_s: float = 900.0, lock_s: float = 300.0) -> None:
-        self.max_failures = max_failures
-        self.window_s = window_s
-        self.lock_s = lock_s
-        self._fails: dict[str, list[float]] = {}
-        self._locked: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def limit_for(self, key: str) -> int:
-        # An address may carry many users (a broker's office behind one NAT): allow it more attempts.
-        return self.max_failures * 4 if key.startswith("addr:") else self.max_failures
-
-    def check(self, keys: list[str], now: float) -> None:
-        with self._lock:
-            until = max((self._locked.get(k, 0.0) for k in keys), default=0.0)
-        if until > now:
-            raise LoginThrottled(int(until - now) + 1)
-
-    def fail(self, keys: list[str], now: float) -> None:
-        with self._lock:
-            if len(self._fails) > 100_000:
-                self._fails.clear()
-            for key in keys:
-                recent = [t for t in self._fails.get(key, []) if t > now - self.window_s]
-                recent.append(now)
-                self._fails[key] = recent
-                if len(recent) >= self.limit_for(key):
-                    self._locked[key] = now + self.lock_s
-                    self._fails[key] = []
-
-    def succeed(self, key: str) -> None:
-        with self._lock:
-            self._fails.pop(key, None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._fails.clear()
-            self._locked.clear()
-
-
-THROTTLE = _Throttle()
-
-
-@dataclass(frozen=True, slots=True)
-class TokenInfo:
-    """A token as listed: never the token itself."""
-
-    id: int
-    user: str
-    label: str | None
-    created_at: datetime
-    expires_at: datetime | None
-    revoked: bool
-
-
-def list_tokens(uow: UnitOfWork, *, user: str | None = None, limit: int = 200) -> list[TokenInfo]:
-    """Lists tokens (of one user, or all), newest first."""
-    q = (
-        select(api_tokens, users.c.name)
-        .join(users, users.c.id == api_tokens.c.user_id)
-        .order_by(api_tokens.c.id.desc())
-        .limit(max(1, min(limit, 1000)))
-    )
-    if user is not None:
-        q = q.where(users.c.name == user)
-    return [
-        TokenInfo(
-            int(r.id),
-            r.name,
-            r.label,
-            ensure_utc(r.created_at),
-            ensure_utc(r.expires_at) if r.expires_at else None,
-            bool(r.revoked),
-        )
-        for r in uow.conn.execute(q).all()
-    ]
-
-
-def get_token_info(uow: UnitOfWork, token_id: int) -> TokenInfo | None:
-    """Returns one token's listing, or None."""
-    row = uow.conn.execute(
-        select(api_tokens, users.c.name)
-        .join(users, users.c.id == api_tokens.c.user_id)
-        .where(api_tokens.c.id == token_id)
-    ).first()
-    if row is None:
-        return None
-    return TokenInfo(
-        int(row.id),
-        row.name,
-        row.label,
-        ensure_utc(row.created_at),
-        ensure_utc(row.expires_at) if row.expires_at else None,
-        bool(row.revoked),
-    )
-
-
-def revoke_token_id(uow: UnitOfWork, token_id: int) -> bool:
-    """Revokes one token by its id; tells whether it was active."""
-    result = uow.conn.execute(
-        update(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.revoked.is_(False)).values(revoked=True)
-    )
-    TOKEN_CACHE.clear()
-    return bool(result.rowcount)
-
-
-def csrf_for(secret_key: str, session_token: str) -> str:
-    """Returns the CSRF token bound to a console session (the console's forms and ``X-CSRF-Token`` carry it)."""
-    return hmac.new(secret_key.encode(), b"csrf|" + session_token.encode(), hashlib.sha256).hexdigest()[:40]
-
-
-def resolve_token(uow: UnitOfWork, token: str, now: datetime) -> Principal | None:
-    """Returns the principal a bearer token stands for, or None if it is unknown, revoked or expired."""
-    cached = TOKEN_CACHE.get(token)
-    if cached is not None:
-        return cached
-    row = uow.conn.execute(
-        select(
-            users.c.name,
-            users.c.role,
-            users.c.party_id,
-            users.c.agency,
-            users.c.office,
-            api_tokens.c.revoked,
-            api_tokens.c.expires_at,
-            api_tokens.c.created_at,
-        )
-        .join(users, users.c.id == api_tokens.c.user_id)
-        .where(api_tokens.c.token_hash == hash_token(token))
-    ).first()
-    if row is None or row.revoked:
-        return None
-    expires = (
-        ensure_utc(row.expires_at)
-        if row.expires_at is not None
-        else ensure_utc(row.created_at) + timedelta(days=MAX_TOKEN_DAYS)
-    )
-    if expires <= now:
-        return None
-    principal = Principal(row.name, row.role, row.party_id, row.agency, row.office)
-    TOKEN_CACHE.put(token, principal)
-    return principal
-
-
-class _TokenCache:
-    """Remembers resolved tokens for a few seconds so each request need not query the database."""
-
-    def __init__(self, ttl_seconds: float = 10.0, max_size: int = 10_000) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_size
-        self._items: dict[str, tuple[float, Principal]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, token: str) -> Principal | None:
-        key = hash_token(token)
-        with self._lock:
-            item = self._items.get(key)
-            if item is None or item[0] < time.monotonic():
-                return None
-            return item[1]
-
-    def put(self, token: str, principal: Principal) -> None:
-        with self._lock:
-            if len(self._items) >= self._max:
-                self._items.clear()
-            self._items[hash_token(token)] = (time.monotonic() + self._ttl, principal)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-TOKEN_CACHE = _TokenCache()
-
-
-def revoke_token(uow: UnitOfWork, token: str, *, label: str) -> bool:
-    """Revokes one token issued with the given label (a console session on sign-out); tells whether it did."""
-    result = uow.conn.execute(
-        update(api_tokens)
-        .where(api_tokens.c.token_hash == hash_token(token), api_tokens.c.label == label)
-        .values(revoked=True)
-    )
-    TOKEN_CACHE.clear()
-    return bool(result.rowcount)
 
 
 @dataclass(frozen=True, slots=True)

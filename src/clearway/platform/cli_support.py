@@ -1,13 +1,17 @@
-"""Helpers the command-line entrypoints share: open the runtime on a migrated database."""
+"""Helpers the command-line entrypoints share: open the runtime on a migrated database, print a refusal."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import NoReturn
 
+import typer
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
+from rich.console import Console
 
+from clearway.core.issues import DomainError, ValidationFailed
 from clearway.core.phrases import PhraseBook
 from clearway.platform import cli_i18n
 from clearway.platform.i18n import SOURCE_LANGUAGE, PhraseSource, Reader, phrase_book
@@ -68,3 +72,28 @@ def number(value: float | int | Decimal, digits: int = 0) -> str:
         locale = Locale.parse(cli_i18n.FORMAT_LOCALES.get(lang, SOURCE_LANGUAGE))
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=locale, decimal_quantization=True))
+
+
+NOTHING_SAVED = N_("%(count)s problem(s); nothing was saved")
+NOTHING_LOADED = N_("%(count)s problem(s); nothing was loaded")
+
+
+def fail(
+    console: Console,
+    exc: Exception,
+    *,
+    headline: str = N_("Refused"),
+    nothing: str = NOTHING_SAVED,
+    exit_code: int = 1,
+) -> NoReturn:
+    """Prints why a command was refused, in the CLI's language, and exits with ``exit_code``: every problem of a
+    :class:`ValidationFailed` (its code, where, what) under ``headline`` and ``nothing`` (a marked message with
+    ``%(count)s``), or a :class:`DomainError`'s code and message."""
+    if isinstance(exc, ValidationFailed):
+        console.print("[red]" + _(headline) + "[/red]: " + _(nothing) % {"count": len(exc.issues)})
+        for issue in exc.issues:
+            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
+            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
+    elif isinstance(exc, DomainError):
+        console.print(f"[red]{exc.code}[/red] {exc.message}")
+    raise typer.Exit(exit_code)

@@ -146,6 +146,17 @@ def issues_from_pydantic(exc: PydanticValidationError, prefix: tuple[str | int, 
     return issues
 
 
+def json_body(schema: str) -> dict[str, Any]:
+    """Returns the ``openapi_extra`` of a route that reads its JSON body itself (:func:`parse_json`): a required
+    body of the named component schema."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+    }
+
+
 def parse_json(model: type[M], body: bytes) -> M:
     """Parses and validates a JSON body strictly, reporting every problem at once."""
     if not body.strip():

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from clearway.platform.auth import CUSTOMS_STAFF, Principal
-from clearway.platform.deps import RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import RuntimeDep, json_body, parse_json, require_roles
 from clearway.risk import service
 from clearway.risk.schemas import AssessmentOut, HitRateOut, PreviewOut, RuleSetIn, RuleSetOut, VersionOut
 
@@ -72,12 +72,7 @@ def _publish(
     return RuleSetOut(version=version, document=document)
 
 
-_BODY: dict[str, Any] = {
-    "requestBody": {
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RuleSetIn"}}},
-        "required": True,
-    }
-}
+_BODY = json_body("RuleSetIn")
 
 
 @router.put(

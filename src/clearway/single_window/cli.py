@@ -12,28 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
-from clearway.platform.cli_support import _, number, open_runtime
+from clearway.platform.cli_support import N_, NOTHING_LOADED, _, fail, number, open_runtime
 from clearway.single_window import catalog, loader, report
 
 app = typer.Typer(help="Single window: agencies, requirements, time release report.", no_args_is_help=True)
 console = Console()
 MAX_FILE_BYTES = 10_000_000
-
-
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        console.print(
-            "[red]"
-            + _("Rejected")
-            + "[/red]: "
-            + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
-        )
-        for issue in exc.issues:
-            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
-            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
-    elif isinstance(exc, DomainError):
-        console.print(f"[red]{exc.code}[/red] {exc.message}")
-    raise typer.Exit(1)
 
 
 @app.command("load")
@@ -54,7 +38,7 @@ def load(
             changed, added, unchanged = catalog.load(uow, runtime.caches, doc, actor=as_user)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc, headline=N_("Rejected"), nothing=NOTHING_LOADED)
         return
     console.print(
         "[green]"

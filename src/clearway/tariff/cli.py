@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearway.core.issues import DomainError, ValidationFailed
-from clearway.platform.cli_support import N_, _, open_runtime
+from clearway.platform.cli_support import N_, NOTHING_LOADED, _, fail, open_runtime
 from clearway.tariff import accounts, rates_demo, service, settlement
 from clearway.tariff.providers import SimulatedBank
 
@@ -61,22 +61,6 @@ def _valuation(note: str) -> str:
     return incoterm + ": " + _(how) if sep and how in VALUATION_NOTES else note
 
 
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        console.print(
-            "[red]"
-            + _("Refused")
-            + "[/red]: "
-            + _("%(count)s problem(s); nothing was loaded") % {"count": len(exc.issues)}
-        )
-        for issue in exc.issues:
-            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
-            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
-    elif isinstance(exc, DomainError):
-        console.print(f"[red]{exc.code}[/red] {exc.message}")
-    raise typer.Exit(1)
-
-
 def _check_size(file: Path) -> None:
     if file.stat().st_size > MAX_FILE_BYTES:
         console.print("[red]TOO_LARGE[/red] " + _("the file exceeds %(bytes)s bytes") % {"bytes": MAX_FILE_BYTES})
@@ -98,7 +82,7 @@ def load(
             loaded = service.load_schedule_file(uow, file, national_currency=runtime.settings.national_currency, by=by)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc, nothing=NOTHING_LOADED)
         return
     s = loaded.schedule
     console.print(
@@ -166,7 +150,7 @@ def rates_load(
             count = service.load_rates_file(uow, file, national_currency=runtime.settings.national_currency)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc, nothing=NOTHING_LOADED)
         return
     console.print(
         "[green]"
@@ -219,7 +203,7 @@ def accounts_open(
             )
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc, nothing=NOTHING_LOADED)
         return
     kind_words = ACCOUNT_KINDS.get(row["kind"], row["kind"])
     console.print(
@@ -250,7 +234,7 @@ def provider_add(
             row = settlement.register_provider(uow, name=name, public_key=public_key, by=by, reason=reason)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc, nothing=NOTHING_LOADED)
         return
     console.print(
         "[green]"

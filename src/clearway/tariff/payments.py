@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -208,6 +209,42 @@ def _insert_order(uow: UnitOfWork, **values: Any) -> None:
     savepoint.commit()
 
 
+def _new_order(
+    uow: UnitOfWork,
+    decl: Declaration,
+    principal: Principal,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    reference: str,
+    *,
+    provider: str | None = None,
+    account_id: str | None = None,
+) -> tuple[str, datetime]:
+    """Records a new payment order of the declarant's and returns its id and time: pending through a bank
+    ``provider``, or settled at once when it draws on an ``account_id``."""
+    order_id, now = new_order_id(), uow.clock()
+    settled = {"settled_at": now} if account_id is not None else {}
+    _insert_order(
+        uow,
+        id=order_id,
+        party_id=principal.party_id,
+        reference=reference,
+        declaration_id=decl.id,
+        mrn=decl.mrn,
+        method=method,
+        amount=amount,
+        currency=currency,
+        account_id=account_id,
+        provider=provider,
+        status="settled" if account_id is not None else "pending",
+        created_by=principal.user,
+        created_at=now,
+        **settled,
+    )
+    return order_id, now
+
+
 def _bank_order(
     uow: UnitOfWork,
     decl: Declaration,
@@ -221,23 +258,7 @@ def _bank_order(
     paid: Decimal,
 ) -> PaymentResult:
     chosen = provider_for_order(uow, provider)
-    order_id, now = new_order_id(), uow.clock()
-    _insert_order(
-        uow,
-        id=order_id,
-        party_id=principal.party_id,
-        reference=reference,
-        declaration_id=decl.id,
-        mrn=decl.mrn,
-        method=method,
-        amount=amount,
-        currency=currency,
-        account_id=None,
-        provider=chosen,
-        status="pending",
-        created_by=principal.user,
-        created_at=now,
-    )
+    order_id, _now = _new_order(uow, decl, principal, amount, currency, method, reference, provider=chosen)
     declarations_service.record_event(
         uow,
         decl,
@@ -271,24 +292,7 @@ def _account_draw(
     paid: Decimal,
 ) -> PaymentResult:
     accounts.draw(uow, decl, account_id, principal, method, amount, currency)
-    order_id, now = new_order_id(), uow.clock()
-    _insert_order(
-        uow,
-        id=order_id,
-        party_id=principal.party_id,
-        reference=reference,
-        declaration_id=decl.id,
-        mrn=decl.mrn,
-        method=method,
-        amount=amount,
-        currency=currency,
-        account_id=account_id,
-        provider=None,
-        status="settled",
-        created_by=principal.user,
-        created_at=now,
-        settled_at=now,
-    )
+    order_id, now = _new_order(uow, decl, principal, amount, currency, method, reference, account_id=account_id)
     payment_store.insert_payment(
         uow.conn,
         reference=order_id,

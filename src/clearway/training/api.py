@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from clearway.declarations.schemas import ErrorsOut
 from clearway.platform.auth import Principal
-from clearway.platform.deps import RuntimeDep, parse_json, require_roles
+from clearway.platform.deps import RuntimeDep, json_body, parse_json, require_roles
 from clearway.platform.runtime import Runtime
 from clearway.training import access, case_banks, progress, service
 from clearway.training.model import Answer
@@ -71,12 +71,7 @@ def _start(runtime: Runtime, principal: Principal, payload: StartIn) -> Response
     summary="Start an exercise of a course",
     description="Draws the course's declarations from a case bank. The answer shows declared data, anonymised "
     "parties and trader history only: outcomes and the model's view come with the result. Body: `StartIn`.",
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StartIn"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=json_body("StartIn"),
 )
 async def post_exercise(
     request: Request, runtime: RuntimeDep, principal: Principal = require_roles(*TRAINEES)
@@ -123,12 +118,7 @@ def _answer(runtime: Runtime, principal: Principal, exercise_id: str, payload: A
     summary="Answer an exercise (once) and get the score and debrief",
     description="Every declaration of the exercise with its lane; a reason for each red; within the budget. "
     "Body: `AnswersIn`.",
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AnswersIn"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=json_body("AnswersIn"),
 )
 async def post_answers(
     exercise_id: ExerciseId, request: Request, runtime: RuntimeDep, principal: Principal = require_roles(*TRAINEES)

@@ -13,7 +13,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.platform import audit, cli_i18n
 from clearway.platform.auth import Principal, principal_for_user
-from clearway.platform.cli_support import N_, _, number, open_runtime
+from clearway.platform.cli_support import N_, _, fail, number, open_runtime
 from clearway.training import service
 from clearway.training.model import LANES, Answer
 
@@ -21,22 +21,6 @@ app = typer.Typer(help="Risk-training simulator: practise lane selection on past
 console = Console()
 err = Console(stderr=True)
 AsOpt = Annotated[str, typer.Option("--as", help="The officer or supervisor who trains (a user name)")]
-
-
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        err.print(
-            "[red]"
-            + _("Refused")
-            + "[/red]: "
-            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
-        )
-        for issue in exc.issues:
-            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
-            err.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
-    elif isinstance(exc, DomainError):
-        err.print(f"[red]{exc.code}[/red] {exc.message}")
-    raise typer.Exit(2)
 
 
 def _user(name: str) -> Principal:
@@ -94,7 +78,7 @@ def import_cases(
                 uow.commit()
         except DomainError as exc:
             bar.stop()
-            _fail(exc)
+            fail(err, exc, exit_code=2)
             return
     m = record["model"]
     console.print(
@@ -182,7 +166,7 @@ def start(
             view = service.start(uow, principal, course, bank_id=bank)
             uow.commit()
     except DomainError as exc:
-        _fail(exc)
+        fail(err, exc, exit_code=2)
         return
     _show(view)
 
@@ -286,7 +270,7 @@ def answer(
             view = service.answer(uow, principal, exercise_id, given)
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(err, exc, exit_code=2)
         return
     _print_result(view)
 
@@ -303,7 +287,7 @@ def score(
         with runtime.uow(readonly=True) as uow:
             view = service.scored(uow, principal, exercise_id)
     except DomainError as exc:
-        _fail(exc)
+        fail(err, exc, exit_code=2)
         return
     _print_result(view)
 
@@ -337,7 +321,7 @@ def progress(
                 return
             p = service.progress(uow, principal, trainee=of)
     except DomainError as exc:
-        _fail(exc)
+        fail(err, exc, exit_code=2)
         return
     console.print(
         f"[bold]{p['trainee']}[/bold]: "

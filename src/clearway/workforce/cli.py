@@ -15,7 +15,7 @@ from rich.table import Table
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.platform.audit import cli_actor
 from clearway.platform.auth import Principal
-from clearway.platform.cli_support import _, number, open_runtime
+from clearway.platform.cli_support import _, fail, number, open_runtime
 from clearway.workforce import export, labels, service
 from clearway.workforce.indicators import COLUMNS
 
@@ -27,22 +27,6 @@ console = Console()
 
 def _hr() -> Principal:
     return Principal(user=cli_actor(), role="admin")
-
-
-def _fail(exc: Exception) -> None:
-    if isinstance(exc, ValidationFailed):
-        console.print(
-            "[red]"
-            + _("Refused")
-            + "[/red]: "
-            + _("%(count)s problem(s); nothing was saved") % {"count": len(exc.issues)}
-        )
-        for issue in exc.issues:
-            where = _("at %(pointer)s") % {"pointer": issue.pointer or "/"}
-            console.print(f"  [bold]{issue.code}[/bold] {where}: {issue.message}")
-    elif isinstance(exc, DomainError):
-        console.print(f"[red]{exc.code}[/red] {exc.message}")
-    raise typer.Exit(1)
 
 
 @app.command("courses")
@@ -75,7 +59,7 @@ def courses(
             found = service.list_courses(uow, _hr())
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     table = Table(_("code"), _("title"), _("provider"), _("hours"), _("valid (months)"), _("competency"))
     for c in found:
@@ -128,7 +112,7 @@ def record(
             )
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     until = ", " + _("valid until %(date)s") % {"date": rec.valid_until} if rec.valid_until else ""
     done = _("%(course)s %(result)s on %(date)s") % {
@@ -179,7 +163,7 @@ def import_(
             added, updated = service.import_staff(uow, _hr(), data, reason=reason or f"imported from {file.name}")
             uow.commit()
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     imported = _("%(added)s new and %(updated)s updated staff record(s)") % {"added": added, "updated": updated}
     console.print("[green]" + _("Imported") + f"[/green] {imported}")
@@ -199,7 +183,7 @@ def indicators_cmd(
         with runtime.uow(readonly=True) as uow:
             ind = service.compute_indicators(uow, Principal(user=cli_actor(), role="supervisor"), year)
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     title = _("Indicators %(year)s") % {"year": ind.year}
     note = _("(figures on %(date)s; minimum group %(k)s)") % {"date": ind.as_of, "k": ind.min_group}
@@ -241,7 +225,7 @@ def export_cmd(
         with runtime.uow(readonly=True) as uow:
             ind = service.compute_indicators(uow, Principal(user=cli_actor(), role="supervisor"), year)
     except (ValidationFailed, DomainError) as exc:
-        _fail(exc)
+        fail(console, exc)
         return
     out.write_text(export.to_csv(ind, i18n.translations(lang).gettext), encoding="utf-8")
     suppressed = _("(%(count)s figure(s) suppressed as '—')") % {"count": ind.suppressed}

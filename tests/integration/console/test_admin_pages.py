@@ -18,7 +18,7 @@ from clearway.console.testing import core_app, core_runtime
 from clearway.declarations import service as declarations_service
 from clearway.mandates import seed as mandates_seed
 from clearway.mandates import service as mandates_service
-from clearway.platform import auth
+from clearway.platform import audit, auth
 from clearway.platform.runtime import Runtime
 from clearway.platform.settings import Settings
 from clearway.platform.tables import audit_log
@@ -137,6 +137,30 @@ def test_an_admin_creates_a_user_who_signs_in_and_disables_it(rt: Runtime, as_us
         as_user("broker.sur", "s3cret-pass")  # and it cannot sign in again
     self_disable = b.post("/console/admin/users/admin/disable", {"reason": "oops"})
     assert self_disable.status_code == 409
+
+
+def test_user_changes_are_audited_with_the_admin_as_actor_and_refused_to_others(rt: Runtime, as_user: Any) -> None:
+    b = as_user("admin")
+    supervisor = as_user("supervisor.quispe")
+    as_user("broker.other")  # signed in: one session token to revoke
+    refused = supervisor.post("/console/admin/users/broker.other/disable", {"reason": "not mine to do"})
+    assert refused.status_code == 403
+    assert (
+        b.post("/console/admin/users/nobody/password", {"password": "long-enough", "reason": "x1y"}).status_code == 404
+    )
+    assert b.post("/console/admin/users/nobody/disable", {"reason": "no such user"}).status_code == 404
+    assert b.post("/console/admin/users/broker.other/password", {"password": "short", "reason": "r"}).status_code == 422
+    assert b.post("/console/admin/users/broker.other/disable", {"reason": "left"}).status_code == 303
+    assert (
+        b.post("/console/admin/users/broker.other/password", {"password": "n3w-pass!", "reason": "back"}).status_code
+        == 303
+    )
+    with rt.uow(readonly=True) as uow:
+        found = [e for e in audit.entries(uow, action="platform.user.") if e.target == "user:broker.other"]
+    assert [(e.actor, e.role, e.action, e.after, e.reason) for e in found] == [
+        ("admin", "admin", "platform.user.disable", {"password": None, "tokens_revoked": 1}, "left"),
+        ("admin", "admin", "platform.user.password", None, "back"),
+    ]
 
 
 def test_a_token_is_shown_once_works_and_is_revoked(rt: Runtime, as_user: Any) -> None:

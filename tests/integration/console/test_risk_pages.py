@@ -261,3 +261,27 @@ def test_a_tampered_review_form_is_refused_not_published(risk_console: Any) -> N
         assert r.status_code == 422 and "did not come back whole" in r.text
     with rt.uow(readonly=True) as uow:
         assert risk_service.ruleset_document(uow)[0] == 1
+
+
+def test_rule_and_watchlist_names_missing_or_taken_are_refused(risk_console: Any) -> None:
+    rt, _client = risk_console
+    analyst = _as(rt, "supervisor.quispe")
+    assert 'name="c0_field"' in analyst.get("/console/risk/rules/new").text  # the rule form's condition rows
+    assert 'name="severity"' in analyst.get("/console/risk/watchlists/new").text
+    assert _as(rt, "officer.rojas").get("/console/risk/watchlists/new").status_code == 403
+    missing_rule = analyst.get("/console/risk/rules/no-such-rule")
+    assert missing_rule.status_code == 404 and "no rule of that name" in missing_rule.text
+    missing_list = analyst.get("/console/risk/watchlists/no-such-list")
+    assert missing_list.status_code == 404 and "no watchlist of that name" in missing_list.text
+    taken_rule = analyst.post(
+        "/console/risk/rules",
+        {"original": "cheap-phones", "name": "garments-cn", "lane": "red", "weight": "3", "active": "on",
+         "c0_field": "unit_value", "c0_op": "lt", "c0_value": "15"},
+    )  # fmt: skip
+    assert taken_rule.status_code == 422 and "Another rule already has this name." in taken_rule.text
+    taken_list = analyst.post(
+        "/console/risk/watchlists", {"original": "", "name": "audit", "severity": "high", "parties": "PE20111111111"}
+    )
+    assert taken_list.status_code == 422 and "Another watchlist already has this name." in taken_list.text
+    with rt.uow(readonly=True) as uow:
+        assert risk_service.ruleset_document(uow)[0] == 1  # nothing published

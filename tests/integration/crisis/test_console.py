@@ -38,6 +38,13 @@ def test_two_supervisors_activate_through_the_console_and_the_declaration_names_
         follow_redirects=False,
     )
     assert short.status_code == 303 and "error=" in short.headers["location"]
+    assert short.headers["location"].startswith(f"/console/crisis/packs/{PANDEMIC}?error=")  # back to the pack
+    unknown = client.post(
+        "/console/crisis/activations/no-such-activation/deactivate",
+        data={"reason": "Emergency over, decree 2026-009", "csrf_token": _csrf(page.text)},
+        follow_redirects=False,
+    )
+    assert unknown.status_code == 303 and unknown.headers["location"].startswith("/console/crisis?error=")
     asked = client.post(
         f"/console/crisis/packs/{PANDEMIC}/activate",
         data={"reason": "Health emergency, decree 2026-001", "csrf_token": _csrf(page.text)},

@@ -174,3 +174,18 @@ def test_loading_a_broken_pack_through_the_api_lists_every_error_and_a_trader_ca
     ok = client.post("/api/v1/crisis/packs", content=text.encode(), headers={**tokens.supervisor, **headers})
     assert ok.status_code == 201 and ok.json()["warnings"]  # the demo nomenclature is not a full HS: said so
     assert "format only" in ok.json()["warnings"][0]
+
+
+def test_the_openapi_spec_names_the_json_body_of_each_request(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    bodies = {
+        "/api/v1/crisis/packs/{pack_id}/activate": "ActivateIn",
+        "/api/v1/crisis/activations/{activation_id}/deactivate": "DeactivateIn",
+        "/api/v1/crisis/declarations/{mrn}/completion": "AmendmentIn",
+    }
+    for path, schema in bodies.items():
+        body = paths[path]["post"]["requestBody"]
+        assert body == {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }, path

@@ -78,6 +78,9 @@ def test_partial_then_full_payment_releases_a_green_lane_declaration(
     first = pay(client, tokens.broker, mrn, "10000.00", "BCP-0001")
     assert first.status_code == 202, first.text  # an order: nothing is paid until the bank confirms it
     assert first.json()["order"]["status"] == "pending" and first.json()["payment"] is None
+    ordered = first.json()["order"]
+    assert (ordered["account"], ordered["settled_at"], ordered["created_by"]) == (None, None, "broker.andina")
+    assert ordered["provider"] and ordered["reference"] == "BCP-0001" and ordered["mrn"] == mrn
     assert first.json()["balance"] == str(TOTAL) and first.json()["status"] == "01"
     confirmed = settle(client, tariff, first.json()["order"])
     assert confirmed.status_code == 200, confirmed.text
@@ -159,6 +162,9 @@ def test_a_guarantee_account_secures_duties_and_releases_without_prior_payment(
     # the broker, whom the importer mandated, may draw on the importer's account for the importer's declaration
     drawn = pay(client, tokens.broker, second["mrn"], "100.00", "GAR-DRAW-1", method="guarantee", account="GAR-1")
     assert drawn.status_code == 201, drawn.text
+    order = drawn.json()["order"]  # a draw on an account is settled at once, through no bank
+    assert (order["status"], order["account"], order["provider"]) == ("settled", "GAR-1", None)
+    assert order["settled_at"] == order["created_at"] and order["created_by"] == "broker.andina"
 
 
 def test_a_declarant_draws_on_its_own_account_but_never_beyond_its_balance(

@@ -56,10 +56,16 @@ def test_the_geoat_dashboard_shows_indicators_and_hides_small_groups(wf_runtime:
     assert "Rosa Quispe" not in text and "PE-0003" not in text
     es = sup.get("/console/workforce", headers={"Accept-Language": "es"})
     assert "Mujeres y hombres por grado" in es.text or "mujeres" in es.text.lower()
-    assert sup.get("/console/workforce/report").status_code == 200
+    assert 'id="printable"' in text  # the dashboard links to the printable report, which does not link again
+    report = sup.get(f"/console/workforce/report?year={today.year}")
+    assert report.status_code == 200 and "Women and men by grade" in report.text and 'id="printable"' not in report.text
+    for path in ("/console/workforce", "/console/workforce/report", "/console/workforce/export.csv"):
+        assert sup.get(f"{path}?year=1900").status_code == 422, path  # out of the years asked for
+        assert sup.get(f"{path}?year={today.year + 1}").status_code == 422, path  # a year not yet come
     csv_ = sup.get("/console/workforce/export.csv")
     assert csv_.status_code == 200 and csv_.headers["content-type"].startswith("text/csv")
     broker = signed_in("broker.andina")
     assert broker.get("/console/workforce").status_code == 403
+    assert broker.get("/console/workforce/report").status_code == 403
     edu = signed_in("officer.rojas").get("/console/workforce/education")
     assert edu.status_code == 200 and "PHYS-INSP-01" in edu.text

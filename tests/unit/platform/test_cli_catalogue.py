@@ -15,7 +15,14 @@ from clearway.console import catalog
 from clearway.platform import cli_i18n
 
 SOURCE = Path(catalog.SOURCE)
-CLI_MODULES = sorted([SOURCE / "cli.py", *SOURCE.glob("*/cli.py"), SOURCE / "platform" / "cli_i18n.py"])
+CLI_MODULES = sorted(
+    [
+        SOURCE / "cli.py",
+        *SOURCE.glob("*/cli.py"),
+        SOURCE / "platform" / "cli_i18n.py",
+        SOURCE / "platform" / "cli_support.py",
+    ]
+)
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 LANGS = ("es", "pt", "fr")
 
