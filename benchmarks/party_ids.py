@@ -18,9 +18,10 @@ from pathlib import Path
 from clearway.core.ids import party_id_check_digits_ok, party_id_scheme
 
 ROOT = Path(__file__).resolve().parents[1]
-# a country prefix and the national part of each scheme with a check digit, not inside a longer token
+# a country prefix and the national part of each scheme with a check digit, not inside a longer token (but
+# after an escaped newline or tab in source code: "PE20999999990\nPE20888888889")
 IDS = re.compile(
-    r"(?<![A-Za-z0-9])(?:PE\d{11}|BR\d{14}|BR\d{11}|MX[A-Z&]{3,4}\d{6}[A-Z0-9]{3}|CL\d{7,8}[0-9K]|CO\d{8,10})"
+    r"(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))(?:PE\d{11}|BR\d{14}|BR\d{11}|MX[A-Z&]{3,4}\d{6}[A-Z0-9]{3}|CL\d{7,8}[0-9K]|CO\d{8,10})"
     r"(?![A-Za-z0-9])"
 )
 

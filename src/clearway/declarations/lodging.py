@@ -2,7 +2,8 @@
 
     1. who may lodge        the caller acts for itself or under a mandate (``mandates``)
     2. validate once        the category's data requirements; every issue at once, or nothing is saved —
-                            unless a provisional acceptance waives every issue   port ``ValidationRelief`` (crisis)
+                            unless a provisional acceptance waives every issue   port ``ValidationRelief`` (crisis);
+                            party ids' check digits: off, warned (history), or refused with the rest (a setting)
     3. idempotency          the same caller and LRN return the same MRN; another's LRN reveals nothing
     4. MRN                  received (02) → accepted (01)
     5. assessment           duties and taxes                       port ``Assessment``       (tariff)

@@ -227,7 +227,7 @@ def test_a_watchlist_is_edited_in_its_form(risk_console: Any) -> None:
             "original": "audit",
             "name": "audit",
             "severity": "critical",
-            "parties": "PE20999999990\nPE20888888888",
+            "parties": "PE20999999990\nPE20888888889",
         },
     )
     assert review.status_code == 200 and "severity" in review.text and "critical" in review.text
