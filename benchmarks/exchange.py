@@ -44,7 +44,7 @@ from clearway.reference import service as reference_service
 RESULTS = Path(__file__).parent / "results"
 SRC = Path(__file__).resolve().parents[1] / "src"
 EXPORTER = {"id": "CL760864285", "name": "Viñedos de los Andes SpA", "country": "CL"}
-CONSIGNEE = {"id": "PE20512345678", "name": "Importaciones Pacífico SAC", "country": "PE"}
+CONSIGNEE = {"id": "PE20512345671", "name": "Importaciones Pacífico SAC", "country": "PE"}
 BROKER = {"CL": "CL760864285", "PE": "PE20100047218"}
 
 

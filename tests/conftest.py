@@ -160,7 +160,7 @@ def tokens(runtime: Runtime) -> Tokens:
 
     return Tokens(
         broker=make("broker.andina", "declarant", party_id=BROKER_PARTY),
-        other_broker=make("broker.other", "declarant", party_id="PE20999999999"),
+        other_broker=make("broker.other", "declarant", party_id="PE20999999990"),
         officer=make("officer.rojas", "officer", office="PECLL"),
         officer2=make("officer.diaz", "officer", office="PECLL"),
         supervisor=make("supervisor.quispe", "supervisor"),

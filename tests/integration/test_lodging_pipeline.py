@@ -155,7 +155,7 @@ def test_another_partys_lrn_reveals_nothing(client: TestClient, tokens: Tokens) 
     doc = example_declaration("PROBE-1")
     mrn = client.post(API, json=doc, headers=tokens.broker).json()["mrn"]
     probe = example_declaration("PROBE-1")
-    probe["representative"] = {"id": "PE20999999999", "name": "Other broker", "status": "2"}
+    probe["representative"] = {"id": "PE20999999990", "name": "Other broker", "status": "2"}
     probe["goods_items"][0]["description"] = "different content"
     r = client.post(API, json=probe, headers=tokens.other_broker)
     assert r.status_code in {409, 422}

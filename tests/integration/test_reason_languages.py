@@ -178,7 +178,7 @@ def test_a_declaration_without_a_language_answers_as_stored(red: tuple[Runtime, 
 def test_translation_never_opens_a_declaration_to_another_party(red: tuple[Runtime, TestClient, str]) -> None:
     rt, client, mrn = red
     with rt.uow() as uow:
-        other = auth.create_token(uow, user="broker.other", role="declarant", party_id="PE20999999999")
+        other = auth.create_token(uow, user="broker.other", role="declarant", party_id="PE20999999990")
         owner = auth.create_token(uow, user="broker.andina", role="declarant", party_id=BROKER)
         uow.commit()
     for lang in ("es", "fr", "pt", "en"):
@@ -231,7 +231,7 @@ def test_a_parcel_decision_reason_reads_in_portuguese(shop: tuple[Runtime, TestC
     assert translated["VAGUE"]["decision"] == english["VAGUE"]["decision"]
     assert client.get(url, headers={**who, "Accept-Language": "de"}).content == plain.content
     with rt.uow() as uow:
-        other = auth.create_token(uow, user="broker.other", role="declarant", party_id="PE20999999999")
+        other = auth.create_token(uow, user="broker.other", role="declarant", party_id="PE20999999990")
         uow.commit()
     stranger = client.get(url, headers={"Authorization": f"Bearer {other}", "Accept-Language": "pt"})
     assert stranger.status_code == 404 and "mercadorias" not in stranger.text

@@ -120,3 +120,15 @@ def test_the_crisis_reasons_read_in_each_language(
     assert all(w in r for r in priority for w in words), priority[:2]
     assert not any(english in r or "consigned to a listed" in r or "listed goods (" in r for r in priority)
     assert all(read(s) != s for s in crisis), [s for s in crisis if read(s) == s][:3]
+
+
+def test_the_whole_demo_lodges_its_parties_without_a_check_digit_warning(demo: Runtime) -> None:
+    # every demo party id has a right check digit: no lodgement warns, no document's tax id is refused
+    with demo.engine.connect() as conn:
+        kinds = [k for (k,) in conn.execute(text("SELECT kind FROM declaration_events"))]
+        checked = [
+            d for (d,) in conn.execute(text("SELECT data FROM declaration_events WHERE kind='documents_checked'"))
+        ]
+    found = [f["code"] for d in checked for f in (json.loads(d) if isinstance(d, str) else d).get("findings", [])]
+    assert kinds.count("received") > 100 and "party_id_warning" not in kinds
+    assert found and not {"DOC_TAX_ID_INVALID", "DOC_PARTY"} & set(found)

@@ -101,6 +101,7 @@ def detail_context(runtime: Runtime, session: Session, decl: Declaration) -> dic
         "protocol": [e for e in decl.history if _under_protocol(e) and (customs or e.kind != "lane_assigned")],
         "controls": [e for e in decl.history if e.kind == "control_result"],
         "replies": [e for e in decl.history if e.kind == "reply"],
+        "party_id_warnings": service.party_id_warning_entries(decl),
         "blockers": blockers,
         "notifications": notes,
         "assessment": assessed,

@@ -39,7 +39,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "producedBy": {"id": "CN91310000MA1FL", "name": "Shenzhen Bright Electronics Co. Ltd"},
     },
     "traceability_event": ledger_seed.event_subject(
-        "SN-0001", "CN91310000MA1FL", "PE20512345678", "2026-11-01T10:00:00Z"
+        "SN-0001", "CN91310000MA1FL", "PE20512345671", "2026-11-01T10:00:00Z"
     ),
 }
 

@@ -195,5 +195,6 @@ def _amend(runtime: Runtime, session: Session, mrn: str, data: Any, reason: str,
             reason=reason,
             nomenclature=reference_service.nomenclature(uow, runtime.caches),
             expected_version=version,
+            party_ids=runtime.settings.party_id_check_digits,
         )
         uow.commit()

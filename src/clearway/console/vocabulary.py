@@ -89,6 +89,7 @@ HISTORY_KINDS = {
     "provisional_acceptance": N_("accepted provisionally"),
     "crisis_measure": N_("crisis measure applied"),
     "completed": N_("provisional declaration completed"),
+    "party_id_warning": N_("party identifier to check"),
 }
 APP_STATUSES = {
     "submitted": N_("submitted"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import secrets
 import string
 import unicodedata
 from datetime import datetime
+from typing import Literal
 
 _ALPHABET = string.digits + string.ascii_uppercase
 # ISO 6346-style letter values as used for EU MRN check characters (multiples of 11 skipped).
@@ -97,34 +99,50 @@ def check_party_id(value: str) -> str:
     return value
 
 
+# What lodging does with a party identifier whose check digit is wrong (``CLEARWAY_PARTY_ID_CHECK_DIGITS``).
+CheckDigits = Literal["off", "warn", "refuse"]
+
+# The schemes whose check digits are known, by country prefix and length of the national part (None: any).
+_CHECKED: tuple[tuple[str, int | None, str, str], ...] = (
+    ("PE", 11, "RUC", "stdnum.pe.ruc"),
+    ("BR", 14, "CNPJ", "stdnum.br.cnpj"),
+    ("BR", 11, "CPF", "stdnum.br.cpf"),
+    ("MX", None, "RFC", "stdnum.mx.rfc"),
+    ("CL", None, "RUT", "stdnum.cl.rut"),
+    ("CO", None, "NIT", "stdnum.co.nit"),
+)
+
+
+def party_id_scheme(value: str) -> str | None:
+    """Names the scheme whose check digits a party identifier carries (RUC, CNPJ, CPF, RFC, RUT, NIT), or None.
+
+    A Peruvian DNI (8 digits), an EORI or an identifier of another country has no check digit Clearway knows.
+    """
+    found = _checked_scheme(value)
+    return found[0] if found else None
+
+
+def _checked_scheme(value: str) -> tuple[str, str] | None:
+    prefix, national = value[:2], value[2:]
+    for country, length, name, module in _CHECKED:
+        if prefix == country and (length is None or len(national) == length):
+            return name, module
+    return None
+
+
 def party_id_check_digits_ok(value: str) -> bool | None:
     """Checks a party identifier's check digits where its scheme has them (None: no scheme known).
 
-    Uses python-stdnum (pure Python, no I/O). Not enforced on lodging: administrations switch it on once their
-    trader registers are clean.
+    Uses python-stdnum (pure Python, no I/O). Whether lodging enforces it is a setting
+    (``CLEARWAY_PARTY_ID_CHECK_DIGITS``: off, warn, refuse; ``declarations.validation``).
     """
-    prefix, national = value[:2], value[2:]
+    found = _checked_scheme(value)
+    if found is None:
+        return None
     try:
-        if prefix == "PE" and len(national) == 11:
-            from stdnum.pe import ruc
-
-            return bool(ruc.is_valid(national))
-        if prefix == "BR" and len(national) == 14:
-            from stdnum.br import cnpj
-
-            return bool(cnpj.is_valid(national))
-        if prefix == "MX":
-            from stdnum.mx import rfc
-
-            return bool(rfc.is_valid(national))
-        if prefix == "CL":
-            from stdnum.cl import rut
-
-            return bool(rut.is_valid(national))
-        if prefix == "CO":
-            from stdnum.co import nit
-
-            return bool(nit.is_valid(national))
+        module = importlib.import_module(found[1])
     except ImportError:  # python-stdnum not installed
         return None
-    return None
+    if found[0] == "RFC":  # stdnum checks an RFC's shape and date only, unless asked for its check digit too
+        return bool(module.is_valid(value[2:], validate_check_digits=True))
+    return bool(module.is_valid(value[2:]))

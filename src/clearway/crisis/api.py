@@ -284,6 +284,7 @@ def _complete(runtime: Runtime, mrn: str, payload: AmendmentIn, principal: Princ
             principal=principal,
             reason=payload.reason,
             nomenclature=reference_service.nomenclature(uow, runtime.caches),
+            party_ids=runtime.settings.party_id_check_digits,
         )
         uow.commit()
     return JSONResponse(declaration_out(decl, principal, []).model_dump(mode="json"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Query, Request, Response
@@ -21,6 +21,7 @@ from clearway.declarations.schemas import (
     DeclarationOut,
     ErrorsOut,
     HistoryOut,
+    IssueOut,
     LodgedOut,
     NotificationOut,
     PageOut,
@@ -88,6 +89,7 @@ def lodge_context(runtime: Runtime, uow: Any) -> lodging.LodgeContext:
         nomenclature=reference_service.nomenclature(uow, runtime.caches),
         country=s.country,
         selectivity=lodging.Selectivity(s.selectivity_red_rate, s.selectivity_yellow_rate, s.secret_key),
+        party_ids=s.party_id_check_digits,
     )
 
 
@@ -97,11 +99,12 @@ def _checked(body: bytes | str | dict[str, Any], runtime: Runtime) -> Declaratio
     When reading finds problems, the rules run too, so that the answer lists every issue at once.
     """
     today = runtime.clock().date()
-    checked = validation.check(body, validation.CheckContext(None, today=today))
+    party_ids = runtime.settings.party_id_check_digits
+    checked = validation.check(body, validation.CheckContext(None, today=today, party_ids=party_ids))
     if checked.issues or checked.data is None:
         with runtime.uow(readonly=True) as uow:
             nomenclature = reference_service.nomenclature(uow, runtime.caches)
-        full = validation.check(body, validation.CheckContext(nomenclature, today=today))
+        full = validation.check(body, validation.CheckContext(nomenclature, today=today, party_ids=party_ids))
         raise ValidationFailed(full.issues or checked.issues)
     return checked.data
 
@@ -131,9 +134,10 @@ def parse_declaration(runtime: Runtime, body: bytes, content_type: str) -> Decla
     return data
 
 
-def lodged_out(decl: Declaration, replayed: bool) -> LodgedOut:
-    """Describes a lodged declaration in the lodge answer."""
+def lodged_out(decl: Declaration, replayed: bool, warnings: Sequence[Issue] = ()) -> LodgedOut:
+    """Describes a lodged declaration in the lodge answer, with what was accepted but should be looked at."""
     return LodgedOut(
+        warnings=[IssueOut(code=w.code, message=w.message, pointer=w.pointer) for w in warnings],
         mrn=decl.mrn,
         lrn=decl.data.lrn,
         status=decl.status.value,
@@ -222,7 +226,8 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
         raise
     if renderer is not None:
         return renderer.accepted(result.declaration, result.replayed)
-    out = lodged_out(result.declaration, result.replayed)
+    warnings = i18n.in_language(runtime.ports, request.headers.get("accept-language"), result.warnings)
+    out = lodged_out(result.declaration, result.replayed, warnings)
     return JSONResponse(
         out.model_dump(mode="json"),
         status_code=200 if result.replayed else 201,
@@ -310,7 +315,7 @@ def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Res
                     }
                 )
                 continue
-            out = lodged_out(result.declaration, result.replayed).model_dump(mode="json")
+            out = lodged_out(result.declaration, result.replayed, result.warnings).model_dump(mode="json")
             results.append({"index": index, **out, "status": out["status"]})
         uow.commit()
     accepted = sum(1 for r in results if "mrn" in r)
@@ -448,6 +453,7 @@ def _amend(runtime: Runtime, mrn: str, payload: AmendmentIn, principal: Principa
             reason=payload.reason,
             nomenclature=reference_service.nomenclature(uow, runtime.caches),
             expected_version=payload.expected_version,
+            party_ids=runtime.settings.party_id_check_digits,
         )
         uow.commit()
     return JSONResponse(declaration_out(decl, principal, []).model_dump(mode="json"))

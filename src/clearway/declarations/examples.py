@@ -17,7 +17,7 @@ _EXAMPLE: dict[str, Any] = {
         "address": "Av. Néstor Gambetta 1265, Callao",
     },
     "importer": {
-        "id": "PE20512345678",
+        "id": "PE20512345671",
         "name": "Importaciones Pacífico SAC",
         "country": "PE",
         "address": "Jr. Huallaga 320, Lima",

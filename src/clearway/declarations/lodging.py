@@ -2,7 +2,8 @@
 
     1. who may lodge        the caller acts for itself or under a mandate (``mandates``)
     2. validate once        the category's data requirements; every issue at once, or nothing is saved —
-                            unless a provisional acceptance waives every issue   port ``ValidationRelief`` (crisis)
+                            unless a provisional acceptance waives every issue   port ``ValidationRelief`` (crisis);
+                            party ids' check digits: off, warned (history), or refused with the rest (a setting)
     3. idempotency          the same caller and LRN return the same MRN; another's LRN reveals nothing
     4. MRN                  received (02) → accepted (01)
     5. assessment           duties and taxes                       port ``Assessment``       (tariff)
@@ -31,7 +32,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from clearway.core.codes import Nomenclature
-from clearway.core.ids import new_mrn
+from clearway.core.ids import CheckDigits, new_mrn
 from clearway.core.issues import Conflict, ValidationFailed
 from clearway.declarations import codec, phrases, store, validation
 from clearway.declarations.events import (
@@ -55,7 +56,13 @@ from clearway.declarations.ports import (
     SupplyChainFacts,
     ValidationRelief,
 )
-from clearway.declarations.service import SYSTEM, LodgeResult, release_blockers
+from clearway.declarations.service import (
+    SYSTEM,
+    LodgeResult,
+    party_id_warnings,
+    record_party_id_warnings,
+    release_blockers,
+)
 from clearway.mandates import service as mandates_service
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -102,6 +109,8 @@ class LodgeContext:
     nomenclature: Nomenclature
     country: str
     selectivity: Selectivity
+    # Party ids with a wrong check digit: accepted silently, with a warning, or refused with the other issues.
+    party_ids: CheckDigits = "warn"
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,10 @@ def lodge(
     # 2. Validate once, against the data requirements of the declaration's category: every issue at once, or
     #    nothing is saved. What can be derived (totals, defaults) is derived and said where from.
     #    A crisis protocol may accept an incomplete declaration provisionally: it waives every issue, or none.
-    checked = validation.check(data, validation.CheckContext(ctx.nomenclature, today=uow.clock().date()))
+    #    Party ids with a wrong check digit are refused among the other issues, or warned about (the setting).
+    checked = validation.check(
+        data, validation.CheckContext(ctx.nomenclature, today=uow.clock().date(), party_ids=ctx.party_ids)
+    )
     relief = provisional_relief(uow, checked)
     accepted = checked.data if relief is None else checked.draft
     if accepted is None:
@@ -167,6 +179,7 @@ def lodge(
             status_to=Status.ACCEPTED,
             data={"mrn": mrn, "derived": [d.as_dict() for d in checked.derived]},
         )
+        record_party_id_warnings(decl, checked.warnings, at=now)
         if relief is not None:
             decl.record(
                 "provisional_acceptance",
@@ -257,7 +270,7 @@ def lodge(
     if decision is Decision.RELEASE:
         uow.publish(DeclarationReleased.of(decl, at=now, actor=SYSTEM))
     log.debug("lodged %s as %s lane=%s status=%s", data.lrn, decl.mrn, decl.lane, decl.status)
-    return LodgeResult(decl, replayed=False)
+    return LodgeResult(decl, replayed=False, warnings=tuple(checked.warnings))
 
 
 def authorise(uow: UnitOfWork, principal: Principal, data: DeclarationData) -> None:
@@ -362,4 +375,4 @@ def _replay(uow: UnitOfWork, existing: tuple[str, str, str], fingerprint: str, p
             f"LRN already used{where} with different content; use a new LRN" + (f" or amend {mrn}" if mine else ""),
             code="LRN_REUSED",
         )
-    return LodgeResult(decl, replayed=True)
+    return LodgeResult(decl, replayed=True, warnings=party_id_warnings(decl))

@@ -89,6 +89,10 @@ CATALOGUE: dict[str, str] = {
     ),
     "ACCEPTANCE_DATE_IN_FUTURE": N_("Acceptance date {value} is in the future"),
     "XML_VALUE": N_("{element} '{value}' is not {expected}"),
+    "PARTY_ID_CHECK_DIGIT": N_(
+        "{element} {value} is not a valid {scheme}: its check digit is wrong. Copy the number from the trader's "
+        "registration; changing only the last digit would declare another trader"
+    ),
 }
 
 # What each data element is called in messages (JSON field path, item fields without their index).
@@ -110,6 +114,7 @@ ELEMENTS: dict[str, str] = {
     "exporter.name": N_("Exporter name"),
     "exporter.country": N_("Exporter country"),
     "representative": N_("Representative"),
+    "representative.id": N_("Representative identifier"),
     "representative.country": N_("Representative country"),
     "consignment": N_("Consignment"),
     "consignment.transport_mode": N_("Mode of transport at the border"),

@@ -25,7 +25,16 @@ COMPLETED_RELEASED = Phrase("declarations.completed_released", "completed green-
 AMENDED_RELEASED = Phrase("declarations.amended_released", "amended green-lane declaration released")
 NO_DISCREPANCY = Phrase("declarations.no_discrepancy", "control result: no discrepancy")
 DISCREPANCY = Phrase("declarations.discrepancy", "control result: discrepancy")
+PARTY_ID_CHECK_DIGIT = Phrase(
+    "declarations.party_id_check_digit",
+    "the {role}'s identifier {id} fails its {scheme} check digit: accepted, to be checked against the register",
+    words=frozenset({"role"}),
+)
+# the parties a warning names ({role} above)
+PARTY_ROLES = {
+    role: Phrase(f"declarations.party:{role}", role) for role in ("declarant", "importer", "exporter", "representative")
+}
 # the status labels a notification carries (``status_label``), as the catalogues translate them
 STATUS_LABELS = tuple(Phrase(f"declarations.status_{s.value}", label) for s, label in LABELS.items())
 
-PHRASES = PhraseSet(collect(globals()) + tuple(RANDOM_LANE.values()) + STATUS_LABELS)
+PHRASES = PhraseSet(collect(globals()) + tuple(RANDOM_LANE.values()) + tuple(PARTY_ROLES.values()) + STATUS_LABELS)

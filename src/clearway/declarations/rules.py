@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from clearway.core import codes
 from clearway.core.codes import Nomenclature
+from clearway.core.ids import party_id_check_digits_ok, party_id_scheme
 from clearway.core.issues import Issue, pointer
-from clearway.declarations.messages import issue
+from clearway.declarations.messages import ELEMENTS, issue
 from clearway.declarations.model import DeclarationData, GoodsItem, Party
 
 if TYPE_CHECKING:
@@ -296,3 +297,31 @@ RULES: tuple[Rule, ...] = (
 def validate(data: DeclarationData, ctx: RuleContext) -> list[Issue]:
     """Runs every rule and returns all issues found (empty when the declaration is acceptable)."""
     return [found for rule in RULES for found in rule.check(data, ctx)]
+
+
+def party_id_check_digits(d: DeclarationData, skip: set[str] | frozenset[str] = frozenset()) -> list[Issue]:
+    """Every party whose identifier's check digit is wrong (RUC, CNPJ, CPF, RFC, RUT, NIT), one issue each.
+
+    Not one of ``RULES``: what lodging does with these (nothing, warn, refuse) is the administration's setting
+    (``CLEARWAY_PARTY_ID_CHECK_DIGITS``), applied by ``validation.check``. The expected digit is not said: a
+    typo elsewhere in the number plus a "corrected" last digit gives a valid id, that of another trader.
+    Identifiers of schemes without a known check digit (DNI, EORI, other countries) are not checked; a party at
+    a pointer in ``skip`` (already reported, e.g. for its shape) neither.
+    """
+    parties: list[tuple[str, str | None]] = [
+        ("declarant", d.declarant.id),
+        ("importer", d.importer.id),
+        ("exporter", d.exporter.id if d.exporter is not None else None),
+        ("representative", d.representative.id if d.representative is not None else None),
+    ]
+    out: list[Issue] = []
+    for role, value in parties:
+        at = pointer(role, "id")
+        if not value or at in skip or f"/{role}" in skip or party_id_check_digits_ok(value) is not False:
+            continue
+        out.append(
+            issue(
+                "PARTY_ID_CHECK_DIGIT", at, element=ELEMENTS[f"{role}.id"], value=value, scheme=party_id_scheme(value)
+            )
+        )
+    return out

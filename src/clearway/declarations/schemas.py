@@ -221,6 +221,11 @@ class LodgedOut(BaseModel):
     lane: str | None
     replayed: bool = Field(False, description="True when this LRN was lodged before; the same MRN is returned")
     links: dict[str, str]
+    warnings: list[IssueOut] = Field(
+        default_factory=list,
+        description="Accepted, but to be looked at: e.g. PARTY_ID_CHECK_DIGIT, a party id whose check digit is "
+        "wrong (CLEARWAY_PARTY_ID_CHECK_DIGITS=warn); also in the declaration's history",
+    )
 
 
 class HistoryOut(BaseModel):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from clearway.core.codes import Nomenclature
+from clearway.core.ids import CheckDigits
 from clearway.core.issues import Conflict, DomainError, Issue, NotFound, ValidationFailed
-from clearway.declarations import codec, phrases, store, validation
+from clearway.declarations import codec, phrases, rules, store, validation
 from clearway.declarations.events import (
     ControlResultRecorded,
     DeclarationAmended,
@@ -23,6 +25,7 @@ from clearway.declarations.model import (
     Declaration,
     DeclarationData,
     Finding,
+    HistoryEntry,
     Lane,
     Role,
     Status,
@@ -42,6 +45,38 @@ class LodgeResult:
 
     declaration: Declaration
     replayed: bool
+    # Accepted, but to be looked at: party ids with a wrong check digit (``CLEARWAY_PARTY_ID_CHECK_DIGITS=warn``).
+    warnings: tuple[Issue, ...] = ()
+
+
+PARTY_ID_WARNING = "party_id_warning"
+
+
+def record_party_id_warnings(decl: Declaration, warnings: Sequence[Issue], *, at: datetime) -> None:
+    """Writes each party-id warning into the history, where the trader and the officers both see it."""
+    for found in warnings:
+        role = found.pointer.strip("/").partition("/")[0]
+        params = dict(getattr(found, "params", ()))
+        decl.record(
+            PARTY_ID_WARNING,
+            at=at,
+            actor=SYSTEM,
+            role=Role.SYSTEM,
+            reason=phrases.PARTY_ID_CHECK_DIGIT(role=role, id=params.get("value", ""), scheme=params.get("scheme", "")),
+            data={"code": found.code, "pointer": found.pointer, "id": params.get("value", "")},
+        )
+
+
+def party_id_warning_entries(decl: Declaration) -> list[HistoryEntry]:
+    """The party-id warnings of the data as it stands: recorded since it was lodged, amended or completed last."""
+    since = max((i for i, e in enumerate(decl.history) if e.kind in {"received", "amended", "completed"}), default=0)
+    return [e for e in decl.history[since:] if e.kind == PARTY_ID_WARNING]
+
+
+def party_id_warnings(decl: Declaration) -> tuple[Issue, ...]:
+    """The party-id warnings of the declaration as lodged or last amended, as issues (for a replayed answer)."""
+    recorded = {str(e.data.get("pointer")) for e in party_id_warning_entries(decl)}
+    return tuple(w for w in rules.party_id_check_digits(decl.data) if w.pointer in recorded)
 
 
 def role_of(principal: Principal) -> Role:
@@ -197,6 +232,7 @@ def amend(
     expected_version: int | None = None,
     media_type: str = "application/json",
     message: str | None = None,
+    party_ids: CheckDigits = "warn",
 ) -> Declaration:
     """Replaces the declared data before any control, after validating it like a new lodgement.
 
@@ -213,7 +249,9 @@ def amend(
         )
     decl.ensure_amendable()
     mandate_issues = mandates_service.check_declaration_parties(uow, principal, new_data)
-    checked = validation.check(new_data, validation.CheckContext(nomenclature, today=uow.clock().date()))
+    checked = validation.check(
+        new_data, validation.CheckContext(nomenclature, today=uow.clock().date(), party_ids=party_ids)
+    )
     issues = mandate_issues + checked.issues
     if issues or checked.data is None:
         raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
@@ -226,6 +264,7 @@ def amend(
     new_document = codec.to_json(new_data)
     changes = codec.field_changes(old_document, new_document)
     decl.amend(new_data, at=now, actor=principal.user, reason=reason, changes=changes)
+    record_party_id_warnings(decl, checked.warnings, at=now)
     store.save(uow.conn, decl, now)
     store.add_version(
         uow.conn,
@@ -259,6 +298,7 @@ def complete(
     reason: str,
     nomenclature: Nomenclature,
     media_type: str = "application/json",
+    party_ids: CheckDigits = "warn",
 ) -> Declaration:
     """Completes a declaration accepted provisionally, before or after release, with data that passes validation.
 
@@ -269,7 +309,9 @@ def complete(
     if not principal.is_trader:
         raise DomainError("only the trader completes its declaration", code="FORBIDDEN")
     mandate_issues = mandates_service.check_declaration_parties(uow, principal, new_data)
-    checked = validation.check(new_data, validation.CheckContext(nomenclature, today=uow.clock().date()))
+    checked = validation.check(
+        new_data, validation.CheckContext(nomenclature, today=uow.clock().date(), party_ids=party_ids)
+    )
     issues = mandate_issues + checked.issues
     if issues or checked.data is None:
         raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
@@ -278,6 +320,7 @@ def complete(
     new_document = codec.to_json(checked.data)
     changes = codec.field_changes(old_document, new_document)
     decl.complete(checked.data, at=now, actor=principal.user, reason=reason, changes=changes)
+    record_party_id_warnings(decl, checked.warnings, at=now)
     store.save(uow.conn, decl, now)
     store.add_version(
         uow.conn,

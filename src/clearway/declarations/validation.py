@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from clearway.core.codes import Nomenclature
+from clearway.core.ids import CheckDigits
 from clearway.core.issues import Issue, pointer
 from clearway.core.time import utcnow
 from clearway.declarations import codec, messages, rules
@@ -49,6 +50,8 @@ class CheckContext:
     nomenclature: Nomenclature | None
     requirements: Requirements = field(default_factory=shipped)
     today: date | None = None
+    # Party ids with a wrong check digit: not looked at, warned about (``Checked.warnings``) or refused (issues).
+    party_ids: CheckDigits = "off"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Checked:
     # The data as far as it could be read, placeholders for what is missing, even when there are issues: what a
     # provisional acceptance (``ports.ValidationRelief``) lodges when every issue is waived. Never lodged otherwise.
     draft: DeclarationData | None = None
+    # What is accepted but should be looked at (party ids with a wrong check digit, when the setting warns).
+    warnings: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -471,11 +476,18 @@ def check(
         elif _covered(issue.pointer, reported) or _absent(_at(lenient, issue.pointer)):
             continue  # the field is already reported, or not declared (a placeholder stands for it)
         issues.append(issue)
+    warnings: list[Issue] = []
+    if ctx.party_ids != "off":
+        digits = rules.party_id_check_digits(data, reported)
+        if ctx.party_ids == "refuse":
+            issues += digits
+        else:
+            warnings = digits
     if derived:
         data = codec.with_derivations(data, [d.as_dict() for d in derived], category.id, matrix)
     if issues:
-        return Checked(None, _unique(issues), derived, category, matrix, draft=data)
-    return Checked(data, [], derived, category, matrix, draft=data)
+        return Checked(None, _unique(issues), derived, category, matrix, draft=data, warnings=warnings)
+    return Checked(data, [], derived, category, matrix, draft=data, warnings=warnings)
 
 
 def _merge(earlier: list[Derivation], now: list[Derivation]) -> list[Derivation]:

@@ -212,18 +212,18 @@ CATALOGUE: tuple[Goods, ...] = (
 )
 
 IMPORTERS: tuple[tuple[str, str], ...] = (
-    ("PE20512345678", "Importaciones Pacífico SAC"),
-    ("PE20601122334", "Tecnología Andina SA"),
-    ("PE20455667788", "Distribuidora Lima Norte EIRL"),
-    ("PE20333444555", "Frutas del Sur SAC"),
-    ("PE20987654321", "Farmacias Unidas SA"),
-    ("PE20777888999", "Autos del Callao SAC"),
-    ("PE20222333111", "Textiles Gamarra SAC"),
-    ("PE20111000222", "Moda Express EIRL"),
+    ("PE20512345671", "Importaciones Pacífico SAC"),
+    ("PE20601122333", "Tecnología Andina SA"),
+    ("PE20455667781", "Distribuidora Lima Norte EIRL"),
+    ("PE20333444551", "Frutas del Sur SAC"),
+    ("PE20987654326", "Farmacias Unidas SA"),
+    ("PE20777888995", "Autos del Callao SAC"),
+    ("PE20222333114", "Textiles Gamarra SAC"),
+    ("PE20111000221", "Moda Express EIRL"),
 )
 BROKERS: tuple[tuple[str, str], ...] = (
     ("PE20100047218", "Agencia de Aduanas Andina SAC"),
-    ("PE20100099887", "Despachos Rápidos del Pacífico SA"),
+    ("PE20100099889", "Despachos Rápidos del Pacífico SA"),
 )
 EXPORTERS: dict[str, tuple[str, str]] = {
     "CN": ("CN91440300MA5G", "Guangdong Harbour Trading Co."),
@@ -233,14 +233,14 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "MX": ("MXABC010101AB1", "Exportadora del Bajío SA de CV"),
     "TH": ("TH0105548111", "Bangkok Cooling Co."),
     "BD": ("BD000123456", "Dhaka Knitwear Ltd"),
-    "PE": ("PE20500011122", "Confecciones Arequipa SAC"),
-    "CO": ("CO900123456", "Exportadora Antioquia SAS"),
+    "PE": ("PE20500011123", "Confecciones Arequipa SAC"),
+    "CO": ("CO900123455", "Exportadora Antioquia SAS"),
     "BR": ("BR12345678000195", "Comércio Santos Ltda"),
     "IT": ("IT01234567890", "Calzature Marche SRL"),
     "EC": ("EC0990011223001", "Bananera del Guayas SA"),
-    "CL": ("CL76123456K", "Agrícola Valle Central SpA"),
+    "CL": ("CL761234560", "Agrícola Valle Central SpA"),
     "US": ("US954321987", "Pacific Coast Exports Inc."),
-    "AR": ("AR30712345678", "Bodegas de Cuyo SA"),
+    "AR": ("AR30712345671", "Bodegas de Cuyo SA"),
     "GB": ("GB123456789000", "Highland Spirits Ltd"),
     "PY": ("PY80012345", "Tabacalera del Este SA"),
     "IN": ("IN0512345678", "Hyderabad Pharma Pvt Ltd"),

@@ -13,7 +13,7 @@ from clearway.platform.tables import users
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo only, printed to the person running the demo
 DEMO_USERS: tuple[dict[str, str | None], ...] = (
     {"user": "broker.andina", "role": "declarant", "party_id": "PE20100047218", "what": "customs broker"},
-    {"user": "importer.pacifico", "role": "declarant", "party_id": "PE20512345678", "what": "importer"},
+    {"user": "importer.pacifico", "role": "declarant", "party_id": "PE20512345671", "what": "importer"},
     {"user": "officer.rojas", "role": "officer", "office": "PECLL", "what": "customs officer, Callao"},
     {"user": "supervisor.quispe", "role": "supervisor", "office": "PECLL", "what": "supervisor"},
     {"user": "admin", "role": "admin", "what": "administrator"},

@@ -54,7 +54,7 @@ def ubl_invoice(seed: int, *, currency: str = "USD") -> tuple[bytes, dict[str, A
 <cac:AccountingSupplierParty><cac:Party><cac:PartyName><cbc:Name>Shenzhen Bright Electronics Co. Ltd</cbc:Name>
 </cac:PartyName><cac:PostalAddress><cac:Country><cbc:IdentificationCode>CN</cbc:IdentificationCode></cac:Country>
 </cac:PostalAddress></cac:Party></cac:AccountingSupplierParty>
-<cac:AccountingCustomerParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>20512345678</cbc:CompanyID>
+<cac:AccountingCustomerParty><cac:Party><cac:PartyTaxScheme><cbc:CompanyID>20512345671</cbc:CompanyID>
 </cac:PartyTaxScheme><cac:PartyLegalEntity><cbc:RegistrationName>Importaciones Pacífico SAC</cbc:RegistrationName>
 </cac:PartyLegalEntity><cac:PostalAddress><cac:Country><cbc:IdentificationCode>PE</cbc:IdentificationCode>
 </cac:Country></cac:PostalAddress></cac:Party></cac:AccountingCustomerParty>
@@ -101,7 +101,7 @@ def nfe_invoice() -> bytes:
 <nfeProc xmlns="http://www.portalfiscal.inf.br/nfe" versao="4.00"><NFe><infNFe Id="NFe1" versao="4.00">
 <ide><nNF>4521</nNF><dhEmi>2026-06-10T09:30:00-03:00</dhEmi></ide>
 <emit><CNPJ>11222333000181</CNPJ><xNome>Comercial Paulista Ltda</xNome></emit>
-<dest><idEstrangeiro>20512345678</idEstrangeiro><xNome>Importaciones Pacifico SAC</xNome></dest>
+<dest><idEstrangeiro>20512345671</idEstrangeiro><xNome>Importaciones Pacifico SAC</xNome></dest>
 <det nItem="1"><prod><xProd>Cafe verde em grao</xProd><qCom>1000.0000</qCom><uCom>KG</uCom>
 <vUnCom>4.5000</vUnCom><vProd>4500.00</vProd></prod></det>
 <total><ICMSTot><vProd>4500.00</vProd><vNF>4500.00</vNF></ICMSTot></total>

@@ -18,6 +18,7 @@ TAX_ID_INVALID = Phrase(
     "documents.tax_id_invalid", "{what}'s {scheme} {number} on the document has a wrong check digit", words=_WORDS
 )
 PARTY = Phrase("documents.party", "{what}'s {scheme} {number} on the document, declared {declared}", words=_WORDS)
+AGREE = Phrase("documents.agree", "documents agree with the declaration")
 ATTACHED = Phrase("documents.attached", "{what} {filename} attached", words=_WORDS, free=frozenset({"filename"}))
 # the words of the placeholders above
 WORDS = tuple(

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from clearway.core.ids import party_id_scheme
 from clearway.core.issues import DomainError, ValidationFailed
 from clearway.declarations import service as declarations
 from clearway.declarations.model import Declaration
@@ -36,12 +37,8 @@ def invoice_for(decl: Declaration, *, seed: int, total_factor: Decimal = Decimal
         "issued": decl.lodged_at.date() if decl.lodged_at else date(2026, 1, 1),
         "incoterm": d.invoice.incoterm,
         "currency": d.invoice.currency,
-        "seller": (d.exporter.name, "", d.exporter.address or d.exporter.country),
-        "buyer": (
-            d.importer.name,
-            f"RUC {d.importer.id[2:]}" if d.importer.id.startswith("PE") else "",
-            d.importer.address or "",
-        ),
+        "seller": (d.exporter.name, tax_line(d.exporter.id), d.exporter.address or d.exporter.country),
+        "buyer": (d.importer.name, tax_line(d.importer.id), d.importer.address or ""),
         "origin": d.goods_items[0].origin_country,
         "lines": lines,
         "tax": Decimal(0),
@@ -49,6 +46,15 @@ def invoice_for(decl: Declaration, *, seed: int, total_factor: Decimal = Decimal
         "net_kg": sum((g.net_mass for g in d.goods_items), Decimal(0)),
     }
     return generator.make_invoice(seed, "dev", lang="en", override=override).pdf
+
+
+def tax_line(party_id: str) -> str:
+    """How an invoice prints a declared party's id: its scheme and national number (RUC 20512345671), else as a TIN.
+
+    Each party block prints its id, so that a reader never takes the buyer's RUC for the seller's.
+    """
+    scheme = party_id_scheme(party_id)
+    return f"{scheme} {party_id[2:]}" if scheme else f"TIN {party_id}"
 
 
 def other_incoterm(incoterm: str) -> str:

@@ -106,7 +106,7 @@ def attach(
         "documents_checked",
         actor=principal.user,
         role=principal.role,
-        reason="; ".join(d.message for d in found) if found else "documents agree with the declaration",
+        reason="; ".join(d.message for d in found) if found else phrases.AGREE(),
         data={"findings": [d.as_dict() for d in found], "document_id": doc.id},
     )
     uow.publish(

@@ -12,7 +12,7 @@ from clearway.ecommerce import generator, lists, service
 from clearway.platform.capability import DemoContext
 
 DEMO_PARCELS = 3000
-DEMO_CARRIER = "PE20555666777"
+DEMO_CARRIER = "PE20555666773"
 
 
 def seed_demo(ctx: DemoContext) -> None:

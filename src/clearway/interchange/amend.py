@@ -12,6 +12,7 @@ import re
 from lxml import etree
 
 from clearway.core.codes import Nomenclature
+from clearway.core.ids import CheckDigits
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Decision, Declaration
@@ -88,7 +89,7 @@ def _original(existing: Declaration) -> etree._Element:
 
 
 def apply(
-    uow: UnitOfWork, body: bytes, *, principal: Principal, nomenclature: Nomenclature
+    uow: UnitOfWork, body: bytes, *, principal: Principal, nomenclature: Nomenclature, party_ids: CheckDigits = "warn"
 ) -> tuple[Declaration, str, str]:
     """Applies an amendment (COR) or cancellation request (INV); returns the declaration, its kind and reason."""
     message = mapping.find_declaration(xmlsafe.parse(body))
@@ -123,7 +124,13 @@ def apply(
     kept["amendments"] = [*earlier, body.decode(message.el.getroottree().docinfo.encoding or "utf-8", "replace")]
     try:
         decl = declarations_service.amend(
-            uow, existing.mrn, data, principal=principal, reason=reason, nomenclature=nomenclature
+            uow,
+            existing.mrn,
+            data,
+            principal=principal,
+            reason=reason,
+            nomenclature=nomenclature,
+            party_ids=party_ids,
         )
     except ValidationFailed as exc:
         raise ValidationFailed(

@@ -77,7 +77,11 @@ def _amend(runtime: Runtime, body: bytes, principal: Principal) -> Response:
     try:
         with runtime.uow() as uow:
             decl, kind, reason = amend.apply(
-                uow, body, principal=principal, nomenclature=reference_service.nomenclature(uow, runtime.caches)
+                uow,
+                body,
+                principal=principal,
+                nomenclature=reference_service.nomenclature(uow, runtime.caches),
+                party_ids=runtime.settings.party_id_check_digits,
             )
             uow.commit()
     except ValidationFailed as exc:

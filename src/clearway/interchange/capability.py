@@ -16,7 +16,12 @@ def subscribe(runtime: Runtime) -> None:
     def parser(body: bytes) -> DeclarationData:
         with runtime.uow(readonly=True) as uow:
             nomenclature = reference_service.nomenclature(uow, runtime.caches)
-        return service.parse_declaration(body, today=runtime.clock().date(), nomenclature=nomenclature)
+        return service.parse_declaration(
+            body,
+            today=runtime.clock().date(),
+            nomenclature=nomenclature,
+            party_ids=runtime.settings.party_id_check_digits,
+        )
 
     renderer = api.XmlRenderer(runtime)
     for media in ("application/xml", "text/xml"):

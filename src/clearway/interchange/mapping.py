@@ -11,6 +11,7 @@ from lxml import etree
 
 from clearway.core import codes
 from clearway.core.codes import Nomenclature
+from clearway.core.ids import CheckDigits
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.declarations import messages, validation
 from clearway.declarations.model import DeclarationData
@@ -399,6 +400,7 @@ def parse(
     today: date,
     requirements: Requirements | None = None,
     nomenclature: Nomenclature | None = None,
+    party_ids: CheckDigits = "off",
 ) -> tuple[DeclarationData, dict[str, str]]:
     """Parses and maps a WCO DM declaration; raises ValidationFailed with XML pointers for every problem.
 
@@ -424,11 +426,14 @@ def parse(
             "xml": body.decode(decl.el.getroottree().docinfo.encoding or "utf-8", errors="replace"),
         }
     }
-    checked = validation.check(doc, validation.CheckContext(None, reqs, today), extensions=extensions, prior=derived)
+    refuse: CheckDigits = "refuse" if party_ids == "refuse" else "off"  # warnings are lodging's to record
+    checked = validation.check(
+        doc, validation.CheckContext(None, reqs, today, refuse), extensions=extensions, prior=derived
+    )
     if (issues or checked.issues) and nomenclature is not None:
         # Something is wrong already: run the rules too, so that the answer lists every problem at once.
         checked = validation.check(
-            doc, validation.CheckContext(nomenclature, reqs, today), extensions=extensions, prior=derived
+            doc, validation.CheckContext(nomenclature, reqs, today, refuse), extensions=extensions, prior=derived
         )
     seen = {i.pointer for i in issues}
     for issue in checked.issues:

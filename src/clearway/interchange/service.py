@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from clearway.core.codes import Nomenclature
+from clearway.core.ids import CheckDigits
 from clearway.core.issues import DomainError, Issue
 from clearway.declarations import service as declarations_service
 from clearway.declarations.model import Declaration, DeclarationData
@@ -43,11 +44,16 @@ _STATUS_CODES = {
 }
 
 
-def parse_declaration(body: bytes, *, today: date, nomenclature: Nomenclature | None = None) -> DeclarationData:
-    """Parses a WCO DM declaration for lodging, remembering its field sources to answer with XML pointers."""
+def parse_declaration(
+    body: bytes, *, today: date, nomenclature: Nomenclature | None = None, party_ids: CheckDigits = "off"
+) -> DeclarationData:
+    """Parses a WCO DM declaration for lodging, remembering its field sources to answer with XML pointers.
+
+    ``party_ids="refuse"`` lists party ids with a wrong check digit among the other errors (lodging warns).
+    """
     state = _Lodging()
     _CURRENT.set(state)
-    data, sources = mapping.parse(body, today=today, nomenclature=nomenclature)
+    data, sources = mapping.parse(body, today=today, nomenclature=nomenclature, party_ids=party_ids)
     state.lrn, state.sources = data.lrn, sources
     return data
 

@@ -20,7 +20,7 @@ from clearway.platform.db import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-IMPORTER = "PE20512345678"
+IMPORTER = "PE20512345671"
 BROKER = "PE20100047218"
 EXPORTER_CL = ("cl-vinedos-andes", "Viñedos de los Andes SpA", "CL", "CL760864285")
 BRAND = ("bright-electronics", "Shenzhen Bright Electronics Co. Ltd", "CN", "CN91310000MA1FL")

@@ -13,7 +13,7 @@ from clearway.platform.db import UnitOfWork
 
 ADMIN = Principal(user="admin", role="admin")
 # Importers of the other demo showcases (not in the generator's list): the single window's unlicensed importer.
-OTHER_DEMO_IMPORTERS = ("PE20488776655",)
+OTHER_DEMO_IMPORTERS = ("PE20488776658",)
 # In force long before the demo declarations, which are lodged over the weeks before today.
 SINCE = datetime(2020, 1, 1, tzinfo=UTC)
 

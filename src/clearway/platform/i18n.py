@@ -68,6 +68,15 @@ def localise(issues: Iterable[Issue], gettext: Callable[[str], str]) -> list[Iss
     return out
 
 
+def in_language(ports: Any, accept_language: str | None, issues: Iterable[Issue]) -> list[Issue]:
+    """Returns issues in the client's language (``Accept-Language``) when a catalogue speaks it, else as they are."""
+    for catalogue in ports.all(MessageCatalogue) if accept_language else []:
+        lang = negotiate(accept_language, catalogue.languages())
+        if lang is not None:
+            return list(issues) if lang == SOURCE_LANGUAGE else localise(issues, catalogue.gettext(lang))
+    return list(issues)
+
+
 @runtime_checkable
 class PhraseSource(Protocol):
     """The sentences a capability writes into the store (reasons, blockers, notification messages)."""

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from clearway.core.ids import CheckDigits
+
 PLACEHOLDER_SECRET = "changethis"  # noqa: S105 - refused outside development
 
 
@@ -62,6 +64,11 @@ class Settings(BaseSettings):
     selectivity_yellow_rate: Decimal = Decimal("0.10")
     capabilities: str | None = Field(
         default=None, description="Comma-separated capabilities to run (e.g. 'reference,declarations'); all by default"
+    )
+    # Party ids (RUC, CNPJ, CPF, RFC, RUT, NIT) whose check digit is wrong, on lodging and amending: accepted
+    # silently (off), accepted with a warning to the trader and the officer (warn), or refused (refuse).
+    party_id_check_digits: CheckDigits = Field(
+        default="warn", description="off | warn | refuse: what lodging does with a party id's wrong check digit"
     )
     # /metrics: open to these client networks (CIDRs, comma-separated), to admins, or to this bearer token.
     metrics_allow: str = "127.0.0.1/32,::1/128"

@@ -54,7 +54,7 @@ DEMO_CRITERIA: dict[str, Any] = {
             "name": "post-clearance-audit",
             "severity": "medium",
             "description": "importers under audit",
-            "parties": ["PE20111000222"],
+            "parties": ["PE20111000221"],
         },
         {
             "name": "origin-fraud-alert",

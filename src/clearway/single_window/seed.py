@@ -29,13 +29,13 @@ AGENCY_USERS = (
 # Every importer of the generated demo declarations is pre-approved, so those clear in milliseconds.
 _LICENSED = tuple(party for party, _ in generator.IMPORTERS)
 LICENCES: tuple[tuple[str, str, list[str], Decimal | None, str | None], ...] = (
-    ("SENASA", "PE20333444555", ["08"], Decimal("5000"), "TNE"),
-    *(("SENASA", p, ["06-07", "09-14"] if p == "PE20333444555" else ["06-14"], None, None) for p in _LICENSED),
+    ("SENASA", "PE20333444551", ["08"], Decimal("5000"), "TNE"),
+    *(("SENASA", p, ["06-07", "09-14"] if p == "PE20333444551" else ["06-14"], None, None) for p in _LICENSED),
     *(("DIGEMID", p, ["30", "9018"], None, None) for p in _LICENSED),
     *(("MTC", p, ["8517"], None, None) for p in _LICENSED),
 )
 # The showcase importer holds no licence: its applications go to the agencies' queues.
-UNLICENSED_IMPORTER = ("PE20488776655", "Agroexportadora del Norte SAC")
+UNLICENSED_IMPORTER = ("PE20488776658", "Agroexportadora del Norte SAC")
 SHOWCASE_DECLARATIONS = 14
 
 
@@ -49,7 +49,7 @@ def showcase_declaration(lrn: str, arrival: date) -> dict[str, Any]:
     doc = example_declaration(lrn)
     imp_id, imp_name = UNLICENSED_IMPORTER
     doc["importer"] = {"id": imp_id, "name": imp_name, "country": "PE"}
-    doc["exporter"] = {"id": "CL76123456K", "name": "Agrícola Valle Central SpA", "country": "CL"}
+    doc["exporter"] = {"id": "CL761234560", "name": "Agrícola Valle Central SpA", "country": "CL"}
     doc["consignment"].update(loading_place="CLVAP", arrival_date=arrival.isoformat())
     fruit, medicine = doc["goods_items"][0], doc["goods_items"][1]
     fruit.update(

@@ -24,10 +24,10 @@ from clearway.tariff.providers import SimulatedBank, signatures_available
 
 # Importers of the demo generator that hold a guarantee account (the larger, regular importers).
 GUARANTEED_IMPORTERS = {
-    "PE20512345678": Decimal("2500000.00"),
-    "PE20601122334": Decimal("1500000.00"),
-    "PE20777888999": Decimal("4000000.00"),
-    "PE20987654321": Decimal("250000.00"),
+    "PE20512345671": Decimal("2500000.00"),
+    "PE20601122333": Decimal("1500000.00"),
+    "PE20777888995": Decimal("4000000.00"),
+    "PE20987654326": Decimal("250000.00"),
 }
 
 
@@ -109,8 +109,8 @@ def _showcase(ctx: DemoContext) -> None:
     """Lodges Chilean wine under the Pacific Alliance preference with its certificate, and pays it by transfer."""
     runtime = ctx.runtime
     doc = example_declaration("TARIFF-DEMO-WINE-1")
-    doc["importer"] = {"id": "PE20455667788", "name": "Distribuidora Lima Norte EIRL", "country": "PE"}
-    doc["exporter"] = {"id": "CL76123456K", "name": "Agrícola Valle Central SpA", "country": "CL"}
+    doc["importer"] = {"id": "PE20455667781", "name": "Distribuidora Lima Norte EIRL", "country": "PE"}
+    doc["exporter"] = {"id": "CL761234560", "name": "Agrícola Valle Central SpA", "country": "CL"}
     doc["consignment"]["loading_place"] = "CLVAP"
     doc["invoice"].update({"incoterm": "CFR", "total_amount": "9600.00", "insurance": "48.00"})
     doc["invoice"].pop("freight", None)

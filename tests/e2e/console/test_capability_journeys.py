@@ -37,7 +37,7 @@ from tests.e2e.console.test_language_journeys import shot, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 EXTRA = ("clearway.risk", "clearway.ecommerce", "clearway.ledger")
-CARRIER = {"user": "carrier.demo", "role": "declarant", "party_id": "PE20555666777", "what": "express carrier"}
+CARRIER = {"user": "carrier.demo", "role": "declarant", "party_id": "PE20555666773", "what": "express carrier"}
 AGENCY = {"user": "agency.senasa", "role": "agency", "agency": "SENASA", "what": "agency"}
 CRITERIA = {
     "rules": [
@@ -50,7 +50,7 @@ CRITERIA = {
         {"name": "first-timers", "lane": "yellow",
          "conditions": [{"field": "importer_past_declarations", "op": "eq", "value": 0}]},
     ],
-    "watchlists": [{"name": "post-clearance-audit", "severity": "high", "parties": ["PE20999999999"],
+    "watchlists": [{"name": "post-clearance-audit", "severity": "high", "parties": ["PE20999999990"],
                     "description": "importers under audit"}],
     "random_yellow": "0.02",
 }  # fmt: skip
@@ -101,7 +101,7 @@ def full_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         credential = ledger_service.issue(
             uow, ctx, org_id="cl-vinedos-andes", kind="certificate_of_origin", subject=ledger_seed.origin_subject()
         )
-        aeo.publish(uow, ctx, trader_id="PE20512345678", trader_name="Importaciones Pacífico SAC", status="granted",
+        aeo.publish(uow, ctx, trader_id="PE20512345671", trader_name="Importaciones Pacífico SAC", status="granted",
                     effective_from=date(2026, 1, 10), reason="validated audit")  # fmt: skip
         uow.commit()
     users.issue_tokens(runtime, (CARRIER, AGENCY))
@@ -248,6 +248,6 @@ def test_a_credential_is_verified_and_the_aeo_registry_searched(full_server: Any
     assert page.locator("#verdict.verdict-bad").count() == 1
     page.fill("#q", "PE2051")
     page.click("#aeo button")
-    assert "PE20512345678" in page.locator("#aeo").inner_text()
+    assert "PE20512345671" in page.locator("#aeo").inner_text()
     shot(page, lang, "ledger")
     context.close()

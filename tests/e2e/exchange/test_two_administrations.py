@@ -264,7 +264,7 @@ def test_two_administrations(servers: tuple[Server, Server]) -> None:
     assert "REPLAYED" in refused and refused & {"SIGNATURE", "MALFORMED"}
 
     # An alert published by CL becomes a watchlist hit in PE.
-    suspect = {"id": "CL770000001", "name": "Comercial Sospechosa Ltda", "country": "CL"}
+    suspect = {"id": "CL770000009", "name": "Comercial Sospechosa Ltda", "country": "CL"}
     cl.post(
         "/api/v1/exchange/alerts",
         {"kind": "seizure", "what": "cocaine hidden in wine bottles", "hs_code": "220421", "place": "CLVAP",

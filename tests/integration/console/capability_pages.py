@@ -19,8 +19,8 @@ from clearway.reference import seed as reference_seed
 from clearway.reference import service as reference_service
 from tests.integration.console.conftest import ENGLISH, NOW, _demo_hash
 
-CARRIER = "PE20555666777"
-OTHER_CARRIER = "PE20111222333"
+CARRIER = "PE20555666773"
+OTHER_CARRIER = "PE20111222330"
 PAGE_USERS = (
     ("broker.andina", "declarant", {"party_id": "PE20100047218"}),
     ("carrier.demo", "declarant", {"party_id": CARRIER}),

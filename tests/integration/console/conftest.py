@@ -35,7 +35,7 @@ from tests.conftest import HoldRelease
 BROKER = "PE20100047218"
 USERS = (
     ("broker.andina", "declarant", {"party_id": BROKER}),
-    ("broker.other", "declarant", {"party_id": "PE20999999999"}),
+    ("broker.other", "declarant", {"party_id": "PE20999999990"}),
     ("officer.rojas", "officer", {"office": "PECLL"}),
     ("officer.diaz", "officer", {"office": "PECLL"}),
     ("supervisor.quispe", "supervisor", {}),

@@ -35,7 +35,7 @@ from clearway.tariff.seed import demo_schedule_path  # noqa: E402
 EXTRA = ("clearway.tariff", "clearway.single_window")
 USERS = (
     ("broker.andina", "declarant", {"party_id": "PE20100047218"}),
-    ("broker.other", "declarant", {"party_id": "PE20999999999"}),
+    ("broker.other", "declarant", {"party_id": "PE20999999990"}),
     ("officer.rojas", "officer", {"office": "PECLL"}),
     ("supervisor.quispe", "supervisor", {}),
     ("agency.senasa", "agency", {"agency": "SENASA"}),
@@ -114,7 +114,7 @@ def test_not_signed_in_is_sent_to_sign_in(rt: Runtime) -> None:
 
 def test_an_admin_creates_a_user_who_signs_in_and_disables_it(rt: Runtime, as_user: Any) -> None:
     b = as_user("admin")
-    form = {"name": "broker.sur", "role": "declarant", "party_id": "PE20600000001", "password": "s3cret-pass"}
+    form = {"name": "broker.sur", "role": "declarant", "party_id": "PE20600000005", "password": "s3cret-pass"}
     no_csrf = b.client.post("/console/admin/users", data={**form, "reason": "new broker"})
     assert no_csrf.status_code == 403 and "expired" in no_csrf.text
     missing = b.post("/console/admin/users", {**form, "party_id": "", "reason": ""})
@@ -125,7 +125,7 @@ def test_an_admin_creates_a_user_who_signs_in_and_disables_it(rt: Runtime, as_us
     again = b.post("/console/admin/users", {**form, "reason": "twice"})
     assert again.status_code == 422 and "exists already" in again.text
     listing = b.get("/console/admin")
-    assert "broker.sur" in listing.text and "PE20600000001" in listing.text
+    assert "broker.sur" in listing.text and "PE20600000005" in listing.text
     assert "platform.user.create" in audit_actions(rt)
     newcomer = as_user("broker.sur", "s3cret-pass")  # signs in with the password set
     assert newcomer.get("/console/declarations").status_code == 200
@@ -196,7 +196,7 @@ def test_a_token_is_shown_once_works_and_is_revoked(rt: Runtime, as_user: Any) -
 
 def test_an_admin_grants_a_mandate_and_the_broker_may_then_lodge_for_the_importer(rt: Runtime, as_user: Any) -> None:
     b = as_user("admin")
-    form = {"principal_id": "PE20777777777", "agent_id": "PE20999999999", "procedures": "all", "valid_to": ""}
+    form = {"principal_id": "PE20777777778", "agent_id": "PE20999999990", "procedures": "all", "valid_to": ""}
     no_csrf = b.client.post("/console/admin/mandates", data={**form, "evidence": "poa 1", "reason": "power"})
     assert no_csrf.status_code == 403
     no_evidence = b.post("/console/admin/mandates", {**form, "evidence": "", "reason": "power of attorney"})
@@ -206,22 +206,22 @@ def test_an_admin_grants_a_mandate_and_the_broker_may_then_lodge_for_the_importe
     with rt.uow(readonly=True) as uow:
         principal = auth.principal_for_user(uow, "broker.other")
         assert principal is not None
-        assert not mandates_service.may_act_for(uow, principal.party_id, "PE20777777777", procedure=None, at=rt.clock())
+        assert not mandates_service.may_act_for(uow, principal.party_id, "PE20777777778", procedure=None, at=rt.clock())
     granted = b.post(
         "/console/admin/mandates",
         {**form, "valid_to": "2027-12-31", "evidence": "notarised power of attorney 2026-118", "reason": "on file"},
     )
     assert granted.status_code == 303
-    listing = b.get("/console/admin/mandates?party=PE20777777777")
-    assert "PE20999999999" in listing.text and "notarised power of attorney 2026-118" in listing.text
+    listing = b.get("/console/admin/mandates?party=PE20777777778")
+    assert "PE20999999990" in listing.text and "notarised power of attorney 2026-118" in listing.text
     with rt.uow(readonly=True) as uow:
-        assert mandates_service.may_act_for(uow, principal.party_id, "PE20777777777", procedure=None, at=rt.clock())
+        assert mandates_service.may_act_for(uow, principal.party_id, "PE20777777778", procedure=None, at=rt.clock())
     assert "mandates.grant" in audit_actions(rt)
     mandate_id = re.search(r'action="/console/admin/mandates/([^"/]+)/revoke"', listing.text).group(1)
     assert b.post(f"/console/admin/mandates/{mandate_id}/revoke", {"reason": ""}).status_code == 422
     assert b.post(f"/console/admin/mandates/{mandate_id}/revoke", {"reason": "power withdrawn"}).status_code == 303
     with rt.uow(readonly=True) as uow:
-        assert not mandates_service.may_act_for(uow, principal.party_id, "PE20777777777", procedure=None, at=rt.clock())
+        assert not mandates_service.may_act_for(uow, principal.party_id, "PE20777777778", procedure=None, at=rt.clock())
 
 
 @pytest.mark.parametrize("user", ["broker.andina", "agency.senasa"])

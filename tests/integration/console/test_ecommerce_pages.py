@@ -110,7 +110,7 @@ def test_a_carrier_uploads_a_manifest_follows_it_and_sees_each_decision(shop: An
 
 def test_another_partys_manifest_and_upload_are_invisible(shop: Any) -> None:
     rt, _client = shop
-    theirs = _screen_for(rt, "PE20111222333", "carrier.other")
+    theirs = _screen_for(rt, "PE20111222330", "carrier.other")
     carrier = _as(rt, "carrier.demo")
     assert carrier.get(f"/console/ecommerce/manifests/{theirs}").status_code == 404
     assert "other.csv" not in carrier.get("/console/ecommerce").text
@@ -156,7 +156,7 @@ def test_a_manifest_without_the_required_columns_fails_and_says_why(shop: Any) -
 
 def test_an_officer_releases_a_held_parcel_after_a_check(shop: Any) -> None:
     rt, _client = shop
-    manifest_id = _screen_for(rt, "PE20555666777", "carrier.demo")
+    manifest_id = _screen_for(rt, "PE20555666773", "carrier.demo")
     officer = _as(rt, "officer.rojas")
     start = officer.get("/console/ecommerce")
     assert 'id="held"' in start.text and "riskiest first" in start.text

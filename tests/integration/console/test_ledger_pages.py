@@ -36,7 +36,7 @@ def ledger(settings: Settings) -> Iterator[tuple[Runtime, TestClient, str]]:
             issued = service.issue(
                 uow, ctx, org_id=EXPORTER[0], kind="certificate_of_origin", subject=ledger_seed.origin_subject()
             )
-            aeo.publish(uow, ctx, trader_id="PE20512345678", trader_name="Importaciones Pacífico SAC",
+            aeo.publish(uow, ctx, trader_id="PE20512345671", trader_name="Importaciones Pacífico SAC",
                         status="granted", effective_from=date(2026, 1, 10), reason="validated audit")  # fmt: skip
             uow.commit()
         yield rt, client, issued.jwt
@@ -111,14 +111,14 @@ def test_the_aeo_registry_and_the_log_status(ledger: Any) -> None:
     officer = _as(rt, "officer.rojas")
     found = officer.get("/console/ledger?q=pac%C3%ADfico")
     registry = found.text[found.text.index('id="aeo"') :]
-    assert "PE20512345678" in registry and "granted" in registry and "validated audit" in registry
+    assert "PE20512345671" in registry and "granted" in registry and "validated audit" in registry
     assert "No trader in the registry matches" in officer.get("/console/ledger?q=PE2099").text
     wildcard = officer.get("/console/ledger?q=%25").text
-    assert "PE20512345678" not in wildcard[wildcard.index('id="aeo"') :]  # a % is a character, not a wildcard
+    assert "PE20512345671" not in wildcard[wildcard.index('id="aeo"') :]  # a % is a character, not a wildcard
     status = found.text[found.text.index('id="log-status"') :]
     assert "Last signed tree head" in status and "Not anchored on a public network" in status
     trader_view = _as(rt, "broker.andina").get("/console/ledger?q=PE2051")
-    assert "PE20512345678" in trader_view.text and "validated audit" not in trader_view.text  # reasons: customs only
+    assert "PE20512345671" in trader_view.text and "validated audit" not in trader_view.text  # reasons: customs only
 
 
 def test_ledger_posts_need_the_csrf_token(ledger: Any) -> None:

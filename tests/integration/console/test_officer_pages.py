@@ -159,9 +159,9 @@ def test_lists_and_jump_to_an_mrn(signed_in: Any, console_runtime: Runtime) -> N
     theirs = lodge(
         console_runtime,
         "LIST-2",
-        party="PE20999999999",
-        declarant={"id": "PE20999999999", "name": "Other SAC", "country": "PE"},
-        importer={"id": "PE20999999999", "name": "Other SAC", "country": "PE"},  # it imports for itself
+        party="PE20999999990",
+        declarant={"id": "PE20999999990", "name": "Other SAC", "country": "PE"},
+        importer={"id": "PE20999999990", "name": "Other SAC", "country": "PE"},  # it imports for itself
         representative=None,
     )
     trader = signed_in("broker.andina").get("/console/declarations")

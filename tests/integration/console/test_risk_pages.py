@@ -27,7 +27,7 @@ RULES = {
         {"name": "first-timers", "lane": "yellow",
          "conditions": [{"field": "importer_past_declarations", "op": "eq", "value": 0}]},
     ],
-    "watchlists": [{"name": "audit", "severity": "high", "parties": ["PE20999999999"]}],
+    "watchlists": [{"name": "audit", "severity": "high", "parties": ["PE20999999990"]}],
     "random_yellow": "0.05",
 }  # fmt: skip
 
@@ -227,7 +227,7 @@ def test_a_watchlist_is_edited_in_its_form(risk_console: Any) -> None:
             "original": "audit",
             "name": "audit",
             "severity": "critical",
-            "parties": "PE20999999999\nPE20888888888",
+            "parties": "PE20999999990\nPE20888888889",
         },
     )
     assert review.status_code == 200 and "severity" in review.text and "critical" in review.text
@@ -236,7 +236,7 @@ def test_a_watchlist_is_edited_in_its_form(risk_console: Any) -> None:
         == 303
     )
     with rt.uow(readonly=True) as uow:
-        assert risk_service.ruleset_document(uow)[1]["watchlists"][0]["parties"] == ["PE20888888888", "PE20999999999"]
+        assert risk_service.ruleset_document(uow)[1]["watchlists"][0]["parties"] == ["PE20888888889", "PE20999999990"]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from clearway.platform.runtime import Runtime
 from tests.conftest import Tokens
 
 RED_CROSS = ("PE20131371617", "Cruz Roja Peruana")  # listed in both shipped packs
-IMPOSTOR = ("PE20999888777", "Cruz Roja Peruana")  # the same name, another party
+IMPOSTOR = ("PE20999888772", "Cruz Roja Peruana")  # the same name, another party
 
 
 def headers(runtime: Runtime, user: str, role: str, **kw: Any) -> dict[str, str]:

@@ -132,7 +132,7 @@ def test_another_party_cannot_borrow_a_relief_organisations_id_to_get_priority_o
 ) -> None:
     activate(client, PANDEMIC, tokens.supervisor, supervisor2)
     for lrn, doc in (("BORROW-1", mask_import("BORROW-1")), ("BORROW-2", _incomplete("BORROW-2"))):
-        doc["declarant"] = {"id": "PE20999999999", "name": "Other broker", "country": "PE"}  # type: ignore[index]
+        doc["declarant"] = {"id": "PE20999999990", "name": "Other broker", "country": "PE"}  # type: ignore[index]
         r = client.post("/api/v1/declarations", json=doc, headers=tokens.other_broker)
         assert r.status_code == 422, (lrn, r.text)
         assert [(e["code"], e["pointer"]) for e in r.json()["errors"]] == [("NO_MANDATE", "/importer/id")], lrn

@@ -71,3 +71,21 @@ def test_another_broker_cannot_read_the_seeded_factur_x(client: TestClient, toke
         assert mine.status_code == 200 and mine.json()["count"] == 1
         theirs = client.get(f"/api/v1/declarations/{m}/documents", headers=tokens.other_broker)
         assert theirs.status_code in (403, 404) and "factur-x" not in theirs.text
+
+
+def test_the_demo_declarations_documents_raise_no_wrong_tax_id(
+    client: TestClient, tokens: Tokens, runtime: Runtime
+) -> None:
+    # the demo's parties carry right check digits: its printed invoices and Factur-X name them without
+    # DOC_TAX_ID_INVALID (python-stdnum), and the lodgement warns about none of them
+    lodged = [
+        client.post("/api/v1/declarations", json=example_declaration(f"SEED-TX-{i}"), headers=tokens.broker).json()
+        for i in range(3)
+    ]
+    assert all(r["warnings"] == [] for r in lodged)
+    seed.seed_demo(DemoContext(runtime=runtime, rng=random.Random(1), say=lambda _: None))
+    with runtime.uow(readonly=True) as uow:
+        found = [d for r in lodged for d in service.discrepancies(uow, r["mrn"])]
+        read = [d.fields for r in lodged for d in service.list_documents(uow, r["mrn"], _BROKER)]
+    assert found and not [d for d in found if d.code in {"DOC_TAX_ID_INVALID", "DOC_PARTY"}]
+    assert any((f.get("buyer") or {}).get("tax_id") for f in read)  # the buyer's RUC was read and checked

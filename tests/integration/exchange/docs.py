@@ -7,7 +7,7 @@ from typing import Any
 
 CL_BROKER, PE_BROKER = "CL760864285", "PE20100047218"
 EXPORTER = {"id": "CL760864285", "name": "Viñedos de los Andes SpA", "country": "CL"}
-CONSIGNEE = {"id": "PE20512345678", "name": "Importaciones Pacífico SAC", "country": "PE"}
+CONSIGNEE = {"id": "PE20512345671", "name": "Importaciones Pacífico SAC", "country": "PE"}
 
 
 def _item(value: str, quantity: str = "12000", mass: str = "9000.000") -> dict[str, Any]:

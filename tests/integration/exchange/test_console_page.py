@@ -105,7 +105,7 @@ def test_an_officer_publishes_an_alert_and_a_supervisor_watches_its_parties(
     r = officer.post(
         "/console/exchange/alerts",
         {"kind": "seizure", "what": "cocaine in wine boxes", "hs_code": "220421", "concealment": "false bottoms",
-         "parties": "PE20999888777 Importadora Fantasma SAC\n"},
+         "parties": "PE20999888772 Importadora Fantasma SAC\n"},
     )  # fmt: skip
     assert r.status_code == 303 and "done=" in r.headers["location"]
     page = officer.get("/console/exchange").text

@@ -107,7 +107,7 @@ def test_unmatched_lists_and_monthly_aggregates(paired: tuple[Side, Side]) -> No
     lodge(cl, export_doc("EXP-3", value="30000.00", bl="MAEU-1"))
     cl.drain(pe)
     lone = import_doc("IMP-3", value="10000.00", bl="MAEU-2")
-    lone["exporter"] = {"id": "CL965432107", "name": "Other exporter", "country": "CL"}
+    lone["exporter"] = {"id": "CL965432108", "name": "Other exporter", "country": "CL"}
     imp = lodge(pe, lone)
     r = pe.client.get("/api/v1/exchange/mirror/unmatched?country=CL", headers=pe.officer).json()
     assert [e["value"] for e in r["exports"]] == ["30000.00"]

@@ -76,7 +76,7 @@ def test_a_rejection_lists_every_error_with_wco_pointers(client: TestClient, tok
 
 def test_lodging_for_another_party_points_at_the_declarant(client: TestClient, tokens: Tokens) -> None:
     doc = example_declaration("WCO-OTHER-1")
-    doc["declarant"]["id"] = doc["representative"]["id"] = "PE20999999999"
+    doc["declarant"]["id"] = doc["representative"]["id"] = "PE20999999990"
     r = _lodge(client, tokens, doc)
     assert r.status_code == 422
     assert "(at /Declaration/Declarant/ID)" in r.text

@@ -13,7 +13,7 @@ from clearway.platform.runtime import Runtime
 
 EXPORTER = ("cl-vinedos-andes", "Viñedos de los Andes SpA", "CL", "CL760864285")
 BRAND = ("bright-electronics", "Shenzhen Bright Electronics Co. Ltd", "CN", "CN91310000MA1FL")
-IMPORTER = "PE20512345678"
+IMPORTER = "PE20512345671"
 
 
 @dataclass

@@ -194,7 +194,7 @@ def test_a_revoked_passport_and_a_chain_that_stops_short_are_flagged(
 ) -> None:
     t1 = (NOW - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
     pid = _issue(client, orgs.brand, "product_passport", passport_subject("urn:p:r"))
-    _issue(client, orgs.brand, "traceability_event", event_subject("urn:p:r", BRAND[3], "PE20999999999", t1))
+    _issue(client, orgs.brand, "traceability_event", event_subject("urn:p:r", BRAND[3], "PE20999999990", t1))
     mrn = _lodge(client, tokens, "CF-3", [["urn:p:r"]])
     with runtime.uow(readonly=True) as uow:
         assert [f.code for f in service.counterfeit_flags(uow, mrn)] == ["CHAIN_INCOMPLETE"]
@@ -208,7 +208,7 @@ def test_a_revoked_passport_and_a_chain_that_stops_short_are_flagged(
 def test_a_parcel_product_is_checked_without_a_declaration(client: TestClient, orgs: Orgs, runtime: Runtime) -> None:
     shipped = (NOW - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
     _issue(client, orgs.brand, "product_passport", passport_subject("urn:p:parcel"))
-    _issue(client, orgs.brand, "traceability_event", event_subject("urn:p:parcel", BRAND[3], "PE10456789012", shipped))
+    _issue(client, orgs.brand, "traceability_event", event_subject("urn:p:parcel", BRAND[3], "PE10456789019", shipped))
     with runtime.uow(readonly=True) as uow:
         ok = service.product_flags(
             uow,
@@ -216,7 +216,7 @@ def test_a_parcel_product_is_checked_without_a_declaration(client: TestClient, o
             commodity_code="851713",
             origin_country="CN",
             description="smartphone BX-20",
-            importer_id="PE10456789012",
+            importer_id="PE10456789019",
         )
         wrong = service.product_flags(
             uow,
@@ -224,7 +224,7 @@ def test_a_parcel_product_is_checked_without_a_declaration(client: TestClient, o
             commodity_code="851713",
             origin_country="CN",
             description="smartphone BX-20",
-            importer_id="PE10000000001",
+            importer_id="PE10000000006",
         )
     assert ok == []
     assert [f.code for f in wrong] == ["CHAIN_INCOMPLETE"]

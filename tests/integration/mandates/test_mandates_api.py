@@ -19,8 +19,8 @@ from clearway.tariff.model import ExchangeRate
 from clearway.tariff.seed import demo_schedule_path
 from tests.conftest import Tokens
 
-PACIFICO = "PE20512345678"  # importer.pacifico's party (src/clearway/demo/users.py)
-ATTACKER = "PE20999999999"  # tokens.other_broker's party
+PACIFICO = "PE20512345671"  # importer.pacifico's party (src/clearway/demo/users.py)
+ATTACKER = "PE20999999990"  # tokens.other_broker's party
 
 
 def _token(runtime: Runtime, user: str, party: str) -> dict[str, str]:
@@ -139,7 +139,7 @@ def test_the_principal_and_the_agent_see_a_mandate_and_nobody_else(
     client: TestClient, runtime: Runtime, tokens: Tokens, pacifico: dict[str, str]
 ) -> None:
     mandate_id = _grant(client, pacifico).json()["id"]
-    stranger = _token(runtime, "importer.stranger", "PE20888777666")
+    stranger = _token(runtime, "importer.stranger", "PE20888777661")
     for who in (pacifico, tokens.other_broker, tokens.officer, tokens.admin):
         assert client.get(f"/api/v1/mandates/{mandate_id}", headers=who).status_code == 200
     assert client.get(f"/api/v1/mandates/{mandate_id}", headers=stranger).status_code == 404
@@ -172,7 +172,7 @@ def test_an_amendment_may_not_name_a_party_without_a_mandate(
     assert r.status_code == 201 and r.json()["status"] == "01", r.text
     mrn = r.json()["mrn"]
     changed = example_declaration("NOM-AM-1")
-    changed["importer"] = {"id": "PE20888777666", "name": "Not a client", "country": "PE"}
+    changed["importer"] = {"id": "PE20888777661", "name": "Not a client", "country": "PE"}
     amended = client.post(
         f"/api/v1/declarations/{mrn}/amendments",
         headers=tokens.broker,

@@ -16,8 +16,8 @@ from tests.conftest import BROKER_PARTY, Tokens
 from tests.integration.single_window.helpers import fruit_and_medicines, load_demo_rules
 
 SW = "/api/v1/single-window"
-FRUTAS = ("PE20333444555", "Frutas del Sur SAC")  # holds the licence; mandated broker.andina (demo mandates)
-ATTACKER = "PE20999999999"
+FRUTAS = ("PE20333444551", "Frutas del Sur SAC")  # holds the licence; mandated broker.andina (demo mandates)
+ATTACKER = "PE20999999990"
 
 
 def _own(doc: dict[str, Any], party: str) -> dict[str, Any]:

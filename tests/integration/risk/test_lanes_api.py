@@ -121,7 +121,7 @@ def test_mandatory_rules_and_critical_watchlists_ignore_capacity(client: TestCli
 
 
 def test_watchlist_severity_sets_the_lane(client: TestClient, tokens: Tokens) -> None:
-    _publish(client, tokens, watchlists=[{"name": "audit", "severity": "medium", "parties": ["PE20512345678"]}])
+    _publish(client, tokens, watchlists=[{"name": "audit", "severity": "medium", "parties": ["PE20512345671"]}])
     assert _lodge(client, tokens, "WL-1")["lane"] == "yellow"
 
 

@@ -17,13 +17,13 @@ from clearway.risk import facts, service, warehouse
 from clearway.risk.learning import jobs, mapping
 from tests.conftest import Tokens
 
-RISKY_IMPORTER = "PE20512345678"  # the example declaration's importer
+RISKY_IMPORTER = "PE20512345671"  # the example declaration's importer
 
 
 def _platform_history(path: Path, rows: int = 400) -> Path:
     """Synthetic export rows: one importer's declarations were always found wrong, the others rarely."""
     rng = random.Random(7)
-    importers = [RISKY_IMPORTER, "PE20601122334", "PE20455667788", "PE20333444555", "PE20987654321"]
+    importers = [RISKY_IMPORTER, "PE20601122333", "PE20455667781", "PE20333444551", "PE20987654326"]
     records = []
     for i in range(rows):
         importer = rng.choice(importers)
@@ -90,7 +90,7 @@ def test_a_promoted_model_scores_each_accepted_declaration_and_explains_itself(
     assert any("past fraud rate of the importer" in r for r in reasons[1:])
     # Another importer, with a clean record, is not sent to control by the model.
     doc = example_declaration("MODEL-2")
-    doc["importer"]["id"] = "PE20601122334"
+    doc["importer"]["id"] = "PE20601122333"
     other = client.post("/api/v1/declarations", json=doc, headers=tokens.broker).json()
     assert other["lane"] == "green"
     with runtime.uow() as uow:

@@ -18,7 +18,7 @@ FULL = {
         {"name": f"rule-{i}", "lane": "yellow", "conditions": [{"field": "origin", "op": "eq", "value": c}]}
         for i, c in enumerate(("CN", "VN", "BD", "IN", "TR"))
     ],
-    "watchlists": [{"name": "audit", "severity": "high", "parties": ["PE20999999999"]}],
+    "watchlists": [{"name": "audit", "severity": "high", "parties": ["PE20999999990"]}],
     "random_yellow": "0.05",
 }
 TWO = {

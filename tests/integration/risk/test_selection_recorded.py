@@ -18,8 +18,8 @@ from clearway.risk.learning import data, jobs, mapping
 from clearway.risk.learning.estimators import RiskModel
 from tests.conftest import Tokens
 
-WATCHED = "PE20512345678"  # the example declaration's importer: a rule selects every one of its declarations
-OTHERS = ["PE20601122334", "PE20455667788", "PE20333444555", "PE20987654321"]
+WATCHED = "PE20512345671"  # the example declaration's importer: a rule selects every one of its declarations
+OTHERS = ["PE20601122333", "PE20455667781", "PE20333444551", "PE20987654326"]
 RULE = {
     "name": "importer-under-review",
     "lane": "yellow",

@@ -12,7 +12,7 @@ from tests.conftest import Tokens
 from tests.integration.single_window.helpers import agency_headers, fruit_and_medicines, load_demo_rules
 
 SW = "/api/v1/single-window"
-FRUTAS = ("PE20333444555", "Frutas del Sur SAC")
+FRUTAS = ("PE20333444551", "Frutas del Sur SAC")
 GRAPES = {
     "sequence": 1,
     "commodity_code": "080610",

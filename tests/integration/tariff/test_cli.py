@@ -53,9 +53,9 @@ def test_loading_the_schedule_duty_lines_and_rates_from_files(
     bad_rates = runner.invoke(app, ["rates", "load", str(rates)])
     assert bad_rates.exit_code == 1 and "RATE_DATE" in bad_rates.output
 
-    opened = runner.invoke(app, ["accounts", "open", "--id", "GAR-1", "--party", "PE20512345678", "--limit", "5000"])
+    opened = runner.invoke(app, ["accounts", "open", "--id", "GAR-1", "--party", "PE20512345671", "--limit", "5000"])
     assert opened.exit_code == 0 and "GAR-1" in opened.output
-    again = runner.invoke(app, ["accounts", "open", "--id", "GAR-1", "--party", "PE20512345678", "--limit", "5000"])
+    again = runner.invoke(app, ["accounts", "open", "--id", "GAR-1", "--party", "PE20512345671", "--limit", "5000"])
     assert again.exit_code == 1 and "ACCOUNT_EXISTS" in again.output
     assert runner.invoke(app, ["show", "26PE00000000000000"]).exit_code == 1
 

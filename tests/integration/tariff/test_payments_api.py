@@ -15,7 +15,7 @@ from tests.conftest import Tokens
 from tests.integration.tariff.conftest import settle
 
 D = Decimal
-IMPORTER = "PE20512345678"  # the example declaration's importer
+IMPORTER = "PE20512345671"  # the example declaration's importer
 # The example declaration, worked by hand (demo schedule, USD = 3.8000 PEN, FOB + freight 1850 + insurance 240 USD):
 #   prices 36000, 11000, 1750 USD -> 136800.00, 41800.00, 6650.00 PEN (sum 185250.00)
 #   freight 7030.00 PEN by value: 5191.3846 / 1586.2564 / 252.3590 -> cents down 5191.38 + 1586.25 + 252.35
@@ -284,7 +284,7 @@ def test_invalidating_a_declaration_gives_the_guarantee_back(
 
 def _chilean_wine(lrn: str, *, certificate: bool) -> dict[str, Any]:
     doc = example_declaration(lrn)
-    doc["exporter"] = {"id": "CL76123456K", "name": "Agrícola Valle Central SpA", "country": "CL"}
+    doc["exporter"] = {"id": "CL761234560", "name": "Agrícola Valle Central SpA", "country": "CL"}
     doc["consignment"]["loading_place"] = "CLVAP"
     doc["invoice"] = {"incoterm": "CFR", "currency": "USD", "total_amount": "100.00", "insurance": "1.00"}
     doc["goods_items"] = [

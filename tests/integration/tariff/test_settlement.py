@@ -18,8 +18,8 @@ from tests.integration.tariff.conftest import bank_of, settle
 
 D = Decimal
 TOTAL = D("35698.74")  # the example declaration's duties and taxes (see test_payments_api)
-IMPORTER = "PE20512345678"
-ATTACKER = "PE20999999999"  # tokens.other_broker's party
+IMPORTER = "PE20512345671"
+ATTACKER = "PE20999999990"  # tokens.other_broker's party
 NOTIFY = "/api/v1/payments/notifications"
 
 

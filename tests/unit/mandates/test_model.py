@@ -12,7 +12,7 @@ T0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
 def _mandate(**kw: object) -> Mandate:
     values: dict[str, object] = {
         "id": "m1",
-        "principal_id": "PE20512345678",
+        "principal_id": "PE20512345671",
         "agent_id": "PE20100047218",
         "procedures": ("40",),
         "valid_from": T0,
@@ -47,7 +47,7 @@ def test_procedures_match_by_prefix_and_all_covers_every_one() -> None:
 
 
 def test_party_ids_and_procedure_codes_are_plain_ascii() -> None:
-    assert valid_party_id("PE20512345678")
+    assert valid_party_id("PE20512345671")
     for bad in ("", "P", "pe20512345678", "PE2051234567\u0410", "PE205\x00123", "PE\u202e2051", "A" * 41):
         assert not valid_party_id(bad), bad
     assert valid_procedure("all") and valid_procedure("40") and valid_procedure("4000")

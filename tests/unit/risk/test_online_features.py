@@ -28,7 +28,7 @@ def _rows() -> list[dict[str, Any]]:
         "accepted_at": "2026-11-30T09:15:00+00:00",
         "office": "PECLL",
         "declarant": "PE20100047218",
-        "importer": "PE20512345678",
+        "importer": "PE20512345671",
         "exporter": "CN91310000MA1FL",
         "representative": "PE20100047218",
         "commodity_code": "851713",
@@ -55,7 +55,7 @@ def _rows() -> list[dict[str, Any]]:
         "incoterm": "DDP",
         "item_count": "",
     }
-    return [seen, unseen, {**seen, "item_id": "N3-1", "importer": "PE20601122334", "net_mass": "-5"}]
+    return [seen, unseen, {**seen, "item_id": "N3-1", "importer": "PE20601122333", "net_mass": "-5"}]
 
 
 def test_online_and_batch_features_agree_for_the_same_declaration(loaded: registry.LoadedModel) -> None:
