@@ -82,7 +82,7 @@ def test_the_officer_reads_each_documents_fields_with_confidence_and_differences
             "incoterm_finding": "invoice incoterm FCA, declared FOB",
             "date_label": "Invoice date",
             "buyer_label": "Buyer",
-            "bad_digits": "check digits wrong",
+            "good_digits": "check digits valid",
             "from_xml": "from the embedded XML",
             "unit_price": "Unit price",
             "line_amount": "$108,000.00",
@@ -100,7 +100,7 @@ def test_the_officer_reads_each_documents_fields_with_confidence_and_differences
             "incoterm_finding": "incoterm de la factura FCA, declarado FOB",
             "date_label": "Fecha de la factura",
             "buyer_label": "Comprador",
-            "bad_digits": "dígito verificador erróneo",
+            "good_digits": "dígito verificador válido",
             "from_xml": "del XML incrustado",
             "unit_price": "Precio unitario",
             "line_amount": "USD 108,000.00",
@@ -121,7 +121,7 @@ def test_the_officer_reads_each_documents_fields_with_confidence_and_differences
         assert "0.97" not in total
         assert re.search(r'<td class="num">1</td>', _row(printed, w["total_label"]))  # the page it was read on
         buyer = _text(_row(printed, w["buyer_label"]))
-        assert "RUC 20512345678" in buyer and w["bad_digits"] in buyer  # the example importer's RUC is wrong
+        assert "RUC 20512345671" in buyer and w["good_digits"] in buyer  # the demo importer's RUC, its check digit right
         assert w["weight"] in printed
         assert f'<th scope="col" class="num">{w["unit_price"]}</th>' in printed and w["line_amount"] in _text(printed)
         assert "<caption" in printed and "Smartphones, 6.5 inch" in printed

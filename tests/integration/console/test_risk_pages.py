@@ -280,7 +280,7 @@ def test_rule_and_watchlist_names_missing_or_taken_are_refused(risk_console: Any
     )  # fmt: skip
     assert taken_rule.status_code == 422 and "Another rule already has this name." in taken_rule.text
     taken_list = analyst.post(
-        "/console/risk/watchlists", {"original": "", "name": "audit", "severity": "high", "parties": "PE20111111111"}
+        "/console/risk/watchlists", {"original": "", "name": "audit", "severity": "high", "parties": "PE20111111112"}
     )
     assert taken_list.status_code == 422 and "Another watchlist already has this name." in taken_list.text
     with rt.uow(readonly=True) as uow:
