@@ -37,7 +37,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
+
+from defusedxml import ElementTree
 
 NFE_DIR = "nfelib-3.2.0/nfelib/nfe/samples/v4_0/leiauteNFe"
 CFDI_FILES = ("cfdilib-0.7.5/tests/demo/cfdv32.xml", "cfdilib-0.7.5/tests/demo/cfdv32.notaxes.xml")
