@@ -39,8 +39,27 @@ _WEIGHT_WORDS = ("peso", "weight", "poids", "kg", "kgs", "bultos", "packages", "
 _TAX_ID_COUNTRY = {"RFC": "MX", "CNPJ": "BR", "CPF": "BR", "NIT": "CO", "RUT": "CL", "CUIT": "AR", "RUC": "PE"}
 
 
+# A cell that is the number sign and a number alone ("Nº 000.047.605", "Nº000.047.605"): a form's number box
+_SIGN_CELL = re.compile(r"^(?:N[º°]|No\.|Nr\.)\s*(\d[\d./\-]{2,24})$", re.IGNORECASE)
+
+
 def invoice_number(page: Page) -> Found | None:
-    for cell, _label, rest in labelled(page, L.INVOICE_NUMBER, exclude=(*L.NOT_DATE, "date", "fecha", "data")):
+    """The labelled number, else a cell of the number sign and a number alone."""
+    found = _labelled_number(page)
+    if found is not None:
+        return found
+    for row in page.cells:
+        for cell in row:
+            m = _SIGN_CELL.match(cell.text.strip())
+            if m and parse_date(m.group(1)) is None:
+                return Found(m.group(1), 0.6, cell.page, cell.bbox())
+    return None
+
+
+def _labelled_number(page: Page) -> Found | None:
+    # "Fatura / Duplicatas": a Brazilian invoice's instalments (duplicatas), whose numbers are not the invoice's
+    exclude = (*L.NOT_DATE, "date", "fecha", "data", "duplicata", "duplicatas")
+    for cell, _label, rest in labelled(page, L.INVOICE_NUMBER, exclude=exclude):
         said = _said_number(cell.text, rest)
         if said is not None:
             return Found(said, 0.85, cell.page, cell.bbox())

@@ -34,6 +34,9 @@ INVOICE_NUMBER = (
     "fatura n",
     "numero da fatura",
     "nota fiscal",
+    "nota fiscal eletronica",
+    "nf-e",
+    "nfe",
     "fatura comercial no",
     "fatura",
     "facture no",
@@ -188,7 +191,10 @@ BUYER = (
     "importador",
     "consignatario",
     "destinatario",
+    "destinatario / remetente",
+    "destinatario remetente",
     "facturar a",
+    "cobrar a",
     "receptor",
     "adquirente",
     "acheteur",
@@ -533,6 +539,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "unit cost",
         "p unit",
         "valor unit",
+        "v unit",
+        "v unitario",
     ),
     "amount": (
         "amount",
@@ -540,6 +548,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "total",
         "importe",
         "valor total",
+        "v total",
         "vl total",
         "vlr total",
         "montant",
@@ -603,6 +612,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "unidad de medida",
     ),
     "description": (
+        "descricao dos produtos",
+        "descricao dos produtos / servicos",
+        "descricao do produto / servico",
         "description",
         "description of goods",
         "descripcion",
@@ -739,3 +751,33 @@ def contains_label(text: str, labels: tuple[str, ...]) -> str | None:
         if f" {label} " in padded and (best is None or len(label) > len(best)):
             best = label
     return best
+
+
+# Columns of a goods table that are neither goods words nor amounts of the line (item codes, tariff codes, tax
+# bases, rates and amounts): known, so a header with many of them (a DANFE's "NCM/SH CST CFOP ... BC.ICMS V.ICMS
+# V.IPI %ICMS %IPI") is still a goods header.
+EXTRA_COLUMNS = (
+    "codigo",
+    "cod",
+    "code",
+    "item code",
+    "ncm",
+    "ncm sh",
+    "cst",
+    "csosn",
+    "cfop",
+    "cst cfop",
+    "bc icms",
+    "v icms",
+    "v ipi",
+    "%icms",
+    "%ipi",
+    "%icms %ipi",
+    "aliq icms",
+    "aliq ipi",
+    "icms",
+    "ipi",
+    "clave prod serv",
+    "clave unidad",
+    "clave sat",
+)

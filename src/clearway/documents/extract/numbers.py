@@ -83,7 +83,8 @@ for _num, _names in enumerate(
         MONTHS[_n] = _num
 
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+# year first: ISO, and with slashes or dots (2024/07/05, 2024.07.05), always year, month, day
+_DATE_ISO = re.compile(r"\b(\d{4})([-/.])(\d{1,2})\2(\d{1,2})\b")
 _DATE_NUM = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 DATE_NUM = _DATE_NUM  # numeric dates (day and month in either order)
 _DATE_DMY_WORDS = re.compile(
@@ -264,7 +265,7 @@ def parse_date(text: str, *, month_first: bool = False) -> date | None:
     """Finds the first date in a text: ISO, numeric (day first unless told otherwise) or with month words."""
     candidates: list[tuple[int, date]] = []
     for m in _DATE_ISO.finditer(text):
-        d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        d = _make(int(m.group(1)), int(m.group(3)), int(m.group(4)))
         if d:
             candidates.append((m.start(), d))
     for m in _DATE_NUM.finditer(text):

@@ -117,15 +117,30 @@ def strip_label(text: str, label: str) -> str:
     return " ".join(rest).lstrip(":#.- ")
 
 
+def _column(page: Page, cell: Cell) -> tuple[float, float] | None:
+    """The span a cell heads in a row of several labels (a boxed form: DANFE, printed CFDI): from its start to the
+    next cell's start (the page's right edge for the last one); None in a row of one cell."""
+    row = page.cells[cell.line_no]
+    if len(row) < 2 or cell not in row:
+        return None
+    idx = row.index(cell)
+    right = max((ln.words[-1].x1 for ln in page.lines if ln.page == cell.page and ln.words), default=cell.x1)
+    return cell.x0 - page.gap, row[idx + 1].x0 if idx + 1 < len(row) else right + 1
+
+
 def cells_below(page: Page, cell: Cell, max_lines: int = 1) -> list[Cell]:
-    """Returns the cells under a cell (overlapping it horizontally) on the following lines."""
+    """Returns the cells under a cell (overlapping it horizontally) on the following lines. Under a row of labels,
+    a cell whose middle lies in the label's column comes first: a box's value printed at its right edge
+    ("VALOR TOTAL DA NOTA ... 173,01"), not the neighbouring box's value that ends just left of the label."""
     out = []
     line = page.lines[cell.line_no]
+    column = _column(page, cell)
     for j in range(cell.line_no + 1, min(len(page.lines), cell.line_no + 1 + max_lines)):
         nxt = page.lines[j]
         if nxt.page != line.page or nxt.top - line.bottom > page.gap * 4:
             break
-        hits = [c for c in page.cells[j] if c.x0 < cell.x1 + page.gap * 4 and c.x1 > cell.x0 - page.gap]
+        inside = [c for c in page.cells[j] if column[0] <= (c.x0 + c.x1) / 2 < column[1]] if column is not None else []
+        hits = inside or [c for c in page.cells[j] if c.x0 < cell.x1 + page.gap * 4 and c.x1 > cell.x0 - page.gap]
         if not hits:
             break
         out.append(min(hits, key=lambda c: abs(c.x0 - cell.x0)))

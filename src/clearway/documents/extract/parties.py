@@ -65,7 +65,8 @@ def _label_to_the_left(page: Page, cell: Cell, stops: tuple[str, ...]) -> bool:
 
 _NAME_PREFIX = re.compile(
     r"^(?:attn|attention|atencion|a la atencion de|a l attention de|z hd|zu handen|c/o|name|nombre|nome|nom"
-    r"|razon social|raison sociale|company|empresa|societe|firma|senor(?:es)?|sr(?:es)?|sra|mr|mrs|ms|m|mme"
+    r"|razon social|razao social|raison sociale|recebemos de|recibimos de|received from"
+    r"|company|empresa|societe|firma|senor(?:es)?|sr(?:es)?|sra|mr|mrs|ms|m|mme"
     r"|herrn|herr|frau|monsieur|madame)\b[.:]*\s*",
     re.IGNORECASE,
 )
@@ -73,16 +74,19 @@ _CONTACT = re.compile(r"@|www\.|https?:|\b(?:tel|phone|fax|telefono|telefone|mob
 
 
 def clean_name(text: str) -> str:
-    """A party's name without the "Attn:", "Name:", "Razón social:" that some layouts print before it."""
+    """A party's name without the "Attn:", "Name:", "Razón social:" that some layouts print before it; empty for a
+    line of such words alone (a form's "NOME / RAZÃO SOCIAL" over the name)."""
     out = text.strip(" :-,")
-    for _ in range(2):
+    for _ in range(3):
         plain = L.norm(out)
         m = _NAME_PREFIX.match(plain)
-        if not m or not plain[m.end() :]:
+        if not m:
             break
+        if not plain[m.end() :].strip(" /"):
+            return "" if "/" in plain or _ > 0 else out
         words = out.split()
         drop = len(plain[: m.end()].split())
-        out = " ".join(words[drop:]).strip(" :-,")
+        out = " ".join(words[drop:]).strip(" :-,/")
     out = out.strip(_QUOTES)
     words = out.split()
     if len(words) > 1 and words[-1] in _OCR_LEGAL_FORMS:  # "Co. Lid", "Technik CmbH": OCR's reading of the form
@@ -112,8 +116,8 @@ def _is_name(text: str) -> bool:
 
 
 _LEGAL_FORM = re.compile(
-    r"^(.{2,60}?\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|sa|s\.a|sas|sarl|srl|s\.r\.l|spa|bv|nv|plc|pvt"
-    r"|ltda|eireli|sac|s\.a\.c|sa de cv|s\.a\. de c\.v|oy|ab|as|kg)\b\.?)",
+    r"^(.{2,60}?\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|sa de cv|s\.a\. de c\.v|sa|s\.a|sas|sarl|srl"
+    r"|s\.r\.l|spa|bv|nv|plc|pvt|ltda|eireli|sac|s\.a\.c|oy|ab|as|kg)\b\.?)",
     re.IGNORECASE,
 )
 
@@ -138,15 +142,33 @@ _TITLES = (
 )
 
 
+# A receipt stub's sentence naming the sender (a DANFE's canhoto: "RECEBEMOS DE <emitente> OS PRODUTOS ...")
+_RECEIVED_FROM = re.compile(
+    r"\b(?:recebemos de|recibimos de|received from)\s+(?P<name>.{2,80}?)\s+(?:os|as|los|las|the)\s+"
+    r"(?:produtos|mercadorias|servicos|productos|mercancias|servicios|goods|products)\b",
+    re.IGNORECASE,
+)
+
+
 def letterhead(page: Page) -> Found | None:
-    """The seller when no label names it: a company name with its legal form on one of the page's first lines,
-    else the first line of the top block that reads as a name (the document title stripped from it)."""
+    """The seller when no label names it: the sender a receipt stub names ("Recebemos de X os produtos"), a
+    company name with its legal form on one of the page's first lines, else the first line of the top block that
+    reads as a name (the document title stripped from it)."""
     first = page.lines[0].page if page.lines else 0
     top = [ln for ln in page.lines[:4] if ln.page == first]
     for line in top:
+        m = _RECEIVED_FROM.search(L.norm(line.text))
+        if m:  # the name as printed: the same words, found again in the line's own spelling
+            count = len(m.group("name").split())
+            words = line.text.split()
+            start = len(L.norm(line.text)[: m.start("name")].split())
+            name = " ".join(words[start : start + count]).strip(" ,:-")
+            if name:
+                return Found({"name": name, "tax_id": None, "address": []}, 0.55, line.page, line.bbox())
+    for line in top:
         m = _LEGAL_FORM.match(line.text.strip())
         if m and not L.starts_with_label(L.norm(line.text), L.BUYER):
-            name = m.group(1).strip(" ,:-")
+            name = clean_name(m.group(1)).strip(" ,:-") or m.group(1).strip(" ,:-")
             return Found({"name": name, "tax_id": None, "address": []}, 0.5, line.page, line.bbox())
     for line in top[:2]:
         cells = page.cells[page.lines.index(line)]

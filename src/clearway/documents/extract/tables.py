@@ -1,4 +1,5 @@
-"""The goods table: rows under a header naming at least three columns (any order, any of the languages), words
+"""The goods table: rows under a header naming at least three columns (any order, any of the languages; item codes,
+tariff codes and tax columns are known but not counted), words
 assigned to columns by position; notes under a line stay with it, and the table continues on the next page
 under the same header."""
 
@@ -17,6 +18,9 @@ from clearway.documents.extract.page import Page, amount_in
 _COLUMN_PHRASES: list[tuple[tuple[str, ...], str]] = sorted(
     ((tuple(L.norm(p).replace("/", " ").split()), kind) for kind, phrases in L.COLUMNS.items() for p in phrases),
     key=lambda x: -len(x[0]),
+)
+_COLUMN_PHRASES += sorted(
+    ((tuple(L.norm(p).replace("/", " ").split()), "extra") for p in L.EXTRA_COLUMNS), key=lambda x: -len(x[0])
 )
 
 
@@ -60,7 +64,7 @@ def goods_lines(page: Page) -> tuple[list[dict[str, Any]], float]:
     pages_done: set[int] = set()
     for i, line in enumerate(page.lines):
         cols = _with_line_above(page, i, header_columns(line))
-        kinds = {k for k, _a, _b in cols if k != "other"}
+        kinds = {k for k, _a, _b in cols if k not in {"other", "extra"}}
         if len(kinds) < 3 or "description" not in kinds or sum(1 for k, _a, _b in cols if k == "other") > 3:
             continue
         if line.page in pages_done or (first_kinds is not None and kinds != first_kinds):
@@ -88,7 +92,7 @@ def _with_line_above(page: Page, i: int, cols: list[tuple[str, float, float]]) -
     above, line = page.lines[i - 1], page.lines[i]
     if above.page != line.page or line.top - above.bottom > page.gap * 0.8 or any(ch.isdigit() for ch in above.text):
         return cols
-    upper = [c for c in header_columns(above) if c[0] != "other"]
+    upper = [c for c in header_columns(above) if c[0] not in {"other", "extra"}]
     if not upper:
         return cols
     merged = list(cols)
@@ -131,7 +135,7 @@ def _triple(
                 if a > 0 and c > 0 and _multiplies(a, b, c):
                     # which factor is the quantity: its column, else the whole number of the two
                     by_column = (ka == "unit_price" and kb != "unit_price") or (kb == "quantity" and ka != "quantity")
-                    undecided = ka == kb or {ka, kb} <= {"other", "amount", "unit"}
+                    undecided = ka == kb or {ka, kb} <= {"other", "extra", "amount", "unit"}
                     whole_b = a != a.to_integral_value() and b == b.to_integral_value()
                     if by_column or (undecided and whole_b):
                         a, b = b, a
