@@ -121,7 +121,9 @@ def test_the_officer_reads_each_documents_fields_with_confidence_and_differences
         assert "0.97" not in total
         assert re.search(r'<td class="num">1</td>', _row(printed, w["total_label"]))  # the page it was read on
         buyer = _text(_row(printed, w["buyer_label"]))
-        assert "RUC 20512345671" in buyer and w["good_digits"] in buyer  # the demo importer's RUC, its check digit right
+        assert (
+            "RUC 20512345671" in buyer and w["good_digits"] in buyer
+        )  # the demo importer's RUC, its check digit right
         assert w["weight"] in printed
         assert f'<th scope="col" class="num">{w["unit_price"]}</th>' in printed and w["line_amount"] in _text(printed)
         assert "<caption" in printed and "Smartphones, 6.5 inch" in printed

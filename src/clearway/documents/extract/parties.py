@@ -58,9 +58,8 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
 def _label_to_the_left(page: Page, cell: Cell, stops: tuple[str, ...]) -> bool:
     """Whether the cell's line starts, left of it, with another field's label: "Buyer:  Andes SAC" under
     "Shipper:  Brightvolt Co" — the value column continues, but it is the buyer's block now."""
-    return any(
-        c.x1 <= cell.x0 and L.starts_with_label(L.norm(c.text), stops) for c in page.cells[cell.line_no] if c is not cell
-    )
+    row = page.cells[cell.line_no]
+    return any(c.x1 <= cell.x0 and L.starts_with_label(L.norm(c.text), stops) for c in row if c is not cell)
 
 
 _NAME_PREFIX = re.compile(
