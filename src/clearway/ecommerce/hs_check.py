@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 
 from clearway.classification.model import Index
-from clearway.ecommerce import lexicon, phrases
+from clearway.ecommerce import hs_history, lexicon, phrases
 from clearway.ecommerce.model import ScreeningConfig
 from clearway.ecommerce.phrases import fmt
 
@@ -205,11 +205,60 @@ def judged_pairs(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor) -> pl
     return candidates.join(advisor.judge(candidates), on=["desc_norm", "hs6"])
 
 
-def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None, name: str) -> pl.DataFrame:
-    """Returns (parcel_id, reason) for parcels whose declared HS code is implausible for their title."""
+def implausible(
+    df: pl.DataFrame,
+    cfg: ScreeningConfig,
+    advisor: Advisor | None,
+    name: str,
+    history: hs_history.HsHistory | None = None,
+) -> pl.DataFrame:
+    """Returns (parcel_id, reason) for parcels whose declared HS code is implausible for their title.
+
+    With a classification ``history``, a declared heading the history says is rare for such titles is
+    implausible too, and a heading the history vouches for is not flagged by the service's rules."""
     empty = pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
     if df.is_empty():
         return empty
+    reasons = service_reasons(df, cfg, advisor)
+    if history is not None:
+        reasons = _with_history(df, reasons, cfg, history)
+    return (
+        df.select("parcel_id", "desc_norm", "hs6")
+        .join(reasons, on=["desc_norm", "hs6"])
+        .select("parcel_id", pl.col("reason").alias(name))
+    )
+
+
+def _with_history(
+    df: pl.DataFrame, reasons: pl.DataFrame, cfg: ScreeningConfig, history: hs_history.HsHistory
+) -> pl.DataFrame:
+    """The service's reasons less those the history vouches against, plus the history's own flags (its reason
+    first: it says what past parcels show)."""
+    pairs = df.filter(pl.col("hs6").is_not_null()).select("desc_norm", "hs6").unique()
+    if pairs.is_empty():
+        return reasons
+    judged = history.judge(pairs, cfg)
+    exact = pl.col("hist_key").str.starts_with("t:")
+    common: dict[str, pl.Expr] = {
+        "hs6": pl.col("hs6"),
+        "n": pl.col("hist_n"),
+        "top_share": (100 * pl.col("hist_top_share")).round(0).cast(pl.Int64),
+        "top": pl.col("hist_top"),
+        "declared_share": (100 * pl.col("hist_declared_share")).round(0).cast(pl.Int64),
+        "declared": pl.col("hs6").str.slice(0, cfg.hs_history_level),
+    }
+    by_title = fmt(phrases.HS_HISTORY_TITLE, "", **common)
+    by_words = fmt(phrases.HS_HISTORY, "", words=hs_history.key_words(pl.col("hist_key")), **common)
+    own = pl.when(exact).then(by_title).otherwise(by_words)
+    out = judged.join(reasons, on=["desc_norm", "hs6"], how="left").with_columns(
+        reason=pl.when(hs_history.rule(cfg)).then(own).when(~hs_history.vouches(cfg)).then(pl.col("reason"))
+    )
+    return out.filter(pl.col("reason").is_not_null()).select("desc_norm", "hs6", "reason")
+
+
+def service_reasons(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None) -> pl.DataFrame:
+    """(desc_norm, hs6, reason) of the pairs the lexicon and the HS-suggestion service find implausible."""
+    empty = pl.DataFrame(schema={"desc_norm": pl.String, "hs6": pl.String, "reason": pl.String})
     lexicon_words = pl.when(pl.col("lex_against")).then(
         fmt(
             phrases.LEXICON,
@@ -256,9 +305,4 @@ def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None,
                 )
             )
         )
-    reasons = flagged.select("desc_norm", "hs6", "reason")
-    return (
-        df.select("parcel_id", "desc_norm", "hs6")
-        .join(reasons, on=["desc_norm", "hs6"])
-        .select("parcel_id", pl.col("reason").alias(name))
-    )
+    return flagged.select("desc_norm", "hs6", "reason")
