@@ -35,6 +35,9 @@ from clearway.ecommerce.model import ScreeningConfig
 
 MAX_WORDS = 10  # content words of a title that make keys (at most 45 pairs)
 KEEP_FLOOR = 3  # keys with fewer past parcels are dropped when the model is built (never enough support)
+# words and pairs of a single title are dropped too (the title's own key says the same): the model stays
+# compact, and ``hs_history_min_titles`` under 2 means 2
+KEEP_TITLES = 2
 CHUNK = 20_000  # titles turned into keys at a time
 MAX_CACHE = 500_000
 # Gender and age words tell clothing headings apart (6204 women's, 6203 men's, 6111 babies'): kept as words.
@@ -130,7 +133,10 @@ class HsHistory:
             if distinct
             else pl.DataFrame(schema={"key": pl.String, "t_all": pl.UInt32})
         )
-        totals = c.group_by("key").agg(n_all=pl.col("n").sum()).join(t, on="key").filter(pl.col("n_all") >= KEEP_FLOOR)
+        keep = (pl.col("n_all") >= KEEP_FLOOR) & (
+            pl.col("key").str.starts_with("t:") | (pl.col("t_all") >= KEEP_TITLES)
+        )
+        totals = c.group_by("key").agg(n_all=pl.col("n").sum()).join(t, on="key").filter(keep)
         c = c.join(totals.select("key"), on="key", how="semi")
         return cls(
             counts=c,
@@ -167,7 +173,9 @@ class HsHistory:
     def _score(self, todo: pl.DataFrame, cfg: ScreeningConfig) -> None:
         level = cfg.hs_history_level
         todo = todo.with_columns(hs4=pl.col("hs6").str.slice(0, level)).unique(["desc_norm", "hs4"])
-        if level not in self._by_level:
+        if level >= 4:
+            self._by_level[level] = self.counts
+        elif level not in self._by_level:
             self._by_level[level] = self.counts.group_by("key", hs4=pl.col("hs4").str.slice(0, level)).agg(
                 pl.col("n").sum()
             )

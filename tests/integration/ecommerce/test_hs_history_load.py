@@ -124,6 +124,24 @@ def test_oversized_and_overlong_files_are_refused_and_store_nothing(
         with pytest.raises(ValidationFailed) as wrong_role:
             hs_history_store.load_stream(uow, io.BytesIO(HISTORY.encode()), actor="x", role="declarant", source="s")
         assert wrong_role.value.issues[0].code == "ROLE_FORBIDDEN"
+        garbage = io.BytesIO(b"\x00\xff\xfe binary \x89PNG\r\n\x1a\n")
+        with pytest.raises(ValidationFailed) as not_csv:
+            hs_history_store.load_stream(uow, garbage, actor="a", role="admin", source="s")
+        assert {i.code for i in not_csv.value.issues} == {"HEADER"}
+        huge = io.BytesIO(("title,hs_code\n" + "x" * 200_000 + ",640299\n").encode())
+        with pytest.raises(ValidationFailed) as malformed:
+            hs_history_store.load_stream(uow, huge, actor="a", role="admin", source="s")
+        assert malformed.value.issues[0].code == "CSV_MALFORMED"
+        only_bad = io.BytesIO(b"title,hs_code\n,640299\nshoes,12\n")
+        with pytest.raises(ValidationFailed) as nothing:
+            hs_history_store.load_stream(uow, only_bad, actor="a", role="admin", source="s")
+        assert nothing.value.issues[0].code == "NOTHING_LOADED"
+        monkeypatch.setattr(hs_history_store, "MAX_ROWS", 100)
+        monkeypatch.setattr(hs_history_store, "MAX_PAIRS", 4)
+        with pytest.raises(ValidationFailed) as too_many_pairs:
+            hs_history_store.load_stream(uow, io.BytesIO(HISTORY.encode()), actor="a", role="admin", source="s")
+        assert too_many_pairs.value.issues[0].code == "HISTORY_TOO_LARGE"
+    with runtime.uow() as uow:  # the refused load was never committed
         assert hs_history_store.summary(uow)["pairs"] == 0
         assert hs_history_store.current(uow, runtime.caches) is None  # nothing loaded: screening as before
 
