@@ -17,6 +17,11 @@ distinct items, not of parcels:
    (the suggestion is confident) and the declared heading scores under ``hs_heading_ratio`` of the best (a
    neighbouring heading of the right chapter). Elsewhere plausibility stays at chapter/section level.
 
+4. **classification history, when one is loaded** (``hs_history``): a declared heading that past parcels with
+   such titles were (almost) never declared under, where the history is confident and has support, is
+   implausible, and the reason says what the history shows; a heading the history often saw for such titles
+   is not flagged by stages 1–3. Without a history, stages 1–3 exactly as before.
+
 The scores are those of ``classification``'s suggestion (``Index.scores`` = ``Index.suggest``'s ranking:
 head-noun weighting, 'for …' tails, shop phrases), batched per distinct normalised title.
 
