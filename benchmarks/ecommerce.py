@@ -104,7 +104,7 @@ def main() -> None:
 
     from clearway import bootstrap
     from clearway.ecommerce import config, hs_check, hs_history, hs_history_store, lists, service
-    from clearway.ecommerce.evaluation import marketplace, scoring
+    from clearway.ecommerce.evaluation import marketplace, planting, scoring
     from clearway.platform import audit
     from clearway.platform.migrate import upgrade
     from clearway.platform.settings import Settings
@@ -131,6 +131,7 @@ def main() -> None:
             if not args.no_history:
                 (cal / "work-history").mkdir()
                 rows = scoring.history_rows(cal / "manifest.csv", cal / "work-history")
+                planting.set_nomenclature(args.shared)  # the planted codes of the tie-break need the subheadings
                 start = time.perf_counter()
                 setting, out_of_fold = scoring.calibrate_history(
                     rows, cfg=config.for_country("PE", **overrides), advisor=advisor

@@ -226,7 +226,7 @@ def implausible(
         return empty
     reasons = service_reasons(df, cfg, advisor)
     if history is not None:
-        reasons = _with_history(df, reasons, cfg, history)
+        reasons = _with_history(df, reasons, cfg, history, advisor)
     return (
         df.select("parcel_id", "desc_norm", "hs6")
         .join(reasons, on=["desc_norm", "hs6"])
@@ -235,14 +235,31 @@ def implausible(
 
 
 def _with_history(
-    df: pl.DataFrame, reasons: pl.DataFrame, cfg: ScreeningConfig, history: hs_history.HsHistory
+    df: pl.DataFrame,
+    reasons: pl.DataFrame,
+    cfg: ScreeningConfig,
+    history: hs_history.HsHistory,
+    advisor: Advisor | None,
 ) -> pl.DataFrame:
     """The service's reasons less those the history vouches against, plus the history's own flags (its reason
-    first: it says what past parcels show)."""
+    first: it says what past parcels show). A history flag on another heading of the chapter the history holds
+    is dropped where the nomenclature reads the title as the declared heading (its score at least
+    ``hs_history_service_heading`` of the best): there the history's habit and the nomenclature disagree, and
+    the habit alone is no reason to hold the parcel."""
     pairs = df.filter(pl.col("hs6").is_not_null()).select("desc_norm", "hs6").unique()
     if pairs.is_empty():
         return reasons
-    judged = history.judge(pairs, cfg)
+    judged = history.judge(pairs, cfg).with_columns(hist_flag=hs_history.rule(cfg))
+    if advisor is not None and cfg.hs_history_service_heading > 0 and cfg.hs_history_level >= 4:
+        same_chapter = pl.col("hist_flag") & (pl.col("hist_top").str.slice(0, 2) == pl.col("hs6").str.slice(0, 2))
+        within = judged.filter(same_chapter).select("desc_norm", "hs6")
+        if within.height:
+            read = advisor.judge(within).select(
+                "desc_norm", "hs6", backs=pl.col("hs_head_ratio") >= cfg.hs_history_service_heading
+            )
+            judged = judged.join(read, on=["desc_norm", "hs6"], how="left").with_columns(
+                hist_flag=pl.col("hist_flag") & ~pl.col("backs").fill_null(False)
+            )
     exact = pl.col("hist_key").str.starts_with("t:")
     common: dict[str, pl.Expr] = {
         "hs6": pl.col("hs6"),
@@ -256,7 +273,7 @@ def _with_history(
     by_words = fmt(phrases.HS_HISTORY, "", words=hs_history.key_words(pl.col("hist_key")), **common)
     own = pl.when(exact).then(by_title).otherwise(by_words)
     out = judged.join(reasons, on=["desc_norm", "hs6"], how="left").with_columns(
-        reason=pl.when(hs_history.rule(cfg)).then(own).when(~hs_history.vouches(cfg)).then(pl.col("reason"))
+        reason=pl.when(pl.col("hist_flag")).then(own).when(~hs_history.vouches(cfg)).then(pl.col("reason"))
     )
     return out.filter(pl.col("reason").is_not_null()).select("desc_norm", "hs6", "reason")
 

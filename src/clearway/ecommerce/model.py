@@ -178,6 +178,10 @@ class ScreeningConfig:
     hs_history_vouch: float = 0.2
     hs_history_min_words: int = 2  # the most confident key is a pair of words or the title (1: a word may be)
     hs_history_level: int = 4  # judged per heading (4) or per chapter (2)
+    # A heading-level history flag inside the chapter the history holds is dropped when the HS-suggestion
+    # service scores the declared heading at least this share of its best (the nomenclature backs it); 0: off.
+    # Set a priori, not calibrated (docs/ecommerce.md).
+    hs_history_service_heading: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,3 +137,29 @@ def test_judgements_are_cached_per_title_and_heading_and_redone_when_the_support
     assert history.judge(pairs, cfg()).equals(first)
     looser = history.judge(pairs, cfg(hs_history_min_parcels=1000))
     assert looser["hist_key"].null_count() == 2  # no key has 1000 parcels
+
+
+def test_a_habit_inside_the_chapter_does_not_overrule_the_nomenclature() -> None:
+    from tests.unit.ecommerce.test_hs_check import _advisor
+
+    # carriers declared earphones under 8517 (their category is "mobile accessories"); the nomenclature says 8518
+    habit = hs_history.HsHistory.build(
+        pl.DataFrame(
+            [
+                ("boat wireless earphones bluetooth", "851713", 40),
+                ("jbl wireless earphones", "851713", 30),
+                ("sony wireless earphones sport", "851713", 30),
+            ],
+            schema={"desc_norm": pl.String, "hs6": pl.String, "parcels": pl.Int64},
+            orient="row",
+        )
+    )
+    rows = [("RIGHT", "noise wireless earphones", "851830"), ("BOOK", "noise wireless earphones", "490199")]
+    df = pl.DataFrame(rows, schema=["parcel_id", "desc_norm", "hs6"], orient="row")
+    df = df.join(matching.title_chapters(df["desc_norm"]), on="desc_norm", how="left")
+    advisor = _advisor()
+    found = dict(hs_check.implausible(df, cfg(), advisor, "why", habit).iter_rows())
+    assert "RIGHT" not in found  # the declared heading is the nomenclature's reading of the title
+    assert "past parcels" in found["BOOK"]  # another chapter: the history speaks
+    strict = dict(hs_check.implausible(df, cfg(hs_history_service_heading=0.0), advisor, "why", habit).iter_rows())
+    assert "past parcels" in strict["RIGHT"]  # without the nomenclature's check the habit would flag it

@@ -218,12 +218,16 @@ def calibrate_history(
     from clearway.ecommerce.evaluation import planting
 
     cfg = cfg or config.for_country("PE")
+    if not planting.nomenclature_loaded():
+        raise ValueError("planting.set_nomenclature(shared) first: the planted codes need the HS subheadings")
     rng = np.random.default_rng(seed)
     rows = rows.with_columns(fold=(pl.col("desc_norm").hash(seed=3) % 2).cast(pl.Int64))
     judged: dict[tuple[int, int, int], tuple[pl.DataFrame, pl.DataFrame]] = {}
     planted_by_fold: dict[int, pl.DataFrame] = {}
     for fold in (0, 1):
-        declared = rows.filter(pl.col("fold") == fold).unique("desc_norm").select("desc_norm", "hs6")
+        declared = (
+            rows.filter(pl.col("fold") == fold).unique("desc_norm", maintain_order=True).select("desc_norm", "hs6")
+        )
         bad_codes: list[tuple[str, str, str]] = []
         for title, code in declared.iter_rows():
             v = planting.HS_VARIANTS[int(rng.integers(0, len(planting.HS_VARIANTS)))]
