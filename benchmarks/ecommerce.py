@@ -85,6 +85,11 @@ def main() -> None:
     parser.add_argument("--max-parcels", type=int, default=None, help="screening's limit per manifest")
     parser.add_argument("--stream", action="store_true", help="screen file to file by seller buckets")
     parser.add_argument("--bucket-rows", type=int, default=250_000)
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="screen without the classification history (with --calibrate it is built from the calibration half)",
+    )
     parser.add_argument("--generate-only", type=Path, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--half", default="held_out", help=argparse.SUPPRESS)
     parser.add_argument("--no-plant", action="store_true", help=argparse.SUPPRESS)
@@ -98,8 +103,9 @@ def main() -> None:
     import polars as pl
 
     from clearway import bootstrap
-    from clearway.ecommerce import config, hs_check, lists, service
-    from clearway.ecommerce.evaluation import marketplace, scoring
+    from clearway.ecommerce import config, hs_check, hs_history, hs_history_store, lists, service
+    from clearway.ecommerce.evaluation import marketplace, planting, scoring
+    from clearway.platform import audit
     from clearway.platform.migrate import upgrade
     from clearway.platform.settings import Settings
     from clearway.reference import service as reference
@@ -109,6 +115,8 @@ def main() -> None:
     print(f"HS-suggestion index built in {time.perf_counter() - started:.1f} s")
 
     overrides: dict[str, float] = {}
+    history_info: dict[str, object] = {}
+    model: hs_history.HsHistory | None = None
     with tempfile.TemporaryDirectory(prefix="clearway-bench-") as tmp:
         folder = Path(tmp)
         if args.calibrate:
@@ -120,8 +128,29 @@ def main() -> None:
             found = scoring.calibrate(cal / "manifest.csv", work, advisor=advisor)
             overrides.update(found)
             print(f"calibrated on {args.calibration_parcels:,} parcels of the calibration half: {found}")
+            if not args.no_history:
+                (cal / "work-history").mkdir()
+                rows = scoring.history_rows(cal / "manifest.csv", cal / "work-history")
+                planting.set_nomenclature(args.shared)  # the planted codes of the tie-break need the subheadings
+                start = time.perf_counter()
+                setting, out_of_fold = scoring.calibrate_history(
+                    rows, cfg=config.for_country("PE", **overrides), advisor=advisor
+                )
+                overrides.update(setting)
+                history_info = {"thresholds": setting, "out_of_fold_on_calibration_half": out_of_fold}
+                print(
+                    f"history thresholds cross-fitted on the calibration half in {time.perf_counter() - start:.1f} s: "
+                    f"{setting}; out of fold {out_of_fold}"
+                )
+                rows.group_by("desc_norm", "hs6").agg(parcels=pl.len()).select(
+                    title="desc_norm", hs_code="hs6", parcels="parcels"
+                ).write_csv(folder / "history.csv")
+                model = hs_history.HsHistory.build(rows)
             shutil.rmtree(cal)
-        hand = _hand_labels(args.shared, advisor, overrides)
+        hand = _hand_labels(args.shared, advisor, overrides, model)
+        hand_chapter = (
+            _hand_labels(args.shared, advisor, {**overrides, "hs_history_level": 2}, model) if model is not None else {}
+        )
         start = time.perf_counter()
         _child(folder, args.parcels, args.seed, args.shared, "held_out", plant=True)
         generated = time.perf_counter() - start
@@ -139,6 +168,20 @@ def main() -> None:
                 lists.load_brands(uow, folder / "brands.csv"),
             ]
             uow.commit()
+        if model is not None:
+            with runtime.uow() as uow:
+                done_history = hs_history_store.load_csv(
+                    uow, folder / "history.csv", actor="benchmark", role=audit.CLI_ROLE, source="calibration half"
+                )
+                uow.commit()
+            print(
+                f"classification history: {done_history.loaded:,} rows ({done_history.total_parcels:,} past parcels "
+                f"of the calibration half) loaded"
+            )
+            start = time.perf_counter()
+            with runtime.uow() as uow:
+                hs_history_store.current(uow, runtime.caches)
+            print(f"history model built in {time.perf_counter() - start:.1f} s (not counted in screening)")
         for name, done in zip(("recalls", "brands"), loaded, strict=True):
             print(f"{name}: {done.loaded} loaded" + "".join(f"; {i.message}" for i in done.issues))
             if done.issues:
@@ -228,6 +271,25 @@ def main() -> None:
             .sort("variant")
             .iter_rows()
         }
+        novel: dict[str, object] = {}
+        if model is not None:
+            titles = pl.read_csv(folder / "manifest.csv", columns=["parcel_id", "description"], infer_schema_length=0)
+            titles = titles.with_columns(desc_norm=hs_history.normalise(pl.col("description")))
+            fresh = titles.filter(~pl.col("desc_norm").is_in(list(model.title_set)))["parcel_id"]
+            decided_novel = decided.filter(pl.col("parcel_id").is_in(fresh.implode()))
+            novel = {
+                "parcels": decided_novel.height,
+                "share_of_manifest": round(decided_novel.height / max(1, decided.height), 4),
+                "quality": scoring.score(decided_novel, truth),
+                "hs_recall_by_variant": {
+                    str(v): {"planted": int(n), "recall": round(float(r), 4)}
+                    for v, n, r in j.filter((pl.col("kind") == "hs") & pl.col("parcel_id").is_in(fresh.implode()))
+                    .group_by("variant")
+                    .agg(n=pl.len(), r=pl.col("flags").str.contains("hs_implausible").mean())
+                    .sort("variant")
+                    .iter_rows()
+                },
+            }
         runtime.engine.dispose()
 
     result = {
@@ -250,6 +312,9 @@ def main() -> None:
         "undervaluation_recall_by_evidence": by_evidence,
         "hs_recall_by_variant": hs_by_variant,
         "hs_on_hand_labelled_titles": hand,
+        "hs_history": history_info or "none",
+        "hs_on_hand_labelled_titles_history_per_chapter": hand_chapter or "no history",
+        "novel_titles": novel or "no history",
         "cpus": os.cpu_count(),
         "load_average_1m": round(os.getloadavg()[0], 2),
         "python": platform.python_version(),
@@ -283,17 +348,30 @@ def main() -> None:
     print(f"  undervaluation recall by evidence: {by_evidence}")
     print(f"  HS recall by planted variant: {hs_by_variant}")
     print(f"  HS check on the 198 hand-labelled titles: {hand}")
+    if hand_chapter:
+        print(f"  the same, the history judging per chapter: {hand_chapter}")
+    if novel:
+        nq = novel["quality"]
+        assert isinstance(nq, dict)
+        print(
+            f"  novel titles (not in the history): {novel['parcels']:,} parcels; hs precision "
+            f"{nq['hs']['precision']:.3f} recall {nq['hs']['recall']:.3f}; ordinary flagged for a risk "
+            f"{100 * nq['ordinary']['false_flag_rate']:.3f}%, hs false flags {100 * nq['hs']['false_flag_rate']:.3f}%; "
+            f"by variant {novel['hs_recall_by_variant']}"
+        )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ecommerce.json").write_text(json.dumps(result, indent=2))
     print(f"wrote {RESULTS / 'ecommerce.json'}")
 
 
-def _hand_labels(shared: Path, advisor: object, overrides: dict[str, float]) -> dict[str, object]:
+def _hand_labels(
+    shared: Path, advisor: object, overrides: dict[str, float], history: object = None
+) -> dict[str, object]:
     """The HS check on hand-labelled titles: declared at their label (every flag is false), and planted."""
     import numpy as np
     import polars as pl
 
-    from clearway.ecommerce import config, hs_check, matching
+    from clearway.ecommerce import config, hs_check, hs_history, matching
     from clearway.ecommerce.evaluation import marketplace, planting
 
     assert isinstance(advisor, hs_check.Advisor)
@@ -317,13 +395,21 @@ def _hand_labels(shared: Path, advisor: object, overrides: dict[str, float]) -> 
         desc_norm=pl.col("title").str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
     )
     df = df.join(matching.title_chapters(df["desc_norm"]), on="desc_norm", how="left")
-    flagged = hs_check.implausible(df, config.for_country("PE", **overrides), advisor, "why")
+    flagged = hs_check.implausible(df, config.for_country("PE", **overrides), advisor, "why", history)  # type: ignore[arg-type]
     df = df.join(flagged, on="parcel_id", how="left")
     out: dict[str, object] = {}
     for v, n, k in (
         df.group_by("variant").agg(n=pl.len(), k=pl.col("why").is_not_null().sum()).sort("variant").iter_rows()
     ):
         out[str(v)] = {"titles": int(n), "flagged": int(k), "share": round(int(k) / max(1, int(n)), 4)}
+    if isinstance(history, hs_history.HsHistory):
+        # the titles declared at their label, apart by whether the very title is in the history
+        seen = df.filter(pl.col("variant") == "label").with_columns(
+            seen=pl.col("desc_norm").is_in(list(history.title_set))
+        )
+        for flag, n, k in seen.group_by("seen").agg(n=pl.len(), k=pl.col("why").is_not_null().sum()).iter_rows():
+            name = "label_title_in_history" if flag else "label_title_novel"
+            out[name] = {"titles": int(n), "flagged": int(k), "share": round(int(k) / max(1, int(n)), 4)}
     # Precision at the benchmark's prevalence (0.3 % of parcels planted), from the hand-labelled shares: the
     # recall over the planted variants and the false-flag share of the titles declared at their label.
     planted = [out[v] for v in planting.HS_VARIANTS if v in out]

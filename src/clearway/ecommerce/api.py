@@ -11,13 +11,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
-from clearway.ecommerce import queries, service
+from clearway.ecommerce import hs_history_store, queries, service
 from clearway.ecommerce.schemas import (
     AggregatesOut,
     DecisionOut,
     DecisionPageOut,
     FindingIn,
     FindingOut,
+    HistoryIssueOut,
+    HistoryLoadOut,
     ManifestOut,
     ManifestPageOut,
 )
@@ -200,6 +202,48 @@ def post_finding(
         )
         uow.commit()
     return FindingOut.model_validate(found)
+
+
+@router.post(
+    "/hs-history",
+    status_code=201,
+    response_model=HistoryLoadOut,
+    responses=_ERRORS,
+    openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    summary="Add past parcels to the classification history",
+    description="Supervisors and administrators. Body: CSV with `title` (or `description`), `hs_code` and optionally "
+    "`parcels`. The HS check then weighs which headings past parcels with similar titles were declared under. Bad "
+    "rows are refused and listed, the rest kept; the load is audited.",
+)
+async def post_hs_history(
+    request: Request,
+    runtime: RuntimeDep,
+    source: Annotated[str, Query(max_length=100, description="Where the parcels come from")] = "upload",
+    reason: Annotated[str, Query(max_length=1000, description="Why (recorded in the audit log)")] = "",
+    principal: Principal = require_roles("supervisor", "admin"),
+) -> JSONResponse:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "text/csv":
+        raise ValidationFailed([Issue("MEDIA_TYPE", f"cannot read '{media or 'no content type'}'; send text/csv", "")])
+    body = await request.body()
+    out = await run_in_threadpool(_load_history, runtime, body, source, reason, principal)
+    return JSONResponse(out.model_dump(mode="json"), status_code=201)
+
+
+def _load_history(runtime: Runtime, body: bytes, source: str, reason: str, principal: Principal) -> HistoryLoadOut:
+    with runtime.uow() as uow:
+        report = hs_history_store.load_stream(
+            uow, io.BytesIO(body), actor=principal.user, role=principal.role, source=source, reason=reason
+        )
+        uow.commit()
+    return HistoryLoadOut(
+        rows=report.rows,
+        loaded=report.loaded,
+        pairs=report.pairs,
+        rejected=report.rejected,
+        total_parcels=report.total_parcels,
+        issues=[HistoryIssueOut(code=i.code, message=i.message) for i in report.issues],
+    )
 
 
 @router.get("/aggregates", response_model=AggregatesOut, responses=_ERRORS, summary="Officers' aggregates")

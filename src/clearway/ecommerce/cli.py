@@ -11,7 +11,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from clearway.core.issues import DomainError, Issue, ValidationFailed
-from clearway.ecommerce import lists, service
+from clearway.ecommerce import hs_history_store, lists, service
+from clearway.platform import audit
 from clearway.platform.cli_support import _, open_runtime
 
 app = typer.Typer(help="E-commerce oversight: screen parcel manifests before arrival.", no_args_is_help=True)
@@ -19,6 +20,8 @@ recalls_app = typer.Typer(help="The product-recall list.", no_args_is_help=True)
 brands_app = typer.Typer(help="The register of protected brands.", no_args_is_help=True)
 app.add_typer(recalls_app, name="recalls")
 app.add_typer(brands_app, name="brands")
+history_app = typer.Typer(help="The classification history: past parcels' titles and HS codes.", no_args_is_help=True)
+app.add_typer(history_app, name="history")
 console = Console()
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV file")]
 
@@ -61,6 +64,48 @@ def load_recalls(file: FileArg) -> None:
 def load_brands(file: FileArg) -> None:
     """Loads registered brands CSV (brand, rights_holder, min_genuine_price, currency, hs_codes)."""
     _load("brands", file)
+
+
+@history_app.command("load")
+def load_history(
+    file: FileArg,
+    source: Annotated[str, typer.Option("--source", help="Where the parcels come from (default: the file name)")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log)")] = "",
+) -> None:
+    """Adds past parcels (CSV: title or description, hs_code, optional parcels) to the classification history."""
+    runtime = open_runtime()
+    try:
+        with runtime.uow() as uow:
+            report = hs_history_store.load_csv(
+                uow, file, actor=audit.cli_actor(), role=audit.CLI_ROLE, source=source, reason=reason
+            )
+            uow.commit()
+    except ValidationFailed as exc:
+        console.print("[red]" + _("Refused") + f"[/red]: {file.name}")
+        _print_issues(exc.issues)
+        raise typer.Exit(1) from None
+    console.print(
+        "[green]"
+        + _("Loaded")
+        + "[/green] "
+        + _("%(loaded)s of %(rows)s past parcels (%(pairs)s titles and codes); the history now holds %(total)s")
+        % {"loaded": report.loaded, "rows": report.rows, "pairs": report.pairs, "total": report.total_parcels}
+        + "; "
+        + _("%(count)s row problem(s)") % {"count": report.rejected}
+    )
+    _print_issues(report.issues)
+
+
+@history_app.command("clear")
+def clear_history(
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log)")] = "",
+) -> None:
+    """Removes the whole classification history (screening then judges HS codes without it)."""
+    runtime = open_runtime()
+    with runtime.uow() as uow:
+        removed = hs_history_store.clear(uow, actor=audit.cli_actor(), role=audit.CLI_ROLE, reason=reason)
+        uow.commit()
+    console.print(_("Removed %(count)s titles and codes from the classification history") % {"count": removed})
 
 
 @app.command("screen")

@@ -17,6 +17,11 @@ distinct items, not of parcels:
    (the suggestion is confident) and the declared heading scores under ``hs_heading_ratio`` of the best (a
    neighbouring heading of the right chapter). Elsewhere plausibility stays at chapter/section level.
 
+4. **classification history, when one is loaded** (``hs_history``): a declared heading that past parcels with
+   such titles were (almost) never declared under, where the history is confident and has support, is
+   implausible, and the reason says what the history shows; a heading the history often saw for such titles
+   is not flagged by stages 1–3. Without a history, stages 1–3 exactly as before.
+
 The scores are those of ``classification``'s suggestion (``Index.scores`` = ``Index.suggest``'s ranking:
 head-noun weighting, 'for …' tails, shop phrases), batched per distinct normalised title.
 
@@ -33,7 +38,7 @@ import numpy as np
 import polars as pl
 
 from clearway.classification.model import Index
-from clearway.ecommerce import lexicon, phrases
+from clearway.ecommerce import hs_history, lexicon, phrases
 from clearway.ecommerce.model import ScreeningConfig
 from clearway.ecommerce.phrases import fmt
 
@@ -205,11 +210,77 @@ def judged_pairs(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor) -> pl
     return candidates.join(advisor.judge(candidates), on=["desc_norm", "hs6"])
 
 
-def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None, name: str) -> pl.DataFrame:
-    """Returns (parcel_id, reason) for parcels whose declared HS code is implausible for their title."""
+def implausible(
+    df: pl.DataFrame,
+    cfg: ScreeningConfig,
+    advisor: Advisor | None,
+    name: str,
+    history: hs_history.HsHistory | None = None,
+) -> pl.DataFrame:
+    """Returns (parcel_id, reason) for parcels whose declared HS code is implausible for their title.
+
+    With a classification ``history``, a declared heading the history says is rare for such titles is
+    implausible too, and a heading the history vouches for is not flagged by the service's rules."""
     empty = pl.DataFrame(schema={"parcel_id": pl.String, name: pl.String})
     if df.is_empty():
         return empty
+    reasons = service_reasons(df, cfg, advisor)
+    if history is not None:
+        reasons = _with_history(df, reasons, cfg, history, advisor)
+    return (
+        df.select("parcel_id", "desc_norm", "hs6")
+        .join(reasons, on=["desc_norm", "hs6"])
+        .select("parcel_id", pl.col("reason").alias(name))
+    )
+
+
+def _with_history(
+    df: pl.DataFrame,
+    reasons: pl.DataFrame,
+    cfg: ScreeningConfig,
+    history: hs_history.HsHistory,
+    advisor: Advisor | None,
+) -> pl.DataFrame:
+    """The service's reasons less those the history vouches against, plus the history's own flags (its reason
+    first: it says what past parcels show). A history flag on another heading of the chapter the history holds
+    is dropped where the nomenclature reads the title as the declared heading (its score at least
+    ``hs_history_service_heading`` of the best): there the history's habit and the nomenclature disagree, and
+    the habit alone is no reason to hold the parcel."""
+    pairs = df.filter(pl.col("hs6").is_not_null()).select("desc_norm", "hs6").unique()
+    if pairs.is_empty():
+        return reasons
+    judged = history.judge(pairs, cfg).with_columns(hist_flag=hs_history.rule(cfg))
+    if advisor is not None and cfg.hs_history_service_heading > 0 and cfg.hs_history_level >= 4:
+        same_chapter = pl.col("hist_flag") & (pl.col("hist_top").str.slice(0, 2) == pl.col("hs6").str.slice(0, 2))
+        within = judged.filter(same_chapter).select("desc_norm", "hs6")
+        if within.height:
+            read = advisor.judge(within).select(
+                "desc_norm", "hs6", backs=pl.col("hs_head_ratio") >= cfg.hs_history_service_heading
+            )
+            judged = judged.join(read, on=["desc_norm", "hs6"], how="left").with_columns(
+                hist_flag=pl.col("hist_flag") & ~pl.col("backs").fill_null(False)
+            )
+    exact = pl.col("hist_key").str.starts_with("t:")
+    common: dict[str, pl.Expr] = {
+        "hs6": pl.col("hs6"),
+        "n": pl.col("hist_n"),
+        "top_share": (100 * pl.col("hist_top_share")).round(0).cast(pl.Int64),
+        "top": pl.col("hist_top"),
+        "declared_share": (100 * pl.col("hist_declared_share")).round(0).cast(pl.Int64),
+        "declared": pl.col("hs6").str.slice(0, cfg.hs_history_level),
+    }
+    by_title = fmt(phrases.HS_HISTORY_TITLE, "", **common)
+    by_words = fmt(phrases.HS_HISTORY, "", words=hs_history.key_words(pl.col("hist_key")), **common)
+    own = pl.when(exact).then(by_title).otherwise(by_words)
+    out = judged.join(reasons, on=["desc_norm", "hs6"], how="left").with_columns(
+        reason=pl.when(pl.col("hist_flag")).then(own).when(~hs_history.vouches(cfg)).then(pl.col("reason"))
+    )
+    return out.filter(pl.col("reason").is_not_null()).select("desc_norm", "hs6", "reason")
+
+
+def service_reasons(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None) -> pl.DataFrame:
+    """(desc_norm, hs6, reason) of the pairs the lexicon and the HS-suggestion service find implausible."""
+    empty = pl.DataFrame(schema={"desc_norm": pl.String, "hs6": pl.String, "reason": pl.String})
     lexicon_words = pl.when(pl.col("lex_against")).then(
         fmt(
             phrases.LEXICON,
@@ -256,9 +327,4 @@ def implausible(df: pl.DataFrame, cfg: ScreeningConfig, advisor: Advisor | None,
                 )
             )
         )
-    reasons = flagged.select("desc_norm", "hs6", "reason")
-    return (
-        df.select("parcel_id", "desc_norm", "hs6")
-        .join(reasons, on=["desc_norm", "hs6"])
-        .select("parcel_id", pl.col("reason").alias(name))
-    )
+    return flagged.select("desc_norm", "hs6", "reason")

@@ -162,6 +162,26 @@ class ScreeningConfig:
     hs_heading_ratio: float = 0.0
     hs_heading_min_best: float = 0.5
     hs_heading_margin: float = 0.8
+    # Classification history (``hs_history``), used only when one is loaded: a key of the title (the title, a
+    # word, a pair of words) counts as evidence with at least `hs_history_min_parcels` past parcels (and, but for
+    # the title itself, `hs_history_min_titles` distinct titles). A declared heading is implausible when the
+    # most confident key's top heading has a smoothed share (n_top / (n + `hs_history_smoothing`)) of at least
+    # `hs_history_confidence` and no supported key gives the declared heading more than `hs_history_ratio`;
+    # the history vouches for a declared heading that some supported key carries for at least `hs_history_vouch`
+    # of its parcels (the service's flag is then dropped; 0 turns that off). Calibrated on the calibration
+    # half of the real listings with cross-fitting (``evaluation.scoring.calibrate_history``).
+    hs_history_min_parcels: int = 20
+    hs_history_min_titles: int = 3
+    hs_history_smoothing: float = 5.0
+    hs_history_confidence: float = 0.8
+    hs_history_ratio: float = 0.02
+    hs_history_vouch: float = 0.2
+    hs_history_min_words: int = 2  # the most confident key is a pair of words or the title (1: a word may be)
+    hs_history_level: int = 4  # judged per heading (4) or per chapter (2)
+    # A heading-level history flag inside the chapter the history holds is dropped when the HS-suggestion
+    # service scores the declared heading at least this share of its best (the nomenclature backs it); 0: off.
+    # Set a priori, not calibrated (docs/ecommerce.md).
+    hs_history_service_heading: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,6 +97,19 @@ HS_HEADING = Phrase(
     "{ratio}% of the best",
     free=frozenset({"suggested", "words"}),
 )
+HS_HISTORY = Phrase(
+    "ecommerce.hs_history",
+    "HS {hs6} is implausible for the description: of {n} past parcels whose titles share {words}, {top_share}% "
+    "were declared under HS {top} and {declared_share}% under HS {declared}",
+    free=frozenset({"words"}),
+    numbers=frozenset({"n"}),
+)
+HS_HISTORY_TITLE = Phrase(
+    "ecommerce.hs_history_title",
+    "HS {hs6} is implausible for the description: of {n} past parcels with this very title, {top_share}% were "
+    "declared under HS {top} and {declared_share}% under HS {declared}",
+    numbers=frozenset({"n"}),
+)
 # written after "; " at the end of an HS reason
 LEXICON = Phrase(
     "ecommerce.lexicon", "the title's '{noun}' is goods of chapter {chapters}", free=frozenset({"noun", "chapters"})

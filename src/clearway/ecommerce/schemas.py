@@ -111,3 +111,21 @@ class FindingOut(BaseModel):
     officer: str
     reason: str
     recorded_at: datetime
+
+
+class HistoryIssueOut(BaseModel):
+    """A history row that was not kept, and why."""
+
+    code: str
+    message: str
+
+
+class HistoryLoadOut(BaseModel):
+    """What loading past parcels into the classification history did."""
+
+    rows: int
+    loaded: int
+    pairs: int
+    rejected: int
+    total_parcels: int
+    issues: list[HistoryIssueOut] = []

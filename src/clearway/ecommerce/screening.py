@@ -9,7 +9,7 @@ from datetime import datetime
 
 import polars as pl
 
-from clearway.ecommerce import hs_check, matching, phrases
+from clearway.ecommerce import hs_check, hs_history, matching, phrases
 from clearway.ecommerce.model import Flag, Recall, RegisteredBrand, ScreeningConfig
 from clearway.ecommerce.phrases import fmt
 
@@ -341,17 +341,19 @@ def screen(
     peers: pl.DataFrame | None = None,
     same_title: pl.DataFrame | None = None,
     advisor: hs_check.Advisor | None = None,
+    history: hs_history.HsHistory | None = None,
 ) -> pl.DataFrame:
     """Runs every rule over prepared parcels and returns them with one reason column per flag.
 
     ``peers`` and ``same_title`` are the peer-price statistics (``peer_stats``, ``title_stats``) when
     screening runs in parts of a larger manifest; by default they are computed over ``df``. ``advisor``
-    holds the HS-suggestion index for the HS check (lexicon only without it).
+    holds the HS-suggestion index for the HS check (lexicon only without it); ``history`` the classification
+    history it also weighs (``hs_history``; none: as without it).
     """
     dq = pl.when(pl.col("dq_codes") != "").then(fmt(phrases.DATA_QUALITY, issues=pl.col("dq_text")))
     out = df.with_columns(over_de_minimis(cfg), dq.alias(why(Flag.DATA_QUALITY)))
     for found in (
-        hs_check.implausible(df, cfg, advisor, why(Flag.HS_IMPLAUSIBLE)),
+        hs_check.implausible(df, cfg, advisor, why(Flag.HS_IMPLAUSIBLE), history),
         split_shipments(df, cfg),
         undervaluation(df, cfg, peers, same_title),
         recalled_products(df, recalls, cfg),

@@ -18,7 +18,18 @@ from sqlalchemy import func, select
 
 from clearway.classification import service as classification
 from clearway.core.issues import Issue, NotFound, ValidationFailed
-from clearway.ecommerce import config, decide, hs_check, ingest, lists, screening, store, stream
+from clearway.ecommerce import (
+    config,
+    decide,
+    hs_check,
+    hs_history,
+    hs_history_store,
+    ingest,
+    lists,
+    screening,
+    store,
+    stream,
+)
 from clearway.ecommerce.model import Flag, Outcome
 from clearway.ecommerce.stream import SCREENED
 from clearway.platform.db import UnitOfWork
@@ -118,7 +129,8 @@ def screen_manifest(
     """Ingests, screens, decides and stores a manifest; returns its report (with the decisions frame).
 
     With the runtime's ``caches``, the HS check uses the HS-suggestion service over the platform's loaded
-    nomenclature (kept across manifests); without them, or with no nomenclature loaded, the lexicon alone.
+    nomenclature (kept across manifests); without them, or with no nomenclature loaded, the lexicon alone. A
+    loaded classification history (``hs_history_store``) is weighed too.
     """
     overrides: dict[str, float] = {}
     if inspection_share is not None:
@@ -157,7 +169,8 @@ def screen_manifest(
         parcels = parcels.with_columns(first_line=first).filter(pl.col("line") == pl.col("first_line"))
     clock = time.perf_counter()
     advisor = hs_advisor(uow, caches)
-    decided = _screen(uow, parcels, cfg, received_at, submitter_party, advisor) if parcels.height else None
+    history = hs_history_store.current(uow, caches) if parcels.height else None
+    decided = _screen(uow, parcels, cfg, received_at, submitter_party, advisor, history) if parcels.height else None
     seconds["screen"] = time.perf_counter() - clock
     clock = time.perf_counter()
     counts = {o.value: 0 for o in Outcome}
@@ -229,6 +242,7 @@ def screen_file_streaming(
             profiles=seller_profiles(uow, submitter_party),
             received_at=received_at,
             advisor=hs_advisor(uow, caches),
+            history=hs_history_store.current(uow, caches),
             progress=progress,
             bucket_rows=bucket_rows,
         )
@@ -241,6 +255,7 @@ def _screen(
     received_at: datetime,
     party: str | None,
     advisor: hs_check.Advisor | None = None,
+    history: hs_history.HsHistory | None = None,
 ) -> pl.DataFrame:
     prepared = screening.prepare(parcels, cfg, received_at)
     screened = screening.screen(
@@ -250,6 +265,7 @@ def _screen(
         brands=lists.current_brands(uow),
         profiles=seller_profiles(uow, party),
         advisor=advisor,
+        history=history,
     )
     decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
     days = decided["day"].unique().to_list()

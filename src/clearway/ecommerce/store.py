@@ -136,6 +136,18 @@ findings = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
+# Classification history: past parcels' normalised titles and the HS6 they were declared (and accepted) under,
+# counted; loaded by an administration (``hs_history_store.load_csv``), read by the HS check as evidence.
+hs_history = Table(
+    "ecommerce_hs_history",
+    metadata,
+    Column("desc_norm", String(300), primary_key=True),
+    Column("hs6", String(6), primary_key=True),
+    Column("parcels", Integer, nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
 PARCEL_COLUMNS = tuple(c.name for c in parcels.columns)
 REJECT_COLUMNS = tuple(c.name for c in rejects.columns)
 
@@ -183,6 +195,25 @@ def add_seller_history(conn: Connection, rows: Sequence[dict[str, Any]]) -> None
                 "parcels": seller_history.c.parcels + stmt.excluded.parcels,
                 "flagged": seller_history.c.flagged + stmt.excluded.flagged,
                 "updated_at": stmt.excluded.updated_at,
+            },
+        ),
+        list(rows),
+    )
+
+
+def add_hs_history(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Adds past parcels to (title, HS6) counts (rows: desc_norm, hs6, parcels, source, loaded_at)."""
+    if not rows:
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(hs_history)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["desc_norm", "hs6"],
+            set_={
+                "parcels": hs_history.c.parcels + stmt.excluded.parcels,
+                "source": stmt.excluded.source,
+                "loaded_at": stmt.excluded.loaded_at,
             },
         ),
         list(rows),

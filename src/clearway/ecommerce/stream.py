@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from clearway.ecommerce import decide, hs_check, ingest, matching, screening
+from clearway.ecommerce import decide, hs_check, hs_history, ingest, matching, screening
 from clearway.ecommerce.model import Flag, Outcome, Recall, RegisteredBrand, ScreeningConfig
 
 BUCKET_ROWS = 250_000
@@ -151,6 +151,7 @@ def screen_file(
     profiles: pl.DataFrame,
     received_at: datetime,
     advisor: hs_check.Advisor | None = None,
+    history: hs_history.HsHistory | None = None,
     fmt: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     bucket_rows: int = BUCKET_ROWS,
@@ -225,6 +226,7 @@ def screen_file(
             peers=peers,
             same_title=same,
             advisor=advisor,
+            history=history,
         )
         decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
         for f in Flag:

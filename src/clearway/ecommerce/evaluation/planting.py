@@ -216,6 +216,11 @@ def set_nomenclature(shared: Path) -> None:
                         _WORD_CODES.setdefault(w, []).append(code)
 
 
+def nomenclature_loaded() -> bool:
+    """Whether ``set_nomenclature`` has read the subheadings (without them only unrelated-section codes)."""
+    return bool(_SUBHEADINGS)
+
+
 def _decoy(code: str, rng: np.random.Generator) -> str:
     choices = [c for c in DECOY_HS if not code or _section(c) != _section(code)]
     return choices[int(rng.integers(0, len(choices)))]

@@ -3,15 +3,17 @@ thresholds on the calibration half, and precision, recall and false-flag rate ag
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from clearway.classification import service as classification
 from clearway.classification.model import Index
-from clearway.ecommerce import config, decide, hs_check, ingest, screening
+from clearway.ecommerce import config, decide, hs_check, hs_history, ingest, matching, screening
 from clearway.ecommerce.evaluation.marketplace import NOMENCLATURE
 from clearway.ecommerce.model import Recall, RegisteredBrand, ScreeningConfig
 
@@ -33,6 +35,7 @@ def screen_file(
     brands: list[RegisteredBrand],
     cfg: ScreeningConfig | None = None,
     advisor: hs_check.Advisor | None = None,
+    history: hs_history.HsHistory | None = None,
 ) -> pl.DataFrame:
     """Ingests and screens a manifest file without a database (no seller history, no earlier capacity)."""
     cfg = cfg or config.for_country("PE")
@@ -44,7 +47,9 @@ def screen_file(
     profiles = pl.DataFrame(
         schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64, "confirmed": pl.Int64}
     )
-    screened = screening.screen(prepared, cfg, recalls=recalls, brands=brands, profiles=profiles, advisor=advisor)
+    screened = screening.screen(
+        prepared, cfg, recalls=recalls, brands=brands, profiles=profiles, advisor=advisor, history=history
+    )
     decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
     return decide.apply_capacity(decided, cfg)
 
@@ -171,3 +176,134 @@ def false_flag_examples(decided: pl.DataFrame, truth: pl.DataFrame, n: int = 20)
         (pl.col("kind") == "ordinary") & pl.col("flags").str.contains("|".join(RISK_FLAGS))
     )
     return j.select("parcel_id", "flags", "reasons").unique("reasons").head(n)
+
+
+HISTORY_SUPPORT = ((10, 2), (20, 3), (50, 5))
+HISTORY_CONFIDENCE = (0.6, 0.7, 0.8, 0.9, 0.95)
+HISTORY_RATIO = (0.0, 0.01, 0.02, 0.05)
+HISTORY_WORDS = (1, 2)
+HISTORY_VOUCH = (0.0, 0.2, 0.3, 0.5)
+
+
+def history_rows(manifest: Path, work: Path, cfg: ScreeningConfig | None = None) -> pl.DataFrame:
+    """The ordinary parcels of a manifest as history rows: desc_norm, hs6 (what a carrier declared)."""
+    cfg = cfg or config.for_country("PE")
+    with manifest.open("rb") as stream:
+        result = ingest.ingest(stream, "csv", work, cfg)
+    parcels = pl.scan_parquet([str(p) for p in result.parts]).select("desc_norm", "hs_code").collect()
+    return parcels.filter(pl.col("hs_code").str.contains(r"^\d{6}")).select(
+        "desc_norm", hs6=pl.col("hs_code").str.slice(0, 6)
+    )
+
+
+def calibrate_history(
+    rows: pl.DataFrame,
+    target: float = 0.001,
+    cfg: ScreeningConfig | None = None,
+    seed: int = 5,
+    advisor: hs_check.Advisor | None = None,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Chooses the history rule's thresholds (support, confidence, ratio) on ordinary parcels of the calibration
+    half, cross-fitted: its titles are split in two folds by a hash of the title; each fold is judged by the
+    history built from the other, so no parcel is judged by a history holding its own title.
+
+    Of the settings whose rule flags at most ``target`` of the ordinary parcels (the constraint, read on
+    ordinary parcels only), the one that catches most codes planted on the same calibration titles (the three
+    ways of ``planting``; a tie-break among admissible settings, never the held-out half) is kept. With the
+    ``advisor`` (and ``cfg`` holding the service's calibrated thresholds), ``hs_history_vouch`` is then chosen
+    the same way for the whole HS check (history rule, or the service's rules where the history does not vouch):
+    the lowest out-of-fold false-flag rate among the settings within 1 point of the best planted recall.
+    Returns the thresholds and what they did out of fold (false-flag rates, planted recall).
+    """
+    from clearway.ecommerce.evaluation import planting
+
+    cfg = cfg or config.for_country("PE")
+    if not planting.nomenclature_loaded():
+        raise ValueError("planting.set_nomenclature(shared) first: the planted codes need the HS subheadings")
+    rng = np.random.default_rng(seed)
+    rows = rows.with_columns(fold=(pl.col("desc_norm").hash(seed=3) % 2).cast(pl.Int64))
+    judged: dict[tuple[int, int, int], tuple[pl.DataFrame, pl.DataFrame]] = {}
+    planted_by_fold: dict[int, pl.DataFrame] = {}
+    for fold in (0, 1):
+        declared = (
+            rows.filter(pl.col("fold") == fold).unique("desc_norm", maintain_order=True).select("desc_norm", "hs6")
+        )
+        bad_codes: list[tuple[str, str, str]] = []
+        for title, code in declared.iter_rows():
+            v = planting.HS_VARIANTS[int(rng.integers(0, len(planting.HS_VARIANTS)))]
+            bad = planting.implausible_code(v, title, code, rng)
+            if bad is not None:
+                bad_codes.append((title, bad, v))
+        planted_by_fold[fold] = pl.DataFrame(
+            bad_codes, schema={"desc_norm": pl.String, "hs6": pl.String, "variant": pl.String}, orient="row"
+        )
+    for fold in (0, 1):
+        history = hs_history.HsHistory.build(rows.filter(pl.col("fold") != fold).select("desc_norm", "hs6"))
+        part = rows.filter(pl.col("fold") == fold).group_by("desc_norm", "hs6").agg(n=pl.len())
+        for (parcels, titles), words in itertools.product(HISTORY_SUPPORT, HISTORY_WORDS):
+            c = replace(cfg, hs_history_min_parcels=parcels, hs_history_min_titles=titles, hs_history_min_words=words)
+            judged[(fold, parcels, words)] = (
+                part.join(history.judge(part, c), on=["desc_norm", "hs6"]),
+                planted_by_fold[fold].join(history.judge(planted_by_fold[fold], c), on=["desc_norm", "hs6"]),
+            )
+    total = rows.height
+    best: tuple[float, float, dict[str, float]] | None = None
+    setting: dict[str, float]
+    for (parcels, titles), words in itertools.product(HISTORY_SUPPORT, HISTORY_WORDS):
+        ordinary = pl.concat([judged[(f, parcels, words)][0] for f in (0, 1)])
+        planted = pl.concat([judged[(f, parcels, words)][1] for f in (0, 1)])
+        for confidence in HISTORY_CONFIDENCE:
+            for ratio in HISTORY_RATIO:
+                c = replace(
+                    cfg,
+                    hs_history_min_parcels=parcels,
+                    hs_history_min_titles=titles,
+                    hs_history_min_words=words,
+                    hs_history_confidence=confidence,
+                    hs_history_ratio=ratio,
+                )
+                false = int(ordinary.filter(hs_history.rule(c))["n"].sum())
+                if false > target * total:
+                    continue
+                caught = planted.filter(hs_history.rule(c)).height / max(1, planted.height)
+                setting = {
+                    "hs_history_min_parcels": parcels,
+                    "hs_history_min_titles": titles,
+                    "hs_history_min_words": words,
+                    "hs_history_confidence": confidence,
+                    "hs_history_ratio": ratio,
+                }
+                key = (round(caught, 4), -false / total)
+                if best is None or key > (best[0], best[1]):
+                    best = (key[0], key[1], setting)
+    if best is None:  # no setting is admissible: one that flags nothing, and say so in the figures
+        return {"hs_history_confidence": 2.0}, {"admissible": 0.0}
+    found = dict(best[2])
+    info = {"history_rule_recall_planted": best[0], "history_rule_false_flag_rate": round(-best[1], 5)}
+    if advisor is None:
+        return found, info
+    key = (int(found["hs_history_min_parcels"]), int(found["hs_history_min_words"]))
+    ordinary = pl.concat([judged[(f, key[0], key[1])][0] for f in (0, 1)])
+    planted = pl.concat([judged[(f, key[0], key[1])][1] for f in (0, 1)])
+    chosen = replace(cfg, **found)  # type: ignore[arg-type]
+    pairs = pl.concat([ordinary.select("desc_norm", "hs6"), planted.select("desc_norm", "hs6")]).unique()
+    pairs = pairs.join(matching.title_chapters(pairs["desc_norm"]), on="desc_norm", how="left")
+    service = hs_check.service_reasons(pairs, chosen, advisor).select("desc_norm", "hs6", svc=pl.lit(True))
+    ordinary = ordinary.join(service, on=["desc_norm", "hs6"], how="left").with_columns(pl.col("svc").fill_null(False))
+    planted = planted.join(service, on=["desc_norm", "hs6"], how="left").with_columns(pl.col("svc").fill_null(False))
+    results = []
+    for vouch in HISTORY_VOUCH:
+        c = replace(chosen, hs_history_vouch=vouch)
+        flag = hs_history.rule(c) | (pl.col("svc") & ~hs_history.vouches(c))
+        results.append(
+            (
+                vouch,
+                int(ordinary.filter(flag)["n"].sum()) / total,
+                planted.filter(flag).height / max(1, planted.height),
+            )
+        )
+    top = max(r for _, _, r in results)
+    vouch, rate, recall = min((r for r in results if r[2] >= top - 0.01), key=lambda r: (r[1], -r[2]))
+    found["hs_history_vouch"] = vouch
+    info.update({"hs_false_flag_rate": round(rate, 5), "hs_recall_planted": round(recall, 4)})
+    return found, info
