@@ -53,29 +53,23 @@ class Lane(StrEnum):
 
 _OPEN = (Status.ACCEPTED, Status.AMENDED, Status.DOCUMENTS_REQUIRED, Status.PHYSICAL_CHECK)
 
+# Where an accepted or amended declaration (no control notified yet) may go.
+_BEFORE_CONTROL = frozenset(
+    {
+        Status.DOCUMENTS_REQUIRED,
+        Status.PHYSICAL_CHECK,
+        Status.AMENDED,
+        Status.RELEASED,
+        Status.DETAINED,
+        Status.INVALIDATED,
+    }
+)
+
 # Which status may follow which. Anything else is refused.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.RECEIVED: frozenset({Status.ACCEPTED, Status.REJECTED}),
-    Status.ACCEPTED: frozenset(
-        {
-            Status.DOCUMENTS_REQUIRED,
-            Status.PHYSICAL_CHECK,
-            Status.AMENDED,
-            Status.RELEASED,
-            Status.DETAINED,
-            Status.INVALIDATED,
-        }
-    ),
-    Status.AMENDED: frozenset(
-        {
-            Status.DOCUMENTS_REQUIRED,
-            Status.PHYSICAL_CHECK,
-            Status.AMENDED,
-            Status.RELEASED,
-            Status.DETAINED,
-            Status.INVALIDATED,
-        }
-    ),
+    Status.ACCEPTED: _BEFORE_CONTROL,
+    Status.AMENDED: _BEFORE_CONTROL,
     Status.DOCUMENTS_REQUIRED: frozenset(
         {Status.PHYSICAL_CHECK, Status.AMENDED, Status.RELEASED, Status.DETAINED, Status.INVALIDATED}
     ),
