@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -72,3 +73,42 @@ def test_amendment_keeps_identity_and_lists_what_changed() -> None:
     other = codec.to_domain(DeclarationIn.model_validate(example_declaration("OTHER-LRN"), strict=False))
     with pytest.raises(Conflict):
         decl.amend(other, at=NOW, actor="t", reason="switch")
+
+
+def test_amend_replaces_the_data_records_the_changed_sections_and_keeps_the_identity() -> None:
+    decl = accepted()
+    new = replace(decl.data, office="PE0118")
+    entry = decl.amend(new, at=NOW, actor="t", reason="office fixed", changes=[{"pointer": "/office"}])
+    assert decl.data is new and decl.status is Status.AMENDED
+    assert (entry.kind, entry.role, entry.status_from, entry.status_to) == (
+        "amended",
+        "declarant",
+        Status.ACCEPTED,
+        Status.AMENDED,
+    )
+    assert entry.data == {"changed": ["office"], "changes": [{"pointer": "/office"}]}
+    with pytest.raises(Conflict, match="an amendment cannot change the LRN") as exc:
+        decl.amend(replace(new, lrn="OTHER-LRN"), at=NOW, actor="t", reason="hijack")
+    assert exc.value.code == "AMEND_IDENTITY" and decl.data is new
+
+
+def test_completion_needs_a_provisional_acceptance_keeps_the_status_and_the_identity() -> None:
+    decl = accepted()
+    new = replace(decl.data, office="PE0118")
+    with pytest.raises(Conflict) as refused:
+        decl.complete(new, at=NOW, actor="t", reason="complete")
+    assert refused.value.code == "NOT_PROVISIONAL"
+    decl.record("provisional_acceptance", at=NOW, actor="clearway", role=Role.SYSTEM, reason="crisis relief")
+    decl.decide(Decision.RELEASE, role=Role.OFFICER, at=NOW, actor="o", reason="ok")
+    other = replace(new, declarant=replace(new.declarant, id="XX999"))
+    with pytest.raises(Conflict, match="a completion cannot change the LRN") as exc:
+        decl.complete(other, at=NOW, actor="t", reason="complete")
+    assert exc.value.code == "AMEND_IDENTITY"
+    entry = decl.complete(new, at=NOW, actor="t", reason="complete")
+    assert decl.status is Status.RELEASED and decl.data is new and not decl.provisional_open
+    assert (entry.kind, entry.status_from, entry.status_to, entry.data["changed"]) == (
+        "completed",
+        None,
+        None,
+        ["office"],
+    )

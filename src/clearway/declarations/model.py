@@ -1,150 +1,27 @@
-"""The declaration as customs sees it: plain domain objects, its status codes and lifecycle rules."""
+"""The declaration as customs sees it: plain domain objects; its lifecycle rules live in ``status``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from clearway.core.issues import Conflict, Forbidden
-
-
-class Status(StrEnum):
-    """Status codes as national systems report them to traders."""
-
-    ACCEPTED = "01"
-    RECEIVED = "02"
-    REJECTED = "03"
-    PHYSICAL_CHECK = "05"
-    DOCUMENTS_REQUIRED = "06"
-    AMENDED = "07"
-    RELEASED = "08"
-    CLEARED = "09"
-    INVALIDATED = "10"
-    DETAINED = "52"
-
-    @property
-    def label(self) -> str:
-        """Returns the status in words."""
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS: dict[Status, str] = {
-    Status.ACCEPTED: "accepted",
-    Status.RECEIVED: "received",
-    Status.REJECTED: "rejected",
-    Status.PHYSICAL_CHECK: "physical check",
-    Status.DOCUMENTS_REQUIRED: "documents required",
-    Status.AMENDED: "amended",
-    Status.RELEASED: "released",
-    Status.CLEARED: "cleared",
-    Status.INVALIDATED: "invalidated",
-    Status.DETAINED: "detained",
-}
-
-
-class Lane(StrEnum):
-    """Selectivity lane: green releases, yellow checks documents, red inspects the goods."""
-
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-
-
-_OPEN = (Status.ACCEPTED, Status.AMENDED, Status.DOCUMENTS_REQUIRED, Status.PHYSICAL_CHECK)
-
-# Which status may follow which. Anything else is refused.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.REJECTED}),
-    Status.ACCEPTED: frozenset(
-        {
-            Status.DOCUMENTS_REQUIRED,
-            Status.PHYSICAL_CHECK,
-            Status.AMENDED,
-            Status.RELEASED,
-            Status.DETAINED,
-            Status.INVALIDATED,
-        }
-    ),
-    Status.AMENDED: frozenset(
-        {
-            Status.DOCUMENTS_REQUIRED,
-            Status.PHYSICAL_CHECK,
-            Status.AMENDED,
-            Status.RELEASED,
-            Status.DETAINED,
-            Status.INVALIDATED,
-        }
-    ),
-    Status.DOCUMENTS_REQUIRED: frozenset(
-        {Status.PHYSICAL_CHECK, Status.AMENDED, Status.RELEASED, Status.DETAINED, Status.INVALIDATED}
-    ),
-    Status.PHYSICAL_CHECK: frozenset({Status.AMENDED, Status.RELEASED, Status.DETAINED, Status.INVALIDATED}),
-    Status.DETAINED: frozenset({Status.RELEASED, Status.INVALIDATED}),
-    Status.RELEASED: frozenset({Status.CLEARED}),
-    Status.REJECTED: frozenset(),
-    Status.CLEARED: frozenset(),
-    Status.INVALIDATED: frozenset(),
-}
-
-OPEN_STATUSES: frozenset[Status] = frozenset(_OPEN)
-# Where the trader may still change or withdraw its declaration on its own: once a control is notified (05, 06)
-# amending or invalidating it would let the trader escape the control, so only an officer's decision may.
-TRADER_CHANGEABLE: frozenset[Status] = frozenset({Status.ACCEPTED, Status.AMENDED})
-
-
-class Role(StrEnum):
-    """Who may act: the roles of Clearway's users."""
-
-    DECLARANT = "declarant"
-    OFFICER = "officer"
-    SUPERVISOR = "supervisor"
-    AGENCY = "agency"
-    ADMIN = "admin"
-    SYSTEM = "system"
-
-
-class Decision(StrEnum):
-    """What an officer (or the trader, or the system) decides about a declaration."""
-
-    REQUEST_DOCUMENTS = "request_documents"
-    PHYSICAL_CHECK = "physical_check"
-    RELEASE = "release"
-    DETAIN = "detain"
-    CLEAR = "clear"
-    INVALIDATE = "invalidate"
-
-
-DECISION_TARGET: dict[Decision, Status] = {
-    Decision.REQUEST_DOCUMENTS: Status.DOCUMENTS_REQUIRED,
-    Decision.PHYSICAL_CHECK: Status.PHYSICAL_CHECK,
-    Decision.RELEASE: Status.RELEASED,
-    Decision.DETAIN: Status.DETAINED,
-    Decision.CLEAR: Status.CLEARED,
-    Decision.INVALIDATE: Status.INVALIDATED,
-}
-
-# History entries that carry risk reasons: customs staff see them, traders never do.
-RISK_KINDS = frozenset({"lane_assigned", "lane_reviewed"})
-
-_OFFICERS = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.SYSTEM})
-DECISION_ROLES: dict[Decision, frozenset[Role]] = {
-    Decision.REQUEST_DOCUMENTS: _OFFICERS,
-    Decision.PHYSICAL_CHECK: _OFFICERS,
-    Decision.RELEASE: _OFFICERS,
-    Decision.DETAIN: _OFFICERS,
-    Decision.CLEAR: _OFFICERS,
-    Decision.INVALIDATE: frozenset({Role.DECLARANT, Role.SUPERVISOR, Role.SYSTEM}),
-}
-
-
-class Finding(StrEnum):
-    """Result of a documentary or physical control."""
-
-    NO_DISCREPANCY = "no_discrepancy"
-    DISCREPANCY = "discrepancy"
+from clearway.declarations.status import (
+    DECISION_ROLES,
+    DECISION_TARGET,
+    OPEN_STATUSES,
+    RISK_KINDS,
+    STATUS_LABELS,
+    TRADER_CHANGEABLE,
+    TRANSITIONS,
+    Decision,
+    Finding,
+    Lane,
+    Role,
+    Status,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,18 +275,15 @@ class Declaration:
         ``changes`` lists each changed field as ``{"pointer", "old", "new"}`` so the history says what changed.
         """
         self.ensure_amendable()
-        if new_data.lrn != self.data.lrn or new_data.declarant.id != self.data.declarant.id:
-            raise Conflict("an amendment cannot change the LRN or the declarant", code="AMEND_IDENTITY")
-        changed = _changed_sections(self.data, new_data)
-        self.data = new_data
-        return self.record(
+        return self._replace_data(
+            new_data,
             "amended",
+            "an amendment",
             at=at,
             actor=actor,
-            role=Role.DECLARANT,
             reason=reason,
+            changes=changes,
             status_to=Status.AMENDED,
-            data={"changed": changed, "changes": changes or []},
         )
 
     @property
@@ -441,16 +315,34 @@ class Declaration:
             )
         if self.status in {Status.REJECTED, Status.INVALIDATED}:
             raise Conflict(f"the declaration is {self.status.label}", code="STATUS_TRANSITION")
+        return self._replace_data(
+            new_data, "completed", "a completion", at=at, actor=actor, reason=reason, changes=changes
+        )
+
+    def _replace_data(
+        self,
+        new_data: DeclarationData,
+        kind: str,
+        what: str,
+        *,
+        at: datetime,
+        actor: str,
+        reason: str,
+        changes: list[dict[str, Any]] | None,
+        status_to: Status | None = None,
+    ) -> HistoryEntry:
+        """Replaces the declared data on the trader's behalf (same LRN and declarant) and records what changed."""
         if new_data.lrn != self.data.lrn or new_data.declarant.id != self.data.declarant.id:
-            raise Conflict("a completion cannot change the LRN or the declarant", code="AMEND_IDENTITY")
+            raise Conflict(f"{what} cannot change the LRN or the declarant", code="AMEND_IDENTITY")
         changed = _changed_sections(self.data, new_data)
         self.data = new_data
         return self.record(
-            "completed",
+            kind,
             at=at,
             actor=actor,
             role=Role.DECLARANT,
             reason=reason,
+            status_to=status_to,
             data={"changed": changed, "changes": changes or []},
         )
 
@@ -478,3 +370,29 @@ def _changed_sections(old: DeclarationData, new: DeclarationData) -> list[str]:
             changed.append(f"goods_items/{item.sequence}")
     changed.extend(f"goods_items/{s}" for s in old_items if s not in {i.sequence for i in new.goods_items})
     return changed
+
+
+__all__ = [
+    "DECISION_ROLES",
+    "DECISION_TARGET",
+    "OPEN_STATUSES",
+    "RISK_KINDS",
+    "STATUS_LABELS",
+    "TRADER_CHANGEABLE",
+    "TRANSITIONS",
+    "Consignment",
+    "Decision",
+    "Declaration",
+    "DeclarationData",
+    "Document",
+    "Finding",
+    "GoodsItem",
+    "HistoryEntry",
+    "Invoice",
+    "Lane",
+    "Packages",
+    "Party",
+    "Representative",
+    "Role",
+    "Status",
+]

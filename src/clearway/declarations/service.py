@@ -248,14 +248,7 @@ def amend(
             code="CONCURRENT_UPDATE",
         )
     decl.ensure_amendable()
-    mandate_issues = mandates_service.check_declaration_parties(uow, principal, new_data)
-    checked = validation.check(
-        new_data, validation.CheckContext(nomenclature, today=uow.clock().date(), party_ids=party_ids)
-    )
-    issues = mandate_issues + checked.issues
-    if issues or checked.data is None:
-        raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
-    new_data = checked.data
+    new_data, warnings = _check_replacement(uow, principal, new_data, nomenclature, party_ids)
     now = uow.clock()
     old_document = codec.to_json(decl.data)
     if old_document.get("extensions") and not new_data.extensions:
@@ -264,7 +257,7 @@ def amend(
     new_document = codec.to_json(new_data)
     changes = codec.field_changes(old_document, new_document)
     decl.amend(new_data, at=now, actor=principal.user, reason=reason, changes=changes)
-    record_party_id_warnings(decl, checked.warnings, at=now)
+    record_party_id_warnings(decl, warnings, at=now)
     store.save(uow.conn, decl, now)
     store.add_version(
         uow.conn,
@@ -308,19 +301,13 @@ def complete(
     decl = get_visible(uow, mrn, principal)
     if not principal.is_trader:
         raise DomainError("only the trader completes its declaration", code="FORBIDDEN")
-    mandate_issues = mandates_service.check_declaration_parties(uow, principal, new_data)
-    checked = validation.check(
-        new_data, validation.CheckContext(nomenclature, today=uow.clock().date(), party_ids=party_ids)
-    )
-    issues = mandate_issues + checked.issues
-    if issues or checked.data is None:
-        raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
+    new_data, warnings = _check_replacement(uow, principal, new_data, nomenclature, party_ids)
     now = uow.clock()
     old_document = codec.to_json(decl.data)
-    new_document = codec.to_json(checked.data)
+    new_document = codec.to_json(new_data)
     changes = codec.field_changes(old_document, new_document)
-    decl.complete(checked.data, at=now, actor=principal.user, reason=reason, changes=changes)
-    record_party_id_warnings(decl, checked.warnings, at=now)
+    decl.complete(new_data, at=now, actor=principal.user, reason=reason, changes=changes)
+    record_party_id_warnings(decl, warnings, at=now)
     store.save(uow.conn, decl, now)
     store.add_version(
         uow.conn,
@@ -341,6 +328,23 @@ def complete(
     if decl.lane is Lane.GREEN:
         try_release(uow, decl, actor=SYSTEM, reason=phrases.COMPLETED_RELEASED())
     return decl
+
+
+def _check_replacement(
+    uow: UnitOfWork, principal: Principal, new_data: DeclarationData, nomenclature: Nomenclature, party_ids: CheckDigits
+) -> tuple[DeclarationData, list[Issue]]:
+    """Validates the new data of an amendment or completion like a lodgement (no relief), with the parties' mandates.
+
+    Returns the checked data and its party-id warnings; any issue refuses it, located under ``/declaration``.
+    """
+    mandate_issues = mandates_service.check_declaration_parties(uow, principal, new_data)
+    checked = validation.check(
+        new_data, validation.CheckContext(nomenclature, today=uow.clock().date(), party_ids=party_ids)
+    )
+    issues = mandate_issues + checked.issues
+    if issues or checked.data is None:
+        raise ValidationFailed([Issue(i.code, i.message, "/declaration" + i.pointer) for i in issues])
+    return checked.data, checked.warnings
 
 
 def versions(uow: UnitOfWork, mrn: str, principal: Principal) -> list[dict[str, Any]]:
