@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Query, Request, Response
@@ -283,10 +283,21 @@ async def lodge_batch(
                 )
             ]
         )
-    return await run_in_threadpool(_lodge_many, runtime, items, principal)
+    return await run_in_threadpool(_lodge_many, runtime, items, principal, request.headers.get("accept-language"))
 
 
-def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Response:
+def _lodge_many(
+    runtime: Runtime, items: list[Any], principal: Principal, accept_language: str | None = None
+) -> Response:
+    """Lodges each item on its own (a savepoint each); warnings and errors are answered in the language of
+    ``Accept-Language`` as a single lodging's are (codes and pointers never change)."""
+
+    def said(issues: Iterable[Issue]) -> list[Issue]:
+        return i18n.in_language(runtime.ports, accept_language, issues)
+
+    def rejected(index: int, issues: Iterable[Issue]) -> dict[str, Any]:
+        return {"index": index, "status": "rejected", "errors": [i.as_dict() for i in said(issues)]}
+
     results: list[dict[str, Any]] = []
     with runtime.uow() as uow:
         ctx = lodge_context(runtime, uow)
@@ -294,7 +305,7 @@ def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Res
             try:
                 data = _checked(item if isinstance(item, dict) else _dumps(item), runtime)
             except ValidationFailed as exc:
-                results.append({"index": index, "status": "rejected", "errors": [i.as_dict() for i in exc.issues]})
+                results.append(rejected(index, exc.issues))
                 continue
             savepoint = uow.conn.begin_nested()
             try:
@@ -302,7 +313,7 @@ def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Res
                 savepoint.commit()
             except ValidationFailed as exc:
                 savepoint.rollback()
-                results.append({"index": index, "status": "rejected", "errors": [i.as_dict() for i in exc.issues]})
+                results.append(rejected(index, exc.issues))
                 continue
             except Exception as exc:
                 savepoint.rollback()
@@ -315,7 +326,7 @@ def _lodge_many(runtime: Runtime, items: list[Any], principal: Principal) -> Res
                     }
                 )
                 continue
-            out = lodged_out(result.declaration, result.replayed, result.warnings).model_dump(mode="json")
+            out = lodged_out(result.declaration, result.replayed, said(result.warnings)).model_dump(mode="json")
             results.append({"index": index, **out, "status": out["status"]})
         uow.commit()
     accepted = sum(1 for r in results if "mrn" in r)

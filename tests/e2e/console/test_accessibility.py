@@ -188,30 +188,35 @@ def test_every_page_of_every_role_has_no_serious_violation(
 def test_the_documents_panel_of_the_demo_declarations_has_no_serious_violation(
     demo_server: str, browser: Any, a11y: Accessibility, lang: str
 ) -> None:
-    """The declarations the demo attached documents to (printed invoices, a Factur-X): each file's facts, fields
-    and goods-line tables, as an officer sees them."""
+    """The declarations the demo attached documents to (printed invoices, a Factur-X, a certificate of origin):
+    each file's facts, fields and goods-line tables, as an officer sees them."""
     if a11y.script is None:
         pytest.skip(MISSING)
-    found = re.search(r"documents: invoices attached to (.+)", SEEDED.get("output", ""))
+    output = re.sub(r"\s+", " ", SEEDED.get("output", ""))
+    found = re.search(r"documents: invoices attached to ([^;·]+)", output)
     assert found, "the demo seed attached no documents"
     mrns = re.findall(r"(\w+) \(\d+ discrepancies\)", found.group(1))
     assert len(mrns) >= 2
+    certificate = re.search(r"a certificate of origin to (\w+) \(", output)
+    assert certificate, "the demo seed attached no certificate of origin"
     context = browser.new_context(locale=LOCALES[lang], viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     sign_in(page, demo_server, ROLES["officer"])
     page.wait_for_load_state("load")
     failures: list[str] = []
-    for k, mrn in enumerate(mrns):
+    shots = {1: "printed", 2: "facturx", len(mrns): "certificate"}  # the inflated print, the Factur-X, the CoO
+    for k, mrn in enumerate([*mrns, certificate.group(1)]):
         _visit(page, f"{demo_server}/console/declarations/{mrn}")
         panel = page.locator("#attached-documents")
         assert panel.locator("article").count() >= 1, f"{mrn} shows no attached document"
-        assert panel.locator("table caption").count() >= 2
+        # an invoice's fields and goods lines; a certificate's fields (its goods are not read as lines)
+        assert panel.locator("table caption").count() >= (2 if k < len(mrns) else 1)
         try:
             a11y.check(page, f"officer/declaration with documents {k} [{lang}]")
         except AssertionError as exc:
             failures.append(str(exc))
-        if os.environ.get("CLEARWAY_SCREENSHOTS") == "1" and k in (1, 2):  # the inflated print, the Factur-X
-            target = SHOTS / lang / f"documents_panel_{'printed' if k == 1 else 'facturx'}.png"
+        if os.environ.get("CLEARWAY_SCREENSHOTS") == "1" and k in shots:
+            target = SHOTS / lang / f"documents_panel_{shots[k]}.png"
             target.parent.mkdir(parents=True, exist_ok=True)
             panel.screenshot(path=str(target))
     context.close()

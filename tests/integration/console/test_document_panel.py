@@ -11,6 +11,7 @@ from typing import Any
 from PIL import Image
 
 from clearway.declarations import service as declarations
+from clearway.declarations.examples import example_declaration
 from clearway.documents import einvoice_samples
 from clearway.documents import phrases as documents_phrases
 from clearway.documents import seed as documents_seed
@@ -203,3 +204,42 @@ def test_a_scan_that_could_not_be_read_says_so_and_still_offers_the_file(
         assert words[1] in article and words[2] in article, lang
         assert "<table" not in article  # no empty field table
         assert f"/documents/{doc_id}/download" in article
+
+
+def test_the_demo_certificate_of_origin_shows_its_one_origin_difference_in_english_and_spanish(
+    signed_in: Any, console_runtime: Runtime
+) -> None:
+    console_runtime.ports.add(documents_phrases.PHRASES)
+    items = example_declaration("HOLD-PANEL-CO")["goods_items"]
+    items[2]["origin_country"] = "VN"
+    mrn = lodge(console_runtime, "HOLD-PANEL-CO", goods_items=items)
+    with console_runtime.uow(readonly=True) as uow:
+        decl = declarations.get(uow, mrn)
+    assert documents_seed.origin_one_off(decl) == "CN"
+    _attach(console_runtime, mrn, documents_seed.certificate_for(decl, origin="CN"), "coo.pdf", "certificate-of-origin")
+    for lang, kind, label, finding in (
+        (
+            "en",
+            "certificate of origin",
+            "Origin statement",
+            "certificate of origin states origin CN, declared VN for item 3",
+        ),
+        (
+            "es",
+            "certificado de origen",
+            "Declaración de origen",
+            "origen según certificado de origen: CN; declarado VN",
+        ),
+    ):
+        for user in ("officer.rojas", "broker.andina"):
+            page = signed_in(user).get(f"/console/declarations/{mrn}", headers={"Accept-Language": lang})
+            panel = _panel(page.text)
+            assert f'<span class="badge doc">{kind}</span> <span class="wrap-text filename">coo.pdf' in panel
+            article = _article(panel, "coo.pdf")
+            origin = _text(_row(article, label))
+            assert "CN" in origin and "Country of origin China" in origin and finding in origin  # on the origin row
+            assert _text(article).count("VN") == 1  # one difference: the third item, none on the two of China
+            assert "RUC 20512345671" in _text(article)
+            assert _text(article).count("Country of origin") == 1  # the statement, not a line of the consignee's
+    other = signed_in("broker.other").get(f"/console/declarations/{mrn}")
+    assert "coo.pdf" not in other.text and "attached-documents" not in other.text

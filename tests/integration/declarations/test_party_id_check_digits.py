@@ -218,3 +218,48 @@ def test_the_console_shows_the_warning_to_the_officer_and_the_trader_in_their_la
                 assert words in html and sentence in html, lang
             html = unescape(officer.get(f"/console/declarations/{clean}", headers={"Accept-Language": lang}).text)
             assert words not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("es", "no es un RUT válido"), ("en", "is not a valid RUT"), (None, "is not a valid RUT")],
+)
+def test_a_batch_warns_each_declaration_in_the_traders_language(
+    client: TestClient, tokens: Tokens, lang: str | None, words: str
+) -> None:
+    tag = lang or "none"
+    body = {
+        "declarations": [
+            _with_exporter(f"PID-B-{tag}-1"),
+            _with_exporter(f"PID-B-{tag}-2", RIGHT_RUT),
+            _with_exporter(f"PID-B-{tag}-1"),  # the same LRN again: replayed, with its warning
+        ]
+    }
+    headers = {**tokens.broker, **({"Accept-Language": lang} if lang else {})}
+    r = client.post("/api/v1/declarations/batch", json=body, headers=headers)
+    assert r.status_code == 200, r.text
+    first, clean, again = r.json()["results"]
+    assert clean["warnings"] == [] and again["replayed"] is True and again["mrn"] == first["mrn"]
+    for result in (first, again):
+        (warning,) = result["warnings"]
+        assert (warning["code"], warning["pointer"]) == ("PARTY_ID_CHECK_DIGIT", "/exporter/id")
+        assert words in warning["message"] and BAD_RUT in warning["message"] and RIGHT_RUT not in warning["message"]
+    if lang == "es":
+        assert "is not a valid" not in first["warnings"][0]["message"]
+
+
+@pytest.mark.parametrize(("lang", "words"), [("es", "no es un RUT válido"), ("en", "is not a valid RUT")])
+def test_a_batch_refuses_a_wrong_id_in_the_traders_language(
+    client: TestClient, tokens: Tokens, runtime: Runtime, monkeypatch: pytest.MonkeyPatch, lang: str, words: str
+) -> None:
+    monkeypatch.setattr(runtime.settings, "party_id_check_digits", "refuse")
+    body = {"declarations": [_with_exporter(f"PID-BR-{lang}-1"), _with_exporter(f"PID-BR-{lang}-2", RIGHT_RUT)]}
+    r = client.post("/api/v1/declarations/batch", json=body, headers={**tokens.broker, "Accept-Language": lang})
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert (out["accepted"], out["rejected"]) == (1, 1)
+    refused, lodged = out["results"]
+    assert refused["status"] == "rejected" and "mrn" not in refused and lodged["warnings"] == []
+    (error,) = refused["errors"]
+    assert (error["code"], error["pointer"]) == ("PARTY_ID_CHECK_DIGIT", "/exporter/id")
+    assert words in error["message"] and BAD_RUT in error["message"] and RIGHT_RUT not in error["message"]
