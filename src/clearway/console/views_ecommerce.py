@@ -36,6 +36,15 @@ ERRORS = {
     "reason": N_("Say what the check found (at least 3 characters) before you release or hold the parcel."),
     "action": N_("Choose to release the parcel or to keep it on hold."),
     "not_held": N_("Screening released this parcel; there is nothing to decide."),
+    "hs": N_("The verified HS code must be a 6-digit subheading of the nomenclature (digits only, e.g. 640299)."),
+}
+HISTORY_FLASH = {
+    "added": N_("The verified HS code now counts in the classification history for this title."),
+    "replaced": N_("The verified HS code replaces this parcel's earlier one in the classification history."),
+    "unchanged": N_("This parcel already counts under this HS code in the classification history."),
+    "no_title": N_("This parcel has no stored title; the verified HS code was not added to the history."),
+    "full": N_("The classification history is full; the verified HS code was not added."),
+    "off": N_("The verified HS code was recorded; feeding the classification history from reviews is off."),
 }
 # What a manifest is not: the first bytes of files people pick by mistake.
 NOT_TEXT = {
@@ -236,6 +245,7 @@ def manifest(
     decision: Annotated[str | None, Query(pattern="^(|release|hold_documents|hold_inspection|refuse|held)$")] = None,
     after: Annotated[str | None, Query(max_length=64)] = None,
     done: Annotated[str | None, Query(max_length=20)] = None,
+    hs: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """A manifest's report: figures, rejected rows, and each parcel's decision with its reasons."""
     _allowed(request, session)
@@ -285,6 +295,7 @@ def manifest(
         else None,
         is_officer=is_officer,
         flash=flash,
+        history_flash=HISTORY_FLASH.get(hs or "") if flash else None,
         error=ERRORS.get(request.query_params.get("error", "")),
     )
 
@@ -309,9 +320,11 @@ async def decide(
     session: SessionDep,
     action: Annotated[str, Form(max_length=10)] = "",
     reason: Annotated[str, Form(max_length=1000)] = "",
+    verified_hs: Annotated[str, Form(max_length=20)] = "",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    """An officer releases a held parcel or keeps it on hold, saying what the check found."""
+    """An officer releases a held parcel or keeps it on hold, saying what the check found, and may give the HS
+    code the check verified (added to the classification history when the setting is on)."""
     security.check_csrf(request, session, csrf_token)
     _allowed(request, session)
     if session.principal.role not in OFFICERS:
@@ -322,22 +335,27 @@ async def decide(
     if len(reason.strip()) < 3:
         return RedirectResponse(f"{back}?error=reason#p-{parcel_id[:64]}", status_code=303)
 
-    def run() -> None:
+    def run() -> str | None:
         with runtime.uow() as uow:
-            review.decide(
+            found = review.decide(
                 uow, manifest_id[:36], parcel_id[:64], release=action == "release", principal=session.principal,
-                reason=reason,
+                reason=reason, verified_hs=verified_hs or None,
             )  # fmt: skip
             uow.commit()
+        history: str | None = found.get("history")
+        return history
 
     try:
-        await run_in_threadpool(run)
-    except ValidationFailed:
-        return RedirectResponse(f"{back}?error=not_held", status_code=303)
+        history = await run_in_threadpool(run)
+    except ValidationFailed as exc:
+        codes = {i.code for i in exc.issues}
+        error = "hs" if codes & {"HS_INVALID", "HS_UNKNOWN"} else "not_held"
+        return RedirectResponse(f"{back}?error={error}#p-{parcel_id[:64]}", status_code=303)
     except DomainError:
         return error_page(request, session, 404, N_("There is no such parcel in this manifest."))
     done = "released" if action == "release" else "held"
-    return RedirectResponse(f"{back}?done={done}", status_code=303)
+    more = f"&hs={history}" if history else ""
+    return RedirectResponse(f"{back}?done={done}{more}", status_code=303)
 
 
 def carrier_home(runtime: Runtime, principal: Any) -> str | None:

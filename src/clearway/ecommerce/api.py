@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
-from clearway.ecommerce import hs_history_store, queries, service
+from clearway.ecommerce import hs_history_store, queries, review, service
 from clearway.ecommerce.schemas import (
     AggregatesOut,
     DecisionOut,
@@ -22,6 +22,8 @@ from clearway.ecommerce.schemas import (
     HistoryLoadOut,
     ManifestOut,
     ManifestPageOut,
+    ReviewIn,
+    ReviewOut,
 )
 from clearway.platform import i18n
 from clearway.platform.auth import CUSTOMS_STAFF, Principal
@@ -202,6 +204,40 @@ def post_finding(
         )
         uow.commit()
     return FindingOut.model_validate(found)
+
+
+@router.post(
+    "/manifests/{manifest_id}/parcels/{parcel_id}/review",
+    status_code=201,
+    response_model=ReviewOut,
+    responses=_ERRORS,
+    summary="Release a held parcel or keep it on hold after a check",
+    description="Officers, supervisors and administrators; held parcels only (422 `PARCEL_NOT_HELD`). The "
+    "decision is recorded as the parcel's finding and audited. An optional `verified_hs` (6 digits, a "
+    "subheading of the loaded nomenclature: 422 `HS_INVALID` / `HS_UNKNOWN` otherwise, and nothing is recorded) "
+    "adds the parcel's title under that code to the classification history when "
+    "`CLEARWAY_ECOMMERCE_HISTORY_FROM_REVIEWS` is on, once per parcel (a later review with another code moves "
+    "the parcel to it); `history` says what it did.",
+)
+def post_review(
+    manifest_id: Annotated[str, Path(max_length=36)],
+    parcel_id: Annotated[str, Path(max_length=64)],
+    body: ReviewIn,
+    runtime: RuntimeDep,
+    principal: Principal = require_roles(*review.OFFICERS),
+) -> ReviewOut:
+    with runtime.uow() as uow:
+        found = review.decide(
+            uow,
+            manifest_id,
+            parcel_id,
+            release=body.release,
+            principal=principal,
+            reason=body.reason,
+            verified_hs=body.verified_hs,
+        )
+        uow.commit()
+    return ReviewOut.model_validate(found)
 
 
 @router.post(

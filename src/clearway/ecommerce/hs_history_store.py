@@ -5,6 +5,10 @@ how many parcels) an administration loads, validated, bounded and audited; read 
 administrators) add the file's parcels to the stored counts (``store.hs_history``); ``clear`` removes them.
 Screening (stored and streaming) reads the model through :func:`current`, rebuilt only when the stored counts
 change; with nothing loaded it returns None and screening behaves as without a history.
+
+Officers feed it too: an HS code an officer verified on a parcel review (``review.decide``) adds that parcel's
+title under the verified code (:func:`verify`), once per parcel — a second review of the parcel with another
+code moves its one parcel to the new code — unless ``CLEARWAY_ECOMMERCE_HISTORY_FROM_REVIEWS`` is off.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
-from sqlalchemy import delete, func, select
+from sqlalchemy import BigInteger, cast, delete, func, select, update
 
 from clearway.core.issues import Issue, ValidationFailed
 from clearway.ecommerce import hs_history, store
 from clearway.platform import audit
 from clearway.platform.db import UnitOfWork
+from clearway.reference import service as reference
 
 MAX_BYTES = 256 * 1024 * 1024
 MAX_ROWS = 2_000_000
@@ -34,6 +39,8 @@ MAX_ISSUES = 200  # row problems reported (all are counted)
 TITLE_LIMIT = 300
 LOADERS = ("supervisor", "admin", audit.CLI_ROLE)
 _HS = re.compile(r"^\d{6}(\d{2}){0,2}$")
+_HS6 = re.compile(r"[0-9]{6}")
+REVIEW_SOURCE = "officer review"
 _CACHE_KEY = "ecommerce.hs_history"
 
 
@@ -180,6 +187,7 @@ def clear(uow: UnitOfWork, *, actor: str, role: str, reason: str = "") -> int:
         raise _refuse("ROLE_FORBIDDEN", f"the role '{role}' may not clear the classification history")
     before = summary(uow)
     uow.conn.execute(delete(store.hs_history))
+    uow.conn.execute(delete(store.hs_history_reviews))  # a parcel reviewed again after a clear counts again
     audit.record(
         uow,
         actor=actor,
@@ -204,7 +212,7 @@ def summary(uow: UnitOfWork) -> dict[str, Any]:
 def current(uow: UnitOfWork, caches: dict[str, Any] | None) -> hs_history.HsHistory | None:
     """Returns the model of the stored history (kept in the runtime's caches until the counts change), or None
     when none is loaded."""
-    version = tuple(summary(uow).values())
+    version = _version(uow)
     if version[0] == 0:
         return None
     held = caches.get(_CACHE_KEY) if caches is not None else None
@@ -220,3 +228,104 @@ def current(uow: UnitOfWork, caches: dict[str, Any] | None) -> hs_history.HsHist
     if caches is not None:
         caches[_CACHE_KEY] = (version, model)
     return model
+
+
+def _version(uow: UnitOfWork) -> tuple[Any, ...]:
+    """The stored counts' version: their size, last change and a checksum of codes, which changes when a
+    reviewed parcel moves from one code to another even where pairs, parcels and time stay the same."""
+    h = store.hs_history
+    # hs6 is six digits by construction (``load_stream`` and ``verify`` are its only writers)
+    checksum = func.coalesce(func.sum(h.c.parcels * cast(h.c.hs6, BigInteger)), 0)
+    pairs, parcels, last, codes = uow.conn.execute(
+        select(func.count(), func.coalesce(func.sum(h.c.parcels), 0), func.max(h.c.loaded_at), checksum)
+    ).one()
+    return int(pairs), int(parcels), last, int(codes)
+
+
+def verified_form(code: str) -> str:
+    """Returns a verified HS code stripped of surrounding blanks when it is six digits (0-9) and nothing else;
+    refuses it otherwise (``HS_INVALID``): no dots, letters, national lines or chapters."""
+    code = code.strip()
+    if not _HS6.fullmatch(code):
+        raise ValidationFailed(
+            [Issue("HS_INVALID", f"'{code[:20]}' is not a 6-digit HS subheading (digits only)", "/verified_hs")]
+        )
+    return code
+
+
+def check_verified_hs(uow: UnitOfWork, code: str) -> str:
+    """Returns an officer's verified HS code as the 6-digit subheading, or refuses it: six digits and nothing
+    else, and, when a nomenclature is loaded (``clearway reference load``), one of its subheadings. Without a
+    nomenclature only the form is checked."""
+    code = verified_form(code)
+    if reference.count(uow) and not any(e.code == code for e in reference.search(uow, code)):
+        raise ValidationFailed(
+            [Issue("HS_UNKNOWN", f"{code} is not a subheading of the loaded nomenclature", "/verified_hs")]
+        )
+    return code
+
+
+def verify(
+    uow: UnitOfWork,
+    manifest_id: str,
+    parcel_id: str,
+    hs6: str,
+    *,
+    actor: str,
+    role: str,
+    reason: str = "",
+) -> str:
+    """Adds a reviewed parcel's title under the HS code an officer verified, in the caller's transaction, audited
+    (``ecommerce.hs_history.verified``); returns what happened:
+
+    * ``added``: the parcel's title now counts one parcel under ``hs6``;
+    * ``unchanged``: the parcel already counted under ``hs6`` (a parcel never counts twice);
+    * ``replaced``: the parcel counted under another code, and now counts under ``hs6`` instead (the latest
+      verification wins, the old code loses the parcel's one count);
+    * ``no_title``: the parcel has no stored title (screened before titles were kept): nothing to add;
+    * ``full``: the history holds ``MAX_PAIRS`` pairs and this would add one: nothing added.
+
+    The caller checks the role, the parcel and the code (``check_verified_hs``)."""
+    p, r, h = store.parcels, store.hs_history_reviews, store.hs_history
+    # the parcel's row is locked (PostgreSQL; SQLite has one writer): two reviews of a parcel count it once
+    title = uow.conn.execute(
+        select(p.c.desc_norm).where(p.c.manifest_id == manifest_id, p.c.parcel_id == parcel_id).with_for_update()
+    ).scalar()
+    if not title:
+        return "no_title"
+    title = str(title)[:TITLE_LIMIT]
+    key = (r.c.manifest_id == manifest_id) & (r.c.parcel_id == parcel_id)
+    earlier = uow.conn.execute(select(r.c.desc_norm, r.c.hs6).where(key)).first()
+    if earlier is not None and earlier.hs6 == hs6 and earlier.desc_norm == title:
+        return "unchanged"
+    exists = uow.conn.execute(select(h.c.parcels).where(h.c.desc_norm == title, h.c.hs6 == hs6)).first()
+    if exists is None and summary(uow)["pairs"] >= MAX_PAIRS:
+        return "full"
+    now = uow.clock()
+    if earlier is not None:  # the parcel's one count leaves its old code
+        old = (h.c.desc_norm == earlier.desc_norm) & (h.c.hs6 == earlier.hs6)
+        uow.conn.execute(delete(h).where(old, h.c.parcels <= 1))
+        uow.conn.execute(update(h).where(old).values(parcels=h.c.parcels - 1, loaded_at=now))
+    store.add_hs_history(
+        uow.conn, [{"desc_norm": title, "hs6": hs6, "parcels": 1, "source": REVIEW_SOURCE, "loaded_at": now}]
+    )
+    row = {
+        "manifest_id": manifest_id,
+        "parcel_id": parcel_id,
+        "desc_norm": title,
+        "hs6": hs6,
+        "officer": actor[:100],
+        "recorded_at": now,
+    }
+    store.upsert(uow.conn, r, [row], ["manifest_id", "parcel_id"])
+    audit.record(
+        uow,
+        actor=actor,
+        role=role,
+        action="ecommerce.hs_history.verified",
+        target=f"parcel:{manifest_id}/{parcel_id}",
+        before={"hs6": earlier.hs6} if earlier is not None else None,
+        after={"title": title, "hs6": hs6, "heading": hs6[:4]},
+        reason=reason,
+    )
+    return "replaced" if earlier is not None else "added"

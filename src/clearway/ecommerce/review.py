@@ -3,6 +3,11 @@
 An officer's decision is stored as a finding (``service.record_finding``): releasing says the check found
 the parcel in order, keeping it on hold says the check confirmed the reason; either is audited. Screening's
 own decision stays as it was, so the manifest's report keeps what screening concluded.
+
+The officer may also give the HS code the check verified (``verified_hs``, a 6-digit subheading of the loaded
+nomenclature): with ``CLEARWAY_ECOMMERCE_HISTORY_FROM_REVIEWS`` on (the default) the parcel's title is added
+to the classification history under it, in the same unit of work as the finding and audited, once per parcel
+(``hs_history_store.verify``), so that the next screening weighs it.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any
 from sqlalchemy import desc, select
 
 from clearway.core.issues import Forbidden, Issue, NotFound, ValidationFailed
-from clearway.ecommerce import queries, service, store
+from clearway.ecommerce import config, hs_history_store, queries, service, store
 from clearway.platform import audit
 from clearway.platform.auth import Principal
 from clearway.platform.db import UnitOfWork
@@ -76,11 +81,25 @@ def findings_for(uow: UnitOfWork, manifest_id: str, parcel_ids: list[str], princ
 
 
 def decide(
-    uow: UnitOfWork, manifest_id: str, parcel_id: str, *, release: bool, principal: Principal, reason: str
+    uow: UnitOfWork,
+    manifest_id: str,
+    parcel_id: str,
+    *,
+    release: bool,
+    principal: Principal,
+    reason: str,
+    verified_hs: str | None = None,
 ) -> dict[str, Any]:
-    """Records an officer's decision on a held parcel after a check (release, or keep on hold), audited."""
+    """Records an officer's decision on a held parcel after a check (release, or keep on hold), audited; returns
+    the finding with ``verified_hs`` and ``history`` (what the verified code did to the classification history:
+    ``added``, ``unchanged``, ``replaced``, ``no_title``, ``full``, ``off`` when the setting is off, or None
+    without a verified code).
+
+    A ``verified_hs`` that is not a 6-digit subheading (of the loaded nomenclature, when one is) refuses the
+    whole decision; with ``CLEARWAY_ECOMMERCE_HISTORY_FROM_REVIEWS`` off a valid one is only audited."""
     if principal.role not in OFFICERS:
         raise Forbidden("only customs officers release or hold parcels")
+    code = hs_history_store.check_verified_hs(uow, verified_hs) if verified_hs and verified_hs.strip() else None
     p = store.parcels
     row = uow.conn.execute(
         select(p.c.decision).where(p.c.manifest_id == manifest_id, p.c.parcel_id == parcel_id)
@@ -99,7 +118,14 @@ def decide(
         action="ecommerce.parcel.release" if release else "ecommerce.parcel.hold",
         target=f"parcel:{manifest_id}/{parcel_id}",
         before={"decision": row.decision},
-        after={"released": release},
+        after={"released": release, "verified_hs": code} if code else {"released": release},
         reason=finding["reason"],
     )
-    return finding
+    history: str | None = None
+    if code is not None:
+        history = "off"
+        if config.history_from_reviews():
+            history = hs_history_store.verify(
+                uow, manifest_id, parcel_id, code, actor=principal.user, role=principal.role, reason=finding["reason"]
+            )
+    return {**finding, "verified_hs": code, "history": history}

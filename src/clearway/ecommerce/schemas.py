@@ -113,6 +113,25 @@ class FindingOut(BaseModel):
     recorded_at: datetime
 
 
+class ReviewIn(BaseModel):
+    """An officer's decision on a held parcel after a check: release it or keep it on hold, why, and optionally
+    the HS subheading the check verified (added to the classification history when the setting is on)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    release: bool
+    reason: str = Field(min_length=1, max_length=1000)
+    verified_hs: str | None = Field(default=None, max_length=20, description="6 digits, e.g. 640299")
+
+
+class ReviewOut(FindingOut):
+    """The recorded decision, the verified code, and what it did to the classification history (``added``,
+    ``unchanged``, ``replaced``, ``no_title``, ``full``, ``off``; null without a verified code)."""
+
+    verified_hs: str | None = None
+    history: str | None = None
+
+
 class HistoryIssueOut(BaseModel):
     """A history row that was not kept, and why."""
 

@@ -329,6 +329,7 @@ def _save(
         pl.col("dq_codes").str.slice(0, 300).alias("issues"),
         "score",
         "reasons",
+        pl.col("desc_norm").str.slice(0, hs_history_store.TITLE_LIMIT),
     )
     # in key order, so the primary-key index grows at its end instead of splitting pages everywhere
     store.bulk_insert(conn, store.parcels, store.PARCEL_COLUMNS, rows.sort("parcel_id").iter_rows())

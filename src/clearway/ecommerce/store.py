@@ -64,6 +64,9 @@ parcels = Table(
     Column("issues", String(300), nullable=False),
     Column("score", Integer, nullable=False),
     Column("reasons", Text, nullable=False),
+    # the normalised title (``desc_norm``, at most 300 characters), so that an officer's verified HS code can
+    # feed the classification history (``hs_history_store.verify``); null for parcels screened before 0004
+    Column("desc_norm", String(300), nullable=True),
     Index("ix_ecommerce_parcels_country_day", "country", "day", "decision"),
 )
 
@@ -146,6 +149,19 @@ hs_history = Table(
     Column("parcels", Integer, nullable=False),
     Column("source", String(100), nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
+)
+
+# What each reviewed parcel added to the classification history (an officer's verified HS6 for its title): one
+# row per parcel, so that reviewing a parcel again never counts its title twice (``hs_history_store.verify``).
+hs_history_reviews = Table(
+    "ecommerce_hs_history_reviews",
+    metadata,
+    Column("manifest_id", String(36), primary_key=True),
+    Column("parcel_id", String(64), primary_key=True),
+    Column("desc_norm", String(300), nullable=False),
+    Column("hs6", String(6), nullable=False),
+    Column("officer", String(100), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
 PARCEL_COLUMNS = tuple(c.name for c in parcels.columns)

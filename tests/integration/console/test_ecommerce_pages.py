@@ -215,3 +215,47 @@ def test_a_manifest_of_real_marketplace_listings_gets_a_decision_or_a_reason_for
     assert read == 400 and screened + rejected == 400, (screened, rejected)
     tiles = re.findall(r'<span class="tile-n">([\d,]+)</span>', page.text)
     assert sum(int(t.replace(",", "")) for t in tiles) == screened
+
+
+def test_an_officer_verifies_the_hs_code_of_a_held_parcel_and_it_feeds_the_history(shop: Any) -> None:
+    from clearway.ecommerce import hs_history_store
+    from tests.unit.ecommerce.helpers import csv_bytes, parcel
+
+    rt, _client = shop
+    title = "Zentro women wedge sandal"
+    with rt.uow() as uow:
+        history = f"title,hs_code,parcels\n{title},392690,30\n"
+        hs_history_store.load_stream(uow, io.BytesIO(history.encode()), actor="a", role="admin", source="archive")
+        report = ecommerce_service.screen_manifest(
+            uow, io.BytesIO(csv_bytes([parcel("SANDAL", description=title, hs_code="640399")])),
+            source_name="sandals.csv", fmt="csv", country="PE", submitted_by="carrier.demo",
+            submitter_party="PE20555666773", caches=rt.caches,
+        )  # fmt: skip
+        uow.commit()
+    officer = _as(rt, "officer.rojas")
+    page = officer.get(f"/console/ecommerce/manifests/{report.manifest_id}")
+    row = page.text[page.text.index('id="p-SANDAL"') :].split("</tr>", 1)[0]
+    assert 'name="verified_hs"' in row and "Verified HS code" in row and 'pattern="[0-9]{6}"' in row
+    spanish = officer.get(f"/console/ecommerce/manifests/{report.manifest_id}", headers={"Accept-Language": "es"})
+    assert "Código SA verificado" in spanish.text
+    action = f"/console/ecommerce/manifests/{report.manifest_id}/parcels/SANDAL/decision"
+    for bad in ("12", "abcdef", "999999", "640399' OR 1=1"):
+        refused = officer.post(action, {"action": "release", "reason": "opened: sandals", "verified_hs": bad})
+        assert refused.status_code == 303 and "error=hs" in refused.headers["location"], bad
+    shown = officer.get(refused.headers["location"])
+    assert "must be a 6-digit subheading" in shown.text and "released" not in shown.text.split('id="p-SANDAL"')[1]
+    done = officer.post(action, {"action": "release", "reason": "opened: leather sandals", "verified_hs": "640399"})
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=released&hs=added")
+    after = officer.get(done.headers["location"])
+    assert 'id="history-flash"' in after.text and "now counts in the classification history" in after.text
+    again = officer.post(action, {"action": "hold", "reason": "kept for the invoice", "verified_hs": "640399"})
+    assert again.headers["location"].endswith("?done=held&hs=unchanged")
+    with rt.uow(readonly=True) as uow:
+        held = hs_history_store.summary(uow)
+        [entry] = audit.entries(uow, action="ecommerce.hs_history.verified")
+    assert held["parcels"] == 31 and entry.actor == "officer.rojas" and entry.reason == "opened: leather sandals"
+    # a carrier posting a code for its own parcel is refused, and the history is unchanged
+    carrier = _as(rt, "carrier.demo")
+    assert carrier.post(action, {"action": "release", "reason": "mine", "verified_hs": "392690"}).status_code == 403
+    with rt.uow(readonly=True) as uow:
+        assert hs_history_store.summary(uow)["parcels"] == 31
