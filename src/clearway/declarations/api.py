@@ -1,27 +1,40 @@
-"""HTTP routes of the clearance core under /api/v1/declarations."""
+"""HTTP routes of the clearance core under /api/v1/declarations.
+
+What lodging over HTTP needs besides its routes (formats, the lodge context, the lodge answer) lives in
+``api_lodging``; this module re-exports it, so callers keep ``declarations.api``."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, Any, Protocol
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from clearway.core.issues import Issue, ValidationFailed
-from clearway.declarations import codec, lodging, service, validation
+from clearway.declarations import codec, lodging, service
+from clearway.declarations.api_lodging import (
+    Parser,
+    Renderer,
+    lodge_context,
+    lodge_many,
+    lodge_now,
+    lodged_out,
+    parse_declaration,
+    register_parser,
+    register_renderer,
+    relief_may_apply,
+)
 from clearway.declarations.examples import example_declaration
 from clearway.declarations.model import RISK_KINDS, Decision, Declaration, DeclarationData
-from clearway.declarations.ports import ValidationRelief
 from clearway.declarations.schemas import (
     AmendmentIn,
     DecisionIn,
     DeclarationOut,
     ErrorsOut,
     HistoryOut,
-    IssueOut,
     LodgedOut,
     NotificationOut,
     PageOut,
@@ -33,8 +46,28 @@ from clearway.platform.deps import PrincipalDep, RuntimeDep, json_too_deep, pars
 from clearway.platform.runtime import Runtime
 from clearway.reference import service as reference_service
 
+__all__ = [
+    "Parser",
+    "Renderer",
+    "declaration_out",
+    "get_declaration",
+    "get_notifications",
+    "get_versions",
+    "list_declarations",
+    "lodge",
+    "lodge_batch",
+    "lodge_context",
+    "lodge_now",
+    "lodged_out",
+    "parse_declaration",
+    "post_amendment",
+    "post_decision",
+    "register_parser",
+    "register_renderer",
+    "router",
+]
+
 router = APIRouter(prefix="/api/v1/declarations", tags=["declarations"])
-Parser = Callable[[bytes], DeclarationData]
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorsOut, "description": "No valid bearer token"},
     404: {"model": ErrorsOut, "description": "No such declaration visible to you"},
@@ -58,97 +91,6 @@ _LODGE_BODY = {
         },
     }
 }
-
-
-class Renderer(Protocol):
-    """Answers a lodgement in the submitter's own format (e.g. WCO DM XML responses)."""
-
-    def accepted(self, decl: Declaration, replayed: bool) -> Response:
-        """Answers an accepted (or replayed) lodgement."""
-        ...
-
-    def rejected(self, issues: list[Issue]) -> Response:
-        """Answers a rejected lodgement with every issue."""
-        ...
-
-
-def register_renderer(runtime: Runtime, media_type: str, renderer: Renderer) -> None:
-    """Lets a capability answer lodgements made in its media type in that same format."""
-    runtime.caches.setdefault("declarations.renderers", {})[media_type] = renderer
-
-
-def register_parser(runtime: Runtime, media_type: str, parser: Parser) -> None:
-    """Lets a capability accept declarations in another format (e.g. WCO DM XML) on the lodge endpoint."""
-    runtime.caches.setdefault("declarations.parsers", {})[media_type] = parser
-
-
-def lodge_context(runtime: Runtime, uow: Any) -> lodging.LodgeContext:
-    """Builds what lodging needs from the runtime's settings and caches."""
-    s = runtime.settings
-    return lodging.LodgeContext(
-        nomenclature=reference_service.nomenclature(uow, runtime.caches),
-        country=s.country,
-        selectivity=lodging.Selectivity(s.selectivity_red_rate, s.selectivity_yellow_rate, s.secret_key),
-        party_ids=s.party_id_check_digits,
-    )
-
-
-def _checked(body: bytes | str | dict[str, Any], runtime: Runtime) -> DeclarationData:
-    """Reads a JSON declaration (schema, data requirements, derivations); the rules run on lodging.
-
-    When reading finds problems, the rules run too, so that the answer lists every issue at once.
-    """
-    today = runtime.clock().date()
-    party_ids = runtime.settings.party_id_check_digits
-    checked = validation.check(body, validation.CheckContext(None, today=today, party_ids=party_ids))
-    if checked.issues or checked.data is None:
-        with runtime.uow(readonly=True) as uow:
-            nomenclature = reference_service.nomenclature(uow, runtime.caches)
-        full = validation.check(body, validation.CheckContext(nomenclature, today=today, party_ids=party_ids))
-        raise ValidationFailed(full.issues or checked.issues)
-    return checked.data
-
-
-def parse_declaration(runtime: Runtime, body: bytes, content_type: str) -> DeclarationData:
-    """Parses a lodged body as JSON or through a registered parser for its media type."""
-    media = content_type.split(";")[0].strip().lower()
-    if media in {"", "application/json"}:
-        return _checked(body, runtime)
-    parser = runtime.caches.get("declarations.parsers", {}).get(media)
-    if parser is None:
-        raise ValidationFailed(
-            [
-                Issue(
-                    "MEDIA_TYPE",
-                    f"cannot read '{media}'; send application/json"
-                    + (
-                        " or " + ", ".join(runtime.caches.get("declarations.parsers", {}))
-                        if runtime.caches.get("declarations.parsers")
-                        else ""
-                    ),
-                    "",
-                )
-            ]
-        )
-    data: DeclarationData = parser(body)
-    return data
-
-
-def lodged_out(decl: Declaration, replayed: bool, warnings: Sequence[Issue] = ()) -> LodgedOut:
-    """Describes a lodged declaration in the lodge answer, with what was accepted but should be looked at."""
-    return LodgedOut(
-        warnings=[IssueOut(code=w.code, message=w.message, pointer=w.pointer) for w in warnings],
-        mrn=decl.mrn,
-        lrn=decl.data.lrn,
-        status=decl.status.value,
-        status_label=decl.status.label,
-        lane=decl.lane.value if decl.lane else None,
-        replayed=replayed,
-        links={
-            "self": f"/api/v1/declarations/{decl.mrn}",
-            "notifications": f"/api/v1/declarations/{decl.mrn}/notifications",
-        },
-    )
 
 
 def declaration_out(
@@ -213,7 +155,7 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
         try:
             data: DeclarationData | bytes = parse_declaration(runtime, body, content_type)
         except ValidationFailed:
-            if not _relief_may_apply(runtime, content_type):
+            if not relief_may_apply(runtime, content_type):
                 raise
             data = body  # incomplete JSON: the pipeline reads it again and may accept it provisionally (crisis)
         media = content_type.split(";")[0].strip().lower() or "application/json"
@@ -233,24 +175,6 @@ async def lodge(request: Request, runtime: RuntimeDep, principal: Principal = re
         status_code=200 if result.replayed else 201,
         headers={"Location": out.links["self"]},
     )
-
-
-def _relief_may_apply(runtime: Runtime, content_type: str) -> bool:
-    """Tells whether an incomplete JSON declaration may still be accepted provisionally (a relief port exists)."""
-    if content_type.split(";")[0].strip().lower() not in {"", "application/json"}:
-        return False
-    with runtime.uow(readonly=True) as uow:
-        return bool(uow.ports.all(ValidationRelief))
-
-
-def lodge_now(
-    runtime: Runtime, data: DeclarationData | bytes, principal: Principal, message: lodging.Message | None = None
-) -> service.LodgeResult:
-    """Lodges one declaration in its own transaction."""
-    with runtime.uow() as uow:
-        result = lodging.lodge(uow, data, principal=principal, ctx=lodge_context(runtime, uow), message=message)
-        uow.commit()
-    return result
 
 
 @router.post(
@@ -283,58 +207,7 @@ async def lodge_batch(
                 )
             ]
         )
-    return await run_in_threadpool(_lodge_many, runtime, items, principal, request.headers.get("accept-language"))
-
-
-def _lodge_many(
-    runtime: Runtime, items: list[Any], principal: Principal, accept_language: str | None = None
-) -> Response:
-    """Lodges each item on its own (a savepoint each); warnings and errors are answered in the language of
-    ``Accept-Language`` as a single lodging's are (codes and pointers never change)."""
-
-    def said(issues: Iterable[Issue]) -> list[Issue]:
-        return i18n.in_language(runtime.ports, accept_language, issues)
-
-    def rejected(index: int, issues: Iterable[Issue]) -> dict[str, Any]:
-        return {"index": index, "status": "rejected", "errors": [i.as_dict() for i in said(issues)]}
-
-    results: list[dict[str, Any]] = []
-    with runtime.uow() as uow:
-        ctx = lodge_context(runtime, uow)
-        for index, item in enumerate(items):
-            try:
-                data = _checked(item if isinstance(item, dict) else _dumps(item), runtime)
-            except ValidationFailed as exc:
-                results.append(rejected(index, exc.issues))
-                continue
-            savepoint = uow.conn.begin_nested()
-            try:
-                result = lodging.lodge(uow, data, principal=principal, ctx=ctx)
-                savepoint.commit()
-            except ValidationFailed as exc:
-                savepoint.rollback()
-                results.append(rejected(index, exc.issues))
-                continue
-            except Exception as exc:
-                savepoint.rollback()
-                code = getattr(exc, "code", "INTERNAL")
-                results.append(
-                    {
-                        "index": index,
-                        "status": "rejected",
-                        "errors": [{"code": code, "message": str(exc), "pointer": ""}],
-                    }
-                )
-                continue
-            out = lodged_out(result.declaration, result.replayed, said(result.warnings)).model_dump(mode="json")
-            results.append({"index": index, **out, "status": out["status"]})
-        uow.commit()
-    accepted = sum(1 for r in results if "mrn" in r)
-    return JSONResponse({"accepted": accepted, "rejected": len(results) - accepted, "results": results})
-
-
-def _dumps(item: Any) -> str:
-    return json.dumps(item)
+    return await run_in_threadpool(lodge_many, runtime, items, principal, request.headers.get("accept-language"))
 
 
 @router.get("", response_model=PageOut, responses=_ERRORS, summary="List declarations you may see")

@@ -178,62 +178,39 @@ def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], keys:
     conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows))
 
 
-def add_profile_counts(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Adds parcel and flagged counts to seller/marketplace profiles (rows: kind, key, parcels, flagged, updated_at)."""
+def _add_counts(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    added: Sequence[str],
+    replaced: Sequence[str],
+) -> None:
+    """Inserts rows, or, where the key exists, adds the ``added`` columns to the stored ones and replaces the
+    ``replaced`` ones (SQLite and PostgreSQL)."""
     if not rows:
         return
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(profiles)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["kind", "key"],
-            set_={
-                "parcels": profiles.c.parcels + stmt.excluded.parcels,
-                "flagged": profiles.c.flagged + stmt.excluded.flagged,
-                "updated_at": stmt.excluded.updated_at,
-            },
-        ),
-        list(rows),
-    )
+    stmt = insert(table)
+    updates: dict[str, Any] = {name: table.c[name] + stmt.excluded[name] for name in added}
+    updates.update({name: stmt.excluded[name] for name in replaced})
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows))
+
+
+def add_profile_counts(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Adds parcel and flagged counts to seller/marketplace profiles (rows: kind, key, parcels, flagged, updated_at)."""
+    _add_counts(conn, profiles, rows, ("kind", "key"), ("parcels", "flagged"), ("updated_at",))
 
 
 def add_seller_history(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Adds parcel and flagged counts to (party, seller) histories (rows: party, seller_id, parcels, flagged,
     updated_at)."""
-    if not rows:
-        return
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(seller_history)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["party", "seller_id"],
-            set_={
-                "parcels": seller_history.c.parcels + stmt.excluded.parcels,
-                "flagged": seller_history.c.flagged + stmt.excluded.flagged,
-                "updated_at": stmt.excluded.updated_at,
-            },
-        ),
-        list(rows),
-    )
+    _add_counts(conn, seller_history, rows, ("party", "seller_id"), ("parcels", "flagged"), ("updated_at",))
 
 
 def add_hs_history(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Adds past parcels to (title, HS6) counts (rows: desc_norm, hs6, parcels, source, loaded_at)."""
-    if not rows:
-        return
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(hs_history)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["desc_norm", "hs6"],
-            set_={
-                "parcels": hs_history.c.parcels + stmt.excluded.parcels,
-                "source": stmt.excluded.source,
-                "loaded_at": stmt.excluded.loaded_at,
-            },
-        ),
-        list(rows),
-    )
+    _add_counts(conn, hs_history, rows, ("desc_norm", "hs6"), ("parcels",), ("source", "loaded_at"))
 
 
 def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
