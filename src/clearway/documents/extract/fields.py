@@ -108,8 +108,32 @@ def month_first(page: Page) -> bool:
     return not named or named[0] in _MONTH_FIRST_COUNTRIES or "US" in named
 
 
+def is_certificate(page: Page) -> bool:
+    """Whether the page is a certificate of origin: its title says so in the first lines."""
+    head = " ".join(ln.text for ln in page.lines[:12])
+    return L.contains_label(L.norm(head), L.CERTIFICATE_TITLES) is not None
+
+
+def certificate_number(page: Page) -> Found | None:
+    """A certificate's own number, after its label ("Certificate No.", "Certificado N°", "N° du certificat")."""
+    for cell, _label, rest in labelled(page, L.CERTIFICATE_NUMBER, exclude=("date", "fecha", "data")):
+        for text, bbox, pg in value_cells(page, cell, rest):
+            for token in text.split():
+                token = _GLUED_NO.sub("", token.strip(":;,"))
+                if _ID_TOKEN.match(token) and any(ch.isdigit() for ch in token) and parse_date(token) is None:
+                    return Found(token, 0.9, pg, bbox)
+    return None
+
+
 def invoice_date(page: Page) -> Found | None:
+    """The labelled date (on a certificate, the date it was issued first), else the first date printed."""
     month_first_ = month_first(page)
+    if is_certificate(page):
+        for cell, _label, rest in labelled(page, L.ISSUE_DATE, exclude=L.NOT_DATE):
+            for text, bbox, pg in value_cells(page, cell, rest):
+                d = parse_date(text, month_first=month_first_)
+                if d is not None:
+                    return Found(d.isoformat(), 0.9, pg, bbox)
     for cell, _label, rest in labelled(page, L.DATE, exclude=L.NOT_DATE):
         for text, bbox, pg in value_cells(page, cell, rest):
             d = parse_date(text, month_first=month_first_)
@@ -334,6 +358,7 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
     page = Page.of(lines)
     out: dict[str, Found | None] = {
         "invoice_number": invoice_number(page),
+        "certificate_number": certificate_number(page),
         "date": invoice_date(page),
         "seller": party(page, L.SELLER, L.BUYER),
         "buyer": party(page, L.BUYER, L.SELLER),
@@ -342,6 +367,9 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
         "gross_weight_kg": weight(page, L.GROSS_WEIGHT),
         "net_weight_kg": weight(page, L.NET_WEIGHT),
     }
+    number, certificate = out["invoice_number"], out["certificate_number"]
+    if number is not None and certificate is not None and number.value == certificate.value:
+        out["invoice_number"] = None  # the certificate's number alone in its box ("N° 000123"): not an invoice's
     labelled_seller = out["seller"] is not None
     if not labelled_seller:
         out["seller"] = letterhead(page) or legal_mention(page)

@@ -17,6 +17,7 @@ EMBEDDED_SOURCE = "e-invoice embedded in PDF"
 COMPARED = ("invoice_number", "total", "currency")
 FIELDS = (
     "invoice_number",
+    "certificate_number",
     "date",
     "currency",
     "total",
