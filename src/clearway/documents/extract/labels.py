@@ -850,15 +850,40 @@ _BOX_RAW = re.compile(
 # What a form prints after a box's label to say what goes in it: "(name, full address, country)",
 # "(nombre, dirección, país)", "(Exporter's business name, address, country)", "(optional)".
 _BOX_HINT_WORDS = frozenset(
-    "name names address full country countries business optional known si conoce nombre nombres direccion domicilio"
-    " pais nome endereco morada nom adresse pays facultatif facultativo opcional".split()
+    [
+        "name",
+        "names",
+        "address",
+        "full",
+        "country",
+        "countries",
+        "business",
+        "optional",
+        "known",
+        "si",
+        "conoce",
+        "nombre",
+        "nombres",
+        "direccion",
+        "domicilio",
+        "pais",
+        "nome",
+        "endereco",
+        "morada",
+        "nom",
+        "adresse",
+        "pays",
+        "facultatif",
+        "facultativo",
+        "opcional",
+    ]
 )
 
 
 def box_hint(text: str) -> bool:
     """Whether a parenthetical (its words, normalised) tells what goes in a box rather than a value: all of its
     words but little ones are words like name, address, country, optional."""
-    words = [w for w in norm(text).split() if len(w) > 2 and w not in {"and", "the", "del", "and", "des", "its"}]
+    words = [w for w in norm(text).split() if len(w) > 2 and w not in {"and", "the", "del", "des", "its"}]
     hits = sum(1 for w in words if w in _BOX_HINT_WORDS or w.rstrip("s") in _BOX_HINT_WORDS)
     return bool(words) and hits >= max(1, len(words) - 1)
 
