@@ -23,6 +23,7 @@ MEDIUM = 0.6
 # The fields shown, in the order of a printed invoice.
 SHOWN = (
     "invoice_number",
+    "certificate_number",
     "date",
     "currency",
     "incoterm",
