@@ -254,3 +254,62 @@ def test_a_box_number_is_passed_over_only_before_a_label() -> None:
     assert L.unbox("(2) Consignee") == "Consignee"
     assert L.box_hint("name, full address, country") and L.box_hint("nombre, dirección, país")
     assert not L.box_hint("USD") and not L.box_hint("lbs") and not L.box_hint("IVA incluido")
+
+
+def _eur1() -> dict[str, Any]:
+    """An EUR.1-like page in two columns: the exporter's box beside the serial and box 2, the consignee's beside
+    the country of origin, the customs endorsement's place and date."""
+    return extract_document(
+        _pdf(
+            [
+                (40, 50, "EUR.1 MOVEMENT CERTIFICATE", 12),
+                (40, 80, "1. Exporter (Name, full address, country)", 7),
+                (300, 80, "No A 000417", 9),
+                (54, 92, "Brightvolt Components Ltd", 9),
+                (300, 92, "2. Certificate used in preferential trade between", 7),
+                (54, 104, "12 Harbour Road, Leeds", 9),
+                (314, 104, "the United Kingdom and Peru", 9),
+                (54, 116, "United Kingdom", 9),
+                (40, 140, "3. Consignee (Name, full address, country) (Optional)", 7),
+                (300, 140, "4. Country of origin", 7),
+                (54, 152, "Andes Importaciones SAC", 9),
+                (314, 152, "United Kingdom", 9),
+                (54, 164, "Lima, Peru", 9),
+                (300, 176, "5. Country of destination", 7),
+                (314, 188, "Peru", 9),
+                (40, 220, "11. CUSTOMS ENDORSEMENT", 7),
+                (54, 232, "Place and date: Leeds, 14/03/2026", 9),
+            ]
+        ),
+        ocr_enabled=False,
+    )
+
+
+def test_a_two_column_certificate_keeps_each_box_to_its_own_value() -> None:
+    out = _eur1()
+    # the cell beside a hinted label is the next box, not the exporter's name
+    assert _name(out["seller"]) == "Brightvolt Components Ltd"
+    assert out["seller"]["address"] == ["12 Harbour Road, Leeds", "United Kingdom"]
+    assert _name(out["buyer"]) == "Andes Importaciones SAC"
+    assert out["certificate_number"] == "A000417"
+    assert out["invoice_number"] is None
+    assert out["date"] == "2026-03-14"
+    assert out["origin"] == {"country": "GB", "statement": "Country of origin United Kingdom"}
+
+
+def test_an_invoice_whose_first_lines_print_an_amount_in_euros_is_no_certificate() -> None:
+    out = _certificate(
+        "INVOICE",
+        "EUR 1,250.00",
+        [
+            ("Invoice No.", ["INV-88"]),
+            ("Date", ["13/02/2026"]),
+            ("Seller", ["Acme Trading Ltd", "14 Mill Lane, Bristol", "United Kingdom"]),
+            ("Nº 000.047", []),
+            ("Date of issue", ["15/02/2026"]),
+            ("Remarks", ["Goods shipped by sea, payment on receipt of the documents"]),
+        ],
+    )
+    assert out["certificate_number"] is None
+    assert out["invoice_number"] == "INV-88"
+    assert out["date"] == "2026-02-13"

@@ -114,14 +114,26 @@ def is_certificate(page: Page) -> bool:
     return L.contains_label(L.norm(head), L.CERTIFICATE_TITLES) is not None
 
 
+# A certificate's serial printed alone in its box, with the number sign: "No A 000417" (EUR.1), "Nº 000.123"
+_CERTIFICATE_SIGN = re.compile(r"^(?:N[º°o]\.?|Nr\.?)\s*((?:[A-Z]{1,2}\s?)?\d[\d./\-]{2,24})$")
+
+
 def certificate_number(page: Page) -> Found | None:
-    """A certificate's own number, after its label ("Certificate No.", "Certificado N°", "N° du certificat")."""
+    """A certificate's own number, after its label ("Certificate No.", "Certificado N°", "N° du certificat"); on
+    a certificate, else the number sign and a number alone in a cell ("No A 000417")."""
     for cell, _label, rest in labelled(page, L.CERTIFICATE_NUMBER, exclude=("date", "fecha", "data")):
         for text, bbox, pg in value_cells(page, cell, rest):
             for token in text.split():
                 token = _GLUED_NO.sub("", token.strip(":;,"))
                 if _ID_TOKEN.match(token) and any(ch.isdigit() for ch in token) and parse_date(token) is None:
                     return Found(token, 0.9, pg, bbox)
+    if not is_certificate(page):
+        return None
+    for row in page.cells:
+        for cell in row:
+            m = _CERTIFICATE_SIGN.match(cell.text.strip())
+            if m and parse_date(m.group(1)) is None:
+                return Found(m.group(1).replace(" ", ""), 0.6, cell.page, cell.bbox())
     return None
 
 
@@ -293,7 +305,10 @@ def origin(page: Page) -> Found | None:
             code = L.country_code(text)
             if code:
                 return Found(
-                    {"country": code, "statement": f"{cell.text} {text}".strip() if text != rest else cell.text},
+                    {
+                        "country": code,
+                        "statement": f"{L.unbox(cell.text)} {text}".strip() if text != rest else L.unbox(cell.text),
+                    },
                     0.85,
                     pg,
                     bbox,
@@ -344,6 +359,10 @@ def lost_decimals(rows: list[dict[str, Any]], targets: list[Decimal]) -> None:
                 return
 
 
+def _alnum(value: Any) -> str:
+    return "".join(ch for ch in str(value).lower() if ch.isalnum())
+
+
 def _in_block(seller: Found | None, buyer: Found | None) -> bool:
     """Whether the seller's name is a line of the buyer's block (its name or address)."""
     if seller is None or buyer is None or not isinstance(seller.value, dict) or not isinstance(buyer.value, dict):
@@ -368,7 +387,7 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
         "net_weight_kg": weight(page, L.NET_WEIGHT),
     }
     number, certificate = out["invoice_number"], out["certificate_number"]
-    if number is not None and certificate is not None and number.value == certificate.value:
+    if number is not None and certificate is not None and _alnum(number.value) == _alnum(certificate.value):
         out["invoice_number"] = None  # the certificate's number alone in its box ("N° 000123"): not an invoice's
     labelled_seller = out["seller"] is not None
     if not labelled_seller:

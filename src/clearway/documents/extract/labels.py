@@ -165,15 +165,14 @@ CERTIFICATE_NUMBER = (
     "certificat d origine no",
     "certificat d origine n",
 )
-# The title that makes a page a certificate of origin (EUR.1 and Form A print theirs in English).
+# The title that makes a page a certificate of origin (EUR.1 and Form A print theirs in English; not "EUR.1" alone,
+# which an amount "EUR 1,200.00" also reads as).
 CERTIFICATE_TITLES = (
     "certificate of origin",
     "certificado de origen",
     "certificado de origem",
     "certificat d origine",
     "movement certificate",
-    "form a",
-    "eur 1",
 )
 NOT_DATE = (
     "due",

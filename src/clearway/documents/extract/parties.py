@@ -29,7 +29,17 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         anchor = cell
         row = page.cells[cell.line_no]
         nxt = row[row.index(cell) + 1] if row.index(cell) + 1 < len(row) else None
-        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), _OTHER_FIELDS + other):
+        # a box's label with its hint ("1. Exporter (name, full address, country)") has its value under it, and
+        # a cell beside it that starts with a box number is the next box ("2. Certificate used in …")
+        hinted = not rest and "(" in cell.text  # what followed the label was a hint, dropped
+        next_box = nxt is not None and L.unbox(cell.text) != cell.text and L.unbox(nxt.text) != nxt.text
+        if (
+            not rest
+            and nxt is not None
+            and not hinted
+            and not next_box
+            and not L.starts_with_label(L.norm(nxt.text), _OTHER_FIELDS + other)
+        ):
             block, anchor = [nxt.text], nxt  # "Seller:    Name" — the value block starts in the next cell
         cells = [anchor]
         stops = (
