@@ -36,9 +36,11 @@ def _pdf(texts: list[Text]) -> bytes:
     return buf.getvalue()
 
 
-def _certificate(title: str, number: str, boxes: list[tuple[str, list[str]]]) -> dict[str, Any]:
+def _certificate(
+    title: str, number: str, boxes: list[tuple[str, list[str]]], *, scanned: bool = False
+) -> dict[str, Any]:
     """A one-column certificate: the title and its number on the first line, then each box's title with its
-    lines under it, indented."""
+    lines under it, indented; ``scanned``: the page rendered to a PNG and read by OCR."""
     texts: list[Text] = [(40, 50, title, 14), (380, 50, number, 9)]
     y = 90.0
     for head, lines in boxes:
@@ -47,14 +49,20 @@ def _certificate(title: str, number: str, boxes: list[tuple[str, list[str]]]) ->
             y += 12
             texts.append((54, y, line, 9))
         y += 24
-    return extract_document(_pdf(texts), ocr_enabled=False)
+    if not scanned:
+        return extract_document(_pdf(texts), ocr_enabled=False)
+    from clearway.documents.extract.layout import render_pdf_pages
+
+    buf = io.BytesIO()
+    render_pdf_pages(_pdf(texts), 1)[0].convert("L").save(buf, format="PNG")
+    return extract_document(buf.getvalue(), ocr_enabled=True)
 
 
 def _name(party: Any) -> str:
     return party["name"] if isinstance(party, dict) else ""
 
 
-def _english(box: str = "{n}.") -> dict[str, Any]:
+def _english(box: str = "{n}.", *, scanned: bool = False) -> dict[str, Any]:
     def b(n: int) -> str:
         return box.format(n=n)
 
@@ -76,6 +84,7 @@ def _english(box: str = "{n}.") -> dict[str, Any]:
             (f"{b(6)} Marks and numbers; number and kind of packages; description of goods", ["20 cartons, lamps"]),
             (f"{b(7)} Certification", ["Date of issue: 14/03/2026", "Chamber of Commerce of Leeds"]),
         ],
+        scanned=scanned,
     )
 
 
@@ -93,6 +102,20 @@ def test_an_english_certificate_with_numbered_boxes_yields_its_parties_number_da
     assert out["date"] == "2026-03-14"  # the date of issue, not the invoice's date printed above it
     assert out["origin"]["country"] == "GB"
     assert out["evidence"]["certificate_number"]["page"] == 1
+
+
+def test_a_scanned_certificate_with_numbered_boxes_is_read_by_ocr_the_same_way() -> None:
+    from clearway.documents.extract import ocr
+
+    if ocr.available() is None:
+        pytest.skip("Tesseract is not installed")
+    out = _english(scanned=True)
+    assert out["kind"] == "scan"
+    assert _name(out["seller"]) == "Brightvolt Components Ltd"
+    assert _name(out["buyer"]) == "Andes Importaciones SAC"
+    assert out["certificate_number"] == "GB-2026-00417"
+    assert out["date"] == "2026-03-14"
+    assert out["origin"]["country"] == "GB"
 
 
 def test_the_box_hint_is_never_read_as_a_name() -> None:
