@@ -839,7 +839,7 @@ def norm(text: str) -> str:
 
 # A form's box number before its label, normalised: "1. Exporter", "1) Exporter", "(1) Exporter", "1 - Exporter",
 # "Box 1", "Casilla 3: Productor", "Campo 2", "Case 4", "Quadro 5" — one or two digits, maybe a letter ("2a").
-_BOX = re.compile(r"^(?:(?:box|casilla|campo|case|quadro|recuadro)\s+)?\d{1,2}[a-z]?\s+(?:-\s+)?")
+_BOX = re.compile(r"^(?:(?:box|casilla|campo|case|quadro|recuadro)\s+)?\d{1,2}[a-z]?(?:\s*-)?\s+")
 # The same in a cell's own text, with its punctuation (the number stripped before the label is sought).
 _BOX_RAW = re.compile(
     r"^\s*(?:(?:box|casilla|campo|case|quadro|recuadro)\s*)?(?:\(\d{1,2}[a-z]?\)|\d{1,2}[a-z]?(?![\d,]))"
