@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from clearway.console import i18n
 from clearway.console.vocabulary import document_field
+
+
+def _en(doc_type: str | None, field: str | None) -> str:
+    with i18n.using(i18n.Localizer("en", i18n.timezone_of(None))):
+        return document_field(doc_type, field)
 
 
 @pytest.mark.parametrize(
@@ -32,9 +38,18 @@ from clearway.console.vocabulary import document_field
     ],
 )
 def test_each_document_type_names_its_fields(doc_type: str | None, field: str, name: str) -> None:
-    assert document_field(doc_type, field) == name
+    assert _en(doc_type, field) == name
 
 
 def test_a_field_without_a_name_is_shown_as_its_words_and_none_as_a_dash() -> None:
-    assert document_field("transport", "vessel_name") == "vessel name"
-    assert document_field("transport", None) == "—"
+    assert _en("transport", "vessel_name") == "vessel name"
+    assert _en("transport", None) == "—"
+
+
+def test_the_names_are_translated() -> None:
+    with i18n.using(i18n.Localizer("pt", i18n.timezone_of(None))):
+        assert document_field("transport", "seller") == "Embarcador"
+        assert document_field("certificate-of-origin", "certificate_number") == "Número do certificado"
+    with i18n.using(i18n.Localizer("fr", i18n.timezone_of(None))):
+        assert document_field("certificate-of-origin", "buyer") == "Destinataire"
+        assert document_field("invoice", "buyer") == "Acheteur"
