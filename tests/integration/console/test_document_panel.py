@@ -10,6 +10,7 @@ from typing import Any
 
 from PIL import Image
 
+from clearway.console import i18n, vocabulary
 from clearway.declarations import service as declarations
 from clearway.declarations.examples import example_declaration
 from clearway.documents import einvoice_samples
@@ -290,7 +291,15 @@ def test_a_certificate_and_a_transport_document_show_their_own_field_names_in_fo
     )
     transport = _boxes(
         [(40, 50, "BILL OF LADING"), (380, 50, "Date of issue 05/03/2026")],
-        [("1. Shipper", exporter), ("2. Consignee", importer), ("3. Gross weight", ["233.5 kg"])],
+        [
+            ("1. Shipper", exporter),
+            ("2. Consignee", importer),
+            ("3. B/L No. COSU-6021", []),
+            ("4. Vessel / Voyage: Cosco Pride 021E", []),
+            ("5. Port of loading", ["Shanghai"]),
+            ("6. Port of discharge", ["Callao"]),
+            ("7. Gross weight", ["233.5 kg"]),
+        ],
     )
     _attach(console_runtime, mrn, certificate, "coo.pdf", "certificate-of-origin")
     _attach(console_runtime, mrn, transport, "bl.pdf", "transport")
@@ -343,6 +352,15 @@ def test_a_certificate_and_a_transport_document_show_their_own_field_names_in_fo
         assert "(nombre" not in _text(coo)  # the box's hint is no party's name or address line
         bl = _article(panel, "bl.pdf")
         assert d.exporter.name in _text(_row(bl, shipper)) and d.importer.name in _text(_row(bl, cons))
+        for field, value in (
+            ("transport_document_number", "COSU-6021"),
+            ("vessel", "Cosco Pride 021E"),
+            ("port_of_loading", "Shanghai"),
+            ("port_of_discharge", "Callao"),
+        ):
+            with i18n.using(i18n.Localizer(lang, i18n.timezone_of(None))):
+                label = vocabulary.document_field("transport", field)
+            assert value in _text(_row(bl, label)), (lang, field)
         assert f'<th scope="row">{seller}</th>' not in coo + bl  # an invoice's names only on the invoice
         assert d.exporter.name in _text(_row(_article(panel, "inv.pdf"), seller))
 

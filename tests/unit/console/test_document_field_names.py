@@ -29,6 +29,10 @@ def _en(doc_type: str | None, field: str | None) -> str:
         ("transport", "seller", "Shipper"),
         ("transport", "buyer", "Consignee"),
         ("transport", "date", "Date of issue"),
+        ("transport", "transport_document_number", "Transport document number"),
+        ("transport", "vessel", "Vessel or flight"),
+        ("transport", "port_of_loading", "Port of loading"),
+        ("transport", "port_of_discharge", "Port of discharge"),
         ("invoice", "seller", "Seller"),
         ("invoice", "date", "Invoice date"),
         ("invoice", "origin", "Origin statement"),
@@ -42,13 +46,14 @@ def test_each_document_type_names_its_fields(doc_type: str | None, field: str, n
 
 
 def test_a_field_without_a_name_is_shown_as_its_words_and_none_as_a_dash() -> None:
-    assert _en("transport", "vessel_name") == "vessel name"
+    assert _en("transport", "voyage_number") == "voyage number"
     assert _en("transport", None) == "—"
 
 
 def test_the_names_are_translated() -> None:
     with i18n.using(i18n.Localizer("pt", i18n.timezone_of(None))):
         assert document_field("transport", "seller") == "Embarcador"
+        assert document_field("transport", "port_of_loading") == "Porto de embarque"
         assert document_field("certificate-of-origin", "certificate_number") == "Número do certificado"
     with i18n.using(i18n.Localizer("fr", i18n.timezone_of(None))):
         assert document_field("certificate-of-origin", "buyer") == "Destinataire"

@@ -137,6 +137,41 @@ def certificate_number(page: Page) -> Found | None:
     return None
 
 
+def transport_number(page: Page) -> Found | None:
+    """A transport document's number after its label ("B/L No.", "AWB No.", "Conocimiento de embarque N°")."""
+    for cell, _label, rest in labelled(page, L.TRANSPORT_NUMBER, exclude=("date", "fecha", "data")):
+        for text, bbox, pg in value_cells(page, cell, rest):
+            for token in text.split():
+                token = _GLUED_NO.sub("", token.strip(":;,"))
+                if _ID_TOKEN.match(token) and any(ch.isdigit() for ch in token) and parse_date(token) is None:
+                    return Found(token, 0.9, pg, bbox)
+    return None
+
+
+_ALL_LABELS = (
+    L.SELLER + L.BUYER + L.INVOICE_NUMBER + L.DATE + L.ORIGIN + L.TRANSPORT_NUMBER + L.VESSEL + L.PORT_OF_LOADING
+)
+_ALL_LABELS += L.PORT_OF_DISCHARGE + L.NOTIFY + L.GROSS_WEIGHT + L.NET_WEIGHT + L.CERTIFICATE_NUMBER
+
+
+def text_field(page: Page, labels: tuple[str, ...]) -> Found | None:
+    """A short text after or under its label (a vessel, a port): never another label, a date or a bare number. In
+    the label's cell only after a colon ("Vessel: MSC Aurora"), so a goods line "Flight to Lima" is no flight."""
+    for cell, _label, rest in labelled(page, labels, exclude=("date", "fecha", "data", "eta", "etd")):
+        if rest and ":" not in cell.text[: len(cell.text) - len(rest)]:
+            continue
+        for text, bbox, pg in value_cells(page, cell, rest):
+            value = text.strip(" :-")
+            if (
+                sum(ch.isalpha() for ch in value) >= 2
+                and len(value) <= 60
+                and not L.starts_with_label(L.norm(value), _ALL_LABELS)
+                and parse_date(value) is None
+            ):
+                return Found(value, 0.8, pg, bbox)
+    return None
+
+
 def invoice_date(page: Page) -> Found | None:
     """The labelled date (on a certificate, the date it was issued first), else the first date printed."""
     month_first_ = month_first(page)
@@ -385,6 +420,10 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
         "origin": origin(page),
         "gross_weight_kg": weight(page, L.GROSS_WEIGHT),
         "net_weight_kg": weight(page, L.NET_WEIGHT),
+        "transport_document_number": transport_number(page),
+        "vessel": text_field(page, L.VESSEL),
+        "port_of_loading": text_field(page, L.PORT_OF_LOADING),
+        "port_of_discharge": text_field(page, L.PORT_OF_DISCHARGE),
     }
     number, certificate = out["invoice_number"], out["certificate_number"]
     if number is not None and certificate is not None and _alnum(number.value) == _alnum(certificate.value):

@@ -52,6 +52,11 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
             + L.CERTIFICATE_NUMBER
             + L.PRODUCER
             + L.ORIGIN
+            + L.TRANSPORT_NUMBER
+            + L.VESSEL
+            + L.PORT_OF_LOADING
+            + L.PORT_OF_DISCHARGE
+            + L.NOTIFY
         )
         hint_open = not rest and _hint_runs_on(cell.text)
         for below in cells_below(page, anchor, max_lines=5):

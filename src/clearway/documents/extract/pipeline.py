@@ -29,6 +29,10 @@ FIELDS = (
     "origin",
     "gross_weight_kg",
     "net_weight_kg",
+    "transport_document_number",
+    "vessel",
+    "port_of_loading",
+    "port_of_discharge",
     "lines",
 )
 
