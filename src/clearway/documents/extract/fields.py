@@ -148,10 +148,21 @@ def transport_number(page: Page) -> Found | None:
     return None
 
 
-_ALL_LABELS = (
-    L.SELLER + L.BUYER + L.INVOICE_NUMBER + L.DATE + L.ORIGIN + L.TRANSPORT_NUMBER + L.VESSEL + L.PORT_OF_LOADING
+_ALL_LABELS: tuple[str, ...] = (
+    *L.SELLER,
+    *L.BUYER,
+    *L.INVOICE_NUMBER,
+    *L.DATE,
+    *L.ORIGIN,
+    *L.TRANSPORT_NUMBER,
+    *L.VESSEL,
+    *L.PORT_OF_LOADING,
+    *L.PORT_OF_DISCHARGE,
+    *L.NOTIFY,
+    *L.GROSS_WEIGHT,
+    *L.NET_WEIGHT,
+    *L.CERTIFICATE_NUMBER,
 )
-_ALL_LABELS += L.PORT_OF_DISCHARGE + L.NOTIFY + L.GROSS_WEIGHT + L.NET_WEIGHT + L.CERTIFICATE_NUMBER
 
 
 def text_field(page: Page, labels: tuple[str, ...]) -> Found | None:
