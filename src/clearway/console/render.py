@@ -108,6 +108,7 @@ def environment() -> Environment:
         reason=_reason,
         options_t=_options,
         word=lambda code, kind: vocabulary.word(kind, code),
+        document_field=lambda name, doc_type: vocabulary.document_field(doc_type, name),
     )
     env.globals.update(languages=i18n.LANGUAGES, language_names=i18n.LANGUAGE_NAMES)
     return env

@@ -218,6 +218,7 @@ MORE_WORDS: dict[str, dict[str, str]] = {
     },
     "document_field": {
         "invoice_number": N_("Invoice number"),
+        "certificate_number": N_("Certificate number"),
         "date": N_("Invoice date"),
         "currency": N_("Currency"),
         "incoterm": N_("Incoterm"),
@@ -229,7 +230,30 @@ MORE_WORDS: dict[str, dict[str, str]] = {
         "gross_weight_kg": N_("Gross weight"),
         "net_weight_kg": N_("Net weight"),
         "origin": N_("Origin statement"),
+        "transport_document_number": N_("Transport document number"),
+        "vessel": N_("Vessel or flight"),
+        "port_of_loading": N_("Port of loading"),
+        "port_of_discharge": N_("Port of discharge"),
     },
     "confidence": {"high": N_("high"), "medium": N_("medium"), "low": N_("low")},
     "field_source": {"embedded-xml": N_("from the embedded XML"), "pdf-text": N_("from the printed text")},
 }
+
+
+# A document's fields named as a certificate, packing list or transport document names them (the reader returns
+# the same fields for every type; an invoice's names are the default).
+DOCUMENT_FIELDS_BY_TYPE: dict[str, dict[str, str]] = {
+    "certificate-of-origin": {
+        "seller": N_("Exporter"),
+        "buyer": N_("Consignee"),
+        "date": N_("Date of issue"),
+        "origin": N_("Country of origin"),
+    },
+    "packing-list": {"seller": N_("Exporter"), "buyer": N_("Consignee"), "date": N_("Date")},
+    "transport": {"seller": N_("Shipper"), "buyer": N_("Consignee"), "date": N_("Date of issue")},
+}
+
+
+def document_field(doc_type: str | None, name: str | None) -> str:
+    """Returns a field read from a document in words, as a document of that type names it."""
+    return _word({**MORE_WORDS["document_field"], **DOCUMENT_FIELDS_BY_TYPE.get(str(doc_type), {})}, name)

@@ -23,6 +23,7 @@ MEDIUM = 0.6
 # The fields shown, in the order of a printed invoice.
 SHOWN = (
     "invoice_number",
+    "certificate_number",
     "date",
     "currency",
     "incoterm",
@@ -34,6 +35,10 @@ SHOWN = (
     "gross_weight_kg",
     "net_weight_kg",
     "origin",
+    "transport_document_number",
+    "vessel",
+    "port_of_loading",
+    "port_of_discharge",
 )
 AMOUNTS = frozenset({"net", "tax", "total"})
 # Which extracted field each cross-check difference concerns.

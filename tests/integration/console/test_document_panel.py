@@ -10,6 +10,7 @@ from typing import Any
 
 from PIL import Image
 
+from clearway.console import i18n, vocabulary
 from clearway.declarations import service as declarations
 from clearway.declarations.examples import example_declaration
 from clearway.documents import einvoice_samples
@@ -221,13 +222,13 @@ def test_the_demo_certificate_of_origin_shows_its_one_origin_difference_in_engli
         (
             "en",
             "certificate of origin",
-            "Origin statement",
+            "Country of origin",
             "certificate of origin states origin CN, declared VN for item 3",
         ),
         (
             "es",
             "certificado de origen",
-            "Declaración de origen",
+            "País de origen",
             "origen según certificado de origen: CN; declarado VN",
         ),
     ):
@@ -240,6 +241,130 @@ def test_the_demo_certificate_of_origin_shows_its_one_origin_difference_in_engli
             assert "CN" in origin and "Country of origin China" in origin and finding in origin  # on the origin row
             assert _text(article).count("VN") == 1  # one difference: the third item, none on the two of China
             assert "RUC 20512345671" in _text(article)
-            assert _text(article).count("Country of origin") == 1  # the statement, not a line of the consignee's
+            assert _text(article).count("Country of origin China") == 1  # the statement, not a consignee's line
     other = signed_in("broker.other").get(f"/console/declarations/{mrn}")
     assert "coo.pdf" not in other.text and "attached-documents" not in other.text
+
+
+def _pdf(texts: list[tuple[float, float, str]]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 9)
+    for x, y, text in texts:
+        c.drawString(x, A4[1] - y, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _boxes(head: list[tuple[float, float, str]], boxes: list[tuple[str, list[str]]]) -> bytes:
+    texts, y = list(head), 90.0
+    for title, lines in boxes:
+        texts.append((40, y, title))
+        for line in lines:
+            y += 12
+            texts.append((54, y, line))
+        y += 24
+    return _pdf(texts)
+
+
+def test_a_certificate_and_a_transport_document_show_their_own_field_names_in_four_languages(
+    signed_in: Any, console_runtime: Runtime
+) -> None:
+    console_runtime.ports.add(documents_phrases.PHRASES)
+    mrn = lodge(console_runtime, "HOLD-PANEL-BOXES")
+    with console_runtime.uow(readonly=True) as uow:
+        d = declarations.get(uow, mrn).data
+    exporter = [d.exporter.name, documents_seed.tax_line(d.exporter.id), "China"]
+    importer = [d.importer.name, documents_seed.tax_line(d.importer.id), "Peru"]
+    certificate = _boxes(
+        [(40, 50, "CERTIFICADO DE ORIGEN"), (380, 50, "Certificado N° CO-2026-0077")],
+        [
+            ("Casilla 1: Exportador (nombre, dirección, país)", exporter),
+            ("Casilla 2: Consignatario (nombre, dirección, país)", importer),
+            ("Casilla 3: País de origen", ["China"]),
+            ("Casilla 4: Fecha de emisión", ["04/03/2026"]),
+        ],
+    )
+    transport = _boxes(
+        [(40, 50, "BILL OF LADING"), (380, 50, "Date of issue 05/03/2026")],
+        [
+            ("1. Shipper", exporter),
+            ("2. Consignee", importer),
+            ("3. B/L No. COSU-6021", []),
+            ("4. Vessel / Voyage: Cosco Pride 021E", []),
+            ("5. Port of loading", ["Shanghai"]),
+            ("6. Port of discharge", ["Callao"]),
+            ("7. Gross weight", ["233.5 kg"]),
+        ],
+    )
+    _attach(console_runtime, mrn, certificate, "coo.pdf", "certificate-of-origin")
+    _attach(console_runtime, mrn, transport, "bl.pdf", "transport")
+    _attach(console_runtime, mrn, documents_seed.invoice_for(declarations_get(console_runtime, mrn), seed=0), "inv.pdf")
+    names = {
+        "en": (
+            "Exporter",
+            "Consignee",
+            "Certificate number",
+            "Date of issue",
+            "Country of origin",
+            "Shipper",
+            "Seller",
+        ),
+        "es": (
+            "Exportador",
+            "Consignatario",
+            "Número de certificado",
+            "Fecha de emisión",
+            "País de origen",
+            "Embarcador",
+            "Vendedor",
+        ),
+        "pt": (
+            "Exportador",
+            "Consignatário",
+            "Número do certificado",
+            "Data de emissão",
+            "País de origem",
+            "Embarcador",
+            "Vendedor",
+        ),
+        "fr": (
+            "Exportateur",
+            "Destinataire",
+            "Numéro du certificat",
+            "Date d'émission",
+            "Pays d'origine",
+            "Chargeur",
+            "Vendeur",
+        ),
+    }
+    for lang, (exp, cons, number, issued, origin, shipper, seller) in names.items():
+        page = signed_in("officer.rojas").get(f"/console/declarations/{mrn}", headers={"Accept-Language": lang})
+        panel = _panel(page.text.replace("&#39;", "'"))
+        coo = _article(panel, "coo.pdf")
+        assert d.exporter.name in _text(_row(coo, exp)) and d.importer.name in _text(_row(coo, cons)), lang
+        assert "CO-2026-0077" in _text(_row(coo, number))
+        assert "2026" in _text(_row(coo, issued)) and "CN" in _text(_row(coo, origin))
+        assert "(nombre" not in _text(coo)  # the box's hint is no party's name or address line
+        bl = _article(panel, "bl.pdf")
+        assert d.exporter.name in _text(_row(bl, shipper)) and d.importer.name in _text(_row(bl, cons))
+        for field, value in (
+            ("transport_document_number", "COSU-6021"),
+            ("vessel", "Cosco Pride 021E"),
+            ("port_of_loading", "Shanghai"),
+            ("port_of_discharge", "Callao"),
+        ):
+            with i18n.using(i18n.Localizer(lang, i18n.timezone_of(None))):
+                label = vocabulary.document_field("transport", field)
+            assert value in _text(_row(bl, label)), (lang, field)
+        assert f'<th scope="row">{seller}</th>' not in coo + bl  # an invoice's names only on the invoice
+        assert d.exporter.name in _text(_row(_article(panel, "inv.pdf"), seller))
+
+
+def declarations_get(runtime: Runtime, mrn: str) -> Any:
+    with runtime.uow(readonly=True) as uow:
+        return declarations.get(uow, mrn)

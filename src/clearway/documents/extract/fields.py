@@ -108,8 +108,90 @@ def month_first(page: Page) -> bool:
     return not named or named[0] in _MONTH_FIRST_COUNTRIES or "US" in named
 
 
+def is_certificate(page: Page) -> bool:
+    """Whether the page is a certificate of origin: its title says so in the first lines."""
+    head = " ".join(ln.text for ln in page.lines[:12])
+    return L.contains_label(L.norm(head), L.CERTIFICATE_TITLES) is not None
+
+
+# A certificate's serial printed alone in its box, with the number sign: "No A 000417" (EUR.1), "Nº 000.123"
+_CERTIFICATE_SIGN = re.compile(r"^(?:N[º°o]\.?|Nr\.?)\s*((?:[A-Z]{1,2}\s?)?\d[\d./\-]{2,24})$")
+
+
+def certificate_number(page: Page) -> Found | None:
+    """A certificate's own number, after its label ("Certificate No.", "Certificado N°", "N° du certificat"); on
+    a certificate, else the number sign and a number alone in a cell ("No A 000417")."""
+    for cell, _label, rest in labelled(page, L.CERTIFICATE_NUMBER, exclude=("date", "fecha", "data")):
+        for text, bbox, pg in value_cells(page, cell, rest):
+            for token in text.split():
+                token = _GLUED_NO.sub("", token.strip(":;,"))
+                if _ID_TOKEN.match(token) and any(ch.isdigit() for ch in token) and parse_date(token) is None:
+                    return Found(token, 0.9, pg, bbox)
+    if not is_certificate(page):
+        return None
+    for row in page.cells:
+        for cell in row:
+            m = _CERTIFICATE_SIGN.match(cell.text.strip())
+            if m and parse_date(m.group(1)) is None:
+                return Found(m.group(1).replace(" ", ""), 0.6, cell.page, cell.bbox())
+    return None
+
+
+def transport_number(page: Page) -> Found | None:
+    """A transport document's number after its label ("B/L No.", "AWB No.", "Conocimiento de embarque N°")."""
+    for cell, _label, rest in labelled(page, L.TRANSPORT_NUMBER, exclude=("date", "fecha", "data")):
+        for text, bbox, pg in value_cells(page, cell, rest):
+            for token in text.split():
+                token = _GLUED_NO.sub("", token.strip(":;,"))
+                if _ID_TOKEN.match(token) and any(ch.isdigit() for ch in token) and parse_date(token) is None:
+                    return Found(token, 0.9, pg, bbox)
+    return None
+
+
+_ALL_LABELS: tuple[str, ...] = (
+    *L.SELLER,
+    *L.BUYER,
+    *L.INVOICE_NUMBER,
+    *L.DATE,
+    *L.ORIGIN,
+    *L.TRANSPORT_NUMBER,
+    *L.VESSEL,
+    *L.PORT_OF_LOADING,
+    *L.PORT_OF_DISCHARGE,
+    *L.NOTIFY,
+    *L.GROSS_WEIGHT,
+    *L.NET_WEIGHT,
+    *L.CERTIFICATE_NUMBER,
+)
+
+
+def text_field(page: Page, labels: tuple[str, ...]) -> Found | None:
+    """A short text after or under its label (a vessel, a port): never another label, a date or a bare number. In
+    the label's cell only after a colon ("Vessel: MSC Aurora"), so a goods line "Flight to Lima" is no flight."""
+    for cell, _label, rest in labelled(page, labels, exclude=("date", "fecha", "data", "eta", "etd")):
+        if rest and ":" not in cell.text[: len(cell.text) - len(rest)]:
+            continue
+        for text, bbox, pg in value_cells(page, cell, rest):
+            value = text.strip(" :-")
+            if (
+                sum(ch.isalpha() for ch in value) >= 2
+                and len(value) <= 60
+                and not L.starts_with_label(L.norm(value), _ALL_LABELS)
+                and parse_date(value) is None
+            ):
+                return Found(value, 0.8, pg, bbox)
+    return None
+
+
 def invoice_date(page: Page) -> Found | None:
+    """The labelled date (on a certificate, the date it was issued first), else the first date printed."""
     month_first_ = month_first(page)
+    if is_certificate(page):
+        for cell, _label, rest in labelled(page, L.ISSUE_DATE, exclude=L.NOT_DATE):
+            for text, bbox, pg in value_cells(page, cell, rest):
+                d = parse_date(text, month_first=month_first_)
+                if d is not None:
+                    return Found(d.isoformat(), 0.9, pg, bbox)
     for cell, _label, rest in labelled(page, L.DATE, exclude=L.NOT_DATE):
         for text, bbox, pg in value_cells(page, cell, rest):
             d = parse_date(text, month_first=month_first_)
@@ -269,7 +351,10 @@ def origin(page: Page) -> Found | None:
             code = L.country_code(text)
             if code:
                 return Found(
-                    {"country": code, "statement": f"{cell.text} {text}".strip() if text != rest else cell.text},
+                    {
+                        "country": code,
+                        "statement": f"{L.unbox(cell.text)} {text}".strip() if text != rest else L.unbox(cell.text),
+                    },
                     0.85,
                     pg,
                     bbox,
@@ -320,6 +405,10 @@ def lost_decimals(rows: list[dict[str, Any]], targets: list[Decimal]) -> None:
                 return
 
 
+def _alnum(value: Any) -> str:
+    return "".join(ch for ch in str(value).lower() if ch.isalnum())
+
+
 def _in_block(seller: Found | None, buyer: Found | None) -> bool:
     """Whether the seller's name is a line of the buyer's block (its name or address)."""
     if seller is None or buyer is None or not isinstance(seller.value, dict) or not isinstance(buyer.value, dict):
@@ -334,6 +423,7 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
     page = Page.of(lines)
     out: dict[str, Found | None] = {
         "invoice_number": invoice_number(page),
+        "certificate_number": certificate_number(page),
         "date": invoice_date(page),
         "seller": party(page, L.SELLER, L.BUYER),
         "buyer": party(page, L.BUYER, L.SELLER),
@@ -341,7 +431,14 @@ def extract(lines: list[Line]) -> dict[str, Found | None]:
         "origin": origin(page),
         "gross_weight_kg": weight(page, L.GROSS_WEIGHT),
         "net_weight_kg": weight(page, L.NET_WEIGHT),
+        "transport_document_number": transport_number(page),
+        "vessel": text_field(page, L.VESSEL),
+        "port_of_loading": text_field(page, L.PORT_OF_LOADING),
+        "port_of_discharge": text_field(page, L.PORT_OF_DISCHARGE),
     }
+    number, certificate = out["invoice_number"], out["certificate_number"]
+    if number is not None and certificate is not None and _alnum(number.value) == _alnum(certificate.value):
+        out["invoice_number"] = None  # the certificate's number alone in its box ("N° 000123"): not an invoice's
     labelled_seller = out["seller"] is not None
     if not labelled_seller:
         out["seller"] = letterhead(page) or legal_mention(page)

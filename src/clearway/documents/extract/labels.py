@@ -99,6 +99,202 @@ DATE = (
     "invoice issued",
     "fecha emision",
     "fecha de expedicion",
+    "date de delivrance",
+    "data de expedicao",
+    "lugar y fecha",
+    "lugar e data",
+    "local e data",
+    "place and date",
+    "lieu et date",
+    "place and date of issue",
+    "lugar y fecha de emision",
+    "local e data de emissao",
+    "lieu et date d emission",
+)
+# The date a certificate was issued, preferred on a certificate over its other dates (the invoice's it covers).
+ISSUE_DATE = (
+    "date of issue",
+    "issue date",
+    "date of certification",
+    "fecha de emision",
+    "fecha emision",
+    "fecha de expedicion",
+    "fecha de certificacion",
+    "data de emissao",
+    "data de expedicao",
+    "data de certificacao",
+    "date d emission",
+    "date de delivrance",
+    "date de certification",
+    "lugar y fecha",
+    "lugar e data",
+    "local e data",
+    "place and date",
+    "lieu et date",
+    "place and date of issue",
+    "lugar y fecha de emision",
+    "local e data de emissao",
+    "lieu et date d emission",
+)
+# A certificate's own number (the invoice it covers has its own, read as the invoice number).
+CERTIFICATE_NUMBER = (
+    "certificate no",
+    "certificate nr",
+    "certificate n",
+    "certificate number",
+    "certificate #",
+    "cert no",
+    "certificate of origin no",
+    "certificate of origin n",
+    "certificate of origin number",
+    "certificado no",
+    "certificado n",
+    "certificado nro",
+    "certificado numero",
+    "numero de certificado",
+    "numero del certificado",
+    "n de certificado",
+    "no de certificado",
+    "nro de certificado",
+    "certificado de origen no",
+    "certificado de origen n",
+    "certificado de origen nro",
+    "certificado de origem no",
+    "certificado de origem n",
+    "numero do certificado",
+    "n do certificado",
+    "no do certificado",
+    "certificat no",
+    "certificat n",
+    "numero de certificat",
+    "numero du certificat",
+    "n du certificat",
+    "no du certificat",
+    "certificat d origine no",
+    "certificat d origine n",
+)
+# A transport document's fields: its number (bill of lading, air waybill, road consignment note), the vessel or
+# flight, the ports (or airports, places) of loading and discharge.
+TRANSPORT_NUMBER = (
+    "bill of lading no",
+    "bill of lading nr",
+    "bill of lading n",
+    "bill of lading number",
+    "b/l no",
+    "b/l nr",
+    "b/l number",
+    "b/l n",
+    "bl no",
+    "air waybill no",
+    "air waybill number",
+    "airway bill no",
+    "awb no",
+    "awb number",
+    "mawb no",
+    "hawb no",
+    "waybill no",
+    "cmr no",
+    "crt no",
+    "conocimiento de embarque no",
+    "conocimiento de embarque n",
+    "conocimiento de embarque nro",
+    "conocimiento no",
+    "no de conocimiento",
+    "n de conocimiento",
+    "numero de conocimiento",
+    "guia aerea no",
+    "guia aerea n",
+    "carta de porte no",
+    "conhecimento de embarque no",
+    "conhecimento de embarque n",
+    "conhecimento no",
+    "numero do conhecimento",
+    "connaissement no",
+    "connaissement n",
+    "no du connaissement",
+    "n du connaissement",
+    "numero du connaissement",
+    "lettre de transport aerien no",
+    "lta no",
+)
+VESSEL = (
+    "vessel",
+    "vessel name",
+    "ocean vessel",
+    "vessel / voyage",
+    "vessel voyage",
+    "vessel and voyage",
+    "flight",
+    "flight no",
+    "flight number",
+    "buque",
+    "nombre del buque",
+    "buque / viaje",
+    "motonave",
+    "vuelo",
+    "vuelo no",
+    "numero de vuelo",
+    "navio",
+    "nome do navio",
+    "navio / viagem",
+    "voo",
+    "numero do voo",
+    "navire",
+    "nom du navire",
+    "navire / voyage",
+    "numero de vol",
+    "no de vol",
+    "n de vol",
+    "vol",
+)
+PORT_OF_LOADING = (
+    "port of loading",
+    "port of lading",
+    "place of loading",
+    "airport of departure",
+    "puerto de embarque",
+    "puerto de carga",
+    "lugar de embarque",
+    "aeropuerto de salida",
+    "aeropuerto de origen",
+    "porto de embarque",
+    "porto de carregamento",
+    "local de embarque",
+    "aeroporto de partida",
+    "aeroporto de origem",
+    "port de chargement",
+    "port d embarquement",
+    "lieu de chargement",
+    "aeroport de depart",
+)
+PORT_OF_DISCHARGE = (
+    "port of discharge",
+    "place of discharge",
+    "airport of destination",
+    "puerto de descarga",
+    "puerto de destino",
+    "lugar de descarga",
+    "aeropuerto de destino",
+    "porto de descarga",
+    "porto de destino",
+    "local de descarga",
+    "aeroporto de destino",
+    "port de dechargement",
+    "port de destination",
+    "lieu de dechargement",
+    "aeroport de destination",
+    "aeroport d arrivee",
+)
+# The party a carrier tells of the arrival, printed under the consignee on a bill of lading: ends its block.
+NOTIFY = ("notify party", "notify", "notify address", "notificar a", "parte a notificar", "notifier", "notificar")
+# The title that makes a page a certificate of origin (EUR.1 and Form A print theirs in English; not "EUR.1" alone,
+# which an amount "EUR 1,200.00" also reads as).
+CERTIFICATE_TITLES = (
+    "certificate of origin",
+    "certificado de origen",
+    "certificado de origem",
+    "certificat d origine",
+    "movement certificate",
 )
 NOT_DATE = (
     "due",
@@ -173,6 +369,11 @@ SELLER = (
     "emisor de la factura",
     "razon social del emisor",
     "prestataire",
+    # a certificate of origin's boxes (Form A: "Goods consigned from (Exporter's business name, address, country)")
+    "goods consigned from",
+    "exportador o productor",
+    "exportador y productor",
+    "exportateur ou producteur",
 )
 BUYER = (
     "buyer",
@@ -228,6 +429,9 @@ BUYER = (
     "adresse de facturation",
     "factura a",
     "faturar a",
+    "goods consigned to",
+    "consignataire",
+    "consignatario / importador",
 )
 # Labels of other fields that sit beside a party's label ("Rechnungsempfänger ... Kundennummer GE2020211"):
 # never a party's name.
@@ -260,6 +464,17 @@ REFERENCES = (
     "seite",
     "page",
     "pagina",
+)
+# A certificate's producer box ("Casilla 3: Productor"), beside the exporter's and consignee's: ends their blocks.
+PRODUCER = (
+    "producer",
+    "manufacturer",
+    "productor",
+    "fabricante",
+    "produtor",
+    "producteur",
+    "fabricant",
+    "productor final",
 )
 # Where the goods go, printed next to the buyer's block: a party label, but not the buyer's value.
 SHIP_TO = (
@@ -674,7 +889,17 @@ ADJUSTMENT = (
     "ristourne",
     "sconto",
 )
-STOP_TABLE = TOTAL + NET + TAX + GROSS_WEIGHT + NET_WEIGHT + ("observaciones", "notes", "remarks", "observacoes")
+STOP_TABLE = (
+    TOTAL
+    + NET
+    + TAX
+    + GROSS_WEIGHT
+    + NET_WEIGHT
+    + ("observaciones", "notes", "remarks", "observacoes", "observations")
+    # a certificate's boxes under its goods ("11. Certification", "12. Declaración del exportador")
+    + ("certification", "certificacion", "certificacao", "declaration by the exporter", "declaracion del exportador")
+    + ("declaracao do exportador", "declaration de l exportateur", "declaration of origin", "declaracion de origen")
+)
 
 LANGUAGE_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("invoice", "seller", "buyer", "quantity", "description", "amount", "total", "date", "weight", "origin"),
@@ -734,12 +959,80 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", plain).strip()
 
 
-def starts_with_label(text: str, labels: tuple[str, ...]) -> str | None:
-    """Returns the longest label the normalised text starts with (whole words), if any."""
+# A form's box number before its label, normalised: "1. Exporter", "1) Exporter", "(1) Exporter", "1 - Exporter",
+# "Box 1", "Casilla 3: Productor", "Campo 2", "Case 4", "Quadro 5" — one or two digits, maybe a letter ("2a").
+_BOX = re.compile(r"^(?:(?:box|casilla|campo|case|quadro|recuadro)\s+)?\d{1,2}[a-z]?(?:\s*-)?\s+")
+# The same in a cell's own text, with its punctuation (the number stripped before the label is sought).
+_BOX_RAW = re.compile(
+    r"^\s*(?:(?:box|casilla|campo|case|quadro|recuadro)\s*)?(?:\(\d{1,2}[a-z]?\)|\d{1,2}[a-z]?(?![\d,]))"
+    r"\s*[.):\-–]?\s*",
+    re.IGNORECASE,
+)
+# What a form prints after a box's label to say what goes in it: "(name, full address, country)",
+# "(nombre, dirección, país)", "(Exporter's business name, address, country)", "(optional)".
+_BOX_HINT_WORDS = frozenset(
+    [
+        "name",
+        "names",
+        "address",
+        "full",
+        "country",
+        "countries",
+        "business",
+        "optional",
+        "known",
+        "si",
+        "conoce",
+        "nombre",
+        "nombres",
+        "direccion",
+        "domicilio",
+        "pais",
+        "nome",
+        "endereco",
+        "morada",
+        "nom",
+        "adresse",
+        "pays",
+        "facultatif",
+        "facultativo",
+        "opcional",
+    ]
+)
+
+
+def box_hint(text: str) -> bool:
+    """Whether a parenthetical (its words, normalised) tells what goes in a box rather than a value: all of its
+    words but little ones are words like name, address, country, optional."""
+    words = [w for w in norm(text).split() if len(w) > 2 and w not in {"and", "the", "del", "des", "its"}]
+    hits = sum(1 for w in words if w in _BOX_HINT_WORDS or w.rstrip("s") in _BOX_HINT_WORDS)
+    return bool(words) and hits >= max(1, len(words) - 1)
+
+
+def after_box(text: str) -> str:
+    """A normalised text without a box number before it ("8 remarks" → "remarks"); unchanged without one."""
+    m = _BOX.match(text)
+    return text[m.end() :] if m else text
+
+
+def unbox(text: str) -> str:
+    """A cell's text without a box number before its label ("1. Exporter" → "Exporter"); unchanged otherwise."""
+    m = _BOX_RAW.match(text)
+    return text[m.end() :] if m and m.end() < len(text) and text[m.end()].isalpha() else text
+
+
+def starts_with_label(text: str, labels: tuple[str, ...], *, boxed: bool = True) -> str | None:
+    """Returns the longest label the normalised text starts with (whole words), if any. With ``boxed``, a form's
+    box number before it ("1 exporter", "casilla 3 productor") is passed over — only when a label follows it, so
+    a numbered goods line ("1 20 cartons of shoes") starts with no label."""
     best = None
     for label in labels:
         if (text == label or text.startswith(label + " ")) and (best is None or len(label) > len(best)):
             best = label
+    if best is None and boxed:
+        m = _BOX.match(text)
+        if m and m.end() < len(text):
+            return starts_with_label(text[m.end() :], labels, boxed=False)
     return best
 
 

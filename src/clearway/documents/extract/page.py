@@ -104,7 +104,10 @@ def _language(text: str) -> str:
 
 
 def strip_label(text: str, label: str) -> str:
-    """Returns what follows the label in the cell's own text (keeping its spelling)."""
+    """Returns what follows the label in the cell's own text (keeping its spelling): past a form's box number
+    before it ("1. Exporter") and the hint after it of what goes in the box ("(name, full address, country)")."""
+    if not L.norm(text).startswith(label):
+        text = L.unbox(text)
     words = text.split()
     taken = 0
     consumed = ""
@@ -114,7 +117,19 @@ def strip_label(text: str, label: str) -> str:
     rest = words[taken:]
     while rest and L.norm(rest[0]) in FILLER | {""}:
         rest = rest[1:]
-    return " ".join(rest).lstrip(":#.- ")
+    return _without_hint(" ".join(rest).lstrip(":#.- "))
+
+
+def _without_hint(rest: str) -> str:
+    """The rest of a label's cell without a box's hint in brackets; a hint that runs on to the next line
+    ("(name, full address," …) takes the rest of the cell."""
+    while rest.startswith("("):
+        close = rest.find(")")
+        hint = rest[1:close] if close > 0 else rest[1:]
+        if not L.box_hint(hint):
+            break
+        rest = rest[close + 1 :].lstrip(":#.- ") if close > 0 else ""
+    return rest
 
 
 def _column(page: Page, cell: Cell) -> tuple[float, float] | None:

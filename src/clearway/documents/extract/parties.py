@@ -29,12 +29,45 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         anchor = cell
         row = page.cells[cell.line_no]
         nxt = row[row.index(cell) + 1] if row.index(cell) + 1 < len(row) else None
-        if not rest and nxt is not None and not L.starts_with_label(L.norm(nxt.text), _OTHER_FIELDS + other):
+        # a box's label with its hint ("1. Exporter (name, full address, country)") has its value under it, and
+        # a cell beside it that starts with a box number is the next box ("2. Certificate used in …")
+        hinted = not rest and "(" in cell.text  # what followed the label was a hint, dropped
+        next_box = nxt is not None and L.unbox(cell.text) != cell.text and L.unbox(nxt.text) != nxt.text
+        if (
+            not rest
+            and nxt is not None
+            and not hinted
+            and not next_box
+            and not L.starts_with_label(L.norm(nxt.text), _OTHER_FIELDS + other)
+        ):
             block, anchor = [nxt.text], nxt  # "Seller:    Name" — the value block starts in the next cell
         cells = [anchor]
-        stops = other + L.SHIP_TO + L.INVOICE_NUMBER + L.DATE + L.INCOTERM_LABELS + L.REFERENCES
+        stops = (
+            other
+            + L.SHIP_TO
+            + L.INVOICE_NUMBER
+            + L.DATE
+            + L.INCOTERM_LABELS
+            + L.REFERENCES
+            + L.CERTIFICATE_NUMBER
+            + L.PRODUCER
+            + L.ORIGIN
+            + L.TRANSPORT_NUMBER
+            + L.VESSEL
+            + L.PORT_OF_LOADING
+            + L.PORT_OF_DISCHARGE
+            + L.NOTIFY
+        )
+        hint_open = not rest and _hint_runs_on(cell.text)
         for below in cells_below(page, anchor, max_lines=5):
             text = L.norm(below.text)
+            if hint_open and ")" in below.text:
+                hint_open = False  # "country)": the end of the box's hint, "(name, full address," above
+                if L.box_hint(below.text.split(")")[0]):
+                    tail = below.text.split(")", 1)[1].strip(" :-")
+                    if tail:
+                        block.append(tail)
+                    continue
             if L.starts_with_label(text, stops) or _label_to_the_left(page, below, stops):
                 break
             block.append(below.text)
@@ -53,6 +86,13 @@ def party(page: Page, labels: tuple[str, ...], other: tuple[str, ...]) -> Found 
         value = {"name": name.strip(" :"), "tax_id": tax_id, "address": [b for b in block if clean_name(b) != name][:3]}
         return Found(value, 0.85, cell.page, cell.bbox())
     return None
+
+
+def _hint_runs_on(text: str) -> bool:
+    """Whether a label's cell ends in a box's hint whose bracket closes on the next line ("1. Exporter (name, full
+    address,")."""
+    opened = text.rfind("(")
+    return opened >= 0 and ")" not in text[opened:] and L.box_hint(text[opened + 1 :])
 
 
 def _label_to_the_left(page: Page, cell: Cell, stops: tuple[str, ...]) -> bool:

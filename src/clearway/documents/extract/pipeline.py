@@ -17,6 +17,7 @@ EMBEDDED_SOURCE = "e-invoice embedded in PDF"
 COMPARED = ("invoice_number", "total", "currency")
 FIELDS = (
     "invoice_number",
+    "certificate_number",
     "date",
     "currency",
     "total",
@@ -28,6 +29,10 @@ FIELDS = (
     "origin",
     "gross_weight_kg",
     "net_weight_kg",
+    "transport_document_number",
+    "vessel",
+    "port_of_loading",
+    "port_of_discharge",
     "lines",
 )
 

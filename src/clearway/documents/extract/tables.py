@@ -146,6 +146,15 @@ def _triple(
 _DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 
 
+def _stops(text: str) -> bool:
+    """Whether a line (normalised) ends the goods table: it starts with a totals, weights or remarks label; after a
+    box number ("8 remarks", a certificate's next box) only when no figure follows — "1 tax advisory 2 100 00
+    200 00" is a numbered goods line."""
+    if L.starts_with_label(text, L.STOP_TABLE, boxed=False):
+        return True
+    return L.starts_with_label(text, L.STOP_TABLE) is not None and not any(ch.isdigit() for ch in L.after_box(text))
+
+
 def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]) -> list[dict[str, Any]]:
     bounds: list[float] = []
     for (_k, _a, end), (_k2, start, _b) in itertools.pairwise(cols):
@@ -160,7 +169,7 @@ def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]
         if line.page != header.page or line.top - last_bottom > page.gap * 5:
             break
         n = L.norm(line.text)
-        if L.starts_with_label(n, L.STOP_TABLE) or L.starts_with_label(L.norm(page.cells[j][0].text), L.STOP_TABLE):
+        if _stops(n) or L.starts_with_label(L.norm(page.cells[j][0].text), L.STOP_TABLE, boxed=False):
             if not rows:
                 continue  # a second header line ("Ohne MwSt.") before the first goods line
             rows[-1]["_closed"] = True
@@ -188,7 +197,7 @@ def _table_rows(page: Page, header_no: int, cols: list[tuple[str, float, float]]
                 last_bottom = line.bottom
             continue
         idle = 0
-        if rows and qty is None and price is None and L.starts_with_label(L.norm(line.text), L.ADJUSTMENT):
+        if rows and qty is None and price is None and L.starts_with_label(L.norm(line.text), L.ADJUSTMENT, boxed=False):
             last_bottom = line.bottom  # "abzgl. 16,7% Rabatt -2,00": the line above's discount, not a line
             continue
         unit = values.get("unit")
