@@ -204,6 +204,19 @@ def main() -> None:
                 .join(truth, on="parcel_id")
                 .filter((pl.col("kind") == "ordinary") & pl.col("flags").str.contains("hs_implausible"))["parcel_id"]
             )
+            on_ordinary = report.decided.select("parcel_id", "flags").join(
+                truth.filter(pl.col("kind") == "ordinary"), on="parcel_id"
+            )["flags"]
+            by_flag = {f: int(on_ordinary.str.contains(f).sum()) for f in scoring.RISK_FLAGS}
+            false_codes = (
+                report.decided.select("parcel_id", "flags", "hs_code")
+                .join(truth.filter(pl.col("kind") == "ordinary"), on="parcel_id")
+                .filter(pl.col("flags").str.contains("hs_implausible"))
+                .group_by(hs6=pl.col("hs_code").str.slice(0, 6))
+                .len()
+                .sort(["len", "hs6"], descending=[True, False])
+                .head(5)
+            )
             on_verified = sum(titles.get(pid, "") in verified_titles for pid in false_hs)
             start = time.perf_counter()
             with runtime.uow() as uow:
@@ -257,6 +270,8 @@ def main() -> None:
                 "hs_false_flag_rate_ordinary": hs_q["false_flag_rate"],
                 "hs_false_flags_on_titles_verified_earlier": on_verified,
                 "ordinary_flagged_for_any_risk_rate": ordinary["false_flag_rate"],
+                "ordinary_flags_by_flag": by_flag,
+                "hs_false_flags_top_declared_codes": dict(false_codes.iter_rows()),
                 "hs_flagged": int(report.decided["flags"].str.contains("hs_implausible").sum()),
                 "reviewed": sum(reviewed.values()),
                 "reviewed_by_truth": reviewed,
