@@ -156,7 +156,7 @@ def main() -> None:
         lists_folder = folder / "lists"
         lists_folder.mkdir()
         _, recalls, brands = bench._lists(args.shared)
-        registers.write_lists(lists_folder, recalls, brands)  # type: ignore[arg-type]
+        registers.write_lists(lists_folder, recalls, brands)
         with runtime.uow() as uow:
             reference.load_hs_file(uow, args.shared / marketplace.NOMENCLATURE)
             lists.load_recalls(uow, lists_folder / "recalls.csv")
