@@ -58,19 +58,26 @@ class ScreenReport:
         return {"decisions": self.decisions, "flags": self.flags, "seconds": self.seconds}
 
 
+# The flags of a parcel whose confirmed finding is about its declared code only (``seller_profiles``).
+CLASSIFICATION_ONLY = (Flag.HS_IMPLAUSIBLE.value,)
+
+
 def seller_profiles(uow: UnitOfWork, party: str | None) -> pl.DataFrame:
     """Returns the seller evidence that may weigh on a party's parcels: seller_id, parcels, flagged, confirmed.
 
     ``parcels``/``flagged`` come from that party's own earlier manifests only (another party's manifests,
     fake or not, do not count); ``confirmed`` counts officers' confirmed findings on the seller's parcels
-    from any party, the only evidence that crosses parties.
+    from any party, the only evidence that crosses parties. A finding that confirms a classification problem
+    alone (a parcel held for ``hs_implausible`` and nothing else) corrects the declared code — the declarant's
+    choice, not the seller's conduct — and does not count against the seller.
     """
     h = store.seller_history
     own = uow.conn.execute(select(h.c.seller_id, h.c.parcels, h.c.flagged).where(h.c.party == (party or ""))).all()
-    f = store.findings
+    f, p = store.findings, store.parcels
     confirmed = uow.conn.execute(
         select(f.c.seller_id, func.count())
-        .where(f.c.confirmed.is_(True), f.c.seller_id.is_not(None))
+        .select_from(f.join(p, (p.c.manifest_id == f.c.manifest_id) & (p.c.parcel_id == f.c.parcel_id)))
+        .where(f.c.confirmed.is_(True), f.c.seller_id.is_not(None), p.c.flags.not_in(CLASSIFICATION_ONLY))
         .group_by(f.c.seller_id)
     ).all()
     schema = {"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64}

@@ -93,3 +93,25 @@ def test_officers_confirmed_findings_weigh_on_every_partys_parcels_of_the_seller
     got = _by_id(_screen(runtime, [parcel("B1", seller_id="S7"), parcel("B2", seller_id="S8")], party="B"))
     assert got["B1"]["flags"] == "risky_seller" and "officers confirmed fraud on 2" in str(got["B1"]["reasons"])
     assert got["B2"]["flags"] == ""
+
+
+def test_a_hold_that_only_corrects_the_declared_code_does_not_make_the_seller_risky(runtime: Runtime) -> None:
+    # a t-shirt declared under a chapter of machines: flagged hs_implausible, and nothing else
+    wrong = [parcel(f"H{i}", seller_id="S6", hs_code="847130") for i in range(3)]
+    report = _screen(runtime, wrong, party="A")
+    assert all(r["flags"] == "hs_implausible" for r in _by_id(report).values()), _by_id(report)
+    manifest = report.manifest_id
+    with runtime.uow() as uow:
+        for pid in ("H0", "H1", "H2"):
+            service.record_finding(uow, manifest, pid, confirmed=True, officer="insp1", reason="a t-shirt, 610910")
+        uow.commit()
+    got = _by_id(_screen(runtime, [parcel("B1", seller_id="S6")], party="B"))
+    assert got["B1"]["flags"] == ""  # the declarant's code was wrong; the seller's conduct is not in question
+    # a confirmed undervaluation on that seller's parcels still weighs on every party's parcels of the seller
+    under = _screen(runtime, [parcel(f"U{i}", seller_id="S6", declared_value="2.00") for i in range(2)], party="A")
+    with runtime.uow() as uow:
+        for pid in ("U0", "U1"):
+            service.record_finding(uow, under.manifest_id, pid, confirmed=True, officer="insp1", reason="20 USD paid")
+        uow.commit()
+    again = _by_id(_screen(runtime, [parcel("B2", seller_id="S6")], party="B"))
+    assert again["B2"]["flags"] == "risky_seller" and "officers confirmed fraud on 2" in str(again["B2"]["reasons"])
