@@ -189,7 +189,8 @@ def _read_reasons(reasons: str, read: Callable[[str | None], str]) -> str:
     responses=_ERRORS,
     summary="Record what a check of a parcel found",
     description="Officers only. A confirmed finding is the only seller evidence that weighs on every party's "
-    "later parcels; a party's own manifests weigh only on its own parcels.",
+    "later parcels of the seller, those of the same HS heading (first 4 digits of the declared codes); a party's "
+    "own manifests weigh only on its own parcels.",
 )
 def post_finding(
     manifest_id: Annotated[str, Path(max_length=36)],

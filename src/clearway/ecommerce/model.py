@@ -138,7 +138,7 @@ class ScreeningConfig:
     ip_price_ratio: float = 0.5  # below this share of the minimum genuine price
     seller_min_history: int = 20
     seller_flag_share: float = 0.25
-    seller_min_confirmed: int = 2  # officers' confirmed findings that make a seller risky for every party
+    seller_min_confirmed: int = 2  # officers' confirmed findings on one HS heading: the seller is risky there
     inspection_share: float = 0.05  # share of parcels per day and country the inspection lane can take
     # Screening compares parcels across the whole manifest in memory (about 2 KB each at peak): above this,
     # intake stops and asks for smaller manifests instead of exhausting the machine.

@@ -68,7 +68,8 @@ IP = Phrase(
     free=frozenset({"words", "seller_name"}),
 )
 SELLER_CONFIRMED = Phrase(
-    "ecommerce.seller_confirmed", "risky seller: officers confirmed fraud on {n} earlier parcels from seller {seller}"
+    "ecommerce.seller_confirmed",
+    "risky seller: officers confirmed fraud on {n} earlier parcels of HS heading {heading} from seller {seller}",
 )
 SELLER_FLAGGED = Phrase(
     "ecommerce.seller_flagged",

@@ -14,6 +14,15 @@ from clearway.ecommerce.model import Flag, Recall, RegisteredBrand, ScreeningCon
 from clearway.ecommerce.phrases import fmt
 
 _HS6 = r"^\d{6}"
+# The seller evidence ``risky_sellers`` weighs (``service.seller_profiles``): rows without a heading are the
+# submitting party's own history of the seller, rows with one officers' confirmed findings on that HS heading.
+PROFILE_SCHEMA = {
+    "seller_id": pl.String,
+    "heading": pl.String,
+    "parcels": pl.Int64,
+    "flagged": pl.Int64,
+    "confirmed": pl.Int64,
+}
 
 
 def why(flag: Flag) -> str:
@@ -305,30 +314,43 @@ def ip_infringements(df: pl.DataFrame, brands: list[RegisteredBrand], cfg: Scree
 
 
 def risky_sellers(df: pl.DataFrame, profiles: pl.DataFrame, cfg: ScreeningConfig) -> pl.DataFrame:
-    """Flags sellers with evidence against them: officers' confirmed findings (any party), or the
-    submitting party's own earlier parcels of the seller often flagged (profiles: seller_id, parcels,
-    flagged, confirmed — see ``service.seller_profiles``)."""
+    """Flags sellers with evidence against them: officers' confirmed findings (any party) on the seller's
+    earlier parcels of the parcel's HS heading, or the submitting party's own earlier parcels of the seller
+    often flagged (``PROFILE_SCHEMA``; see ``service.seller_profiles``). Where both hold, the findings are given."""
     name = why(Flag.RISKY_SELLER)
-    if "confirmed" not in profiles.columns:
-        profiles = profiles.with_columns(confirmed=pl.lit(0, pl.Int64))
+    for column, dtype in PROFILE_SCHEMA.items():
+        if column not in profiles.columns:
+            profiles = profiles.with_columns(pl.lit(0 if dtype == pl.Int64 else None, dtype).alias(column))
     by_history = (pl.col("parcels") >= cfg.seller_min_history) & (
         pl.col("flagged") >= cfg.seller_flag_share * pl.col("parcels")
     )
-    by_findings = pl.col("confirmed") >= cfg.seller_min_confirmed
-    risky = profiles.filter(by_history | by_findings)
-    reason = (
-        pl.when(by_findings)
-        .then(fmt(phrases.SELLER_CONFIRMED, n=pl.col("confirmed"), seller=pl.col("seller_id")))
-        .otherwise(
-            fmt(
-                phrases.SELLER_FLAGGED,
-                share=(100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
-                n=pl.col("parcels"),
-                seller=pl.col("seller_id"),
-            )
-        )
+    by_findings = pl.col("heading").is_not_null() & (pl.col("confirmed") >= cfg.seller_min_confirmed)
+    parcels = df.select("parcel_id", "seller_id", heading=pl.col("hs6").str.slice(0, 4))
+    found = parcels.join(profiles.filter(by_findings), on=["seller_id", "heading"]).select(
+        "parcel_id",
+        pl.lit(0).alias("rank"),
+        fmt(
+            phrases.SELLER_CONFIRMED, n=pl.col("confirmed"), heading=pl.col("heading"), seller=pl.col("seller_id")
+        ).alias(name),
     )
-    return df.select("parcel_id", "seller_id").join(risky, on="seller_id").select("parcel_id", reason.alias(name))
+    history = parcels.join(
+        profiles.filter(pl.col("heading").is_null() & by_history).drop("heading"), on="seller_id"
+    ).select(
+        "parcel_id",
+        pl.lit(1).alias("rank"),
+        fmt(
+            phrases.SELLER_FLAGGED,
+            share=(100 * pl.col("flagged") / pl.col("parcels")).round(0).cast(pl.Int64),
+            n=pl.col("parcels"),
+            seller=pl.col("seller_id"),
+        ).alias(name),
+    )
+    return (
+        pl.concat([found, history])
+        .sort("rank", maintain_order=True)
+        .unique("parcel_id", keep="first", maintain_order=True)
+        .drop("rank")
+    )
 
 
 def screen(

@@ -63,31 +63,43 @@ CLASSIFICATION_ONLY = (Flag.HS_IMPLAUSIBLE.value,)
 
 
 def seller_profiles(uow: UnitOfWork, party: str | None) -> pl.DataFrame:
-    """Returns the seller evidence that may weigh on a party's parcels: seller_id, parcels, flagged, confirmed.
+    """Returns the seller evidence that may weigh on a party's parcels: seller_id, heading, parcels, flagged,
+    confirmed.
 
-    ``parcels``/``flagged`` come from that party's own earlier manifests only (another party's manifests,
-    fake or not, do not count); ``confirmed`` counts officers' confirmed findings on the seller's parcels
-    from any party, the only evidence that crosses parties. A finding that confirms a classification problem
-    alone (a parcel held for ``hs_implausible`` and nothing else) corrects the declared code — the declarant's
-    choice, not the seller's conduct — and does not count against the seller.
+    Rows without a heading are the party's own history of the seller: ``parcels``/``flagged`` come from that
+    party's own earlier manifests only (another party's manifests, fake or not, do not count). Rows with a
+    heading count officers' ``confirmed`` findings on the seller's parcels declared under that HS heading (the
+    first 4 digits of the confirmed parcel's declared code), from any party: the only evidence that crosses
+    parties, and it weighs on the seller's later parcels of that heading only — a marketplace seller caught
+    twice on phone cases is not thereby suspect on everything else it ships. A finding that confirms a
+    classification problem alone (a parcel held for ``hs_implausible`` and nothing else) corrects the declared
+    code — the declarant's choice, not the seller's conduct — and does not count against the seller.
     """
     h = store.seller_history
     own = uow.conn.execute(select(h.c.seller_id, h.c.parcels, h.c.flagged).where(h.c.party == (party or ""))).all()
     f, p = store.findings, store.parcels
+    hs6 = func.substr(p.c.hs_code, 1, 6)
     confirmed = uow.conn.execute(
-        select(f.c.seller_id, func.count())
+        select(f.c.seller_id, hs6, func.count())
         .select_from(f.join(p, (p.c.manifest_id == f.c.manifest_id) & (p.c.parcel_id == f.c.parcel_id)))
         .where(f.c.confirmed.is_(True), f.c.seller_id.is_not(None), p.c.flags.not_in(CLASSIFICATION_ONLY))
-        .group_by(f.c.seller_id)
+        .group_by(f.c.seller_id, hs6)
     ).all()
-    schema = {"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64}
-    a = pl.DataFrame([tuple(r) for r in own], schema=schema, orient="row")
-    b = pl.DataFrame(
-        [tuple(r) for r in confirmed], schema={"seller_id": pl.String, "confirmed": pl.Int64}, orient="row"
+    a = pl.DataFrame(
+        [tuple(r) for r in own], schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64}, orient="row"
+    ).with_columns(heading=pl.lit(None, pl.String), confirmed=pl.lit(0, pl.Int64))
+    b = (
+        pl.DataFrame(
+            [tuple(r) for r in confirmed],
+            schema={"seller_id": pl.String, "hs6": pl.String, "confirmed": pl.Int64},
+            orient="row",
+        )
+        .filter(pl.col("hs6").str.contains(r"^\d{6}$"))  # as ``screening.prepare``: no valid code, no heading
+        .group_by("seller_id", heading=pl.col("hs6").str.slice(0, 4))
+        .agg(pl.col("confirmed").sum())
+        .with_columns(parcels=pl.lit(0, pl.Int64), flagged=pl.lit(0, pl.Int64))
     )
-    return a.join(b, on="seller_id", how="full", coalesce=True).with_columns(
-        pl.col("parcels", "flagged", "confirmed").fill_null(0)
-    )
+    return pl.concat([a, b], how="diagonal").select(list(screening.PROFILE_SCHEMA))
 
 
 def record_finding(
@@ -95,7 +107,8 @@ def record_finding(
 ) -> dict[str, Any]:
     """Records (or corrects) an officer's finding on a screened parcel after a check; returns it.
 
-    A confirmed finding is evidence against the parcel's seller for every party's later parcels.
+    A confirmed finding is evidence against the parcel's seller for every party's later parcels of the same HS
+    heading (``seller_profiles``).
     """
     reason = reason.strip()
     if not reason:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -130,3 +131,30 @@ def test_only_officers_record_findings_and_only_on_parcels_that_exist(
     ok = client.post(url, json=body, headers=tokens.officer)
     assert ok.status_code == 201, ok.text
     assert ok.json()["seller_id"] == "S1" and ok.json()["officer"] and ok.json()["confirmed"] is True
+
+
+def test_a_carrier_cannot_make_another_carriers_parcels_of_a_seller_risky_by_findings(
+    client: TestClient, tokens: Tokens
+) -> None:
+    def submit(headers: dict[str, str], rows: list[dict[str, str]]) -> tuple[str, dict[str, dict[str, Any]]]:
+        r = client.post("/api/v1/ecommerce/manifests?country=PE", content=csv_bytes(rows), headers={**headers, **CSV})
+        assert r.status_code == 201, r.text
+        got = client.get(f"{r.json()['links']['decisions']}?limit=50", headers=headers).json()["data"]
+        return r.json()["id"], {d["parcel_id"]: d for d in got}
+
+    shirts = [parcel(f"P{i}", seller_id="S2", declared_value="2.00") for i in range(2)]
+    manifest, _ = submit(tokens.broker, shirts)
+    body = {"confirmed": True, "reason": "invoice shows 90 USD"}
+    for pid in ("P0", "P1"):
+        url = f"/api/v1/ecommerce/manifests/{manifest}/parcels/{pid}/finding"
+        assert client.post(url, json=body, headers=tokens.broker).status_code == 403
+        assert client.post(url, json=body, headers=tokens.other_broker).status_code == 403
+    _, got = submit(tokens.other_broker, [parcel("Q1", seller_id="S2")])
+    assert got["Q1"]["flags"] == [] and got["Q1"]["decision"] == "release"
+    # officers' findings do weigh on the other carrier's parcels of that seller, of the same heading only
+    for pid in ("P0", "P1"):
+        url = f"/api/v1/ecommerce/manifests/{manifest}/parcels/{pid}/finding"
+        assert client.post(url, json=body, headers=tokens.officer).status_code == 201
+    shoes = parcel("Q3", seller_id="S2", description="Zentro running shoes", hs_code="640411")
+    _, got = submit(tokens.other_broker, [parcel("Q2", seller_id="S2"), shoes])
+    assert got["Q2"]["flags"] == ["risky_seller"] and got["Q3"]["flags"] == []

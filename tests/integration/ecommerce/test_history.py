@@ -81,18 +81,85 @@ def test_fake_parcels_from_one_carrier_do_not_make_another_carriers_parcels_of_t
     assert own["A1"]["flags"] == "risky_seller"
 
 
+def _confirm(runtime: Runtime, manifest: str, *pids: str, confirmed: bool = True) -> None:
+    with runtime.uow() as uow:
+        for pid in pids:
+            service.record_finding(uow, manifest, pid, confirmed=confirmed, officer="insp1", reason="invoice: 20 USD")
+        uow.commit()
+
+
 def test_officers_confirmed_findings_weigh_on_every_partys_parcels_of_the_seller(runtime: Runtime) -> None:
     first = _screen(runtime, [parcel(f"U{i}", seller_id="S7", declared_value="2.00") for i in range(3)], party="A")
-    with runtime.uow() as uow:
-        for pid in ("U0", "U1"):
-            service.record_finding(
-                uow, first.manifest_id, pid, confirmed=True, officer="insp1", reason="invoice shows 20 USD"
-            )
-        service.record_finding(uow, first.manifest_id, "U2", confirmed=False, officer="insp1", reason="in order")
-        uow.commit()
+    _confirm(runtime, first.manifest_id, "U0", "U1")
+    _confirm(runtime, first.manifest_id, "U2", confirmed=False)
     got = _by_id(_screen(runtime, [parcel("B1", seller_id="S7"), parcel("B2", seller_id="S8")], party="B"))
-    assert got["B1"]["flags"] == "risky_seller" and "officers confirmed fraud on 2" in str(got["B1"]["reasons"])
+    assert got["B1"]["flags"] == "risky_seller"
+    assert "officers confirmed fraud on 2 earlier parcels of HS heading 6109 from seller S7" in str(
+        got["B1"]["reasons"]
+    )
     assert got["B2"]["flags"] == ""
+
+
+def test_confirmed_findings_weigh_only_on_the_sellers_parcels_of_the_same_heading(runtime: Runtime) -> None:
+    # a marketplace seller caught twice undervaluing t-shirts (6109) ships phones and shoes too
+    first = _screen(runtime, [parcel(f"U{i}", seller_id="S7", declared_value="2.00") for i in range(2)], party="A")
+    _confirm(runtime, first.manifest_id, "U0", "U1")
+    later = [
+        parcel("T1", seller_id="S7", hs_code="610990"),  # another t-shirt subheading of heading 6109
+        parcel("P1", seller_id="S7", description="Zentro smartphone 128GB", hs_code="851713"),
+        parcel("F1", seller_id="S7", description="Zentro running shoes", hs_code="640411"),
+    ]
+    got = _by_id(_screen(runtime, later, party="B"))
+    assert got["T1"]["flags"] == "risky_seller" and "HS heading 6109" in str(got["T1"]["reasons"])
+    assert got["P1"]["flags"] == "" and got["P1"]["decision"] == "release", got["P1"]
+    assert got["F1"]["flags"] == "" and got["F1"]["decision"] == "release", got["F1"]
+
+
+def test_confirmed_findings_on_different_headings_do_not_add_up(runtime: Runtime) -> None:
+    first = _screen(
+        runtime,
+        [
+            parcel("U0", seller_id="S5", declared_value="2.00"),
+            parcel("U1", seller_id="S5", description="Zentro running shoes", hs_code="640411", declared_value="2.00"),
+        ],
+        party="A",
+    )
+    _confirm(runtime, first.manifest_id, "U0", "U1")  # one confirmed fraud on 6109, one on 6404
+    later = [
+        parcel("T1", seller_id="S5"),
+        parcel("F1", seller_id="S5", description="Zentro sneakers", hs_code="640411"),
+    ]
+    got = _by_id(_screen(runtime, later, party="B"))
+    assert got["T1"]["flags"] == "" and got["F1"]["flags"] == "", got
+    # a second confirmed fraud on 6404 makes the seller's shoes risky, still not its t-shirts
+    more = _screen(
+        runtime,
+        [parcel("U2", seller_id="S5", description="Zentro running shoes", hs_code="640411", declared_value="2.00")],
+        party="A",
+    )
+    _confirm(runtime, more.manifest_id, "U2")
+    again = _by_id(
+        _screen(
+            runtime,
+            [
+                parcel("T2", seller_id="S5"),
+                parcel("F2", seller_id="S5", hs_code="640419", description="Zentro sneakers"),
+            ],
+            party="B",
+        )
+    )
+    assert again["F2"]["flags"] == "risky_seller" and "fraud on 2 earlier parcels of HS heading 6404" in str(
+        again["F2"]["reasons"]
+    )
+    assert again["T2"]["flags"] == ""
+
+
+def test_the_partys_own_history_still_weighs_on_every_heading_of_the_seller(runtime: Runtime) -> None:
+    fakes = [parcel(f"F{i}", seller_id="S9", declared_value="1.00", listed_price="20.00") for i in range(25)]
+    _screen(runtime, fakes, party="CARRIER-A")
+    other = parcel("A1", seller_id="S9", description="Zentro running shoes", hs_code="640411")
+    got = _by_id(_screen(runtime, [other], party="CARRIER-A"))
+    assert got["A1"]["flags"] == "risky_seller" and "in your manifests were flagged" in str(got["A1"]["reasons"])
 
 
 def test_a_hold_that_only_corrects_the_declared_code_does_not_make_the_seller_risky(runtime: Runtime) -> None:

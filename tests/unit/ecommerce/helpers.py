@@ -69,9 +69,7 @@ def run(
     result = ingest.ingest(io.BytesIO(data), fmt, tmp, settings, chunk_rows=3)
     parcels = pl.concat([pl.read_parquet(p) for p in result.parts])
     prepared = screening.prepare(parcels, settings, RECEIVED)
-    profiles = pl.DataFrame(
-        schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64, "confirmed": pl.Int64}
-    )
+    profiles = pl.DataFrame(schema=screening.PROFILE_SCHEMA)
     screened = screening.screen(prepared, settings, recalls=recalls or [], brands=brands or [], profiles=profiles)
     decided = decide.outcomes(screened).with_columns(day=pl.col("t").dt.date())
     return result, decide.apply_capacity(decided, settings)

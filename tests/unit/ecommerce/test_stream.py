@@ -8,12 +8,10 @@ import polars as pl
 import pytest
 
 from clearway.core.issues import ValidationFailed
-from clearway.ecommerce import ingest, stream
+from clearway.ecommerce import ingest, screening, stream
 from tests.unit.ecommerce.helpers import RECEIVED, by_id, cfg, csv_bytes, parcel, run
 
-PROFILES = pl.DataFrame(
-    schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64, "confirmed": pl.Int64}
-)
+PROFILES = pl.DataFrame(schema=screening.PROFILE_SCHEMA)
 
 
 def _manifest(n: int) -> list[dict[str, str]]:
@@ -29,12 +27,14 @@ def _manifest(n: int) -> list[dict[str, str]]:
     return rows
 
 
-def _stream(path: Path, tmp: Path, bucket_rows: int) -> tuple[stream.StreamReport, pl.DataFrame]:
+def _stream(
+    path: Path, tmp: Path, bucket_rows: int, profiles: pl.DataFrame = PROFILES
+) -> tuple[stream.StreamReport, pl.DataFrame]:
     out = tmp / "decisions.csv"
     work = tmp / "work"
     work.mkdir(parents=True)
     report = stream.screen_file(
-        path, out, work, cfg(), recalls=[], brands=[], profiles=PROFILES, received_at=RECEIVED, bucket_rows=bucket_rows
+        path, out, work, cfg(), recalls=[], brands=[], profiles=profiles, received_at=RECEIVED, bucket_rows=bucket_rows
     )
     return report, pl.read_csv(out, schema_overrides=dict.fromkeys(("flags", "reasons"), pl.String))
 
@@ -87,3 +87,31 @@ def test_a_huge_field_is_refused_with_its_line_and_a_row_that_never_ends_stops_t
         _stream(endless, tmp_path / "b", bucket_rows=10)
     issue = caught.value.issues[0]
     assert issue.code == "ROW_TOO_LONG" and "line 3" in issue.message
+
+
+def test_streamed_parcels_weigh_confirmed_findings_on_the_sellers_heading_only(tmp_path: Path) -> None:
+    profiles = pl.DataFrame(
+        [
+            ("S7", "6109", 0, 0, 2),  # two confirmed frauds on the seller's t-shirts
+            ("S5", "6109", 0, 0, 1),  # one on t-shirts, one on shoes: neither heading has two
+            ("S5", "6404", 0, 0, 1),
+            ("S9", None, 20, 10, 0),  # the party's own history: half of 20 parcels flagged
+        ],
+        schema=screening.PROFILE_SCHEMA,
+        orient="row",
+    )
+    shoes = {"description": "Zentro running shoes", "hs_code": "640411"}
+    rows = [parcel("S7-SHIRT", seller_id="S7"), parcel("S7-SHOES", seller_id="S7", **shoes)]
+    rows += [parcel("S5-SHIRT", seller_id="S5"), parcel("S5-SHOES", seller_id="S5", **shoes)]
+    rows += [parcel("S9-SHOES", seller_id="S9", **shoes), parcel("S8-SHIRT", seller_id="S8")]
+    rows += [parcel(f"N{i}", seller_id=f"S{100 + i}") for i in range(40)]
+    path = tmp_path / "m.csv"
+    path.write_bytes(csv_bytes(rows))
+    _, decided = _stream(path, tmp_path, bucket_rows=10, profiles=profiles)
+    got = by_id(decided)
+    flagged = {pid for pid, r in got.items() if r["flags"] == "risky_seller"}
+    assert flagged == {"S7-SHIRT", "S9-SHOES"}, flagged
+    assert "officers confirmed fraud on 2 earlier parcels of HS heading 6109 from seller S7" in str(
+        got["S7-SHIRT"]["reasons"]
+    )
+    assert "50% of 20 earlier parcels from seller S9" in str(got["S9-SHOES"]["reasons"])

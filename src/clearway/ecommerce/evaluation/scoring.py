@@ -44,9 +44,7 @@ def screen_file(
     parcels = pl.scan_parquet([str(p) for p in result.parts]).collect()
     received = datetime(2026, 11, 8, tzinfo=UTC)
     prepared = screening.prepare(parcels, cfg, received)
-    profiles = pl.DataFrame(
-        schema={"seller_id": pl.String, "parcels": pl.Int64, "flagged": pl.Int64, "confirmed": pl.Int64}
-    )
+    profiles = pl.DataFrame(schema=screening.PROFILE_SCHEMA)
     screened = screening.screen(
         prepared, cfg, recalls=recalls, brands=brands, profiles=profiles, advisor=advisor, history=history
     )
