@@ -4,6 +4,8 @@ version and assessed again. Services never commit."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from clearway.core.codes import Nomenclature
 from clearway.core.ids import CheckDigits
@@ -56,21 +58,7 @@ def amend(
     changes = codec.field_changes(old_document, new_document)
     decl.amend(new_data, at=now, actor=principal.user, reason=reason, changes=changes)
     record_party_id_warnings(decl, warnings, at=now)
-    store.save(uow.conn, decl, now)
-    store.add_version(
-        uow.conn,
-        decl,
-        kind="amended",
-        media_type=media_type,
-        message=message,
-        document=new_document,
-        payload_hash=codec.payload_hash(new_document),
-        at=now,
-        actor=principal.user,
-        reason=reason,
-    )
-    for assessment in uow.ports.all(Assessment):
-        assessment.assess(uow, decl)
+    _keep_version(uow, decl, "amended", media_type, message, new_document, principal.user, reason, now)
     for routing in uow.ports.all(Routing):
         routing.route(uow, decl)
     store.flush_history(uow.conn, decl)
@@ -106,26 +94,41 @@ def complete(
     changes = codec.field_changes(old_document, new_document)
     decl.complete(new_data, at=now, actor=principal.user, reason=reason, changes=changes)
     record_party_id_warnings(decl, warnings, at=now)
-    store.save(uow.conn, decl, now)
-    store.add_version(
-        uow.conn,
-        decl,
-        kind="completed",
-        media_type=media_type,
-        message=None,
-        document=new_document,
-        payload_hash=codec.payload_hash(new_document),
-        at=now,
-        actor=principal.user,
-        reason=reason,
-    )
-    for assessment in uow.ports.all(Assessment):
-        assessment.assess(uow, decl)
+    _keep_version(uow, decl, "completed", media_type, None, new_document, principal.user, reason, now)
     store.flush_history(uow.conn, decl)
     uow.publish(DeclarationCompleted.of(decl, at=now, actor=principal.user, changes=tuple(changes)))
     if decl.lane is Lane.GREEN:
         try_release(uow, decl, actor=SYSTEM, reason=phrases.COMPLETED_RELEASED())
     return decl
+
+
+def _keep_version(
+    uow: UnitOfWork,
+    decl: Declaration,
+    kind: str,
+    media_type: str,
+    message: str | None,
+    document: dict[str, Any],
+    actor: str,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Saves the replaced data as a new version of the declaration and has every assessment look at it again."""
+    store.save(uow.conn, decl, now)
+    store.add_version(
+        uow.conn,
+        decl,
+        kind=kind,
+        media_type=media_type,
+        message=message,
+        document=document,
+        payload_hash=codec.payload_hash(document),
+        at=now,
+        actor=actor,
+        reason=reason,
+    )
+    for assessment in uow.ports.all(Assessment):
+        assessment.assess(uow, decl)
 
 
 def _check_replacement(

@@ -70,6 +70,18 @@ INVOICE_NUMBER = (
     "bill number",
     "nr faktury",
 )
+# "Place and date (of issue)" boxes: a date label on any document, the issue date on a certificate.
+PLACE_AND_DATE = (
+    "lugar y fecha",
+    "lugar e data",
+    "local e data",
+    "place and date",
+    "lieu et date",
+    "place and date of issue",
+    "lugar y fecha de emision",
+    "local e data de emissao",
+    "lieu et date d emission",
+)
 DATE = (
     "invoice date",
     "date of issue",
@@ -101,15 +113,7 @@ DATE = (
     "fecha de expedicion",
     "date de delivrance",
     "data de expedicao",
-    "lugar y fecha",
-    "lugar e data",
-    "local e data",
-    "place and date",
-    "lieu et date",
-    "place and date of issue",
-    "lugar y fecha de emision",
-    "local e data de emissao",
-    "lieu et date d emission",
+    *PLACE_AND_DATE,
 )
 # The date a certificate was issued, preferred on a certificate over its other dates (the invoice's it covers).
 ISSUE_DATE = (
@@ -126,15 +130,7 @@ ISSUE_DATE = (
     "date d emission",
     "date de delivrance",
     "date de certification",
-    "lugar y fecha",
-    "lugar e data",
-    "local e data",
-    "place and date",
-    "lieu et date",
-    "place and date of issue",
-    "lugar y fecha de emision",
-    "local e data de emissao",
-    "lieu et date d emission",
+    *PLACE_AND_DATE,
 )
 # A certificate's own number (the invoice it covers has its own, read as the invoice number).
 CERTIFICATE_NUMBER = (
